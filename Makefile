@@ -1,0 +1,44 @@
+# OpsPortal. `make run` starts everything; `make test` runs the tests.
+# With DATABASE_URL / REDIS_URL unset, an embedded PostgreSQL and Redis are started under var/.
+
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+DEVSTACK := $(PY) -m opsportal.devstack --
+PORT ?= 8000
+
+.PHONY: install run test smoke bench messages check-deploy clean
+
+$(PY):
+	$(PYTHON) -m venv $(VENV)
+
+# Re-installs only when requirements.txt changed.
+$(STAMP): requirements.txt | $(PY)
+	$(PY) -m pip install --disable-pip-version-check -q -r requirements.txt
+	touch $(STAMP)
+
+install: $(STAMP)
+
+run: install
+	@DEBUG=1 PORT=$(PORT) $(DEVSTACK) sh scripts/run.sh
+
+test: install
+	$(DEVSTACK) $(PY) -m pytest $(PYTEST_ARGS)
+
+smoke: install
+	$(PY) scripts/smoke.py
+
+bench: install
+	$(PY) -m bench $(if $(QUICK),--quick,)
+
+messages: install
+	$(PY) scripts/messages.py
+
+check-deploy: install
+	DEBUG=0 SECRET_KEY=$$(head -c 48 /dev/urandom | base64) ALLOWED_HOSTS=portal.example.com \
+	SECURE_SSL_REDIRECT=1 SECURE_HSTS_SECONDS=31536000 SECURE_HSTS_INCLUDE_SUBDOMAINS=1 SECURE_HSTS_PRELOAD=1 \
+	$(PY) manage.py check --deploy --fail-level WARNING
+
+clean:
+	rm -rf staticfiles .pytest_cache

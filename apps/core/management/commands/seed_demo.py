@@ -1,0 +1,25 @@
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+from django.utils import timezone
+
+from apps.core.plugins import app_modules
+
+
+class Command(BaseCommand):
+    help = "Load the demo company (idempotent): org, people, demo logins, then each module's demo data."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--force", action="store_true", help="Allow with DEBUG off (never in production).")
+
+    def handle(self, *args, **options):
+        if not settings.DEBUG and not options["force"]:
+            raise CommandError(
+                "seed_demo creates logins with a known password; it runs only with DEBUG on "
+                "(make run sets it). Use --force on a throw-away database."
+            )
+        ctx = {"today": timezone.localdate(), "stdout": self.stdout}
+        for module in app_modules("demo"):
+            with transaction.atomic():
+                module.seed(ctx)
+        self.stdout.write(self.style.SUCCESS("Demo company ready."))

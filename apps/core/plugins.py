@@ -1,0 +1,60 @@
+"""How the modules plug into shared pages and commands without editing them.
+
+Each app may provide, next to its models:
+  home.py   -> def my_work(user) -> list[WorkPanel]          (the home page's "my work")
+  demo.py   -> def seed(ctx: dict) -> None                    (`manage.py seed_demo`)
+  scale.py  -> def add_arguments(parser); def generate(ctx: dict, options: dict)
+                                                              (`manage.py generate_scale_data`)
+  bench.py  -> def pages(ctx) -> list[dict]; def jobs(ctx) -> list[dict]   (`make bench`)
+  nav.py    -> NAV_ITEM = NavItem(...)                        (the top bar)
+They are called in INSTALLED_APPS order, so departments seed before policies, and so on.
+"""
+
+from dataclasses import dataclass, field
+from importlib import import_module
+from types import ModuleType
+
+from django.apps import apps as django_apps
+
+
+@dataclass
+class WorkItem:
+    title: str
+    url: str
+    detail: str = ""
+    badge: str = ""          # short status text
+    badge_tone: str = "secondary"  # bootstrap colour name
+
+
+@dataclass
+class WorkPanel:
+    """One card on the home page. `items` are the first few; `count` is the full number."""
+
+    key: str
+    title: str
+    icon: str
+    items: list[WorkItem] = field(default_factory=list)
+    count: int = 0
+    more_url: str = ""
+    empty_text: str = ""
+    order: int = 100
+
+
+def app_modules(name: str) -> list[ModuleType]:
+    found = []
+    for config in django_apps.get_app_configs():
+        if not config.name.startswith("apps."):
+            continue
+        try:
+            found.append(import_module(f"{config.name}.{name}"))
+        except ModuleNotFoundError as exc:
+            if exc.name != f"{config.name}.{name}":
+                raise
+    return found
+
+
+def home_panels(user) -> list[WorkPanel]:
+    panels: list[WorkPanel] = []
+    for module in app_modules("home"):
+        panels.extend(module.my_work(user))
+    return sorted(panels, key=lambda p: p.order)

@@ -1,0 +1,23 @@
+from django import template
+
+register = template.Library()
+
+
+@register.simple_tag(takes_context=True)
+def query_replace(context, **kwargs):
+    """The current query string with some parameters replaced (keeps filters when paging)."""
+    query = context["request"].GET.copy()
+    for key, value in kwargs.items():
+        query[key] = value
+    return query.urlencode()
+
+
+@register.filter
+def elided_range(paginator, number):
+    return paginator.get_elided_page_range(number, on_each_side=2, on_ends=1)
+
+
+@register.filter
+def lines(text):
+    """Split a multi-line text field (duties, responsibilities) into its non-empty lines."""
+    return [line.strip() for line in (text or "").splitlines() if line.strip()]

@@ -1,0 +1,195 @@
+"""Reading and checking an employee file (CSV or XLSX) before anything is saved.
+
+Headers may be Chinese or English. Every row is checked against the database and against
+the other rows (a manager may be a person further down the same file); the import is
+applied only when every row is valid.
+"""
+
+import csv
+import io
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from .models import Department, Position
+
+# canonical field -> accepted header spellings (lower-cased)
+COLUMNS = {
+    "employee_no": ("工号", "员工编号", "employee_no", "employee number"),
+    "username": ("用户名", "登录名", "username"),
+    "display_name": ("姓名", "display_name", "name"),
+    "email": ("邮箱", "电子邮箱", "email"),
+    "department": ("部门编码", "department", "department_code"),
+    "position": ("岗位编码", "position", "position_code"),
+    "manager": ("上级工号", "manager", "manager_no"),
+    "hire_date": ("入职日期", "hire_date"),
+    "phone": ("电话", "手机", "phone"),
+}
+REQUIRED = ("employee_no", "username", "display_name", "department")
+COLUMN_LABELS = {
+    "employee_no": gettext_lazy("Employee number"),
+    "username": gettext_lazy("Username"),
+    "display_name": gettext_lazy("Name"),
+    "email": gettext_lazy("Email"),
+    "department": gettext_lazy("Department code"),
+    "position": gettext_lazy("Position code"),
+    "manager": gettext_lazy("Manager's employee number"),
+    "hire_date": gettext_lazy("Hire date"),
+    "phone": gettext_lazy("Phone"),
+}
+TEMPLATE_HEADER = ["工号", "用户名", "姓名", "邮箱", "部门编码", "岗位编码", "上级工号", "入职日期", "电话"]
+MAX_ROWS = 20000
+
+
+class ImportFileError(ValueError):
+    """The file as a whole cannot be read; the message is for the user."""
+
+
+@dataclass
+class ImportRow:
+    line: int
+    values: dict
+    errors: list[str] = field(default_factory=list)
+    is_new: bool = True
+
+
+def read_table(filename: str, data: bytes) -> list[dict]:
+    name = filename.lower()
+    if name.endswith(".xlsx"):
+        rows = _read_xlsx(data)
+    elif name.endswith(".csv"):
+        rows = _read_csv(data)
+    else:
+        raise ImportFileError(_("Unsupported file type: please upload a .csv or .xlsx file."))
+    rows = [r for r in rows if any(str(c).strip() for c in r)]
+    if not rows:
+        raise ImportFileError(_("The file is empty."))
+    header, body = rows[0], rows[1:]
+    mapping = _map_header(header)
+    if not body:
+        raise ImportFileError(_("The file has a header but no rows."))
+    if len(body) > MAX_ROWS:
+        raise ImportFileError(_("The file has more than %(max)d rows.") % {"max": MAX_ROWS})
+    result = []
+    for cells in body:
+        result.append({key: _cell(cells[idx]) if idx < len(cells) else "" for key, idx in mapping.items()})
+    return result
+
+
+def _read_csv(data: bytes) -> list[list]:
+    for encoding in ("utf-8-sig", "gb18030"):
+        try:
+            text = data.decode(encoding)
+            break
+        except UnicodeDecodeError:
+            continue
+    else:
+        raise ImportFileError(_("The CSV file is neither UTF-8 nor GBK encoded."))
+    if "\x00" in text:
+        raise ImportFileError(_("This does not look like a CSV text file."))
+    return list(csv.reader(io.StringIO(text)))
+
+
+def _read_xlsx(data: bytes) -> list[list]:
+    from zipfile import BadZipFile
+
+    from openpyxl import load_workbook
+
+    try:
+        book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except (BadZipFile, KeyError, OSError, ValueError) as exc:
+        raise ImportFileError(_("This is not a valid Excel .xlsx file.")) from exc
+    sheet = book.worksheets[0]
+    return [list(row) for row in sheet.iter_rows(values_only=True)]
+
+
+def _cell(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        return value.date().isoformat()
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value).strip()
+
+
+def _map_header(header: list) -> dict[str, int]:
+    names = [str(h or "").strip().lower() for h in header]
+    mapping = {}
+    for key, spellings in COLUMNS.items():
+        for idx, name in enumerate(names):
+            if name in spellings:
+                mapping[key] = idx
+                break
+    missing = [str(COLUMN_LABELS[k]) for k in REQUIRED if k not in mapping]
+    if missing:
+        raise ImportFileError(_("Missing columns: %(cols)s.") % {"cols": "、".join(missing)})
+    return mapping
+
+
+def validate_rows(raw_rows: list[dict]) -> list[ImportRow]:
+    """Check every row; three queries whatever the file size."""
+    User = get_user_model()
+    rows = [ImportRow(line=i + 2, values=r) for i, r in enumerate(raw_rows)]
+    depts = {d.code: d.pk for d in Department.objects.only("pk", "code")}
+    positions = {p.code: p.department_id for p in Position.objects.only("code", "department_id")}
+    file_nos = [r.values.get("employee_no", "") for r in rows]
+    existing = {
+        u.employee_no: u for u in User.objects.filter(employee_no__in=file_nos).only("employee_no", "username")
+    }
+    known_nos = set(User.objects.exclude(employee_no=None).values_list("employee_no", flat=True))
+    usernames_taken = dict(
+        User.objects.filter(username__in=[r.values.get("username", "") for r in rows]).values_list("username", "employee_no")
+    )
+    seen_nos: dict[str, int] = {}
+    seen_usernames: dict[str, int] = {}
+    for row in rows:
+        v, err = row.values, row.errors
+        for key in REQUIRED:
+            if not v.get(key):
+                err.append(_("%(col)s is required.") % {"col": COLUMN_LABELS[key]})
+        no, username = v.get("employee_no", ""), v.get("username", "")
+        row.is_new = no not in existing
+        if no:
+            if no in seen_nos:
+                err.append(_("Employee number %(no)s is repeated (also on row %(line)d).") % {"no": no, "line": seen_nos[no]})
+            seen_nos.setdefault(no, row.line)
+        if username:
+            if username in seen_usernames:
+                err.append(_("Username %(u)s is repeated (also on row %(line)d).") % {"u": username, "line": seen_usernames[username]})
+            seen_usernames.setdefault(username, row.line)
+            if username in usernames_taken and usernames_taken[username] != no:
+                err.append(_("Username %(u)s belongs to another person.") % {"u": username})
+        if v.get("email"):
+            try:
+                validate_email(v["email"])
+            except ValidationError:
+                err.append(_("“%(v)s” is not a valid email address.") % {"v": v["email"]})
+        dept = v.get("department")
+        if dept and dept not in depts:
+            err.append(_("Unknown department code “%(v)s”.") % {"v": dept})
+        pos = v.get("position")
+        if pos:
+            if pos not in positions:
+                err.append(_("Unknown position code “%(v)s”.") % {"v": pos})
+            elif dept in depts and positions[pos] != depts[dept]:
+                err.append(_("Position “%(p)s” does not belong to department “%(d)s”.") % {"p": pos, "d": dept})
+        mgr = v.get("manager")
+        if mgr:
+            if mgr == no:
+                err.append(_("A person cannot report to themselves."))
+            elif mgr not in known_nos and mgr not in file_nos:
+                err.append(_("Unknown manager employee number “%(v)s”.") % {"v": mgr})
+        if v.get("hire_date"):
+            try:
+                date.fromisoformat(v["hire_date"].replace("/", "-"))
+            except ValueError:
+                err.append(_("Hire date “%(v)s” is not a date like 2026-01-31.") % {"v": v["hire_date"]})
+    return rows

@@ -1,0 +1,66 @@
+"""Shared fixtures. Tests talk to the real PostgreSQL and Redis named by DATABASE_URL /
+REDIS_URL (or the embedded ones `make test` starts): never SQLite, never a mocked broker."""
+
+import pytest
+
+from apps.accounts.tests.factories import UserFactory
+from apps.departments.tests.factories import DepartmentFactory
+
+
+@pytest.fixture(autouse=True)
+def _test_settings(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # Pages render without `collectstatic` having run.
+    settings.STORAGES = {**settings.STORAGES, "staticfiles": {
+        "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}
+
+
+@pytest.fixture
+def make_user(db):
+    """make_user(roles=["hr"], department=dept, manager=boss, **fields)"""
+
+    def make(roles=("staff",), **fields):
+        return UserFactory(roles=list(roles), **fields)
+
+    return make
+
+
+@pytest.fixture
+def org(db, make_user):
+    """A small company: root with two departments, one with a sub-department; a head for
+    each; one person per role. Returns a dict of departments and users by name."""
+    root = DepartmentFactory(name="公司", code="co")
+    sales = DepartmentFactory(name="销售部", code="sales", parent=root)
+    ops = DepartmentFactory(name="运营管理部", code="ops", parent=root)
+    ops_group = DepartmentFactory(name="流程优化组", code="ops-process", parent=ops)
+    gm = make_user(roles=["staff", "manager"], username="gm", department=root)
+    manager = make_user(roles=["staff", "manager"], username="manager", department=sales, manager=gm)
+    ops_head = make_user(roles=["staff", "manager", "ops"], username="opshead", department=ops, manager=gm)
+    for dept, head in ((root, gm), (sales, manager), (ops, ops_head), (ops_group, ops_head)):
+        dept.head = head
+        dept.save(update_fields=["head"])
+    users = {
+        "gm": gm,
+        "manager": manager,
+        "ops_head": ops_head,
+        "staff": make_user(roles=["staff"], username="staff", department=sales, manager=manager),
+        "ops": make_user(roles=["staff", "ops"], username="ops", department=ops_group, manager=ops_head),
+        "hr": make_user(roles=["staff", "hr"], username="hr", department=root, manager=gm),
+        "admin": make_user(roles=["staff", "admin"], username="admin", department=root, manager=gm),
+        "outsider": make_user(roles=["staff"], username="outsider", department=ops, manager=ops_head),
+    }
+    return {"root": root, "sales_dept": sales, "ops_dept": ops, "ops_group": ops_group, **users}
+
+
+@pytest.fixture
+def client_for(client):
+    """client_for(user) -> a test client logged in as that user (None: anonymous)."""
+    from django.test import Client
+
+    def make(user):
+        c = Client()
+        if user is not None:
+            c.force_login(user)
+        return c
+
+    return make
