@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "apps.processes",
     "apps.kpis",
     "apps.appraisals",
+    "apps.scheduling",
 ]
 
 MIDDLEWARE = [
