@@ -6,3 +6,6 @@ class KpisConfig(AppConfig):
     name = "apps.kpis"
     label = "kpis"
     verbose_name = _("Indicators")
+
+    def ready(self) -> None:
+        from . import permissions  # noqa: F401  (registers the rules)

@@ -1,0 +1,390 @@
+"""Reads: indicators with their figures, targets and status, in a fixed number of queries
+however many indicators and periods there are (the pages' query counts stay flat)."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from decimal import Decimal
+
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from apps.accounts.permissions import is_admin, is_hr, is_ops
+
+from .achievement import STATUS_RANK, Evaluation, Status, evaluate, roll_up
+from .models import Indicator, Measurement, PeriodLock, Scope, Target, YearRule
+from .periods import MONTHS_PER_PERIOD, Frequency, Period, periods_between, reporting_month
+
+
+@dataclass
+class Figure:
+    """One indicator in one period: actual, target and what they mean."""
+
+    indicator: Indicator
+    period: Period
+    actual: Decimal | None
+    target: Decimal | None
+    evaluation: Evaluation
+    measurement: Measurement | None = None
+    rolled_up: bool = False
+
+    @property
+    def status(self) -> str:
+        return self.evaluation.status
+
+    @property
+    def achievement(self) -> Decimal | None:
+        return self.evaluation.achievement
+
+    @property
+    def sort_key(self):
+        ach = self.achievement if self.achievement is not None else Decimal("1e9")
+        return (self.evaluation.rank, ach, self.indicator.code)
+
+
+def evaluate_figure(indicator: Indicator, period: Period, actual, target: Target | Decimal | None,
+                    measurement=None, rolled_up=False) -> Figure:
+    green, amber = indicator.green_pct, indicator.amber_pct
+    target_value = target
+    if isinstance(target, Target):
+        target_value = target.value
+        green = target.green_pct if target.green_pct is not None else green
+        amber = target.amber_pct if target.amber_pct is not None else amber
+    ev = evaluate(direction=indicator.direction, actual=actual, target=target_value,
+                  low=indicator.range_low, high=indicator.range_high, green=green, amber=amber)
+    return Figure(indicator, period, actual, target_value, ev, measurement, rolled_up)
+
+
+# --- visibility --------------------------------------------------------------------
+def visible_indicators(user) -> QuerySet[Indicator]:
+    """Indicators `user` may see (see permissions.py); person-scope ones only to the few."""
+    qs = Indicator.objects.filter(is_active=True)
+    if is_ops(user) or is_admin(user) or is_hr(user):
+        return qs
+    return qs.filter(
+        ~Q(scope=Scope.PERSON) | Q(person=user) | Q(person__manager=user) | Q(responsible=user)
+        | Q(department__head=user)
+    )
+
+
+def _with_relations(qs: QuerySet[Indicator]) -> QuerySet[Indicator]:
+    return qs.select_related("department", "responsible", "person")
+
+
+# --- snapshots ---------------------------------------------------------------------
+def periods_as_of(month: Period) -> dict[str, Period]:
+    """For each frequency, the latest period that has ended by the end of `month`."""
+    return {f: Period.last_ended_by(month, f) for f in Frequency.values}
+
+
+def _period_filter(periods: dict[str, Period]) -> Q:
+    q = Q()
+    for freq, p in periods.items():
+        q |= Q(indicator__frequency=freq, year=p.year, index=p.index)
+    return q
+
+
+def snapshot(indicators: QuerySet[Indicator], month: Period) -> list[Figure]:
+    """Every indicator's figure for its period as of `month`. Three queries."""
+    periods = periods_as_of(month)
+    inds = list(_with_relations(indicators))
+    ids = indicators.values("pk")
+    pq = _period_filter(periods)
+    values = {m.indicator_id: m for m in Measurement.objects.filter(pq, indicator__in=ids)}
+    targets = {t.indicator_id: t for t in Target.objects.filter(pq, indicator__in=ids)}
+    figures = []
+    for ind in inds:
+        m = values.get(ind.pk)
+        figures.append(evaluate_figure(ind, periods[ind.frequency], m.value if m else None, targets.get(ind.pk), m))
+    return figures
+
+
+def overview(*, user, month: Period, department=None, status: str = "") -> dict:
+    """The company screen: every visible indicator's status as of `month`, worst first,
+    counted by status and by department."""
+    qs = visible_indicators(user)
+    if department is not None:
+        qs = qs.filter(department__path__startswith=department.path)
+    figures = sorted(snapshot(qs, month), key=lambda f: f.sort_key)
+    counts = {s: 0 for s in Status.values}
+    by_dept: dict[int, dict] = {}
+    for f in figures:
+        counts[f.status] += 1
+        d = by_dept.setdefault(f.indicator.department_id, {"department": f.indicator.department,
+                                                            "counts": {s: 0 for s in Status.values}, "total": 0})
+        d["counts"][f.status] += 1
+        d["total"] += 1
+    departments = sorted(by_dept.values(), key=lambda d: (
+        -d["counts"][Status.RED], -d["counts"][Status.MISSING], -d["counts"][Status.AMBER], d["department"].name))
+    if status:
+        figures = [f for f in figures if f.status == status]
+    return {"figures": figures, "counts": counts, "departments": departments,
+            "total": sum(counts.values()), "periods": periods_as_of(month)}
+
+
+# --- series ------------------------------------------------------------------------
+SERIES_LENGTH = {Frequency.MONTHLY: 12, Frequency.QUARTERLY: 8, Frequency.ANNUAL: 5}
+
+
+def department_indicators(*, user, department) -> QuerySet[Indicator]:
+    return visible_indicators(user).filter(department=department)
+
+
+def department_cards(*, user, department, month: Period) -> list[dict]:
+    """Cards for a department page: the current figure and a short history (sparkline).
+    Three queries whatever the number of indicators and periods."""
+    inds = list(_with_relations(department_indicators(user=user, department=department)))
+    if not inds:
+        return []
+    current = periods_as_of(month)
+    first_year = min(current[f].shift(-SERIES_LENGTH[f] + 1).year for f in Frequency.values)
+    ids = [i.pk for i in inds]
+    values = {(m.indicator_id, m.year, m.index): m
+              for m in Measurement.objects.filter(indicator__in=ids, year__gte=first_year)}
+    targets = {(t.indicator_id, t.year, t.index): t
+               for t in Target.objects.filter(indicator__in=ids, year__gte=first_year)}
+    cards = []
+    for ind in inds:
+        last = current[ind.frequency]
+        series = []
+        for p in periods_between(last.shift(-SERIES_LENGTH[ind.frequency] + 1), last):
+            m = values.get((ind.pk, p.year, p.index))
+            series.append(evaluate_figure(ind, p, m.value if m else None, targets.get((ind.pk, p.year, p.index)), m))
+        cards.append({"indicator": ind, "figure": series[-1], "series": series,
+                      "sparkline": sparkline([f.actual for f in series], [f.target for f in series])})
+    cards.sort(key=lambda c: c["figure"].sort_key)
+    return cards
+
+
+def indicator_history(indicator: Indicator, *, last: Period | None = None, length: int = 24) -> list[Figure]:
+    """The indicator's figures from when it was tracked (at most `length` periods) up to `last`."""
+    last = last or Period.last_ended_by(reporting_month(timezone.localdate()), indicator.frequency)
+    first = max(last.shift(-length + 1), Period.containing(indicator.active_from, indicator.frequency))
+    values = {(m.year, m.index): m for m in indicator.measurements.filter(year__gte=first.year, year__lte=last.year)
+              .select_related("updated_by")}
+    targets = {(t.year, t.index): t for t in indicator.targets.filter(year__gte=first.year, year__lte=last.year)}
+    out = []
+    for p in periods_between(first, last) if first <= last else []:
+        m = values.get((p.year, p.index))
+        out.append(evaluate_figure(indicator, p, m.value if m else None, targets.get((p.year, p.index)), m))
+    return out
+
+
+def sparkline(actuals: list, targets: list, width: int = 120, height: int = 32) -> dict:
+    """Inline-SVG geometry: polyline segments for the actuals (broken where a figure is
+    missing: a gap, never a drop to zero) and one for the target."""
+    known = [Decimal(v) for v in actuals + targets if v is not None]
+    if not known:
+        return {"segments": [], "target": "", "width": width, "height": height, "last": None}
+    lo, hi = min(known), max(known)
+    span = (hi - lo) or Decimal(1)
+    n = max(len(actuals) - 1, 1)
+
+    def point(i, v):
+        x = round(2 + (width - 4) * i / n, 1)
+        y = round(height - 3 - float((Decimal(v) - lo) / span) * (height - 6), 1)
+        return x, y
+
+    segments, current = [], []
+    for i, v in enumerate(actuals):
+        if v is None:
+            if current:
+                segments.append(current)
+            current = []
+        else:
+            current.append(point(i, v))
+    if current:
+        segments.append(current)
+    target_pts = [point(i, v) for i, v in enumerate(targets) if v is not None]
+    fmt = lambda pts: " ".join(f"{x},{y}" for x, y in pts)  # noqa: E731
+    last = point(len(actuals) - 1, actuals[-1]) if actuals and actuals[-1] is not None else None
+    return {"segments": [fmt(s) for s in segments], "dots": [s[0] for s in segments if len(s) == 1],
+            "target": fmt(target_pts), "width": width, "height": height, "last": last}
+
+
+# --- cascade -----------------------------------------------------------------------
+@dataclass
+class Node:
+    figure: Figure
+    children: list[Node] = field(default_factory=list)
+    depth: int = 0
+
+
+def _descendants(indicator: Indicator) -> tuple[dict[int, Indicator], dict[int, list[Indicator]]]:
+    nodes = {indicator.pk: indicator}
+    children: dict[int, list[Indicator]] = defaultdict(list)
+    frontier = [indicator.pk]
+    while frontier:  # one query per level (three at most in practice)
+        level = [i for i in _with_relations(Indicator.objects.filter(parent_id__in=frontier, is_active=True))
+                 if i.pk not in nodes]
+        for ind in level:
+            nodes[ind.pk] = ind
+            children[ind.parent_id].append(ind)
+        frontier = [i.pk for i in level]
+    return nodes, children
+
+
+def cascade_tree(indicator: Indicator, period: Period) -> Node:
+    """The indicator with every level below it (company -> department -> person) and each
+    level's achievement. A level without its own figure rolls its children up by its rule
+    (sum / average / weighted); a missing child makes the roll-up missing."""
+    nodes, children = _descendants(indicator)
+    ids = list(nodes)
+    values = {m.indicator_id: m for m in Measurement.objects.filter(indicator__in=ids, year=period.year, index=period.index)}
+    targets = {t.indicator_id: t for t in Target.objects.filter(indicator__in=ids, year=period.year, index=period.index)}
+
+    def build(ind: Indicator, depth: int) -> Node:
+        kids = [build(c, depth + 1) for c in children.get(ind.pk, [])]
+        m = values.get(ind.pk)
+        actual, rolled = (m.value if m else None), False
+        target = targets.get(ind.pk)
+        if kids and actual is None:
+            weights = [k.figure.indicator.weight for k in kids]
+            actual = roll_up(ind.rollup, [k.figure.actual for k in kids], weights)
+            rolled = actual is not None
+        if kids and target is None:
+            target = roll_up(ind.rollup, [k.figure.target for k in kids], [k.figure.indicator.weight for k in kids])
+        return Node(evaluate_figure(ind, period, actual, target, m, rolled), kids, depth)
+
+    return build(indicator, 0)
+
+
+def flatten(node: Node) -> list[Node]:
+    out = [node]
+    for child in node.children:
+        out.extend(flatten(child))
+    return out
+
+
+# --- for the appraisal module ------------------------------------------------------
+@dataclass(frozen=True)
+class KpiAchievement:
+    indicator: Indicator
+    period: Period
+    actual: Decimal
+    target: Decimal | None
+    achievement: Decimal | None
+    status: str
+
+
+def _own_or_rolled(node: Indicator, period: Period) -> tuple[Decimal | None, Decimal | None, Figure]:
+    fig = cascade_tree(node, period).figure
+    return fig.actual, fig.target, fig
+
+
+def kpi_achievement(*, indicator: Indicator, period, department=None, user=None) -> KpiAchievement | None:
+    """This KPI's achievement for a department (or a person) in a period.
+
+    indicator   an Indicator, usually the company- or department-level one.
+    period      a Period or its key ("2026-Q1", "2026-03", "2026").
+    department  answer for this department's indicator in the cascade below `indicator`
+                (the indicator itself if it belongs to that department).
+    user        answer for this person's own (person-scope) indicator in the cascade; if
+                they have none, for their department's (as `department`).
+    Neither     answer for `indicator` itself.
+
+    When `period` is longer than the indicator's frequency (a quarter for a monthly KPI),
+    its periods are combined by the indicator's year rule (sum for flows, average for
+    levels), actual and target alike; when it is shorter, the indicator's period that
+    contains it is used. A level without its own figure is rolled up from the level below.
+
+    Returns KpiAchievement(indicator, period, actual, target, achievement %, status) with
+    achievement/status from achievement.evaluate (achievement None for a zero target), or
+    None when there is no such indicator or any needed figure is missing: a missing
+    figure is never reported as zero.
+    """
+    if not isinstance(period, Period):
+        period = Period.parse(period)
+    node = _find_node(indicator, department=department, user=user)
+    if node is None:
+        return None
+    if MONTHS_PER_PERIOD[period.frequency] < MONTHS_PER_PERIOD[node.frequency]:
+        period = Period.containing(period.start, node.frequency)
+    parts = period.subperiods(node.frequency) if period.frequency != node.frequency else [period]
+    pairs = [_own_or_rolled(node, p)[:2] for p in parts]
+    rule = "sum" if node.year_rule == YearRule.SUM else "average"
+    actual = roll_up(rule, [a for a, _t in pairs])
+    if actual is None:
+        return None
+    target = roll_up(rule, [t for _a, t in pairs])
+    fig = evaluate_figure(node, period, actual, target)
+    return KpiAchievement(node, period, actual, target, fig.achievement, fig.status)
+
+
+def _find_node(indicator: Indicator, *, department=None, user=None) -> Indicator | None:
+    if user is None and department is None:
+        return indicator
+    nodes, _children = _descendants(indicator)
+    tree = list(nodes.values())
+    if user is not None:
+        own = [i for i in tree if i.scope == Scope.PERSON and i.person_id == user.pk]
+        if own:
+            return own[0]
+        department = user.department
+        if department is None:
+            return None
+    found = [i for i in tree if i.department_id == department.pk and i.scope != Scope.PERSON]
+    return found[0] if found else None
+
+
+# --- reminders ---------------------------------------------------------------------
+@dataclass(frozen=True)
+class MissingFigure:
+    indicator: Indicator
+    period: Period
+    due: date          # the day after which the figure is chased (period end + N days)
+
+
+def figures_missing(*, today: date | None = None, lookback_years: int = 2) -> list[MissingFigure]:
+    """State-based: every active indicator's periods that ended more than the indicator's
+    `reminder_days` (default 5) ago, since it was tracked (at most `lookback_years` back),
+    and still have no figure. Read-only, so calling it twice gives the same answer; the
+    reminder job (services.figures_missing_remind) records what it already sent."""
+    today = today or timezone.localdate()
+    inds = list(Indicator.objects.filter(is_active=True).select_related("department", "responsible"))
+    since = date(today.year - lookback_years, 1, 1)
+    have = set(Measurement.objects.filter(value__isnull=False, year__gte=since.year)
+               .values_list("indicator_id", "year", "index"))
+    out = []
+    for ind in inds:
+        start = Period.containing(max(ind.active_from, since), ind.frequency)
+        p = start
+        while p.end + timedelta(days=ind.reminder_days) < today:
+            if (ind.pk, p.year, p.index) not in have:
+                out.append(MissingFigure(ind, p, p.end + timedelta(days=ind.reminder_days)))
+            p = p.next()
+    return out
+
+
+def locks(periods: list[Period]) -> set[tuple[str, int, int]]:
+    q = Q(pk__in=[])
+    for p in periods:
+        q |= Q(frequency=p.frequency, year=p.year, index=p.index)
+    return set(PeriodLock.objects.filter(q).values_list("frequency", "year", "index"))
+
+
+def entry_rows(*, user, department, month: Period) -> list[dict]:
+    """The department's indicators due in `month` (monthly ones for that month, quarterly
+    ones when it ends a quarter, annual ones in December), with figure, target and lock."""
+    due = {f: Period.containing(month.start, f) for f in Frequency.values}
+    due = {f: p for f, p in due.items() if p.end == month.end}
+    inds = list(_with_relations(visible_indicators(user).filter(department=department, frequency__in=list(due))))
+    ids = [i.pk for i in inds]
+    pq = _period_filter(due)
+    values = {m.indicator_id: m for m in Measurement.objects.filter(pq, indicator__in=ids)}
+    targets = {t.indicator_id: t for t in Target.objects.filter(pq, indicator__in=ids)}
+    locked = locks(list(due.values()))
+    rows = []
+    for ind in inds:
+        p = due[ind.frequency]
+        m = values.get(ind.pk)
+        rows.append({"indicator": ind, "period": p, "measurement": m,
+                     "figure": evaluate_figure(ind, p, m.value if m else None, targets.get(ind.pk), m),
+                     "locked": (p.frequency, p.year, p.index) in locked})
+    return rows
+
+
+__all__ = ["kpi_achievement", "figures_missing", "overview", "department_cards", "indicator_history",
+           "cascade_tree", "snapshot", "entry_rows", "visible_indicators", "STATUS_RANK"]
