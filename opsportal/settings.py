@@ -23,7 +23,8 @@ EMBEDDED_DATABASE_URL = f"postgres://postgres@{str(EMBEDDED_PG_DIR).replace('/',
 EMBEDDED_REDIS_URL = f"unix://{EMBEDDED_REDIS_SOCKET}?db=0"
 
 DEBUG = env.bool("DEBUG", default=False)
-SECRET_KEY = env("SECRET_KEY", default="insecure-dev-key-change-me-in-production-0123456789abcdef")
+# The default is for development only; `check --deploy` rejects it (django-insecure- prefix).
+SECRET_KEY = env("SECRET_KEY", default="django-insecure-dev-only-key-0f3b9c7e1d5a4b2c8e6f0a9d7c5b3e1f")
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]", "testserver"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
