@@ -6,3 +6,6 @@ class AppraisalsConfig(AppConfig):
     name = "apps.appraisals"
     label = "appraisals"
     verbose_name = _("Appraisals")
+
+    def ready(self) -> None:
+        from . import permissions  # noqa: F401  (registers the rules)

@@ -1,0 +1,81 @@
+"""`seed_demo` part: the default template, a sales template, 2026Q3 closed with published
+results and the current quarter (2026Q4) in self-assessment. Idempotent: each cycle is
+created only if it does not exist yet."""
+
+import random
+from datetime import date, datetime, time
+
+from django.db import transaction
+from django.utils import timezone
+
+from .defaults import ensure_default_template
+from .models import Appraisal, Criterion, Cycle, Stage, Status, Template
+from .opening import appraisal_cycle_open
+from .simulate import FILLED_FIELDS, cap_excellent, fill
+
+SALES_TEMPLATE = "销售岗位季度考核表"
+SALES_CRITERIA = [
+    ("results", "销售目标完成率", 40, "本季度签约额相对于销售目标的完成比例。", "sales-revenue"),
+    ("results", "回款与客户维护", 20, "应收账款回收、重点客户维护与满意度。", ""),
+    ("ability", "市场开拓与谈判能力", 20, "新客户开发、商务谈判和方案呈现能力。", ""),
+    ("attitude", "责任心与团队协作", 20, "遵守销售管理制度，与售前、交付团队协作。", ""),
+]
+
+
+def _sales_template(departments) -> None:
+    if Template.objects.filter(name=SALES_TEMPLATE).exists() or "sales" not in departments:
+        return
+    template = Template.objects.create(name=SALES_TEMPLATE, description="销售部及其下属岗位适用，业绩占比 60%。")
+    Criterion.objects.bulk_create([
+        Criterion(template=template, group=g, name=n, weight=w, description=d, kpi_code=k, sort_order=i,
+                  guidance_excellent="显著超出岗位要求", guidance_good="达到并部分超出要求",
+                  guidance_pass="基本达到要求", guidance_fail="未达到要求")
+        for i, (g, n, w, d, k) in enumerate(SALES_CRITERIA)])
+    template.departments.add(departments["sales"])
+
+
+def _aware(day: date):
+    return timezone.make_aware(datetime.combine(day, time(10, 0)))
+
+
+@transaction.atomic
+def _closed_quarter(code: str, rng: random.Random) -> None:
+    if Cycle.objects.filter(code=code).exists():
+        return
+    cycle, _n = appraisal_cycle_open(
+        code=code, today=date(2026, 10, 9), cutoff_date=date(2026, 9, 1), self_deadline=date(2026, 10, 19),
+        review_deadline=date(2026, 10, 29), calibration_deadline=date(2026, 11, 5), close_date=date(2026, 11, 16),
+        notify=False)
+    rows = list(Appraisal.objects.filter(cycle=cycle).select_related("form", "cycle", "employee"))
+    for a in rows:
+        fill(a, rng, published=True, acknowledged=a.employee.username != "staff" and rng.random() < 0.8,
+             now=_aware(date(2026, 10, 27)))
+    cap_excellent(rows, 20)
+    Appraisal.objects.bulk_update(rows, FILLED_FIELDS, batch_size=500)
+    Cycle.objects.filter(pk=cycle.pk).update(stage=Stage.CLOSED, published_at=_aware(date(2026, 11, 6)))
+
+
+@transaction.atomic
+def _current_quarter(code: str, today: date, rng: random.Random) -> None:
+    if Cycle.objects.filter(code=code).exists():
+        return
+    cycle, _n = appraisal_cycle_open(
+        code=code, today=today, cutoff_date=date(2026, 12, 1), self_deadline=date(2026, 12, 11),
+        review_deadline=date(2026, 12, 21), calibration_deadline=date(2026, 12, 28), close_date=date(2027, 1, 11),
+        notify=False)
+    rows = [a for a in Appraisal.objects.filter(cycle=cycle).select_related("form", "cycle", "employee")
+            if a.employee.username not in ("staff", "manager", "hr", "gm")]
+    done = rng.sample(rows, k=len(rows) * 2 // 5)
+    for a in done:
+        fill(a, rng, review_done=False, now=_aware(today))
+    Appraisal.objects.bulk_update(done, FILLED_FIELDS, batch_size=500)
+
+
+def seed(ctx: dict) -> None:
+    rng = random.Random(7)
+    ensure_default_template()
+    _sales_template(ctx.get("departments") or {})
+    _closed_quarter("2026Q3", rng)
+    _current_quarter("2026Q4", ctx["today"], rng)
+    counts = {c.code: c.appraisals.count() for c in Cycle.objects.filter(code__in=["2026Q3", "2026Q4"])}
+    ctx["stdout"].write(f"  appraisals: {counts} ({Status.SELF.label} open for 2026Q4)")

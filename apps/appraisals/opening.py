@@ -1,0 +1,177 @@
+"""Opening a cycle and moving its stages. Bulk and idempotent: the UNIQUE (cycle, employee)
+constraint plus ON CONFLICT DO NOTHING guarantee one appraisal per person, and the number of
+queries does not grow with the number of employees (one insert per batch)."""
+
+import re
+from calendar import monthrange
+from datetime import date, timedelta
+
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from apps.departments.models import Department
+from apps.notifications.services import notify_many
+
+from .models import (
+    DEFAULT_FORCED_DISTRIBUTION, DEFAULT_GRADE_BANDS, Appraisal, Cycle, CycleEvent, CycleKind, Stage, Template,
+    TemplateSnapshot,
+)
+
+BATCH = 2000
+PERIOD_RE = re.compile(r"^(\d{4})(?:Q([1-4]))?$")
+
+
+def parse_period(code: str) -> tuple[str, date, date]:
+    """'2026Q3' -> (quarter, 2026-07-01, 2026-09-30); '2026' -> (annual, 2026-01-01, 2026-12-31)."""
+    match = PERIOD_RE.match((code or "").strip().upper())
+    if not match:
+        raise ValidationError(_("“%(code)s” is not a period: use a quarter like 2026Q3 or a year like 2026.") % {"code": code})
+    year, quarter = int(match.group(1)), match.group(2)
+    if quarter:
+        first_month = 3 * (int(quarter) - 1) + 1
+        end_month = first_month + 2
+        return CycleKind.QUARTER, date(year, first_month, 1), date(year, end_month, monthrange(year, end_month)[1])
+    return CycleKind.ANNUAL, date(year, 1, 1), date(year, 12, 31)
+
+
+def previous_quarter_code(today: date) -> str:
+    quarter = (today.month - 1) // 3 + 1
+    return f"{today.year - 1}Q4" if quarter == 1 else f"{today.year}Q{quarter - 1}"
+
+
+def first_working_day(day: date) -> date:
+    """The first Monday–Friday on or after `day` (public holidays are not modelled)."""
+    while day.weekday() >= 5:
+        day += timedelta(days=1)
+    return day
+
+
+def default_dates(period_end: date, today: date) -> dict:
+    start = max(today, period_end + timedelta(days=1))
+    return {
+        "cutoff_date": period_end.replace(day=1),  # joined before the period's last month
+        "self_deadline": start + timedelta(days=10),
+        "review_deadline": start + timedelta(days=20),
+        "calibration_deadline": start + timedelta(days=27),
+        "close_date": start + timedelta(days=41),
+    }
+
+
+def _effective_templates() -> tuple[dict, dict, Template | None]:
+    """({department id: template id} resolved up the tree, {position id: template id}, default)."""
+    templates = list(Template.objects.filter(is_active=True).prefetch_related("departments", "positions"))
+    default = next((t for t in templates if t.is_default), None)
+    by_position = {p.pk: t.pk for t in templates for p in t.positions.all()}
+    direct = {d.pk: t.pk for t in templates for d in t.departments.all()}
+    by_department = {}
+    for dept_id, path in Department.objects.values_list("id", "path"):
+        # nearest assigned department on the path, from the department itself up to the root
+        chain = [int(p) for p in path.strip("/").split("/") if p][::-1]
+        by_department[dept_id] = next((direct[i] for i in chain if i in direct), None)
+    return by_department, by_position, default
+
+
+def _snapshots(cycle: Cycle, template_ids: set[int]) -> dict[int, int]:
+    existing = {s.template_id: s.pk for s in TemplateSnapshot.objects.filter(cycle=cycle)}
+    missing = template_ids - set(existing)
+    if missing:
+        new = [TemplateSnapshot(cycle=cycle, template=t, name=t.name, criteria=[c.snapshot() for c in t.criteria.all()])
+               for t in Template.objects.filter(pk__in=missing).prefetch_related("criteria")]
+        TemplateSnapshot.objects.bulk_create(new, ignore_conflicts=True)
+        existing = {s.template_id: s.pk for s in TemplateSnapshot.objects.filter(cycle=cycle)}
+    return existing
+
+
+def reviewer_for(person: dict, heads: dict, active_ids: set[int]) -> int | None:
+    """Their manager at this moment; without one, their department's head; a head without a
+    manager (the top of the company) gets none and HR assigns one."""
+    manager = person["manager_id"]
+    if manager and manager != person["id"] and manager in active_ids:
+        return manager
+    head = heads.get(person["department_id"])
+    if head and head != person["id"] and head in active_ids:
+        return head
+    return None
+
+
+def eligible_people(cycle: Cycle):
+    User = get_user_model()
+    active_on_last_day = Q(is_active=True, leave_date__isnull=True) | Q(leave_date__gt=cycle.period_end)
+    joined_in_time = Q(hire_date__isnull=True) | Q(hire_date__lt=cycle.cutoff_date)
+    return User.objects.filter(active_on_last_day & joined_in_time)
+
+
+def build_appraisals(cycle: Cycle, people: list[dict]) -> list[Appraisal]:
+    """Unsaved appraisals for `people` (dicts of id, department_id, position_id, manager_id)."""
+    User = get_user_model()
+    by_department, by_position, default = _effective_templates()
+    heads = dict(Department.objects.exclude(head=None).values_list("id", "head_id"))
+    active_ids = set(User.objects.filter(Q(is_active=True) | Q(leave_date__gt=cycle.period_end)).values_list("id", flat=True))
+    chosen = {}
+    for p in people:
+        template_id = by_position.get(p["position_id"]) or by_department.get(p["department_id"]) or (default and default.pk)
+        if not template_id:
+            raise ValidationError(_("No appraisal template applies to some people: mark one template as the company default."))
+        chosen[p["id"]] = template_id
+    snapshot_of = _snapshots(cycle, set(chosen.values()))
+    return [Appraisal(cycle=cycle, employee_id=p["id"], department_id=p["department_id"], position_id=p["position_id"],
+                      reviewer_id=reviewer_for(p, heads, active_ids), form_id=snapshot_of[chosen[p["id"]]])
+            for p in people]
+
+
+@transaction.atomic
+def appraisal_cycle_open(*, code: str, actor=None, today: date | None = None, cutoff_date: date | None = None,
+                         self_deadline: date | None = None, review_deadline: date | None = None,
+                         calibration_deadline: date | None = None, close_date: date | None = None,
+                         grade_bands: list | None = None, forced_distribution: dict | None = None,
+                         notify: bool = True) -> tuple[Cycle, int]:
+    """Open (or complete) the cycle for `code`; returns (cycle, appraisals created).
+    Running it again creates nothing twice; after the self-assessment stage it adds nobody."""
+    today = today or timezone.localdate()
+    kind, start, end = parse_period(code)
+    code = code.strip().upper()
+    dates = default_dates(end, today)
+    given = {"cutoff_date": cutoff_date, "self_deadline": self_deadline, "review_deadline": review_deadline,
+             "calibration_deadline": calibration_deadline, "close_date": close_date}
+    dates.update({k: v for k, v in given.items() if v})
+    if not (dates["self_deadline"] <= dates["review_deadline"] <= dates["calibration_deadline"] <= dates["close_date"]):
+        raise ValidationError(_("Deadlines must follow the stages: self-assessment, review, calibration, acknowledgement."))
+    cycle, created = Cycle.objects.get_or_create(code=code, defaults={
+        "kind": kind, "period_start": start, "period_end": end, "opened_by": actor, **dates,
+        "grade_bands": grade_bands or DEFAULT_GRADE_BANDS,
+        "forced_distribution": DEFAULT_FORCED_DISTRIBUTION if forced_distribution is None else forced_distribution,
+    })
+    cycle = Cycle.objects.select_for_update().get(pk=cycle.pk)  # two openers at once: one generates
+    if cycle.stage != Stage.SELF:
+        return cycle, 0
+    already = set(Appraisal.objects.filter(cycle=cycle).values_list("employee_id", flat=True))
+    people = [p for p in eligible_people(cycle).values("id", "department_id", "position_id", "manager_id")
+              if p["id"] not in already]
+    rows = build_appraisals(cycle, people)
+    Appraisal.objects.bulk_create(rows, batch_size=BATCH, ignore_conflicts=True)
+    CycleEvent.objects.create(cycle=cycle, actor=actor, action="opened" if created else "completed",
+                              detail={"created": len(rows)})
+    if notify and rows:
+        User = get_user_model()
+        notify_many(recipients=[User(pk=r.employee_id) for r in rows], kind="appraisals.self_open",
+                    title=_("Appraisal %(code)s: please fill in your self-assessment") % {"code": cycle.code},
+                    url=reverse("appraisals:home"))
+    return cycle, len(rows)
+
+
+def appraisal_cycle_open_previous_quarter(*, today: date) -> Cycle | None:
+    """Scheduled: on (or after, if a run was missed) the first working day of a quarter, open
+    the previous quarter's cycle unless it exists. State-based, so running twice is harmless."""
+    quarter_start = date(today.year, 3 * ((today.month - 1) // 3) + 1, 1)
+    if today < first_working_day(quarter_start):
+        return None
+    code = previous_quarter_code(today)
+    if Cycle.objects.filter(code=code).exists():
+        return None
+    cycle, _created = appraisal_cycle_open(code=code, today=today)
+    return cycle
