@@ -1,21 +1,102 @@
 """Sending notifications. Modules call notify() inside their own transaction; the row is
-written with it, so a rolled-back decision notifies nobody."""
+written with it, so a rolled-back decision notifies nobody. Mail follows each recipient's
+preference for the kind: an outbox row now (sent by Celery after commit), a flag for the
+daily digest, or nothing. Mail never blocks the caller: the broker or mail server being down
+only leaves the outbox row pending for the retry job."""
 
+import logging
 from collections.abc import Iterable
+from datetime import timedelta
 
+from django.db import transaction
 from django.utils import timezone
 
-from .models import Notification
+from .kinds import kind_for
+from .models import Channel, Notification, NotificationPreference, OutboundEmail
+
+log = logging.getLogger("apps.notifications")
+# The retry job leaves a fresh mail to its Celery task for this long before trying itself.
+FIRST_ATTEMPT_GRACE = timedelta(minutes=2)
+DELIVERY_CHUNK = 50
 
 
 def notify(*, recipient, kind: str, title: str, body: str = "", url: str = "") -> Notification:
-    return Notification.objects.create(recipient=recipient, kind=kind, title=title, body=body, url=url)
+    row = Notification(recipient=recipient, kind=kind, title=title[:200], body=body, url=url)
+    create_notifications([row], emails={recipient.pk: _address(recipient)})
+    return row
 
 
 def notify_many(*, recipients: Iterable, kind: str, title: str, body: str = "", url: str = "") -> int:
-    rows = [Notification(recipient=r, kind=kind, title=title, body=body, url=url) for r in recipients]
-    Notification.objects.bulk_create(rows, batch_size=1000)
+    recipients = list(recipients)
+    rows = [Notification(recipient=r, kind=kind, title=title[:200], body=body, url=url) for r in recipients]
+    create_notifications(rows, emails={r.pk: _address(r) for r in recipients})
     return len(rows)
+
+
+def _address(user) -> str:
+    return user.email if user.is_active and user.email else ""
+
+
+def channels_for(pairs: Iterable[tuple[int, str]]) -> dict[tuple[int, str], str]:
+    """The mail channel of each (user id, kind): their preference, else the kind's default;
+    a mandatory kind is never off. One query."""
+    pairs = set(pairs)
+    chosen = {}
+    if pairs:
+        rows = NotificationPreference.objects.filter(
+            user_id__in={u for u, _ in pairs}, kind__in={k for _, k in pairs}
+        ).values_list("user_id", "kind", "channel")
+        chosen = {(u, k): c for u, k, c in rows}
+    result = {}
+    for user_id, code in pairs:
+        kind = kind_for(code)
+        channel = chosen.get((user_id, code), kind.default)
+        result[(user_id, code)] = Channel.IMMEDIATE if (channel == Channel.OFF and kind.mandatory) else channel
+    return result
+
+
+def create_notifications(rows: list[Notification], *, emails: dict[int, str]) -> list[Notification]:
+    """Insert the notifications and route their mail; a constant number of queries for any
+    number of rows. `emails` maps recipient id -> address ("" for none/inactive)."""
+    if not rows:
+        return rows
+    channels = channels_for((n.recipient_id, n.kind) for n in rows)
+    immediate = []
+    for n in rows:
+        if not emails.get(n.recipient_id):
+            continue
+        channel = channels[(n.recipient_id, n.kind)]
+        if channel == Channel.DIGEST:
+            n.digest_pending = True
+        elif channel == Channel.IMMEDIATE:
+            immediate.append(n)
+    Notification.objects.bulk_create(rows, batch_size=2000)
+    first_try = timezone.now() + FIRST_ATTEMPT_GRACE
+    outbox = OutboundEmail.objects.bulk_create(
+        [OutboundEmail(recipient_id=n.recipient_id, to=emails[n.recipient_id], notification=n,
+                       next_attempt_at=first_try) for n in immediate],
+        batch_size=2000,
+    )
+    if outbox:
+        queue_delivery([o.pk for o in outbox])
+    return rows
+
+
+def queue_delivery(ids: list[int]) -> None:
+    """Hand the mails to Celery once the transaction committed (never before: the worker must
+    see the rows, and a rolled-back decision mails nobody)."""
+    transaction.on_commit(lambda: _enqueue(ids))
+
+
+def _enqueue(ids: list[int]) -> None:
+    from .tasks import deliver_emails
+
+    for start in range(0, len(ids), DELIVERY_CHUNK):
+        try:
+            deliver_emails.apply_async(args=[ids[start:start + DELIVERY_CHUNK]], retry=False)
+        except Exception:  # broker down: the retry job sends them; the page goes on
+            log.warning("could not queue %d mails; the retry job will send them", len(ids) - start, exc_info=True)
+            return
 
 
 def mark_read(*, user, ids: Iterable[int] | None = None) -> int:
@@ -23,3 +104,35 @@ def mark_read(*, user, ids: Iterable[int] | None = None) -> int:
     if ids is not None:
         qs = qs.filter(pk__in=list(ids))
     return qs.update(read_at=timezone.now())
+
+
+@transaction.atomic
+def set_preferences(*, user, channels: dict[str, str]) -> None:
+    """Save the user's mail channel per kind; a mandatory kind cannot be switched off."""
+    for code, channel in channels.items():
+        if channel not in Channel.values or (channel == Channel.OFF and kind_for(code).mandatory):
+            raise ValueError(f"channel {channel!r} not allowed for {code}")
+    NotificationPreference.objects.bulk_create(
+        [NotificationPreference(user=user, kind=code, channel=channel) for code, channel in channels.items()],
+        update_conflicts=True, unique_fields=["user", "kind"], update_fields=["channel"],
+    )
+
+
+def plan_reminder(*, recipient, kind: str, object_type: str, object_id: int, due_date, title: str,
+                  body: str = "", url: str = "") -> None:
+    """Ask for a reminder on `due_date` (idempotent: the same key twice plans one reminder)."""
+    from .models import Reminder
+
+    Reminder.objects.bulk_create([Reminder(recipient=recipient, kind=kind, object_type=object_type,
+                                           object_id=object_id, due_date=due_date, title=title[:200], body=body,
+                                           url=url)], ignore_conflicts=True)
+
+
+def close_reminders(*, object_type: str, object_id: int, kind: str | None = None) -> int:
+    """The thing was done: its planned reminders stop (and leave the home page)."""
+    from .models import Reminder
+
+    qs = Reminder.objects.filter(object_type=object_type, object_id=object_id, done_at__isnull=True)
+    if kind:
+        qs = qs.filter(kind=kind)
+    return qs.update(done_at=timezone.now())

@@ -5,5 +5,8 @@ from . import views
 app_name = "notifications"
 urlpatterns = [
     path("", views.notification_list, name="list"),
+    path("<int:pk>/open/", views.open_notification, name="open"),
     path("read/", views.mark_read, name="mark_read"),
+    path("menu/", views.dropdown, name="dropdown"),
+    path("settings/", views.preferences, name="preferences"),
 ]

@@ -1,0 +1,21 @@
+from django.utils.translation import gettext_lazy as _
+
+from apps.scheduling.registry import job
+
+from . import delivery, digest, reminding
+
+
+@job("reminders.scan", _("Send every reminder that is due and not yet sent (all sources)."))
+def reminders_scan(now) -> int:
+    return reminding.scan_all(now)
+
+
+# Each mail commits on its own: a mail the server accepted is never rolled back into "pending".
+@job("notifications.deliver_pending", _("Retry outgoing mail that is still pending."), atomic=False)
+def deliver_pending(now) -> int:
+    return delivery.deliver_pending(now)
+
+
+@job("notifications.daily_digest", _("Mail each person one digest of their digest notifications."))
+def daily_digest(now) -> int:
+    return digest.daily_digest(now)

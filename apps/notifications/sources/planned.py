@@ -1,0 +1,39 @@
+"""Planned reminders (notifications.Reminder): a module, or the demo, says "remind this person
+about this object on this date"; the scan sends it once when the date has come."""
+
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from apps.core.plugins import WorkItem, WorkPanel
+
+from ..models import Reminder
+from ..reminding import Due, ReminderSource, batches, register_source
+
+
+class PlannedReminders(ReminderSource):
+    name = "reminders.planned"
+    title = _("Reminders")
+    icon = "bi-alarm"
+    order = 90
+
+    def open_due(self, today):
+        return Reminder.objects.filter(done_at__isnull=True, due_date__lte=today)
+
+    def scan(self, today):
+        for rows in batches(self.open_due(today)):
+            yield [Due(r.object_type, r.object_id, r.kind, r.due_date, r.recipient_id, r.title, r.body, r.url)
+                   for r in rows]
+
+    def my_work(self, user, today):
+        qs = self.open_due(today).filter(recipient=user)
+        count = qs.count()
+        if not count:
+            return None
+        items = [WorkItem(title=r.title, url=r.url or reverse("notifications:list"), detail=r.body[:80],
+                          badge=r.due_date.isoformat(), badge_tone="warning")
+                 for r in qs.order_by("due_date", "pk")[:5]]
+        return WorkPanel(key="reminders", title=str(self.title), icon=self.icon, items=items, count=count,
+                         order=self.order)
+
+
+register_source(PlannedReminders())

@@ -1,0 +1,99 @@
+"""Admin: the scheduled jobs with their last run (a PeriodicTask proxy annotated from JobRun),
+and the full run history."""
+
+from django.contrib import admin, messages
+from django.db.models import OuterRef, Subquery
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from .models import JobRun, ScheduledJob
+from .runner import TASK_NAME
+
+
+@admin.register(ScheduledJob)
+class ScheduledJobAdmin(admin.ModelAdmin):
+    list_display = ("name", "schedule", "enabled", "last_started", "last_duration", "outcome_badge",
+                    "last_items", "last_failure")
+    list_editable = ("enabled",)
+    list_select_related = ("crontab", "interval")
+    search_fields = ("name",)
+    fields = ("name", "description", "enabled", "crontab", "interval", "last_run_at", "total_run_count")
+    readonly_fields = ("name", "last_run_at", "total_run_count")
+    actions = ["run_now"]
+    ordering = ("name",)
+
+    def get_queryset(self, request):
+        runs = JobRun.objects.filter(name=OuterRef("name")).order_by("-started_at", "-id")
+        failed = runs.filter(outcome=JobRun.Outcome.FAILED)
+        return super().get_queryset(request).filter(task=TASK_NAME).annotate(
+            _started=Subquery(runs.values("started_at")[:1]),
+            _duration=Subquery(runs.values("duration")[:1]),
+            _outcome=Subquery(runs.values("outcome")[:1]),
+            _items=Subquery(runs.values("items")[:1]),
+            _failed_at=Subquery(failed.values("started_at")[:1]),
+            _error=Subquery(failed.values("error")[:1]),
+        )
+
+    def has_add_permission(self, request):
+        return False  # rows come from the migration; a job needs code
+
+    @admin.display(description=_("schedule"))
+    def schedule(self, obj):
+        return obj.crontab or obj.interval or "—"
+
+    @admin.display(description=_("last run"), ordering="_started")
+    def last_started(self, obj):
+        return obj._started
+
+    @admin.display(description=_("duration (s)"))
+    def last_duration(self, obj):
+        return obj._duration
+
+    @admin.display(description=_("outcome"))
+    def outcome_badge(self, obj):
+        if not obj._outcome:
+            return "—"
+        colour = {"ok": "#2f855a", "failed": "#c53030", "interrupted": "#b7791f"}.get(obj._outcome, "#4a5568")
+        return format_html('<b style="color:{}">{}</b>', colour, JobRun.Outcome(obj._outcome).label)
+
+    @admin.display(description=_("items"))
+    def last_items(self, obj):
+        return obj._items
+
+    @admin.display(description=_("last failure"))
+    def last_failure(self, obj):
+        if not obj._error:
+            return "—"
+        last_line = obj._error.strip().splitlines()[-1][:160]
+        return format_html('<span title="{}">{:%Y-%m-%d %H:%M} · {}</span>', obj._error[-2000:], obj._failed_at,
+                           last_line)
+
+    @admin.action(description=_("Run now (in the background)"))
+    def run_now(self, request, queryset):
+        from .tasks import run_job_task
+
+        for task in queryset:
+            run_job_task.delay(task.name)
+        n = queryset.count()
+        self.message_user(request, ngettext("%(n)d job queued.", "%(n)d jobs queued.", n) % {"n": n},
+                          messages.SUCCESS)
+
+
+@admin.register(JobRun)
+class JobRunAdmin(admin.ModelAdmin):
+    list_display = ("name", "started_at", "duration", "outcome", "items", "short_error")
+    list_filter = ("outcome", "name")
+    search_fields = ("name", "error")
+    date_hierarchy = "started_at"
+    readonly_fields = [f.name for f in JobRun._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description=_("error"))
+    def short_error(self, obj):
+        return obj.error.strip().splitlines()[-1][:120] if obj.error else ""
