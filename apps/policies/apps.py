@@ -6,3 +6,6 @@ class PoliciesConfig(AppConfig):
     name = "apps.policies"
     label = "policies"
     verbose_name = _("Regulations")
+
+    def ready(self) -> None:
+        from . import permissions  # noqa: F401  (registers the rules)

@@ -1,0 +1,247 @@
+"""The regulations library: policies, their versions (a tree of numbered nodes each),
+the approval history and read-and-acknowledge (宣贯确认) records.
+
+A version's body is stored flat: one PolicyNode per label in document order
+(`ordinal`) with its `depth`, so a whole version is one indexed query and the tree is
+rebuilt in Python (selectors.version_tree)."""
+
+from django.conf import settings
+from django.contrib.postgres.indexes import GinIndex
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+
+class Category(models.Model):
+    name = models.CharField(_("name"), max_length=60, unique=True)
+    code = models.SlugField(_("code"), max_length=40, unique=True)
+    sort_order = models.PositiveIntegerField(_("sort order"), default=0)
+
+    class Meta:
+        verbose_name = _("category")
+        verbose_name_plural = _("categories")
+        ordering = ["sort_order", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Confidentiality(models.TextChoices):
+    PUBLIC = "public", _("Everyone")
+    INTERNAL = "internal", _("Internal")
+    RESTRICTED = "restricted", _("Restricted to departments")
+
+
+class PolicyStatus(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    IN_REVIEW = "in_review", _("In review")
+    PUBLISHED = "published", _("Published")
+    RETIRED = "retired", _("Retired")
+
+
+class VersionStatus(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    IN_REVIEW = "in_review", _("Awaiting department approval")
+    OPS_REVIEW = "ops_review", _("Awaiting operations approval")
+    SCHEDULED = "scheduled", _("Approved, not yet in force")
+    PUBLISHED = "published", _("In force")
+    SUPERSEDED = "superseded", _("Superseded")
+    RETIRED = "retired", _("Retired")
+
+
+# A policy has at most one version being worked on at a time.
+OPEN_VERSION_STATUSES = (VersionStatus.DRAFT, VersionStatus.IN_REVIEW, VersionStatus.OPS_REVIEW, VersionStatus.SCHEDULED)
+
+
+class AckScope(models.TextChoices):
+    NONE = "none", _("No acknowledgement")
+    EVERYONE = "everyone", _("Everyone")
+    DEPARTMENTS = "departments", _("Chosen departments")
+
+
+class Policy(models.Model):
+    code = models.CharField(_("code"), max_length=40, unique=True)
+    title = models.CharField(_("title"), max_length=200)
+    category = models.ForeignKey(
+        Category, verbose_name=_("category"), null=True, blank=True, on_delete=models.SET_NULL, related_name="policies"
+    )
+    owning_department = models.ForeignKey(
+        "departments.Department", verbose_name=_("owning department"), on_delete=models.PROTECT,
+        related_name="owned_policies",
+    )
+    interpreting_department = models.ForeignKey(
+        "departments.Department", verbose_name=_("interpreting department"), null=True, blank=True,
+        on_delete=models.SET_NULL, related_name="interpreted_policies",
+    )
+    confidentiality = models.CharField(
+        _("confidentiality"), max_length=12, choices=Confidentiality.choices, default=Confidentiality.PUBLIC
+    )
+    allowed_departments = models.ManyToManyField(
+        "departments.Department", verbose_name=_("visible to departments"), blank=True, related_name="restricted_policies",
+        help_text=_("Only for restricted policies: these departments and their sub-departments may read it."),
+    )
+    review_interval_months = models.PositiveSmallIntegerField(_("review interval (months)"), default=12)
+    next_review_date = models.DateField(_("next review date"), null=True, blank=True)
+    last_reviewed_at = models.DateTimeField(_("last reviewed"), null=True, blank=True)
+    status = models.CharField(_("status"), max_length=12, choices=PolicyStatus.choices, default=PolicyStatus.DRAFT)
+    current_version = models.ForeignKey(
+        "PolicyVersion", verbose_name=_("current version"), null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="current_of",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("policy")
+        verbose_name_plural = _("policies")
+        ordering = ["code"]
+        indexes = [
+            models.Index(fields=["status", "code"]),
+            models.Index(fields=["next_review_date"]),
+            GinIndex(fields=["title"], name="policy_title_trgm", opclasses=["gin_trgm_ops"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.title}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("policies:detail", args=[self.code])
+
+
+class PolicyVersion(models.Model):
+    """One text of a policy. Editable only while a draft; published ones never change
+    (services refuse it), superseded ones stay readable at /policies/<code>/v/<label>/."""
+
+    policy = models.ForeignKey(Policy, verbose_name=_("policy"), on_delete=models.CASCADE, related_name="versions")
+    label = models.CharField(_("version"), max_length=20)
+    title = models.CharField(_("title"), max_length=200)
+    status = models.CharField(_("status"), max_length=12, choices=VersionStatus.choices, default=VersionStatus.DRAFT)
+    effective_date = models.DateField(_("effective date"), null=True, blank=True)
+    change_summary = models.TextField(_("change summary"), blank=True)
+    preamble = models.TextField(_("preamble"), blank=True)
+    source_text = models.TextField(_("source text"), blank=True)
+    interpreter_text = models.CharField(_("interpreting body as written"), max_length=200, blank=True)
+    parse_warnings = models.JSONField(default=list, blank=True)
+    article_count = models.PositiveIntegerField(default=0)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    dept_approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    dept_approved_at = models.DateTimeField(null=True, blank=True)
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("approved by"), null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    approved_at = models.DateTimeField(_("approved at"), null=True, blank=True)
+    published_at = models.DateTimeField(_("published at"), null=True, blank=True)
+    ack_scope = models.CharField(_("acknowledgement"), max_length=12, choices=AckScope.choices, default=AckScope.NONE)
+    ack_departments = models.ManyToManyField(
+        "departments.Department", verbose_name=_("departments that must acknowledge"), blank=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("policy version")
+        verbose_name_plural = _("policy versions")
+        ordering = ["policy", "-created_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["policy", "label"], name="policy_version_label_unique"),
+            models.UniqueConstraint(
+                fields=["policy"], condition=Q(status__in=[s.value for s in OPEN_VERSION_STATUSES]),
+                name="policy_one_open_version",
+            ),
+        ]
+        indexes = [models.Index(fields=["status", "effective_date"])]
+
+    def __str__(self) -> str:
+        return f"{self.policy.code} {self.label}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("policies:version", args=[self.policy.code, self.label])
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in OPEN_VERSION_STATUSES
+
+    @property
+    def is_editable(self) -> bool:
+        return self.status == VersionStatus.DRAFT
+
+
+class PolicyNode(models.Model):
+    """A numbered part of a version (编/章/节/条/一、/（一）/1./（1）) in document order."""
+
+    version = models.ForeignKey(PolicyVersion, on_delete=models.CASCADE, related_name="nodes")
+    ordinal = models.PositiveIntegerField()
+    depth = models.PositiveSmallIntegerField()
+    kind = models.CharField(max_length=10)
+    label = models.CharField(max_length=40)
+    number = models.PositiveIntegerField(default=0)
+    heading = models.CharField(max_length=300, blank=True)
+    text = models.TextField(blank=True)
+    slug = models.CharField(max_length=80)
+
+    class Meta:
+        verbose_name = _("policy text node")
+        verbose_name_plural = _("policy text nodes")
+        ordering = ["version", "ordinal"]
+        constraints = [models.UniqueConstraint(fields=["version", "ordinal"], name="policy_node_order_unique")]
+        indexes = [GinIndex(fields=["text"], name="policy_node_text_trgm", opclasses=["gin_trgm_ops"])]
+
+    def __str__(self) -> str:
+        return f"{self.label} {self.heading}".strip()
+
+
+class HistoryAction(models.TextChoices):
+    CREATE = "create", _("Created")
+    EDIT = "edit", _("Text edited")
+    SUBMIT = "submit", _("Submitted for approval")
+    DEPT_APPROVE = "dept_approve", _("Approved by the department head")
+    RETURN = "return", _("Returned for changes")
+    OPS_APPROVE = "ops_approve", _("Approved by operations")
+    PUBLISH = "publish", _("Published")
+    SUPERSEDE = "supersede", _("Superseded")
+    RETIRE = "retire", _("Retired")
+    REVIEW = "review", _("Periodic review")
+    SETTINGS = "settings", _("Settings changed")
+
+
+class PolicyHistory(models.Model):
+    policy = models.ForeignKey(Policy, on_delete=models.CASCADE, related_name="history")
+    version = models.ForeignKey(PolicyVersion, null=True, blank=True, on_delete=models.CASCADE, related_name="history")
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    action = models.CharField(max_length=16, choices=HistoryAction.choices)
+    from_status = models.CharField(max_length=12, blank=True)
+    to_status = models.CharField(max_length=12, blank=True)
+    comment = models.TextField(blank=True)
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("policy history entry")
+        verbose_name_plural = _("policy history")
+        ordering = ["-at", "-pk"]
+        indexes = [models.Index(fields=["policy", "-at"])]
+
+
+class ReviewOutcome(models.TextChoices):
+    NO_CHANGE = "no_change", _("Still valid, no change")
+    REVISE = "revise", _("Needs revision")
+    RETIRE = "retire", _("Retire it")
+
+
+class Acknowledgement(models.Model):
+    """Someone confirmed "我已阅读并理解" for one version."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="policy_acks")
+    version = models.ForeignKey(PolicyVersion, on_delete=models.CASCADE, related_name="acknowledgements")
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("acknowledgement")
+        verbose_name_plural = _("acknowledgements")
+        constraints = [models.UniqueConstraint(fields=["user", "version"], name="policy_ack_once")]
+        indexes = [models.Index(fields=["version", "user"])]

@@ -1,0 +1,41 @@
+"""Who may do what in the regulations library. Used by views, templates and the
+approval machine's transition table alike. Default deny.
+
+Whether someone may *see* a policy at all is not a rule here but the one selector
+`selectors.visible_policies(user)`: views fetch through it and answer 404 otherwise."""
+
+import rules
+
+from apps.accounts.permissions import is_admin, is_hr, is_manager, is_ops, is_staff_member
+
+
+def _policy_of(obj):
+    # Predicates accept a Policy or a PolicyVersion.
+    return getattr(obj, "policy", obj)
+
+
+@rules.predicate
+def is_owning_head(user, obj) -> bool:
+    """Head of the policy's owning department."""
+    if obj is None or not user.is_authenticated:
+        return False
+    policy = _policy_of(obj)
+    dept = policy.owning_department
+    return dept is not None and dept.head_id == user.pk
+
+
+@rules.predicate
+def heads_a_department(user) -> bool:
+    return bool(user.is_authenticated and user.headed_departments.exists())
+
+
+is_editor = is_ops | is_admin | is_owning_head  # writes drafts, runs reviews
+
+rules.add_perm("policies.view_library", is_staff_member)
+rules.add_perm("policies.create_policy", is_ops | is_admin | (is_manager & heads_a_department))
+rules.add_perm("policies.edit_policy", is_editor)          # settings, new drafts, import a new version
+rules.add_perm("policies.view_drafts", is_editor)          # unpublished versions and their outline
+rules.add_perm("policies.review_policy", is_editor)        # record a periodic review outcome
+rules.add_perm("policies.view_review_list", is_ops | is_admin | (is_manager & heads_a_department))
+rules.add_perm("policies.view_all_ack_reports", is_hr | is_ops | is_admin)
+rules.add_perm("policies.view_ack_report", is_hr | is_ops | is_admin | is_manager)
