@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed
 DEVSTACK := $(PY) -m opsportal.devstack --
 PORT ?= 8000
 
-.PHONY: install run test smoke bench messages check-deploy clean
+.PHONY: install run test smoke bench messages check-deploy backup clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -39,6 +39,10 @@ check-deploy: install
 	DEBUG=0 SECRET_KEY=$$(head -c 48 /dev/urandom | base64) ALLOWED_HOSTS=portal.example.com \
 	SECURE_SSL_REDIRECT=1 SECURE_HSTS_SECONDS=31536000 SECURE_HSTS_INCLUDE_SUBDOMAINS=1 SECURE_HSTS_PRELOAD=1 \
 	$(PY) manage.py check --deploy --fail-level WARNING
+
+backup: install
+	@mkdir -p backups
+	$(DEVSTACK) $(PY) scripts/backup.py backups/opsportal-$$(date +%F-%H%M).dump
 
 clean:
 	rm -rf staticfiles .pytest_cache

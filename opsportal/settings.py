@@ -28,7 +28,18 @@ SECRET_KEY = env("SECRET_KEY", default="django-insecure-dev-only-key-0f3b9c7e1d5
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]", "testserver"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
+# Our apps first: for translations the first app wins, and third-party catalogues (e.g.
+# django-celery-beat's "Name" = 任务名) must not override ours.
 INSTALLED_APPS = [
+    "apps.core",
+    "apps.accounts",
+    "apps.departments",
+    "apps.notifications",
+    "apps.policies",
+    "apps.processes",
+    "apps.kpis",
+    "apps.appraisals",
+    "apps.scheduling",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -43,15 +54,6 @@ INSTALLED_APPS = [
     "django_filters",
     "django_htmx",
     "django_celery_beat",
-    "apps.core",
-    "apps.accounts",
-    "apps.departments",
-    "apps.notifications",
-    "apps.policies",
-    "apps.processes",
-    "apps.kpis",
-    "apps.appraisals",
-    "apps.scheduling",
 ]
 
 MIDDLEWARE = [

@@ -37,3 +37,10 @@ def test_the_switch_never_redirects_off_site(client):
 def test_an_unknown_language_falls_back_to_chinese(client):
     client.post(reverse("accounts:set_language"), {"language": "xx"})
     assert client.get(reverse("accounts:login")).headers["Content-Language"] == "zh-hans"
+
+
+def test_our_translations_win_over_third_party_catalogues(org, client_for):
+    # django-celery-beat translates "Name" as 任务名 (task name); a member list must say 姓名.
+    page = client_for(org["staff"]).get(reverse("departments:department", args=[org["sales_dept"].code]))
+    html = page.content.decode()
+    assert "<th>姓名</th>" in html and "任务名" not in html
