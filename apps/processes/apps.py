@@ -6,3 +6,6 @@ class ProcessesConfig(AppConfig):
     name = "apps.processes"
     label = "processes"
     verbose_name = _("Processes")
+
+    def ready(self) -> None:
+        from . import permissions  # noqa: F401  (registers the rules)
