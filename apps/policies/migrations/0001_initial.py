@@ -3,7 +3,8 @@
 import django.contrib.postgres.indexes
 import django.db.models.deletion
 from django.conf import settings
-from django.contrib.postgres.operations import TrigramExtension
+
+from apps.core.migration_ops import optional_trigram_extension, optional_trigram_index
 from django.db import migrations, models
 
 
@@ -17,7 +18,7 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        TrigramExtension(),
+        optional_trigram_extension(),
         migrations.CreateModel(
             name='Category',
             fields=[
@@ -157,8 +158,8 @@ class Migration(migrations.Migration):
             model_name='policyversion',
             constraint=models.UniqueConstraint(condition=models.Q(('status__in', ['draft', 'in_review', 'ops_review', 'scheduled'])), fields=('policy',), name='policy_one_open_version'),
         ),
-        migrations.AddIndex(
-            model_name='policynode',
+        optional_trigram_index(
+            model_name='policynode', table='policies_policynode', column='text',
             index=django.contrib.postgres.indexes.GinIndex(fields=['text'], name='policy_node_text_trgm', opclasses=['gin_trgm_ops']),
         ),
         migrations.AddConstraint(
@@ -177,8 +178,8 @@ class Migration(migrations.Migration):
             model_name='policy',
             index=models.Index(fields=['next_review_date'], name='policies_po_next_re_0ab3d2_idx'),
         ),
-        migrations.AddIndex(
-            model_name='policy',
+        optional_trigram_index(
+            model_name='policy', table='policies_policy', column='title',
             index=django.contrib.postgres.indexes.GinIndex(fields=['title'], name='policy_title_trgm', opclasses=['gin_trgm_ops']),
         ),
         migrations.AddIndex(
