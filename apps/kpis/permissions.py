@@ -2,8 +2,8 @@
 
 * View: every active employee sees company- and department-scope indicators. A
   person-scope indicator (a person's own KPI) is seen by that person, their manager, the
-  head of its department, its responsible person, HR, ops and admins; to anyone else it
-  does not exist (404).
+  head of its department or of any department above it, its responsible person, HR, ops
+  and admins; to anyone else it does not exist (404).
 * Enter figures: the head of the indicator's owning department and the indicator's
   responsible person, for periods that are not locked. Ops and admins enter everything.
   In a locked period only ops (and admins) may change figures.
@@ -24,9 +24,19 @@ def can_see_personal(user, indicator) -> bool:
     if indicator.scope != "person":
         return True
     uid = user.pk
-    return uid in (indicator.person_id, indicator.responsible_id, indicator.department.head_id) or (
-        indicator.person is not None and indicator.person.manager_id == uid
-    )
+    if uid in (indicator.person_id, indicator.responsible_id, indicator.department.head_id):
+        return True
+    if indicator.person is not None and indicator.person.manager_id == uid:
+        return True
+    return any(indicator.department.path.startswith(p) for p in headed_paths(user))
+
+
+def headed_paths(user) -> list[str]:
+    """Tree paths of the departments `user` heads; one query, cached on the user object."""
+    if not hasattr(user, "_kpis_headed_paths"):
+        user._kpis_headed_paths = list(user.headed_departments.values_list("path", flat=True)) \
+            if user.is_authenticated else []
+    return user._kpis_headed_paths
 
 
 @rules.predicate

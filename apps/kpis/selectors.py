@@ -14,6 +14,7 @@ from django.utils import timezone
 from apps.accounts.permissions import is_admin, is_hr, is_ops
 
 from .achievement import STATUS_RANK, Evaluation, Status, evaluate, roll_up
+from .permissions import headed_paths
 from .models import Indicator, Measurement, PeriodLock, Scope, Target, YearRule
 from .periods import MONTHS_PER_PERIOD, Frequency, Period, periods_between, reporting_month
 
@@ -63,10 +64,10 @@ def visible_indicators(user) -> QuerySet[Indicator]:
     qs = Indicator.objects.filter(is_active=True)
     if is_ops(user) or is_admin(user) or is_hr(user):
         return qs
-    return qs.filter(
-        ~Q(scope=Scope.PERSON) | Q(person=user) | Q(person__manager=user) | Q(responsible=user)
-        | Q(department__head=user)
-    )
+    q = ~Q(scope=Scope.PERSON) | Q(person=user) | Q(person__manager=user) | Q(responsible=user)
+    for path in headed_paths(user):
+        q |= Q(department__path__startswith=path)
+    return qs.filter(q)
 
 
 def _with_relations(qs: QuerySet[Indicator]) -> QuerySet[Indicator]:

@@ -127,3 +127,69 @@ def period_unlock(*, period: Period, by) -> int:
         raise PermissionDenied
     deleted, _rows = PeriodLock.objects.filter(frequency=period.frequency, year=period.year, index=period.index).delete()
     return deleted
+
+
+class ImportNotValid(ValidationError):
+    """The file has errors; nothing was saved."""
+
+
+@transaction.atomic
+def figure_import_apply(*, batch, by) -> int:
+    """Save every figure of an uploaded file, or none: the rows are checked again here (the
+    database may have changed since the preview) and one bad row rolls everything back."""
+    from django.utils import timezone
+
+    from .importing import validate_rows
+
+    batch = type(batch).objects.select_for_update().get(pk=batch.pk)
+    if batch.applied_at:
+        return batch.applied_count
+    rows = validate_rows(batch.rows, user=by)
+    if any(r.errors for r in rows):
+        raise ImportNotValid(_("The file has errors; nothing was saved."))
+    count = 0
+    for row in rows:
+        if row.number is None:
+            continue
+        note = row.values.get("note") or None
+        measurement_save(indicator=row.indicator, period=row.period, value=row.number, note=note, by=by,
+                         reason=_("Imported from %(file)s") % {"file": batch.filename}, source="import")
+        count += 1
+    batch.applied_at, batch.applied_count = timezone.now(), count
+    batch.save(update_fields=["applied_at", "applied_count"])
+    return count
+
+
+@transaction.atomic
+def figures_missing_remind(*, today=None) -> int:
+    """Tell the responsible person (or the department head) about each figure still missing
+    `reminder_days` after its period ended. Idempotent and state-based: a FigureReminder row
+    per indicator and period records what was sent, so a second run sends nothing and a
+    run after a missed day catches up. Returns the number of reminders sent."""
+    from django.urls import reverse
+
+    from apps.notifications.services import notify
+
+    from .models import FigureReminder
+    from .selectors import figures_missing
+
+    missing = figures_missing(today=today)
+    if not missing:
+        return 0
+    sent = set(FigureReminder.objects.filter(indicator__in={m.indicator.pk for m in missing})
+               .values_list("indicator_id", "year", "index"))
+    count = 0
+    for item in missing:
+        ind, p = item.indicator, item.period
+        if (ind.pk, p.year, p.index) in sent:
+            continue
+        recipient = ind.responsible or ind.department.head
+        _reminder, created = FigureReminder.objects.get_or_create(indicator=ind, year=p.year, index=p.index)
+        if not created or recipient is None:
+            continue
+        notify(recipient=recipient, kind="kpis.figure_missing",
+               title=_("Figure missing: %(name)s, %(period)s") % {"name": ind.name, "period": p.label},
+               body=_("The figure for %(period)s was due by %(due)s.") % {"period": p.label, "due": item.due.isoformat()},
+               url=reverse("kpis:measurement", args=[ind.pk, p.key]))
+        count += 1
+    return count

@@ -1,0 +1,251 @@
+"""Figures in and out of spreadsheets (XLSX or CSV), one format both ways.
+
+Columns: 指标编码, 指标名称, 期间, 单位, 目标值, 实际值, 说明. Only the code, the period and
+the actual are read back (name, unit and target are there for the person filling it in);
+a row with an empty actual is skipped. Every row is checked before anything is saved,
+and the file is applied only when every row is valid.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from django.utils.translation import gettext as _
+
+from .forms import out_of_range_message, parse_number
+from .models import Indicator
+from .periods import Period
+
+HEADER = ["指标编码", "指标名称", "期间", "单位", "目标值", "实际值", "说明"]
+COLUMNS = {
+    "code": ("指标编码", "编码", "code", "indicator code"),
+    "period": ("期间", "period"),
+    "value": ("实际值", "实际", "actual", "value"),
+    "note": ("说明", "备注", "note"),
+}
+REQUIRED = ("code", "period", "value")
+MAX_ROWS = 20000
+
+
+class ImportFileError(ValueError):
+    """The file as a whole cannot be read; the message is for the user."""
+
+
+@dataclass
+class Row:
+    line: int
+    values: dict
+    errors: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    indicator: Indicator | None = None
+    period: Period | None = None
+    number: object = None
+
+
+# --- reading -----------------------------------------------------------------------
+def read_table(filename: str, data: bytes) -> list[dict]:
+    name = filename.lower()
+    if name.endswith(".xlsx"):
+        rows = _read_xlsx(data)
+    elif name.endswith(".csv"):
+        rows = _read_csv(data)
+    else:
+        raise ImportFileError(_("Unsupported file type: please upload a .csv or .xlsx file."))
+    rows = [r for r in rows if any(str(c if c is not None else "").strip() for c in r)]
+    if not rows:
+        raise ImportFileError(_("The file is empty: the first sheet has no rows."))
+    header, body = rows[0], rows[1:]
+    mapping = _map_header(header)
+    if not body:
+        raise ImportFileError(_("The file has a header but no rows."))
+    if len(body) > MAX_ROWS:
+        raise ImportFileError(_("The file has more than %(max)d rows.") % {"max": MAX_ROWS})
+    return [{key: _cell(cells[idx]) if idx < len(cells) else "" for key, idx in mapping.items()} for cells in body]
+
+
+def _read_csv(data: bytes) -> list[list]:
+    for encoding in ("utf-8-sig", "gb18030"):
+        try:
+            text = data.decode(encoding)
+            break
+        except UnicodeDecodeError:
+            continue
+    else:
+        raise ImportFileError(_("The CSV file is neither UTF-8 nor GBK encoded."))
+    if "\x00" in text:
+        raise ImportFileError(_("This does not look like a CSV text file."))
+    return list(csv.reader(io.StringIO(text)))
+
+
+class _Formula(str):
+    """A cell that holds a formula, not a value."""
+
+
+def _read_xlsx(data: bytes) -> list[list]:
+    from zipfile import BadZipFile
+
+    from openpyxl import load_workbook
+
+    try:
+        # data_only=False: a formula stays a formula, so we can name it instead of reading
+        # a cached result that may be stale or absent.
+        book = load_workbook(io.BytesIO(data), read_only=True, data_only=False)
+    except (BadZipFile, KeyError, OSError, ValueError, TypeError) as exc:
+        raise ImportFileError(_("This is not a valid Excel .xlsx file (is it another format renamed to .xlsx?).")) from exc
+    if not book.worksheets:
+        raise ImportFileError(_("The file is empty: the first sheet has no rows."))
+    sheet = book.worksheets[0]
+    out = []
+    for row in sheet.iter_rows():
+        cells = []
+        for cell in row:
+            value = getattr(cell, "value", None)
+            if getattr(cell, "data_type", None) == "f" or (isinstance(value, str) and value.startswith("=")):
+                value = _Formula(value)
+            cells.append(value)
+        out.append(cells)
+    book.close()
+    return out
+
+
+def _cell(value):
+    if value is None:
+        return ""
+    if isinstance(value, _Formula):
+        return {"formula": str(value)}
+    if isinstance(value, datetime):
+        return value.strftime("%Y-%m")
+    if isinstance(value, date):
+        return value.strftime("%Y-%m")
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value).strip()
+
+
+def _map_header(header: list) -> dict[str, int]:
+    names = [str(h or "").strip().lower() for h in header]
+    mapping = {}
+    for key, spellings in COLUMNS.items():
+        for idx, name in enumerate(names):
+            if name in spellings:
+                mapping[key] = idx
+                break
+    missing = [COLUMNS[k][0] for k in REQUIRED if k not in mapping]
+    if missing:
+        raise ImportFileError(_("Missing columns: %(cols)s. Download the template to see the expected header.")
+                              % {"cols": "、".join(missing)})
+    return mapping
+
+
+# --- checking ----------------------------------------------------------------------
+def validate_rows(raw_rows: list[dict], *, user) -> list[Row]:
+    """Check every row against the database and the other rows; a fixed number of queries."""
+    from .selectors import locks, visible_indicators
+
+    rows = [Row(line=i + 2, values=r) for i, r in enumerate(raw_rows)]
+    codes = {r.values.get("code") for r in rows if isinstance(r.values.get("code"), str)}
+    inds = {i.code: i for i in visible_indicators(user).filter(code__in=codes).select_related("department")}
+    periods = []
+    for row in rows:
+        v, err = row.values, row.errors
+        for key in ("code", "period", "value", "note"):
+            if isinstance(v.get(key), dict):
+                err.append(_("Column %(col)s holds a formula (%(f)s); paste the value instead.")
+                           % {"col": COLUMNS[key][0], "f": v[key]["formula"]})
+        if err:
+            continue
+        code = v.get("code", "")
+        if not code:
+            err.append(_("The indicator code is empty."))
+        elif code not in inds:
+            err.append(_("Unknown indicator code “%(v)s”.") % {"v": code})
+        else:
+            row.indicator = inds[code]
+            if not user.has_perm("kpis.enter_indicator", row.indicator):
+                err.append(_("You may not enter figures for “%(v)s”.") % {"v": row.indicator.name})
+        try:
+            row.period = Period.parse(v.get("period", ""))
+        except ValueError:
+            err.append(_("Period “%(v)s” is not like 2026-03, 2026-Q1 or 2026.") % {"v": v.get("period", "")})
+        if row.indicator and row.period and row.period.frequency != row.indicator.frequency:
+            err.append(_("“%(code)s” is reported %(freq)s; period “%(p)s” does not fit.")
+                       % {"code": code, "freq": row.indicator.get_frequency_display(), "p": v.get("period")})
+            row.period = None
+        try:
+            row.number = parse_number(v.get("value", ""))
+        except ValueError:
+            err.append(_("Actual “%(v)s” is not a number.") % {"v": v.get("value")})
+        if row.number is not None and row.indicator:
+            warning = out_of_range_message(row.indicator, row.number)
+            if warning:
+                row.warnings.append(warning)
+        if len(v.get("note", "") or "") > 500:
+            err.append(_("The note is longer than 500 characters."))
+        if row.period:
+            periods.append(row.period)
+    locked = locks(periods) if periods else set()
+    may_override = user.has_perm("kpis.enter_locked")
+    seen: dict[tuple, int] = {}
+    for row in rows:
+        if row.indicator and row.period:
+            key = (row.indicator.pk, row.period.key)
+            if key in seen:
+                row.errors.append(_("This indicator and period are repeated (also on row %(line)d).") % {"line": seen[key]})
+            seen.setdefault(key, row.line)
+            if (row.period.frequency, row.period.year, row.period.index) in locked and not may_override:
+                row.errors.append(_("Period %(p)s is locked.") % {"p": row.period.label})
+    return rows
+
+
+# --- writing -----------------------------------------------------------------------
+def export_rows(entry_rows: list[dict]) -> list[list]:
+    out = [HEADER]
+    for r in entry_rows:
+        ind, fig, m = r["indicator"], r["figure"], r["measurement"]
+        out.append([ind.code, ind.name, r["period"].key, ind.unit, _plain(fig.target),
+                    _plain(m.value if m else None), m.note if m else ""])
+    return out
+
+
+def _plain(value):
+    if value is None:
+        return ""
+    text = f"{value:f}"
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+def to_xlsx(rows: list[list]) -> bytes:
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "指标实际值"
+    for row in rows:
+        # text cells stay text; actual and target are written as numbers when they are numbers
+        sheet.append([_maybe_number(c) if i in (4, 5) else c for i, c in enumerate(row)])
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    for col, width in zip("ABCDEFG", (14, 28, 10, 8, 12, 12, 30)):
+        sheet.column_dimensions[col].width = width
+    buf = io.BytesIO()
+    book.save(buf)
+    return buf.getvalue()
+
+
+def _maybe_number(value):
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        return value
+    return int(number) if number.is_integer() else number
+
+
+def to_csv(rows: list[list]) -> str:
+    buf = io.StringIO()
+    buf.write("\ufeff")  # so Excel opens UTF-8 Chinese correctly
+    csv.writer(buf).writerows(rows)
+    return buf.getvalue()
