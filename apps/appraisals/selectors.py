@@ -96,6 +96,11 @@ def cycle_grade_counts(cycle) -> Counter:
     return Counter(dict(_results(cycle).values_list("final_grade").annotate(n=Count("id")).values_list("final_grade", "n")))
 
 
+def cycle_status_counts(cycle) -> dict:
+    return dict(Appraisal.objects.filter(cycle=cycle, is_excluded=False).values_list("status")
+                .annotate(n=Count("id")).values_list("status", "n"))
+
+
 def calibration_overview(cycle) -> dict:
     """Company and per-department distribution against the cycle's forced distribution,
     and the outliers worth a look. A fixed handful of queries whatever the company size."""
@@ -111,8 +116,7 @@ def calibration_overview(cycle) -> dict:
         rows = scoring.distribution(counts, cycle.forced_distribution)
         departments.append({"id": dept_id, "name": names[dept_id], "rows": rows, "total": sum(counts.values()),
                             "breaches": scoring.distribution_breaches(rows)})
-    status_counts = dict(Appraisal.objects.filter(cycle=cycle, is_excluded=False).values_list("status")
-                         .annotate(n=Count("id")).values_list("status", "n"))
+    status_counts = cycle_status_counts(cycle)
     avg = _results(cycle).aggregate(avg=Avg("total"))["avg"]
     gaps = (_results(cycle).exclude(self_total=None).annotate(gap=Func(F("total") - F("self_total"), function="ABS"))
             .filter(gap__gte=GAP_OUTLIER).select_related("employee", "department", "reviewer").order_by("-gap")[:20])

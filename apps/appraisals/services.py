@@ -7,6 +7,7 @@ from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -438,12 +439,12 @@ def _notify_stage(cycle: Cycle) -> None:
         ids = set(live.exclude(reviewer=None).values_list("reviewer_id", flat=True))
         notify_many(recipients=[User(pk=i) for i in ids], kind="appraisals.review_open",
                     title=_("Appraisal %(code)s: manager reviews are open") % {"code": cycle.code},
-                    url=cycle.get_absolute_url() + "team/")
+                    url=reverse("appraisals:cycle_team", args=[cycle.code]))
     elif cycle.stage == Stage.PUBLISHED:
         ids = live.values_list("employee_id", flat=True)
         notify_many(recipients=[User(pk=i) for i in ids], kind="appraisals.published",
                     title=_("Your %(code)s appraisal result is published") % {"code": cycle.code},
-                    url="/appraisals/")
+                    url=reverse("appraisals:home"))
 
 
 def appraisal_stages_advance_due(*, today: date) -> list[tuple[str, str]]:

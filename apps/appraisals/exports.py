@@ -1,0 +1,116 @@
+"""XLSX exports (openpyxl, write-only so thousands of rows stay light)."""
+
+from collections import defaultdict
+from decimal import Decimal
+from io import BytesIO
+
+from django.utils.translation import gettext as _
+from openpyxl import Workbook
+from openpyxl.styles import Font
+
+from . import scoring
+from .models import DEFAULT_GRADE_BANDS, Appraisal, Cycle, Grade, Stage, TemplateSnapshot
+from .selectors import RESULT_STATUSES
+
+GRADES = dict(Grade.choices)
+
+
+def _num(value):
+    return float(value) if value not in (None, "") else None
+
+
+def _book(title: str, header: list[str]):
+    wb = Workbook(write_only=True)
+    ws = wb.create_sheet(title[:31])
+    ws.append([_cell(ws, h) for h in header])
+    return wb, ws
+
+
+def _cell(ws, text):
+    from openpyxl.cell import WriteOnlyCell
+
+    cell = WriteOnlyCell(ws, value=str(text))
+    cell.font = Font(bold=True)
+    return cell
+
+
+def _bytes(wb) -> bytes:
+    out = BytesIO()
+    wb.save(out)
+    return out.getvalue()
+
+
+def cycle_results(cycle: Cycle) -> bytes:
+    """One row per employee, one column per criterion (the manager's score)."""
+    columns = []  # criterion names across the cycle's templates, in template order
+    for snap in TemplateSnapshot.objects.filter(cycle=cycle).order_by("pk"):
+        for c in snap.criteria:
+            if c["name"] not in columns:
+                columns.append(c["name"])
+    header = [_("Employee number"), _("Name"), _("Department"), _("Position"), _("Reviewer"), _("Status"),
+              *columns, _("Self-assessment total"), _("Weighted total"), _("Grade"), _("Final grade"),
+              _("Calibration reason"), _("Objection"), _("Bonus coefficient"), _("Recommended for promotion"),
+              _("Improvement plan")]
+    wb, ws = _book(cycle.code, header)
+    rows = (Appraisal.objects.filter(cycle=cycle, is_excluded=False)
+            .select_related("employee", "department", "position", "reviewer", "form")
+            .order_by("department__path", "employee__employee_no"))
+    for a in rows.iterator(chunk_size=1000):
+        by_name = {c["name"]: (a.manager_scores.get(str(c["id"])) or {}).get("score") for c in a.form.criteria}
+        ws.append([a.employee.employee_no or "", a.employee.name, a.department.name if a.department else "",
+                   a.position.name if a.position else "", a.reviewer.name if a.reviewer else "", a.get_status_display(),
+                   *[_num(by_name.get(col)) for col in columns], _num(a.self_total), _num(a.total),
+                   GRADES.get(a.grade, ""), GRADES.get(a.final_grade, ""), a.calibration_reason, a.objection_reason,
+                   _num(a.bonus_coefficient), _("yes") if a.promotion_recommended else "", a.improvement_plan])
+    return _bytes(wb)
+
+
+def employee_history(employee) -> bytes:
+    header = [_("Period"), _("Department"), _("Reviewer"), _("Status"), _("Self-assessment total"),
+              _("Weighted total"), _("Final grade"), _("Bonus coefficient")]
+    wb, ws = _book(employee.username, header)
+    for a in (Appraisal.objects.filter(employee=employee, is_excluded=False).select_related("cycle", "department", "reviewer")
+              .order_by("cycle__period_end", "cycle__kind")):
+        published = a.cycle.stage in (Stage.PUBLISHED, Stage.CLOSED)
+        ws.append([a.cycle.code, a.department.name if a.department else "", a.reviewer.name if a.reviewer else "",
+                   a.get_status_display(), _num(a.self_total), _num(a.total) if published else None,
+                   GRADES.get(a.final_grade, "") if published else "", _num(a.bonus_coefficient)])
+    return _bytes(wb)
+
+
+def annual_summary(year: int, method: str) -> bytes:
+    """method 'average': the average of the year's published quarters, graded with the
+    annual cycle's bands (default bands without one); 'annual': the annual cycle's result."""
+    annual = Cycle.objects.filter(code=str(year)).first()
+    bands = annual.grade_bands if annual else DEFAULT_GRADE_BANDS
+    header = [_("Employee number"), _("Name"), _("Department")]
+    if method == "annual":
+        header += [_("Weighted total"), _("Final grade")]
+    else:
+        header += [f"{year}Q{q}" for q in range(1, 5)] + [_("Average"), _("Grade")]
+    wb, ws = _book(str(year), header)
+    if method == "annual":
+        if annual is None or annual.stage not in (Stage.PUBLISHED, Stage.CLOSED):
+            return _bytes(wb)
+        for e_no, name, uname, dept, total, grade in (
+                Appraisal.objects.filter(cycle=annual, is_excluded=False, status__in=RESULT_STATUSES)
+                .order_by("department__path", "employee__employee_no")
+                .values_list("employee__employee_no", "employee__display_name", "employee__username", "department__name",
+                             "total", "final_grade")):
+            ws.append([e_no or "", name or uname, dept or "", _num(total), GRADES.get(grade, "")])
+        return _bytes(wb)
+    people, totals = {}, defaultdict(dict)
+    for e_id, e_no, name, uname, dept, code, total in (
+            Appraisal.objects.filter(cycle__code__in=[f"{year}Q{q}" for q in range(1, 5)], is_excluded=False,
+                                     cycle__stage__in=[Stage.PUBLISHED, Stage.CLOSED], status__in=RESULT_STATUSES)
+            .order_by("employee__employee_no", "cycle__period_end")
+            .values_list("employee_id", "employee__employee_no", "employee__display_name", "employee__username",
+                         "department__name", "cycle__code", "total")):
+        people[e_id] = (e_no or "", name or uname, dept or "")  # the latest quarter's department
+        totals[e_id][code] = total
+    for e_id, (e_no, name, dept) in people.items():
+        quarters = [totals[e_id].get(f"{year}Q{q}") for q in range(1, 5)]
+        present = [t for t in quarters if t is not None]
+        avg = (sum(present) / len(present)).quantize(Decimal("0.01")) if present else None
+        ws.append([e_no, name, dept, *[_num(t) for t in quarters], _num(avg), GRADES.get(scoring.grade_for(avg, bands), "")])
+    return _bytes(wb)

@@ -1,0 +1,37 @@
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from apps.appraisals.defaults import ensure_default_template
+from apps.appraisals.opening import appraisal_cycle_open, previous_quarter_code
+
+
+@pytest.fixture
+def today():
+    return timezone.localdate()
+
+
+@pytest.fixture
+def default_template(db):
+    return ensure_default_template()
+
+
+@pytest.fixture
+def open_cycle(db, default_template, today):
+    """open_cycle(code=None, **dates) -> Cycle; deadlines in the future unless given."""
+
+    def make(code=None, **kwargs):
+        kwargs.setdefault("self_deadline", today + timedelta(days=5))
+        kwargs.setdefault("review_deadline", today + timedelta(days=10))
+        kwargs.setdefault("calibration_deadline", today + timedelta(days=15))
+        kwargs.setdefault("close_date", today + timedelta(days=30))
+        cycle, _n = appraisal_cycle_open(code=code or previous_quarter_code(today), today=today, notify=False, **kwargs)
+        return cycle
+
+    return make
+
+
+@pytest.fixture
+def cycle(org, open_cycle):
+    return open_cycle()
