@@ -1,0 +1,87 @@
+"""The load generator: a separate process driving locust (headless, as a library).
+
+    python -m bench.loadgen plan.json out.json
+
+For each page of the plan: N concurrent users request it back to back (no think time)
+for a warm-up, then the counters are reset and the page is measured for a fixed time.
+Every request carries `X-Bench-Tag: <page index>:<w|m>` so the server's access log can
+be split into warm-up and measured requests (the latency figures are the server's own).
+Results are rewritten after every page, so a killed run still leaves what it measured.
+"""
+
+from gevent import monkey
+
+monkey.patch_all()
+
+import json  # noqa: E402
+import logging  # noqa: E402
+import sys  # noqa: E402
+import time  # noqa: E402
+
+import gevent  # noqa: E402
+from locust import FastHttpUser, constant, task  # noqa: E402
+from locust.env import Environment  # noqa: E402
+
+
+def page_user(base: str, page: dict, tag: dict) -> type:
+    class PageUser(FastHttpUser):
+        host = base
+        wait_time = constant(0)
+        network_timeout = 30.0
+        connection_timeout = 5.0
+
+        @task
+        def load(self):
+            headers = {"Cookie": page["cookie"], "X-Bench-Tag": f"{page['idx']}:{tag['phase']}"}
+            with self.client.get(page["path"], name="page", headers=headers, allow_redirects=False,
+                                 catch_response=True) as resp:
+                if resp.status_code != 200:
+                    resp.failure(f"HTTP {resp.status_code}")
+
+    return PageUser
+
+
+def run_page(plan: dict, page: dict) -> dict:
+    tag = {"phase": "w"}
+    env = Environment(user_classes=[page_user(plan["base"], page, tag)])
+    runner = env.create_local_runner()
+    runner.start(plan["users"], spawn_rate=plan["users"])
+    gevent.sleep(plan["warmup"])
+    tag["phase"] = "m"
+    env.stats.reset_all()
+    started = time.monotonic()
+    gevent.sleep(plan["seconds"])
+    runner.stop()
+    elapsed = time.monotonic() - started
+    entry = env.stats.get("page", "GET")
+    errors = {str(e.error): e.occurrences for e in env.stats.errors.values()}
+    result = {
+        "idx": page["idx"],
+        "requests": entry.num_requests,
+        "failures": entry.num_failures,
+        "elapsed": elapsed,
+        "client_p50": entry.get_response_time_percentile(0.5) if entry.num_requests else None,
+        "client_p95": entry.get_response_time_percentile(0.95) if entry.num_requests else None,
+        "errors": errors,
+    }
+    runner.quit()
+    return result
+
+
+def main(argv: list[str]) -> int:
+    logging.basicConfig(level=logging.WARNING)
+    plan_path, out_path = argv
+    with open(plan_path) as fh:
+        plan = json.load(fh)
+    results = []
+    for page in plan["pages"]:
+        results.append(run_page(plan, page))
+        with open(out_path, "w") as fh:
+            json.dump(results, fh)
+        print(f"  [{page['idx'] + 1}/{len(plan['pages'])}] {page['name']}: "
+              f"{results[-1]['requests']} requests, {results[-1]['failures']} errors", flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

@@ -1,0 +1,271 @@
+"""`make bench` (python -m bench): scale data, gunicorn as in production, locust per page.
+
+Steps: bench database (created, migrated; scale data generated when missing or out of
+date) → static files collected into a temp STATIC_ROOT → one session per bench login →
+gunicorn (DEBUG off, whitenoise + manifest, 2 × cores sync workers) on 127.0.0.1 →
+the load generator process (locust) page by page → jobs in a child process → table,
+findings, bench/results.json. Every child is stopped on the way out.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import secrets
+import select
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from . import db, report, server
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+PY = sys.executable
+
+
+def parse_args(argv):
+    p = argparse.ArgumentParser(prog="python -m bench", description=__doc__,
+                                formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--quick", action="store_true", help="short run (under three minutes with data in place)")
+    p.add_argument("--regenerate", action="store_true", help="rebuild the scale data even if it is current")
+    p.add_argument("--users", type=int, default=3, help="concurrent users per page (default 3)")
+    p.add_argument("--seconds", type=float, help="measured seconds per page (default 15, quick: fitted)")
+    p.add_argument("--warmup", type=float, help="warm-up seconds per page (default 3, quick 0.5)")
+    p.add_argument("--workers", type=int, default=2 * (os.cpu_count() or 1), help="gunicorn workers (2 × cores)")
+    p.add_argument("--pages", default="", help="only pages whose name contains this text (floor always runs)")
+    p.add_argument("--no-jobs", action="store_true", help="skip the jobs")
+    return p.parse_args(argv)
+
+
+def log(message: str) -> None:
+    print(f"[bench] {message}", flush=True)
+
+
+def run_step(cmd: list[str], env: dict, timeout: float, what: str) -> int:
+    log(f"{what} …")
+    started = time.monotonic()
+    proc = server.spawn(cmd, env=env, cwd=BASE_DIR)
+    try:
+        code = proc.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        server.stop(proc)
+        raise SystemExit(f"bench: {what} took longer than {timeout:.0f} s") from None
+    log(f"{what}: {time.monotonic() - started:.1f} s" + (f" (exit {code})" if code else ""))
+    return code
+
+
+def prepare_data(args, env: dict, url: str) -> None:
+    if db.ensure_database(url):
+        log(f"created database {db.db_name(url)}")
+    if run_step([PY, "manage.py", "migrate", "--noinput", "-v0"], env, 900, "migrate"):
+        raise SystemExit("bench: migrate failed")
+    wanted = db.wanted_marker(sizes=[])
+    reasons = ["--regenerate"] if args.regenerate else db.marker_differences(db.read_marker(url), wanted)
+    if not reasons:
+        log("scale data is current (marker matches); --regenerate rebuilds it")
+        return
+    log("generating scale data: " + ", ".join(reasons[:5]))
+    code = run_step([PY, "manage.py", "generate_scale_data", "--reset"], env, 1200, "generate_scale_data")
+    if code:
+        log("WARNING: some scale data failed (see above); measuring what is there")
+    db.write_marker(url, {**wanted, "exit": code})
+
+
+def create_sessions(users: dict) -> dict[str, str]:
+    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+    from django.contrib.sessions.backends.db import SessionStore
+
+    keys = {}
+    for role, user in users.items():
+        session = SessionStore()
+        session[SESSION_KEY] = str(user.pk)
+        session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+        session[HASH_SESSION_KEY] = user.get_session_auth_hash()
+        session.create()
+        keys[role] = session.session_key
+    return keys
+
+
+def delete_sessions(keys: dict[str, str]) -> None:
+    from django.contrib.sessions.models import Session
+
+    Session.objects.filter(session_key__in=list(keys.values())).delete()
+
+
+def plan_load(args, pages: list[dict]) -> tuple[float, float]:
+    """(warm-up, measured) seconds per page."""
+    if args.quick:
+        per_page = min(5.0, max(2.0, 100.0 / max(1, len(pages))))
+        warmup = args.warmup if args.warmup is not None else 0.5
+        return warmup, args.seconds or per_page - warmup
+    return (args.warmup if args.warmup is not None else 3.0), (args.seconds or 15.0)
+
+
+def run_load(args, pages: list[dict], sessions: dict, port: int, tmp: Path) -> dict[int, dict]:
+    warmup, seconds = plan_load(args, pages)
+    plan = {
+        "base": f"http://127.0.0.1:{port}", "users": args.users, "warmup": warmup, "seconds": seconds,
+        "pages": [{"idx": i, "name": p["name"], "path": p["path"],
+                   "cookie": f"sessionid={sessions[p['role']]}"} for i, p in enumerate(pages)],
+    }
+    plan_path, out_path = tmp / "plan.json", tmp / "load.json"
+    plan_path.write_text(json.dumps(plan))
+    budget = len(pages) * (warmup + seconds + 3) + 60
+    log(f"load: {len(pages)} pages × ({warmup:g} s warm-up + {seconds:g} s), {args.users} users, "
+        f"about {len(pages) * (warmup + seconds) / 60:.1f} min")
+    proc = server.spawn([PY, "-m", "bench.loadgen", str(plan_path), str(out_path)], cwd=BASE_DIR)
+    try:
+        proc.wait(timeout=budget)
+    except subprocess.TimeoutExpired:
+        log(f"WARNING: the load generator ran over {budget:.0f} s; stopped")
+        server.stop(proc)
+    if not out_path.exists():
+        return {}
+    return {r["idx"]: r for r in json.loads(out_path.read_text())}
+
+
+def run_jobs(args, env: dict) -> list[dict]:
+    per_job, total = (30.0, 90.0) if args.quick else (180.0, 900.0)
+    deadline = time.monotonic() + total
+    results: list[dict] = []
+    skip = 0
+    while True:
+        proc = server.spawn([PY, "-m", "bench.jobs", "--skip", str(skip)], env=env, cwd=BASE_DIR,
+                            stdout=subprocess.PIPE, text=True)
+        current, started, finished = None, time.monotonic(), False
+        while True:
+            limit = min(deadline, started + per_job) if current else deadline
+            ready, _, _ = select.select([proc.stdout], [], [], max(0.0, limit - time.monotonic()))
+            if not ready:  # over the job's (or the whole run's) limit
+                server.stop(proc, grace=3)
+                if current is not None:
+                    results.append({"name": f"{current['name']} (TIMEOUT > {per_job:.0f} s)", "seconds": None,
+                                    "items": None})
+                    log(f"job {current['name']}: stopped after {per_job:.0f} s")
+                    skip = current["index"] + 1
+                break
+            line = proc.stdout.readline()
+            if not line:  # the child ended (or crashed)
+                proc.wait()
+                if current is not None:
+                    results.append({"name": f"{current['name']} (ERROR: jobs process exited {proc.returncode})",
+                                    "seconds": None, "items": None})
+                finished = True
+                break
+            try:
+                msg = json.loads(line)
+            except ValueError:
+                continue
+            if msg["kind"] == "start":
+                current, started = msg, time.monotonic()
+            elif msg["kind"] == "done":
+                results.append({"name": msg["name"] + (f" (ERROR {msg['error']})" if msg.get("error") else ""),
+                                "seconds": round(msg["seconds"], 3) if msg["seconds"] is not None else None,
+                                "items": msg["items"]})
+                log(f"job {msg['name']}: {msg['seconds'] or 0:.2f} s, {msg['items']} items")
+                current = None
+            elif msg["kind"] == "error":
+                results.append({"name": msg["name"], "seconds": None, "items": None})
+            elif msg["kind"] == "end":
+                proc.wait()
+                finished = True
+                break
+        if finished or time.monotonic() >= deadline or current is None:
+            break
+    return results
+
+
+def measure(args, env: dict, tmp: Path) -> None:
+    import django
+
+    django.setup()
+    from .discover import bench_context, collect_pages
+
+    ctx = bench_context()
+    missing = {"staff", "manager", "hr", "ops", "admin", "gm"} - set(ctx["users"])
+    if missing:
+        raise SystemExit(f"bench: bench logins missing ({sorted(missing)}): run with --regenerate")
+    pages = collect_pages(ctx)
+    if args.pages:
+        pages = [p for p in pages if p["name"] == "floor" or args.pages in p["name"]]
+    measurable = [p for p in pages if not p.get("error")]
+    for p in pages:
+        if p.get("error"):
+            log(f"ERROR {p['name']}")
+    sessions = create_sessions(ctx["users"])
+    try:
+        access_log, error_log = str(tmp / "access.log"), str(tmp / "server.log")
+        port = server.free_port()
+        log(f"gunicorn: {args.workers} workers on 127.0.0.1:{port}")
+        gunicorn = server.start_gunicorn(port, args.workers, env, access_log, error_log)
+        load = run_load(args, measurable, sessions, port, tmp)
+        server.stop(gunicorn)
+    finally:
+        delete_sessions(sessions)
+    times = report.server_times(access_log)
+    rows = []
+    for p in pages:
+        idx = measurable.index(p) if p in measurable else None
+        row = report.page_figures(p, load.get(idx) if idx is not None else None, times.get(idx, []))
+        row["peer"] = p.get("peer")
+        if load.get(idx, {}).get("errors"):
+            log(f"{p['name']}: " + "; ".join(f"{m} ×{n}" for m, n in load[idx]["errors"].items()))
+        rows.append(row)
+    floor = next((r for r in rows if r["name"] == "floor"), None)
+    if floor and floor["p95_ms"]:
+        for r in rows:
+            if r["p95_ms"] is not None:
+                r["x_floor"] = round(r["p95_ms"] / floor["p95_ms"], 2)
+    if any(r.get("errors") for r in rows):
+        log("server log (last lines):\n" + server.tail(error_log, 40))
+    jobs = [] if args.no_jobs else run_jobs(args, env)
+    report.write_results(rows, jobs, report.machine())
+    print()
+    print(report.table(rows, jobs))
+    print()
+    notes = report.findings(rows)
+    print("Findings:" if notes else "Findings: none (every page within 2× the floor and faster than its peer)")
+    for note in notes:
+        print(f"  - {note}")
+    print(f"\nWrote {report.RESULTS.relative_to(BASE_DIR)}")
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(sys.argv[1:] if argv is None else argv)
+    if not os.environ.get("DATABASE_URL") and not os.environ.get("BENCH_IN_DEVSTACK"):
+        # No servers named: run this same command inside the embedded PostgreSQL/Redis.
+        env = {**os.environ, "BENCH_IN_DEVSTACK": "1"}
+        cmd = [PY, "-m", "opsportal.devstack", "--", PY, "-m", "bench", *(sys.argv[1:] if argv is None else argv)]
+        return subprocess.call(cmd, env=env, cwd=BASE_DIR)
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))  # run the finally blocks
+    started = time.monotonic()
+    url = db.bench_database_url()
+    tmp = Path(tempfile.mkdtemp(prefix="opsportal-bench-"))
+    env = {
+        **os.environ,
+        "DATABASE_URL": url,
+        "DJANGO_SETTINGS_MODULE": "bench.settings",
+        "DEBUG": "0",
+        "STATIC_MANIFEST": "1",
+        "BENCH_STATIC_ROOT": str(tmp / "static"),
+        "SECRET_KEY": secrets.token_urlsafe(48),
+        "CACHE_KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "bench"),
+        "LOG_LEVEL": "WARNING",
+    }
+    os.environ.update(env)
+    try:
+        log(f"database {db.db_name(url)}, {'quick' if args.quick else 'full'} run")
+        prepare_data(args, env, url)
+        if run_step([PY, "manage.py", "collectstatic", "--noinput", "-v0"], env, 600, "collectstatic"):
+            raise SystemExit("bench: collectstatic failed")
+        measure(args, env, tmp)
+    finally:
+        server.stop_all()
+        shutil.rmtree(tmp, ignore_errors=True)
+    log(f"done in {time.monotonic() - started:.0f} s")
+    return 0
