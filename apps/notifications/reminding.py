@@ -77,8 +77,9 @@ def all_sources() -> list[ReminderSource]:
     return sorted(_sources.values(), key=lambda s: (s.order, s.name))
 
 
-def batches(queryset, size: int = BATCH_SIZE) -> Iterator[list]:
+def batches(queryset, size: int | None = None) -> Iterator[list]:
     """Keyset pagination by primary key: one query per batch, however deep."""
+    size = size or BATCH_SIZE
     last = None
     while True:
         page = queryset if last is None else queryset.filter(pk__gt=last)

@@ -3,6 +3,7 @@ and the full run history."""
 
 from django.contrib import admin, messages
 from django.db.models import OuterRef, Subquery
+from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -66,8 +67,8 @@ class ScheduledJobAdmin(admin.ModelAdmin):
         if not obj._error:
             return "—"
         last_line = obj._error.strip().splitlines()[-1][:160]
-        return format_html('<span title="{}">{:%Y-%m-%d %H:%M} · {}</span>', obj._error[-2000:], obj._failed_at,
-                           last_line)
+        when = timezone.localtime(obj._failed_at).strftime("%Y-%m-%d %H:%M")
+        return format_html('<span title="{}">{} · {}</span>', obj._error[-2000:], when, last_line)
 
     @admin.action(description=_("Run now (in the background)"))
     def run_now(self, request, queryset):

@@ -1,0 +1,149 @@
+import threading
+import time
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.db import connection
+from django_celery_beat.models import PeriodicTask
+
+from apps.scheduling import registry
+from apps.scheduling.models import JobRun
+from apps.scheduling.runner import TASK_NAME, run_job
+
+
+@pytest.fixture
+def temp_jobs():
+    """Register throw-away jobs for one test and remove them afterwards."""
+    added = []
+
+    def add(name, func, **kw):
+        registry.register(name, func, **kw)
+        added.append(name)
+
+    yield add
+    for name in added:
+        registry._jobs.pop(name, None)
+
+
+@pytest.mark.django_db
+def test_a_successful_run_records_items_duration_and_ok(temp_jobs):
+    temp_jobs("t.ok", lambda now: 7)
+    run = run_job("t.ok")
+    run.refresh_from_db()
+    assert (run.outcome, run.items, run.error) == ("ok", 7, "")
+    assert run.finished_at >= run.started_at and run.duration is not None
+
+
+@pytest.mark.django_db
+def test_a_failed_run_records_the_error_and_rolls_back_its_writes(temp_jobs, django_user_model):
+    def broken(now):
+        django_user_model.objects.create(username="half-done")
+        raise RuntimeError("mail server on fire")
+
+    temp_jobs("t.broken", broken)
+    run = run_job("t.broken")
+    assert run.outcome == "failed" and "RuntimeError: mail server on fire" in run.error
+    assert not django_user_model.objects.filter(username="half-done").exists()
+
+
+@pytest.mark.django_db
+def test_every_job_is_a_management_command(temp_jobs, capsys):
+    temp_jobs("t.cmd", lambda now: now.date().day)
+    call_command("run_job", "t.cmd", "--date", "2026-03-14")
+    assert "t.cmd: 14 items" in capsys.readouterr().out
+    assert JobRun.objects.get(name="t.cmd").outcome == "ok"
+
+
+@pytest.mark.django_db
+def test_the_command_fails_loudly_for_a_failing_or_unknown_job(temp_jobs):
+    temp_jobs("t.bad", lambda now: 1 / 0)
+    with pytest.raises(CommandError, match="ZeroDivisionError"):
+        call_command("run_job", "t.bad")
+    with pytest.raises(CommandError, match="Unknown job"):
+        call_command("run_job", "no.such.job")
+
+
+@pytest.mark.django_db
+def test_the_command_lists_the_registered_jobs(capsys):
+    call_command("run_job", "--list")
+    out = capsys.readouterr().out
+    for name in ("reminders.scan", "notifications.deliver_pending", "notifications.daily_digest",
+                 "scheduling.prune_runs"):
+        assert name in out
+
+
+@pytest.mark.django_db
+def test_the_migration_schedules_every_framework_job_on_a_crontab_editable_in_admin():
+    tasks = {t.name: t for t in PeriodicTask.objects.filter(task=TASK_NAME).select_related("crontab")}
+    assert {"reminders.scan", "notifications.deliver_pending", "notifications.daily_digest",
+            "scheduling.prune_runs"} <= set(tasks)
+    for name, task in tasks.items():
+        assert task.args == f'["{name}"]' and task.crontab is not None and task.enabled
+        registry.get(name)  # every scheduled name is a registered job
+    assert tasks["notifications.daily_digest"].crontab.hour == "8"
+
+
+@pytest.mark.django_db
+def test_admin_lists_each_scheduled_job_with_last_run_outcome_and_last_failure(client_for, org, temp_jobs):
+    temp_jobs("reminders.scan", lambda now: 1 / 0)  # shadow the real job: its next run fails
+    run_job("reminders.scan")
+    registry._jobs.pop("reminders.scan")
+    registry._discovered = False
+    JobRun.objects.create(name="reminders.scan", started_at=JobRun.objects.get().started_at, outcome="ok", items=3,
+                          duration=0.5)
+    admin_user = org["admin"]
+    admin_user.is_staff = admin_user.is_superuser = True
+    admin_user.save()
+    response = client_for(admin_user).get("/admin/scheduling/scheduledjob/")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "notifications.daily_digest" in html and "reminders.scan" in html
+    assert "ZeroDivisionError" in html   # the last failure's error
+    assert "0.5" in html                 # the last run's duration
+
+
+@pytest.mark.django_db
+def test_the_scheduled_jobs_admin_is_for_administrators_only(client_for, org):
+    assert client_for(org["staff"]).get("/admin/scheduling/scheduledjob/").status_code == 302
+    assert client_for(None).get("/admin/scheduling/jobrun/").status_code == 302
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_runs_of_one_job_at_once_take_turns(temp_jobs):
+    inside, overlaps = [], []
+
+    def slow(now):
+        inside.append(1)
+        if len(inside) > 1:
+            overlaps.append(1)
+        time.sleep(0.5)
+        inside.pop()
+        return 1
+
+    temp_jobs("t.slow", slow)
+
+    def go():
+        try:
+            run_job("t.slow")
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=go) for _ in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert overlaps == []
+    assert list(JobRun.objects.filter(name="t.slow").values_list("outcome", flat=True)) == ["ok", "ok"]
+
+
+@pytest.mark.django_db
+def test_prune_forgets_old_runs_only(temp_jobs):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    old = JobRun.objects.create(name="x", started_at=timezone.now() - timedelta(days=120), outcome="ok")
+    recent = JobRun.objects.create(name="x", started_at=timezone.now(), outcome="ok")
+    run_job("scheduling.prune_runs")
+    assert not JobRun.objects.filter(pk=old.pk).exists() and JobRun.objects.filter(pk=recent.pk).exists()
