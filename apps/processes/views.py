@@ -1,26 +1,119 @@
-from django.http import HttpResponse
+"""Catalogue, process page, department view, process editing and periodic reviews."""
 
-def process_list(request, *a, **k):
-    return HttpResponse('')
+from django.contrib import messages
+from django.contrib.auth.decorators import permission_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
+from apps.core.navigation import safe_next
+from apps.departments.models import Department
 
-def process_edit(request, *a, **k):
-    return HttpResponse('')
+from . import diagram, selectors, services
+from . import steps as steplib
+from .forms import ActionFormSet, ProcessFilter, ProcessForm, ReviewForm
+from .models import ImprovementAction, Process
 
-
-def department_processes(request, *a, **k):
-    return HttpResponse('')
-
-
-def action_done(request, *a, **k):
-    return HttpResponse('')
-
-
-def process_detail(request, *a, **k):
-    return HttpResponse('')
-
-
-def review_create(request, *a, **k):
-    return HttpResponse('')
+view_catalogue = permission_required("processes.view_catalogue", raise_exception=True)
+edit_process = permission_required("processes.edit_process", raise_exception=True)
 
 
+@view_catalogue
+def process_list(request):
+    filterset = ProcessFilter(request.GET or None, queryset=selectors.catalogue())
+    page = Paginator(filterset.qs, 25).get_page(request.GET.get("page"))
+    return render(request, "processes/process_list.html", {
+        "filter": filterset, "page_obj": page, "today": timezone.localdate(),
+        "departments": Department.objects.order_by("path").only("code", "name", "depth"),
+    })
+
+
+def _load_process(code):
+    try:
+        return selectors.process_detail(code)
+    except Process.DoesNotExist:
+        raise Http404 from None
+
+
+@view_catalogue
+def process_detail(request, code):
+    process = _load_process(code)
+    number = request.GET.get("v")
+    try:
+        version = selectors.version_for(process, int(number) if number and number.isdigit() else None)
+    except process.versions.model.DoesNotExist:
+        raise Http404 from None
+    rows = selectors.version_step_rows(version)
+    step_dicts = steplib.version_steps(version, rows)
+    depts = {r.department_id: r.department.name for r in rows}
+    positions = {r.position_id: r.position.name for r in rows if r.position_id}
+    names = {r.key: r for r in rows}
+    return render(request, "processes/process_detail.html", {
+        "process": process, "version": version, "rows": rows, "names": names,
+        "is_current": version is not None and version.pk == process.current_version_id,
+        "svg": diagram.render(step_dicts, depts, positions, title=process.name),
+        "versions": selectors.process_versions(process),
+        "open_requests": selectors.process_open_requests(process),
+        "reviews": selectors.process_reviews(process),
+        "today": timezone.localdate(),
+    })
+
+
+@edit_process
+def process_edit(request, code=None):
+    process = get_object_or_404(Process, code=code) if code else None
+    form = ProcessForm(request.POST or None, instance=process)
+    if request.method == "POST" and form.is_valid():
+        try:
+            process = services.process_save(process=process, **form.cleaned_data)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("Process “%(name)s” saved.") % {"name": process.name})
+            return redirect(process)
+    return render(request, "processes/process_form.html", {"form": form, "process": process})
+
+
+@view_catalogue
+def department_processes(request, code):
+    dept = get_object_or_404(Department.objects.select_related("head"), code=code)
+    steps = list(selectors.department_steps(dept))
+    return render(request, "processes/department.html", {
+        "dept": dept, "owned": selectors.department_processes(dept), "steps": steps,
+        "other_steps": [s for s in steps if s.version.process.department_id != dept.pk],
+    })
+
+
+@permission_required("processes.record_review", raise_exception=True)
+def review_create(request, code):
+    process = _load_process(code)
+    today = timezone.localdate()
+    form = ReviewForm(request.POST or None, initial={"reviewed_on": today})
+    actions = ActionFormSet(request.POST or None, prefix="actions")
+    if request.method == "POST" and form.is_valid() and actions.is_valid():
+        rows = [f.cleaned_data for f in actions if f.cleaned_data]
+        try:
+            services.review_record(process=process, reviewer=request.user, actions=rows, **form.cleaned_data)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("Review recorded; next review on %(date)s.") % {
+                "date": form.cleaned_data["next_review_date"]})
+            return redirect(process.get_absolute_url() + "#reviews")
+    return render(request, "processes/review_form.html", {"process": process, "form": form, "actions": actions})
+
+
+@require_POST
+@view_catalogue
+def action_done(request, pk):
+    action = get_object_or_404(ImprovementAction.objects.select_related("review__process"), pk=pk)
+    try:
+        services.action_complete(action=action, user=request.user)
+    except services.NotAllowed:
+        raise Http404 from None
+    messages.success(request, _("Improvement action marked as done."))
+    return redirect(safe_next(request, action.review.process.get_absolute_url()))

@@ -1,0 +1,48 @@
+"""Home page cards: requests awaiting my decision, my returned requests, my open improvement actions."""
+
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from apps.core.plugins import WorkItem, WorkPanel
+
+from . import selectors
+from .models import ChangeRequest
+from .templatetags.processes_tags import span
+
+
+def my_work(user) -> list[WorkPanel]:
+    if not user.is_authenticated:
+        return []
+    panels = []
+    now = timezone.now()
+    today = timezone.localdate()
+    waiting = selectors.inbox(user)
+    first = list(waiting[:5])
+    if first:
+        count = len(first) if len(first) < 5 else waiting.count()
+        panels.append(WorkPanel(
+            key="processes.inbox", title=_("Process changes awaiting my decision"), icon="bi-diagram-3",
+            count=count, more_url=reverse("processes:inbox"), order=20,
+            items=[WorkItem(title=cr.title, url=cr.get_absolute_url(),
+                            detail=f"{cr.process.name} · {cr.proposer.name}",
+                            badge=span(now - (cr.stage_entered_at or cr.created_at)),
+                            badge_tone="danger" if (now - (cr.stage_entered_at or cr.created_at)).days > 3 else "secondary")
+                   for cr in first]))
+    returned = list(ChangeRequest.objects.filter(proposer=user, status=ChangeRequest.Status.RETURNED)
+                    .select_related("process")[:5])
+    if returned:
+        panels.append(WorkPanel(
+            key="processes.returned", title=_("My process changes returned for revision"), icon="bi-arrow-return-left",
+            count=len(returned), more_url=reverse("processes:cr_list") + "?mine=1", order=21,
+            items=[WorkItem(title=cr.title, url=cr.get_absolute_url(), detail=cr.process.name,
+                            badge=_("returned"), badge_tone="warning") for cr in returned]))
+    actions = list(selectors.open_actions_for(user)[:6])
+    if actions:
+        panels.append(WorkPanel(
+            key="processes.actions", title=_("My process improvement actions"), icon="bi-wrench-adjustable",
+            count=len(actions), more_url=actions[0].review.process.get_absolute_url() + "#reviews", order=22,
+            items=[WorkItem(title=a.description, url=a.review.process.get_absolute_url() + "#reviews",
+                            detail=a.review.process.name, badge=a.due_date.strftime("%Y-%m-%d"),
+                            badge_tone="danger" if a.due_date < today else "secondary") for a in actions]))
+    return panels

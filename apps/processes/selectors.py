@@ -1,0 +1,209 @@
+"""Reads of the process module with the joins they need, and the state-based queries the
+scheduler calls (idempotent: they describe what is due now, not what changed lately)."""
+
+import datetime
+
+from django.contrib.auth import get_user_model
+from django.db.models import Count, DurationField, ExpressionWrapper, F, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
+
+from apps.accounts.roles import Role
+from apps.departments.models import Department, Position
+
+from . import steps as steplib
+from .models import (
+    OPEN_STATUSES, PENDING_STATUSES, ChangeRequest, ChangeRequestEvent, ImprovementAction, Process, ProcessStep,
+    ProcessVersion,
+)
+
+
+SUBMITTED_OPEN = [s for s in OPEN_STATUSES if s != ChangeRequest.Status.DRAFT]
+
+
+def catalogue() -> QuerySet[Process]:
+    # Drafts are the proposer's own business until submitted.
+    open_crs = (ChangeRequest.objects.filter(process=OuterRef("pk"), status__in=SUBMITTED_OPEN)
+                .order_by().values("process").annotate(n=Count("pk")).values("n"))
+    n_steps = (ProcessStep.objects.filter(version=OuterRef("current_version")).order_by()
+               .values("version").annotate(n=Count("pk")).values("n"))
+    return (Process.objects.select_related("department", "owner", "current_version")
+            .annotate(open_requests=Coalesce(Subquery(open_crs), 0), step_count=Coalesce(Subquery(n_steps), 0))
+            .order_by("code"))
+
+
+def process_detail(code: str) -> Process:
+    return Process.objects.select_related("department", "department__head", "owner", "current_version",
+                                          "current_version__published_by").get(code=code)
+
+
+def version_for(process: Process, number: int | None) -> ProcessVersion | None:
+    if number is None or (process.current_version and process.current_version.number == number):
+        return process.current_version
+    return process.versions.select_related("published_by").get(number=number)
+
+
+def version_step_rows(version: ProcessVersion | None) -> list[ProcessStep]:
+    if version is None:
+        return []
+    return list(version.steps.select_related("department", "position")
+                .prefetch_related("links_out__to_step").order_by("order"))
+
+
+def names_for(step_dicts: list[dict]) -> tuple[dict, dict]:
+    """{department id: name}, {position id: name} for the steps (two queries)."""
+    dept_ids = {s["department_id"] for s in step_dicts}
+    pos_ids = {s["position_id"] for s in step_dicts if s.get("position_id")}
+    depts = dict(Department.objects.filter(pk__in=dept_ids).values_list("pk", "name"))
+    positions = dict(Position.objects.filter(pk__in=pos_ids).values_list("pk", "name")) if pos_ids else {}
+    return depts, positions
+
+
+def process_versions(process: Process) -> QuerySet[ProcessVersion]:
+    return process.versions.select_related("published_by", "change_request").order_by("-number")
+
+
+def process_open_requests(process: Process) -> QuerySet[ChangeRequest]:
+    return (process.change_requests.filter(status__in=SUBMITTED_OPEN).select_related("proposer")
+            .order_by("-created_at"))
+
+
+def process_reviews(process: Process):
+    return process.reviews.select_related("reviewer").prefetch_related("actions__owner")[:10]
+
+
+def department_processes(dept: Department) -> QuerySet[Process]:
+    return catalogue().filter(department=dept)
+
+
+def department_steps(dept: Department) -> QuerySet[ProcessStep]:
+    """Steps of current versions that this department performs, in processes of any owner."""
+    return (ProcessStep.objects.filter(department=dept, version__process__current_version=F("version"),
+                                       version__process__status=Process.Status.IN_USE)
+            .select_related("version__process__department", "position")
+            .order_by("version__process__code", "order"))
+
+
+# --- change requests -------------------------------------------------------------------------
+
+def change_request_detail(pk: int) -> ChangeRequest:
+    return ChangeRequest.objects.select_related(
+        "process__department__head", "process__current_version", "base_version", "proposer__department",
+        "assignee", "assignee_principal",
+    ).get(pk=pk)
+
+
+def change_request_events(cr: ChangeRequest) -> QuerySet[ChangeRequestEvent]:
+    return cr.events.select_related("actor", "on_behalf_of").order_by("created_at", "pk")
+
+
+def diff_for(cr: ChangeRequest):
+    base_version = cr.process.current_version
+    base = steplib.version_steps(base_version)
+    return base, steplib.diff_steps(base, cr.proposed_steps)
+
+
+def impact(changes, process: Process, depts: dict, positions: dict) -> dict:
+    """Departments and positions whose work changes, with what happens to them."""
+    dept_ids, pos_ids = set(), set()
+    for c in changes:
+        if c.kind == "same":
+            continue
+        dept_ids |= c.department_ids
+        pos_ids |= c.position_ids
+    return {
+        "departments": sorted(depts.get(d, "?") for d in dept_ids),
+        "positions": sorted(positions.get(p, "?") for p in pos_ids),
+        "other_departments": sorted(depts.get(d, "?") for d in dept_ids - {process.department_id}),
+        "counts": {k: sum(1 for c in changes if c.kind == k or (k == "moved" and c.moved and c.kind == "changed"))
+                   for k in ("added", "removed", "changed", "moved")},
+    }
+
+
+def _is_ops(user) -> bool:
+    return user.groups.filter(name=Role.OPS).exists()
+
+
+def inbox(user) -> QuerySet[ChangeRequest]:
+    """Requests waiting for this user's decision (also as a delegate, or as the principal
+    of a delegation, and the ops pool for users with the ops role)."""
+    mine = Q(assignee=user) | Q(assignee_principal=user)
+    if _is_ops(user):
+        mine |= Q(status=ChangeRequest.Status.PENDING_OPS)
+    return (ChangeRequest.objects.filter(mine, status__in=PENDING_STATUSES).exclude(proposer=user)
+            .select_related("process__department", "proposer", "assignee_principal")
+            .order_by("stage_entered_at"))
+
+
+def visible_requests(user) -> QuerySet[ChangeRequest]:
+    qs = ChangeRequest.objects.select_related("process__department", "proposer", "assignee")
+    if user.is_superuser or user.groups.filter(name__in=[Role.OPS, Role.ADMIN]).exists() or \
+            Department.objects.filter(parent__isnull=True, head=user).exists():
+        return qs
+    acted = ChangeRequestEvent.objects.filter(Q(actor=user) | Q(on_behalf_of=user)).values("request")
+    return qs.filter(Q(proposer=user) | Q(assignee=user) | Q(assignee_principal=user)
+                     | Q(process__department__head=user) | Q(pk__in=acted))
+
+
+# --- report: time per stage --------------------------------------------------------------------
+
+def stage_durations(*, since: datetime.date | None = None, process: Process | None = None):
+    """Rows of (stage, process or approver, count, average, longest) of finished stages:
+    every decision event measures the stage it left."""
+    duration = ExpressionWrapper(F("created_at") - F("stage_started_at"), output_field=DurationField())
+    qs = ChangeRequestEvent.objects.filter(from_status__in=PENDING_STATUSES, stage_started_at__isnull=False,
+                                           action__in=["approve", "reject", "return", "withdraw"])
+    if since:
+        qs = qs.filter(created_at__date__gte=since)
+    if process:
+        qs = qs.filter(request__process=process)
+    qs = qs.annotate(d=duration)
+    from django.db.models import Avg, Max
+
+    by_stage = list(qs.values("from_status").annotate(n=Count("pk"), avg=Avg("d"), longest=Max("d"))
+                    .order_by("from_status"))
+    by_process = list(qs.values("request__process__code", "request__process__name", "from_status")
+                      .annotate(n=Count("pk"), avg=Avg("d"), longest=Max("d"))
+                      .order_by("-avg")[:60])
+    by_approver = list(qs.filter(action__in=["approve", "reject", "return"]).values(
+        "actor__display_name", "actor__username", "from_status")
+        .annotate(n=Count("pk"), avg=Avg("d"), longest=Max("d")).order_by("-avg")[:60])
+    return {"by_stage": by_stage, "by_process": by_process, "by_approver": by_approver}
+
+
+# --- scheduled work: state-based, idempotent -------------------------------------------------
+
+def working_days_before(today: datetime.date, days: int) -> datetime.date:
+    d = today
+    while days > 0:
+        d -= datetime.timedelta(days=1)
+        if d.weekday() < 5:
+            days -= 1
+    return d
+
+
+def approvals_overdue(*, today: datetime.date, working_days: int = 3) -> QuerySet[ChangeRequest]:
+    """Pending requests that have waited at their stage for more than `working_days`."""
+    cutoff = working_days_before(today, working_days)
+    return (ChangeRequest.objects.filter(status__in=PENDING_STATUSES, stage_entered_at__date__lt=cutoff)
+            .select_related("process", "assignee", "assignee_principal").order_by("stage_entered_at"))
+
+
+def reviews_due(*, today: datetime.date, within_days: int = 0) -> QuerySet[Process]:
+    """Processes in use whose periodic review is due (or due within `within_days`)."""
+    return (Process.objects.filter(status=Process.Status.IN_USE,
+                                   next_review_date__lte=today + datetime.timedelta(days=within_days))
+            .select_related("department", "owner").order_by("next_review_date"))
+
+
+def actions_overdue(*, today: datetime.date) -> QuerySet[ImprovementAction]:
+    return (ImprovementAction.objects.filter(done_at__isnull=True, due_date__lt=today)
+            .select_related("owner", "review__process").order_by("due_date"))
+
+
+def open_actions_for(user) -> QuerySet[ImprovementAction]:
+    return (ImprovementAction.objects.filter(owner=user, done_at__isnull=True)
+            .select_related("review__process").order_by("due_date"))
+
+
+def ops_users():
+    return get_user_model().objects.filter(groups__name=Role.OPS, is_active=True)
