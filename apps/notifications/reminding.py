@@ -21,8 +21,7 @@ from django.db import connection
 from django.utils import timezone, translation
 from django.utils.translation import gettext
 
-from .models import Notification
-from .services import create_notifications
+from .services import insert_notifications
 
 BATCH_SIZE = 2000
 
@@ -78,7 +77,8 @@ def all_sources() -> list[ReminderSource]:
 
 
 def batches(queryset, size: int | None = None) -> Iterator[list]:
-    """Keyset pagination by primary key: one query per batch, however deep."""
+    """Keyset pagination by primary key: one query per batch, however deep. Works on model
+    querysets and on values_list() ones whose first column is the primary key."""
     size = size or BATCH_SIZE
     last = None
     while True:
@@ -88,7 +88,7 @@ def batches(queryset, size: int | None = None) -> Iterator[list]:
             yield rows
         if len(rows) < size:
             return
-        last = rows[-1].pk
+        last = rows[-1][0] if isinstance(rows[-1], tuple) else rows[-1].pk
 
 
 _INSERT_KEYS = """
@@ -120,7 +120,7 @@ def send_due(dues: Iterable[Due], now: datetime | None = None) -> int:
         return 0
     users = {u.pk: u for u in get_user_model().objects.filter(pk__in={d.recipient_id for d in new})
              .only("id", "email", "is_active", "preferred_language")}
-    rows = []
+    values = []
     by_language = sorted(new, key=lambda d: users[d.recipient_id].preferred_language or "zh-hans")
     for language, group in groupby(by_language, key=lambda d: users[d.recipient_id].preferred_language or "zh-hans"):
         with translation.override(language):
@@ -129,10 +129,9 @@ def send_due(dues: Iterable[Due], now: datetime | None = None) -> int:
                 if d.params is not None:
                     title = gettext(title) % d.params
                     body = gettext(body) % d.params if body else ""
-                rows.append(Notification(recipient_id=d.recipient_id, kind=d.kind, title=title[:200], body=body,
-                                         url=d.url))
-    create_notifications(rows, emails={u.pk: (u.email if u.is_active else "") for u in users.values()})
-    return len(rows)
+                values.append((d.recipient_id, d.kind, title[:200], body, d.url[:500]))
+    insert_notifications(values, emails={u.pk: (u.email if u.is_active else "") for u in users.values()})
+    return len(values)
 
 
 def scan_all(now: datetime, *, only: str | None = None) -> int:

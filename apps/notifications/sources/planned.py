@@ -20,9 +20,9 @@ class PlannedReminders(ReminderSource):
         return Reminder.objects.filter(done_at__isnull=True, due_date__lte=today)
 
     def scan(self, today):
-        for rows in batches(self.open_due(today)):
-            yield [Due(r.object_type, r.object_id, r.kind, r.due_date, r.recipient_id, r.title, r.body, r.url)
-                   for r in rows]
+        fields = ("pk", "object_type", "object_id", "kind", "due_date", "recipient_id", "title", "body", "url")
+        for rows in batches(self.open_due(today).values_list(*fields)):
+            yield [Due(*r[1:]) for r in rows]
 
     def my_work(self, user, today):
         qs = self.open_due(today).filter(recipient=user)
