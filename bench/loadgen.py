@@ -46,7 +46,8 @@ def run_page(plan: dict, page: dict) -> dict:
     env = Environment(user_classes=[page_user(plan["base"], page, tag)])
     runner = env.create_local_runner()
     runner.start(plan["users"], spawn_rate=plan["users"])
-    gevent.sleep(plan["warmup"])
+    # The first page also warms the fresh workers (URLconf, base template, catalogues).
+    gevent.sleep(plan["warmup"] + (plan.get("prime", 0) if page["idx"] == 0 else 0))
     tag["phase"] = "m"
     env.stats.reset_all()
     started = time.monotonic()

@@ -99,8 +99,8 @@ def delete_sessions(keys: dict[str, str]) -> None:
 
 def plan_load(args, pages: list[dict]) -> tuple[float, float]:
     """(warm-up, measured) seconds per page."""
-    if args.quick:
-        per_page = min(5.0, max(2.0, 100.0 / max(1, len(pages))))
+    if args.quick:  # about 90 s of load in all, whatever the number of pages
+        per_page = min(5.0, max(1.5, 90.0 / max(1, len(pages))))
         warmup = args.warmup if args.warmup is not None else 0.5
         return warmup, args.seconds or per_page - warmup
     return (args.warmup if args.warmup is not None else 3.0), (args.seconds or 15.0)
@@ -110,6 +110,7 @@ def run_load(args, pages: list[dict], sessions: dict, port: int, tmp: Path) -> d
     warmup, seconds = plan_load(args, pages)
     plan = {
         "base": f"http://127.0.0.1:{port}", "users": args.users, "warmup": warmup, "seconds": seconds,
+        "prime": 2.0 if args.quick else 5.0,
         "pages": [{"idx": i, "name": p["name"], "path": p["path"],
                    "cookie": f"sessionid={sessions[p['role']]}"} for i, p in enumerate(pages)],
     }
@@ -130,7 +131,7 @@ def run_load(args, pages: list[dict], sessions: dict, port: int, tmp: Path) -> d
 
 
 def run_jobs(args, env: dict) -> list[dict]:
-    per_job, total = (30.0, 90.0) if args.quick else (180.0, 900.0)
+    per_job, total = (20.0, 45.0) if args.quick else (180.0, 900.0)
     deadline = time.monotonic() + total
     results: list[dict] = []
     skip = 0

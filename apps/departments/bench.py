@@ -35,18 +35,21 @@ def pages(ctx) -> list[dict]:
 
 def jobs(ctx) -> list[dict]:
     def move_subtree_and_back() -> int:
-        """Move the largest level-1 subtree under a sibling and back: two prefix rewrites."""
+        """Move the biggest top-level subtree under another department and back: two
+        prefix rewrites of every path in it."""
         with transaction.atomic():
-            roots = Department.objects.filter(depth=1).annotate(
-                n=Count("children")).order_by("-n", "path")[:2]
-            if len(roots) < 2:
-                return 0
-            moving, target = roots[0], roots[1]
-            original_parent = moving.parent
-            size = Department.objects.filter(path__startswith=moving.path).count()
-            services.department_move(department=moving, new_parent=target)
-            services.department_move(department=moving, new_parent=original_parent)
-        return size * 2
+            for moving in Department.objects.filter(depth__in=(1, 2)).annotate(
+                    n=Count("children")).order_by("depth", "-n", "path"):
+                target = (Department.objects.exclude(path__startswith=moving.path)
+                          .exclude(pk=moving.parent_id).order_by("depth", "path").first())
+                if target is None:
+                    continue
+                original_parent = moving.parent
+                size = Department.objects.filter(path__startswith=moving.path).count()
+                services.department_move(department=moving, new_parent=target)
+                services.department_move(department=moving, new_parent=original_parent)
+                return size * 2
+        return 0
 
     def org_tree_for_everyone() -> int:
         from .selectors import org_tree

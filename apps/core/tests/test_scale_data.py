@@ -91,3 +91,51 @@ def test_second_run_without_reset_refuses_instead_of_duplicating():
     generate("--reset")
     with pytest.raises(CommandError, match="--reset"):
         generate()
+
+
+@pytest.mark.django_db
+def test_bench_discovery_reports_a_failing_bench_module_and_keeps_measuring_the_others(monkeypatch):
+    from bench import discover
+
+    generate("--reset")
+
+    class Broken:
+        @staticmethod
+        def pages(ctx):
+            raise RuntimeError("boom")
+
+        @staticmethod
+        def jobs(ctx):
+            raise RuntimeError("boom")
+
+    real = discover.bench_modules
+
+    def with_broken():
+        found, errors = real()
+        return found + [("broken", Broken)], errors + [("halfway", "import failed: SyntaxError()")]
+
+    monkeypatch.setattr(discover, "bench_modules", with_broken)
+    ctx = discover.bench_context()
+    assert set(ctx["bench_users"]) == {"gm", "manager", "staff", "hr", "ops", "admin"}
+    names = [p["name"] for p in discover.collect_pages(ctx)]
+    assert names[0] == "floor"
+    assert "org chart" in names and "admin: accounts.user" in names
+    assert any(n.startswith("broken bench.py ERROR") and "boom" in n for n in names)
+    assert any(n.startswith("halfway bench.py ERROR") for n in names)
+    jobs, errors = discover.collect_jobs(ctx)
+    assert "move a level-1 subtree and back" in [job["name"] for _label, job in jobs]
+    assert any(label == "broken" for label, _message in errors)
+
+
+@pytest.mark.django_db
+def test_org_bench_jobs_can_run_repeatedly_and_leave_the_tree_as_it_was():
+    from apps.departments import bench as org_bench
+    from bench.discover import bench_context
+
+    generate("--reset")
+    before = dict(Department.objects.values_list("pk", "path"))
+    jobs = {job["name"]: job["run"] for job in org_bench.jobs(bench_context())}
+    for _ in range(2):
+        assert jobs["move a level-1 subtree and back"]() > 0
+    assert dict(Department.objects.values_list("pk", "path")) == before
+    assert jobs["org tree selector (all departments)"]() == get_user_model().objects.filter(is_active=True).count()
