@@ -1,0 +1,201 @@
+"""Who may open / post every view (table-driven), and what a refused user gets."""
+
+import datetime
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from .. import services
+from ..models import ChangeRequest, Delegation, Process
+from .factories import change_request, published_process
+
+pytestmark = pytest.mark.django_db
+S = ChangeRequest.Status
+EVERYONE = ("staff", "manager", "ops", "gm", "hr", "admin", "outsider")
+
+
+@pytest.fixture
+def world(org, sales_process):
+    cr = change_request(sales_process, org["staff"], submit=True)  # pending_head, manager decides
+    draft = change_request(sales_process, org["staff"], title="草稿")
+    review = services.review_record(
+        process=sales_process, reviewer=org["ops"], reviewed_on=timezone.localdate(), findings="发现",
+        next_review_date=timezone.localdate() + datetime.timedelta(days=90),
+        actions=[{"description": "改进", "owner": org["staff"], "due_date": timezone.localdate()}])
+    delegation = services.delegation_create(principal=org["manager"], delegate=org["outsider"],
+                                            start_date=timezone.localdate() + datetime.timedelta(days=5),
+                                            end_date=timezone.localdate() + datetime.timedelta(days=9))
+    return {"process": sales_process, "cr": cr, "draft": draft, "action": review.actions.get(),
+            "delegation": delegation}
+
+
+def status_for(client_for, user, url, method="get", data=None):
+    client = client_for(user)
+    response = client.post(url, data or {}) if method == "post" else client.get(url)
+    return response.status_code
+
+
+GET_PAGES = {
+    # name: (url builder, roles allowed 200; everyone else gets `refused`)
+    "list": (lambda w: reverse("processes:list"), EVERYONE, None),
+    "detail": (lambda w: reverse("processes:detail", args=[w["process"].code]), EVERYONE, None),
+    "old version": (lambda w: reverse("processes:detail", args=[w["process"].code]) + "?v=1", EVERYONE, None),
+    "department": (lambda w: reverse("processes:department", args=[w["process"].department.code]), EVERYONE, None),
+    "inbox": (lambda w: reverse("processes:inbox"), EVERYONE, None),
+    "requests": (lambda w: reverse("processes:cr_list"), EVERYONE, None),
+    "propose": (lambda w: reverse("processes:cr_create", args=[w["process"].code]), EVERYONE, None),
+    "create process": (lambda w: reverse("processes:create"), ("ops", "admin"), 403),
+    "edit process": (lambda w: reverse("processes:edit", args=[w["process"].code]), ("ops", "admin"), 403),
+    "review": (lambda w: reverse("processes:review_create", args=[w["process"].code]), ("ops",), 403),
+    "report": (lambda w: reverse("processes:report"), ("ops", "admin", "manager", "gm"), 403),
+    "delegations": (lambda w: reverse("processes:delegations"), ("ops", "admin", "manager", "gm"), 403),
+    "request": (lambda w: reverse("processes:cr_detail", args=[w["cr"].pk]), ("staff", "manager", "ops", "gm", "admin"), 404),
+    "draft": (lambda w: reverse("processes:cr_detail", args=[w["draft"].pk]), ("staff", "manager", "ops", "gm", "admin"), 404),
+    "edit draft": (lambda w: reverse("processes:cr_edit", args=[w["draft"].pk]), ("staff",), None),
+}
+
+
+@pytest.mark.parametrize("page", list(GET_PAGES))
+def test_who_may_open_each_page(org, world, client_for, page):
+    build, allowed, refused = GET_PAGES[page]
+    url = build(world)
+    for role in EVERYONE:
+        code = status_for(client_for, org[role], url)
+        if role in allowed:
+            assert code == 200, (page, role, code)
+        elif refused is None:  # nobody is refused: only the anonymous visitor
+            continue
+        else:
+            assert code == refused, (page, role, code)
+    anonymous = client_for(None).get(url)
+    assert anonymous.status_code == 302 and "/accounts/login/" in anonymous["Location"]
+
+
+def test_editing_someone_elses_draft_is_refused(org, world, client_for):
+    url = reverse("processes:cr_edit", args=[world["draft"].pk])
+    assert status_for(client_for, org["outsider"], url) == 404  # may not even see it
+    response = client_for(org["ops"]).get(url)  # may see it, may not edit it
+    assert response.status_code == 302 and response["Location"] == world["draft"].get_absolute_url()
+
+
+def test_unknown_objects_are_404(org, world, client_for):
+    c = client_for(org["staff"])
+    assert c.get(reverse("processes:detail", args=["NOPE"])).status_code == 404
+    assert c.get(reverse("processes:detail", args=[world["process"].code]) + "?v=99").status_code == 404
+    assert c.get(reverse("processes:cr_detail", args=[999999])).status_code == 404
+    assert c.get(reverse("processes:department", args=["nope"])).status_code == 404
+
+
+def decide(client, cr, action, comment="意见"):
+    return client.post(reverse("processes:cr_decide", args=[cr.pk]),
+                       {"action": action, "comment": comment, "revision": cr.revision, "status": cr.status},
+                       follow=True)
+
+
+def test_the_approver_decides_through_the_page(org, world, client_for):
+    cr = world["cr"]
+    response = decide(client_for(org["manager"]), cr, "approve")
+    cr.refresh_from_db()
+    assert cr.status == S.PENDING_OPS
+    assert "已记录" in response.content.decode() or "Recorded" in response.content.decode()
+
+
+@pytest.mark.parametrize("role", ["staff", "ops", "gm", "admin", "hr"])
+def test_others_cannot_decide_at_the_head_stage(org, world, client_for, role):
+    cr = world["cr"]
+    response = decide(client_for(org[role]), cr, "approve")
+    cr.refresh_from_db()
+    assert cr.status == S.PENDING_HEAD
+    assert response.status_code in (200, 404)
+
+
+def test_a_hidden_request_cannot_be_decided_by_an_outsider(org, world, client_for):
+    response = client_for(org["outsider"]).post(reverse("processes:cr_decide", args=[world["cr"].pk]),
+                                                {"action": "approve", "revision": 1, "status": "pending_head"})
+    assert response.status_code == 404
+
+
+def test_the_second_of_two_approvers_gets_a_clear_message(org, world, client_for):
+    cr = world["cr"]
+    services.change_request_transition(cr=cr, user=org["manager"], action="approve")
+    cr.refresh_from_db()
+    seen = {"revision": cr.revision, "status": cr.status}
+    services.change_request_transition(cr=cr, user=org["ops"], action="approve")
+    response = client_for(org["ops_head"]).post(reverse("processes:cr_decide", args=[cr.pk]),
+                                                {"action": "reject", "comment": "不同意", **seen}, follow=True)
+    text = response.content.decode()
+    assert org["ops"].name in text
+    cr.refresh_from_db()
+    assert cr.status == S.APPROVED
+
+
+def test_delegation_cancel_is_only_for_its_giver(org, world, client_for):
+    url = reverse("processes:delegation_cancel", args=[world["delegation"].pk])
+    assert client_for(org["gm"]).post(url).status_code == 404
+    assert client_for(org["staff"]).post(url).status_code == 403
+    assert client_for(org["manager"]).post(url).status_code == 302
+    assert Delegation.objects.get().cancelled_at is not None
+
+
+def test_an_improvement_action_is_closed_by_its_owner_or_ops(org, world, client_for):
+    url = reverse("processes:action_done", args=[world["action"].pk])
+    assert client_for(org["manager"]).post(url).status_code == 404
+    assert client_for(org["staff"]).post(url).status_code == 302
+    world["action"].refresh_from_db()
+    assert world["action"].done_at is not None
+
+
+def test_a_retired_process_cannot_get_a_change_request(org, world, client_for):
+    Process.objects.filter(pk=world["process"].pk).update(status=Process.Status.RETIRED)
+    response = client_for(org["staff"]).get(reverse("processes:cr_create", args=[world["process"].code]))
+    assert response.status_code == 302
+
+
+def test_the_inbox_lists_what_waits_for_me_only(org, world, client_for):
+    assert world["cr"] in client_for(org["manager"]).get(reverse("processes:inbox")).context["page_obj"].object_list
+    assert not client_for(org["ops"]).get(reverse("processes:inbox")).context["page_obj"].object_list
+    assert not client_for(org["staff"]).get(reverse("processes:inbox")).context["page_obj"].object_list
+
+
+def test_the_request_list_hides_requests_i_may_not_see(org, world, client_for):
+    rows = client_for(org["outsider"]).get(reverse("processes:cr_list")).context["page_obj"].object_list
+    assert not rows
+    rows = client_for(org["ops"]).get(reverse("processes:cr_list")).context["page_obj"].object_list
+    assert {world["cr"], world["draft"]} <= set(rows)
+
+
+def test_ops_creates_a_process(org, client_for):
+    response = client_for(org["ops"]).post(reverse("processes:create"), {
+        "code": "NEW-01", "name": "新流程", "department": org["sales_dept"].pk, "owner": org["manager"].pk,
+        "status": "in_use", "purpose": "目的", "scope": "", "start_trigger": "开始", "end_condition": "结束",
+        "target_cycle_days": 3, "next_review_date": "2027-01-01"})
+    assert response.status_code == 302
+    assert Process.objects.get(code="NEW-01").owner == org["manager"]
+
+
+def test_ops_records_a_review_with_actions(org, sales_process, client_for):
+    response = client_for(org["ops"]).post(reverse("processes:review_create", args=[sales_process.code]), {
+        "reviewed_on": "2026-11-01", "findings": "审批超时", "next_review_date": "2027-05-01",
+        "actions-TOTAL_FORMS": 3, "actions-INITIAL_FORMS": 0,
+        "actions-0-description": "每周通报", "actions-0-owner": org["manager"].pk, "actions-0-due_date": "2026-12-01",
+    })
+    assert response.status_code == 302
+    sales_process.refresh_from_db()
+    assert str(sales_process.next_review_date) == "2027-05-01"
+    assert sales_process.reviews.get().actions.get().owner == org["manager"]
+
+
+def test_a_delegation_is_created_on_the_page(org, client_for):
+    response = client_for(org["manager"]).post(reverse("processes:delegations"), {
+        "delegate": org["staff"].pk, "start_date": "2026-12-01", "end_date": "2026-12-05", "note": "休假"})
+    assert response.status_code == 302
+    assert Delegation.objects.get().principal == org["manager"]
+
+
+def test_home_panels_show_my_waiting_requests_and_actions(org, world):
+    from ..home import my_work
+
+    keys = {p.key for p in my_work(org["manager"])}
+    assert "processes.inbox" in keys
+    assert "processes.actions" in {p.key for p in my_work(org["staff"])}
