@@ -43,6 +43,7 @@ def language_of(user) -> str:
 
 def _context(user, **extra) -> dict:
     return {"user": user, "portal_url": absolute("/"), "portal_name": settings.PORTAL_NAME,
+            "language": "en" if translation.get_language() == "en" else "zh-CN",
             "preferences_url": absolute(reverse("notifications:preferences")), **extra}
 
 

@@ -34,10 +34,15 @@ def register_kind(code: str, label, *, group="", mandatory=False, default=Channe
 
 
 def kind_for(code: str) -> Kind:
-    return KINDS.get(code) or Kind(code=code, label=code)
+    """A listed kind, or for another one a stand-in labelled with its module's name."""
+    if code in KINDS:
+        return KINDS[code]
+    module = MODULES.get(code.split(".", 1)[0], _GEN)
+    return Kind(code=code, label=module, group=module)
 
 
 _POL, _PRO, _KPI, _APP, _GEN = _("Regulations"), _("Processes"), _("Indicators"), _("Appraisals"), _("General")
+MODULES = {"policies": _POL, "processes": _PRO, "kpis": _KPI, "appraisals": _APP}
 for _code, _label, _group, _mandatory in [
     ("policies.review_due", _("Regulation review due"), _POL, False),
     ("policies.review_overdue", _("Regulation review overdue"), _POL, False),

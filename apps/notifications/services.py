@@ -22,19 +22,23 @@ DELIVERY_CHUNK = 50
 
 def notify(*, recipient, kind: str, title: str, body: str = "", url: str = "") -> Notification:
     row = Notification(recipient=recipient, kind=kind, title=title[:200], body=body, url=url)
-    create_notifications([row], emails={recipient.pk: _address(recipient)})
+    create_notifications([row], emails=addresses([recipient.pk]))
     return row
 
 
 def notify_many(*, recipients: Iterable, kind: str, title: str, body: str = "", url: str = "") -> int:
     recipients = list(recipients)
     rows = [Notification(recipient=r, kind=kind, title=title[:200], body=body, url=url) for r in recipients]
-    create_notifications(rows, emails={r.pk: _address(r) for r in recipients})
+    create_notifications(rows, emails=addresses([r.pk for r in recipients]))
     return len(rows)
 
 
-def _address(user) -> str:
-    return user.email if user.is_active and user.email else ""
+def addresses(user_ids: Iterable[int]) -> dict[int, str]:
+    """Mail address of each active user (one query: callers may pass `User(pk=...)` stubs)."""
+    from django.contrib.auth import get_user_model
+
+    rows = get_user_model().objects.filter(pk__in=set(user_ids), is_active=True).exclude(email="")
+    return dict(rows.values_list("pk", "email"))
 
 
 def channels_for(pairs: Iterable[tuple[int, str]]) -> dict[tuple[int, str], str]:

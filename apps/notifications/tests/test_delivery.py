@@ -148,3 +148,12 @@ def test_nobody_without_an_address_gets_mail(org):
     staff.save()
     notify(recipient=staff, kind="policies.ack_required", title="待确认")
     assert OutboundEmail.objects.count() == 0 and Notification.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_recipients_passed_as_id_only_stubs_still_get_their_mail(org):
+    from django.contrib.auth import get_user_model
+
+    User = get_user_model()
+    notify_many(recipients=[User(pk=org["staff"].pk), User(pk=org["hr"].pk)], kind="appraisals.self_open", title="自评开始")
+    assert sorted(OutboundEmail.objects.values_list("to", flat=True)) == sorted([org["staff"].email, org["hr"].email])
