@@ -183,6 +183,9 @@ def search_matches(policy_ids: list[int], q: str, limit_per_policy: int = 3) -> 
     for r in rows[: len(policy_ids) * 20]:
         bucket = found.setdefault(r["version__current_of"], [])
         if len(bucket) < limit_per_policy:
+            at = r["text"].find(q)
+            start = max(0, at - 24)
+            r["snippet"] = ("…" if start else "") + r["text"][start:at + len(q) + 48].strip() + "…"
             bucket.append(r)
     return found
 

@@ -262,6 +262,7 @@ def version_as_text(version: PolicyVersion) -> str:
 @transaction.atomic
 def draft_from_current(*, policy: Policy, actor, label: str = "") -> PolicyVersion:
     """Start the next version as a copy of the one in force."""
+    policy = Policy.objects.select_related("current_version").get(pk=policy.pk)
     current = policy.current_version
     if current is None:
         raise ValidationError(_("There is no version in force to copy."))

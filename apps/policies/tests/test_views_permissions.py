@@ -1,0 +1,165 @@
+"""Who may open which page (table-driven), and a restricted policy that stays invisible
+(404, never 403) to outsiders everywhere: list, detail, search, history, diff, export."""
+
+import pytest
+from django.urls import reverse
+
+from apps.policies import services
+from apps.policies.models import Acknowledgement, AckScope, PolicyHistory
+
+from .factories import make_draft, publish, regulation_text
+
+USERS = ["anon", "staff", "manager", "ops", "admin", "hr", "gm", "outsider"]
+
+
+def user_for(org, name):
+    return None if name == "anon" else org[name]
+
+
+@pytest.fixture
+def library(org):
+    """A published policy of 销售部 with a second, draft version, asking everyone to acknowledge."""
+    v1 = publish(make_draft(actor=org["ops"], owning_department=org["sales_dept"], code="SAL-001",
+                            ack_scope=AckScope.EVERYONE), head=org["manager"], ops=org["ops"])
+    v2 = services.draft_create(policy=v1.policy, actor=org["ops"], text=regulation_text(extra="修订"), label="V2")
+    return {"policy": v1.policy, "v1": v1, "v2": v2}
+
+
+# page -> set of users who get 200; everyone else gets `denied` (anon: redirect to login)
+PAGES = [
+    ("list", lambda L: reverse("policies:list"), set(USERS) - {"anon"}, None),
+    ("detail", lambda L: reverse("policies:detail", args=["SAL-001"]), set(USERS) - {"anon"}, None),
+    ("version", lambda L: reverse("policies:version", args=["SAL-001", "V1"]), set(USERS) - {"anon"}, None),
+    ("draft version", lambda L: reverse("policies:version", args=["SAL-001", "V2"]), {"manager", "ops", "admin"}, 404),
+    ("history", lambda L: reverse("policies:history", args=["SAL-001"]), set(USERS) - {"anon"}, None),
+    ("compare", lambda L: reverse("policies:compare", args=["SAL-001"]), set(USERS) - {"anon"}, None),
+    ("create", lambda L: reverse("policies:create"), {"manager", "ops", "admin", "gm"}, 403),
+    ("settings", lambda L: reverse("policies:settings", args=["SAL-001"]), {"manager", "ops", "admin"}, 404),
+    ("new version", lambda L: reverse("policies:draft_new", args=["SAL-001"]), {"manager", "ops", "admin"}, 404),
+    ("edit draft", lambda L: reverse("policies:draft_edit", args=["SAL-001", "V2"]), {"manager", "ops", "admin"}, 404),
+    ("review", lambda L: reverse("policies:review", args=["SAL-001"]), {"manager", "ops", "admin"}, 404),
+    ("review list", lambda L: reverse("policies:review_list"), {"manager", "ops", "admin", "gm"}, 403),
+    ("ack overview", lambda L: reverse("policies:ack_overview"), {"manager", "ops", "admin", "hr", "gm"}, 403),
+    ("ack report", lambda L: reverse("policies:ack_report", args=["SAL-001", "V1"]), {"manager", "ops", "admin", "hr", "gm"}, 404),
+    ("ack export", lambda L: reverse("policies:ack_report", args=["SAL-001", "V1"]) + "?format=csv", {"manager", "ops", "admin", "hr", "gm"}, 404),
+]
+
+
+@pytest.mark.parametrize("name,url,allowed,denied", PAGES, ids=[p[0] for p in PAGES])
+@pytest.mark.parametrize("who", USERS)
+def test_who_may_open_each_page(org, library, client_for, who, name, url, allowed, denied):
+    response = client_for(user_for(org, who)).get(url(library))
+    if who == "anon":
+        assert response.status_code == 302 and "/accounts/login/" in response["Location"]
+    elif who in allowed:
+        assert response.status_code == 200
+    else:
+        assert response.status_code == denied
+
+
+POSTS = [
+    # (name, url, data, users who may -> 302 and an effect; others 404)
+    ("submit", lambda: reverse("policies:transition", args=["SAL-001", "V2", "submit"]), {}, {"manager", "ops", "admin"}),
+    ("delete draft", lambda: reverse("policies:draft_delete", args=["SAL-001", "V2"]), {}, {"manager", "ops", "admin"}),
+    ("retire", lambda: reverse("policies:transition", args=["SAL-001", "V1", "retire"]), {"comment": "x"}, {"ops", "admin"}),
+]
+
+
+@pytest.mark.parametrize("name,url,data,allowed", POSTS, ids=[p[0] for p in POSTS])
+@pytest.mark.parametrize("who", USERS[1:])
+def test_who_may_change_things(org, library, client_for, who, name, url, data, allowed):
+    before = PolicyHistory.objects.count()
+    response = client_for(org[who]).post(url(), data)
+    if who in allowed:
+        assert response.status_code == 302
+        assert PolicyHistory.objects.count() > before or name == "delete draft"
+    else:
+        assert response.status_code == 404
+        assert PolicyHistory.objects.count() == before
+
+
+def test_unknown_action_is_404(org, library, client_for):
+    url = reverse("policies:transition", args=["SAL-001", "V2", "explode"])
+    assert client_for(org["ops"]).post(url).status_code == 404
+
+
+def test_transitions_need_post(org, library, client_for):
+    url = reverse("policies:transition", args=["SAL-001", "V2", "submit"])
+    assert client_for(org["ops"]).get(url).status_code == 405
+
+
+def test_everyone_asked_can_acknowledge_once(org, library, client_for):
+    url = reverse("policies:acknowledge", args=["SAL-001", "V1"])
+    client = client_for(org["staff"])
+    assert client.post(url).status_code == 302
+    assert client.post(url).status_code == 302
+    assert Acknowledgement.objects.filter(user=org["staff"], version=library["v1"]).count() == 1
+
+
+def test_manager_sees_only_their_department_in_the_ack_report(org, library, client_for):
+    url = reverse("policies:ack_report", args=["SAL-001", "V1"])
+    manager_page = client_for(org["manager"]).get(url).content.decode()
+    hr_page = client_for(org["hr"]).get(url).content.decode()
+    assert org["staff"].name in manager_page and org["outsider"].name not in manager_page
+    assert org["staff"].name in hr_page and org["outsider"].name in hr_page
+
+
+# --- A restricted policy --------------------------------------------------------------------
+
+def restricted_urls():
+    return {
+        "detail": reverse("policies:detail", args=["RND-SECRET"]),
+        "version": reverse("policies:version", args=["RND-SECRET", "V1"]),
+        "history": reverse("policies:history", args=["RND-SECRET"]),
+        "diff": reverse("policies:compare", args=["RND-SECRET"]) + "?from=V1&to=V1",
+        "export": reverse("policies:ack_report", args=["RND-SECRET", "V1"]) + "?format=xlsx",
+        "settings": reverse("policies:settings", args=["RND-SECRET"]),
+    }
+
+
+@pytest.mark.parametrize("who", ["staff", "outsider", "manager", "hr", "gm"])
+@pytest.mark.parametrize("page", ["detail", "version", "history", "diff", "export", "settings"])
+def test_restricted_policy_is_404_for_outsiders(org, restricted, client_for, who, page):
+    assert client_for(org[who]).get(restricted_urls()[page]).status_code == 404
+
+
+@pytest.mark.parametrize("who", ["staff", "outsider", "manager", "hr", "gm"])
+def test_restricted_policy_is_absent_from_list_search_and_counts(org, restricted, client_for, who):
+    client = client_for(org[who])
+    listing = client.get(reverse("policies:list")).content.decode()
+    home = client.get(reverse("core:home")).content.decode()
+    assert "RND-SECRET" not in home
+    search = client.get(reverse("policies:list"), {"q": "核心算法"})
+    by_code = client.get(reverse("policies:list"), {"q": "RND-SECRET"})
+    assert "RND-SECRET" not in listing and "研发保密制度" not in listing
+    assert search.context["page_obj"].paginator.count == 0 and "RND-SECRET" not in search.content.decode()
+    assert by_code.context["page_obj"].paginator.count == 0
+
+
+@pytest.mark.parametrize("who", ["member", "head"])
+def test_restricted_policy_is_readable_inside_its_departments(rnd, restricted, client_for, who):
+    client = client_for(rnd[who])
+    assert client.get(reverse("policies:detail", args=["RND-SECRET"])).status_code == 200
+    search = client.get(reverse("policies:list"), {"q": "核心算法"})
+    assert search.context["page_obj"].paginator.count == 1
+
+
+@pytest.mark.parametrize("who", ["ops", "admin"])
+def test_ops_and_admin_read_restricted_policies(org, restricted, client_for, who):
+    assert client_for(org[who]).get(reverse("policies:detail", args=["RND-SECRET"])).status_code == 200
+
+
+def test_unpublished_policy_is_invisible_to_staff(org, client_for):
+    make_draft(actor=org["ops"], owning_department=org["sales_dept"], code="DRAFT-ONLY")
+    assert client_for(org["staff"]).get(reverse("policies:detail", args=["DRAFT-ONLY"])).status_code == 404
+    assert client_for(org["manager"]).get(reverse("policies:detail", args=["DRAFT-ONLY"])).status_code == 200
+    page = client_for(org["staff"]).get(reverse("policies:list"))
+    assert page.context["page_obj"].paginator.count == 0
+
+
+def test_history_hides_draft_steps_from_readers(org, library, client_for):
+    services.version_transition(version=library["v2"], action="submit", actor=org["ops"], comment="请审批修订稿")
+    page = client_for(org["staff"]).get(reverse("policies:history", args=["SAL-001"])).content.decode()
+    assert "请审批修订稿" not in page
+    ops_page = client_for(org["ops"]).get(reverse("policies:history", args=["SAL-001"])).content.decode()
+    assert "请审批修订稿" in ops_page
