@@ -45,18 +45,17 @@ class Due:
 
 
 class ReminderSource:
-    name = ""
-    title = ""          # home panel title
-    icon = "bi-alarm"
-    order = 50
+    name = ""           # "policies.review"
+    order = 50          # scan order, and order of the items on the home page
 
     def scan(self, today: date) -> Iterator[list[Due]]:
         raise NotImplementedError
 
-    def my_work(self, user, today: date):
-        """The home panel (apps.core.plugins.WorkPanel) listing what this source reminds the
-        user about, or None. Keep it to 1-2 queries."""
-        return None
+    def my_work(self, user, today: date) -> tuple[int, list]:
+        """What this source reminds `user` about right now: (count, the first few as
+        apps.core.plugins.WorkItem). Same selection as scan(), so the home page and the mail
+        agree. Keep it to 1-2 queries."""
+        return 0, []
 
 
 _sources: dict[str, ReminderSource] = {}

@@ -2,9 +2,8 @@
 about this object on this date"; the scan sends it once when the date has come."""
 
 from django.urls import reverse
-from django.utils.translation import gettext_lazy as _
 
-from apps.core.plugins import WorkItem, WorkPanel
+from apps.core.plugins import WorkItem
 
 from ..models import Reminder
 from ..reminding import Due, ReminderSource, batches, register_source
@@ -12,9 +11,6 @@ from ..reminding import Due, ReminderSource, batches, register_source
 
 class PlannedReminders(ReminderSource):
     name = "reminders.planned"
-    title = _("Reminders")
-    icon = "bi-alarm"
-    order = 90
 
     def open_due(self, today):
         return Reminder.objects.filter(done_at__isnull=True, due_date__lte=today)
@@ -27,13 +23,10 @@ class PlannedReminders(ReminderSource):
     def my_work(self, user, today):
         qs = self.open_due(today).filter(recipient=user)
         count = qs.count()
-        if not count:
-            return None
         items = [WorkItem(title=r.title, url=r.url or reverse("notifications:list"), detail=r.body[:80],
-                          badge=r.due_date.isoformat(), badge_tone="warning")
-                 for r in qs.order_by("due_date", "pk")[:5]]
-        return WorkPanel(key="reminders", title=str(self.title), icon=self.icon, items=items, count=count,
-                         order=self.order)
+                          badge=r.due_date.strftime("%m-%d"), badge_tone="warning")
+                 for r in qs.order_by("due_date", "pk")[:5]] if count else []
+        return count, items
 
 
 register_source(PlannedReminders())

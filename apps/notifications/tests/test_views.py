@@ -145,3 +145,24 @@ def test_notify_many_costs_four_queries_for_any_number_of_people(org, django_ass
     people = [org[r] for r in ROLES]
     with django_assert_max_num_queries(4):  # addresses, preferences, notifications, outbox
         assert notify_many(recipients=people, kind="policies.published", title="新制度") == len(people)
+
+
+@pytest.mark.django_db
+def test_the_home_page_has_no_reminder_card_when_nothing_is_due(client_for, org):
+    panels = client_for(org["staff"]).get("/").context["panels"]
+    assert "reminders" not in [p.key for p in panels]
+
+
+@pytest.mark.django_db
+def test_the_home_reminder_card_costs_a_few_queries_per_source(client_for, org, plan, django_assert_max_num_queries):
+    from django.utils import timezone
+
+    from apps.notifications.home import my_work
+    from apps.notifications.reminding import all_sources
+
+    for i in range(30):
+        plan(org["staff"], timezone.localdate(), title=f"提醒 {i}")
+    sources = all_sources()
+    with django_assert_max_num_queries(2 * len(sources)):
+        panel, = my_work(org["staff"])
+    assert panel.count == 30 and len(panel.items) == 5
