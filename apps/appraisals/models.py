@@ -172,10 +172,10 @@ class TemplateSnapshot(models.Model):
 
 
 class Status(models.TextChoices):
-    SELF = "self", _("Self-assessment")
+    SELF = "self", _("Awaiting self-assessment")
     SUBMITTED = "submitted", _("Awaiting manager")
     REVIEWED = "reviewed", _("Reviewed")
-    PUBLISHED = "published", _("Published")
+    PUBLISHED = "published", _("Awaiting acknowledgement")
     ACKNOWLEDGED = "acknowledged", _("Acknowledged")
     OBJECTED = "objected", _("Objection raised")
     RESOLVED = "resolved", _("Objection resolved")
@@ -189,7 +189,7 @@ class Appraisal(models.Model):
     position = models.ForeignKey("departments.Position", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     reviewer = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
                                  related_name="appraisals_to_review")
-    form = models.ForeignKey(TemplateSnapshot, on_delete=models.PROTECT, related_name="appraisals")
+    form = models.ForeignKey(TemplateSnapshot, on_delete=models.CASCADE, related_name="appraisals")
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.SELF)
     is_excluded = models.BooleanField(_("excluded"), default=False)
     excluded_reason = models.CharField(_("reason for exclusion"), max_length=300, blank=True)
@@ -257,6 +257,24 @@ class PeerReview(models.Model):
         ordering = ["created_at"]
 
 
+EVENT_LABELS = {
+    "self_submitted": _("Self-assessment submitted"), "review_submitted": _("Review submitted"),
+    "review_changed": _("Review changed after submission"), "calibrated": _("Grade calibrated"),
+    "acknowledged": _("Result acknowledged"), "objected": _("Objection raised"),
+    "objection_resolved": _("Objection resolved"), "followup": _("Follow-up recorded"), "excluded": _("Excluded"),
+    "included": _("Included again"), "added": _("Added by HR"), "reviewer_changed": _("Reviewer changed"),
+    "peers_invited": _("Colleagues invited"), "opened": _("Cycle opened"), "completed": _("Missing people added"),
+    "advance": _("Moved to the next stage"), "publish": _("Results published"), "close": _("Cycle closed"),
+    "settings": _("Settings changed"),
+}
+FIELD_LABELS = {
+    "self_total": _("Self-assessment total"), "total": _("Weighted total"), "summary": _("Manager's comments"),
+    "final_grade": _("Final grade"), "reviewer": _("Reviewer"), "is_excluded": _("Excluded"), "peers": _("Colleagues"),
+    "bonus_coefficient": _("Bonus coefficient"), "promotion_recommended": _("Recommended for promotion"),
+    "improvement_plan": _("Improvement plan"), "improvement_owner": _("Plan owner"), "improvement_due": _("Plan due"),
+}
+
+
 class AppraisalEvent(models.Model):
     """History: every change of an appraisal (scores after submission, calibration, reviewer,
     exclusion, acknowledgement, objection, follow-up)."""
@@ -271,6 +289,24 @@ class AppraisalEvent(models.Model):
     class Meta:
         ordering = ["created_at", "pk"]
 
+    @property
+    def label(self):
+        return EVENT_LABELS.get(self.action, self.action)
+
+    def change_rows(self) -> list[tuple[str, object, object]]:
+        """(field label, before, after), criterion ids replaced by the criterion's name."""
+        names = {f"criterion {c['id']}": c["name"] for c in self.appraisal.form.criteria}
+        grades = dict(Grade.choices)
+        rows = []
+        for key, value in self.changes.items():
+            if not (isinstance(value, list) and len(value) == 2):
+                continue
+            before, after = value
+            if key == "final_grade":
+                before, after = grades.get(before, before), grades.get(after, after)
+            rows.append((names.get(key) or FIELD_LABELS.get(key, key), before, after))
+        return rows
+
 
 class CycleEvent(models.Model):
     cycle = models.ForeignKey(Cycle, on_delete=models.CASCADE, related_name="events")
@@ -281,3 +317,7 @@ class CycleEvent(models.Model):
 
     class Meta:
         ordering = ["created_at", "pk"]
+
+    @property
+    def label(self):
+        return EVENT_LABELS.get(self.action, self.action)

@@ -257,6 +257,14 @@ def _require_hr(actor):
         raise PermissionDenied
 
 
+def _display(value):
+    if value is None or value == "":
+        return None
+    if isinstance(value, bool):
+        return _("yes") if value else _("no")
+    return getattr(value, "name", None) or str(value)
+
+
 @transaction.atomic
 def appraisal_set_followup(*, appraisal: Appraisal, actor, bonus_coefficient: Decimal | None,
                            promotion_recommended: bool, improvement_plan: str = "", improvement_owner=None,
@@ -278,7 +286,7 @@ def appraisal_set_followup(*, appraisal: Appraisal, actor, bonus_coefficient: De
     for name, value in fields.items():
         old = getattr(locked, name)
         if old != value:
-            changes[name] = [str(old) if old is not None else None, str(value) if value is not None else None]
+            changes[name] = [_display(old), _display(value)]
             setattr(locked, name, value)
     if changes:
         locked.save()
@@ -298,7 +306,7 @@ def appraisal_exclude(*, appraisal: Appraisal, actor, reason: str, exclude: bool
     locked.is_excluded = exclude
     locked.excluded_reason = reason if exclude else ""
     locked.save(update_fields=["is_excluded", "excluded_reason", "updated_at"])
-    _event(locked, actor, "excluded" if exclude else "included", {"is_excluded": [not exclude, exclude]}, reason)
+    _event(locked, actor, "excluded" if exclude else "included", {}, reason)
     return locked
 
 
@@ -335,10 +343,10 @@ def appraisal_reassign_reviewer(*, appraisal: Appraisal, actor, reviewer, reason
     locked = _locked(appraisal)
     if locked.cycle.stage in (Stage.PUBLISHED, Stage.CLOSED):
         raise ValidationError(_("The results are published; the reviewer can no longer change."))
-    before = locked.reviewer_id
+    before = locked.reviewer.name if locked.reviewer_id else None
     locked.reviewer = reviewer
     locked.save(update_fields=["reviewer", "updated_at"])
-    _event(locked, actor, "reviewer_changed", {"reviewer": [before, reviewer.pk]}, reason)
+    _event(locked, actor, "reviewer_changed", {"reviewer": [before, reviewer.name]}, reason)
     notify(recipient=reviewer, kind="appraisals.reviewer_assigned",
            title=_("You now review the %(code)s appraisal of %(name)s") % {"code": locked.cycle.code, "name": locked.employee.name},
            url=locked.get_absolute_url())
@@ -363,7 +371,7 @@ def peer_invite(*, appraisal: Appraisal, actor, peers, criteria: list[int], dead
     notify_many(recipients=peers, kind="appraisals.peer_invited",
                 title=_("Please give feedback on %(name)s by %(date)s") % {"name": appraisal.employee.name, "date": deadline},
                 url=appraisal.get_absolute_url())
-    _event(appraisal, actor, "peers_invited", {"peers": [None, [p.pk for p in peers]]})
+    _event(appraisal, actor, "peers_invited", {"peers": [None, "、".join(p.name for p in peers)]})
     return len(created)
 
 
@@ -479,7 +487,7 @@ def cycle_update_settings(*, cycle: Cycle, actor, **fields) -> Cycle:
 def check_weights(weights) -> None:
     total = sum((Decimal(str(w)) for w in weights), Decimal(0))
     if total != Decimal(100):
-        raise ValidationError(_("The weights add up to %(total)s; they must add up to exactly 100.") % {"total": total.normalize()})
+        raise ValidationError(_("The weights add up to %(total)s; they must add up to exactly 100.") % {"total": format(total.normalize(), "f")})
 
 
 @transaction.atomic

@@ -11,10 +11,10 @@
       datasets: [
         {label: el.dataset.actual || "%", data: data.percent, backgroundColor: colours},
         {label: el.dataset.limit || "max %", data: data.max, type: "line", borderColor: "#fd7e14",
-         backgroundColor: "#fd7e14", pointRadius: 6, pointStyle: "line", showLine: false, spanGaps: false}
+         backgroundColor: "#fd7e14", pointRadius: 22, borderWidth: 3, pointStyle: "line", showLine: false, spanGaps: false}
       ]
     },
-    options: {maintainAspectRatio: false, scales: {y: {beginAtZero: true, suggestedMax: 60, ticks: {callback: function (v) { return v + "%"; }}}},
+    options: {animation: false, maintainAspectRatio: false, scales: {y: {beginAtZero: true, suggestedMax: 60, ticks: {callback: function (v) { return v + "%"; }}}},
               plugins: {legend: {display: true}}}
   });
 })();
