@@ -13,10 +13,13 @@ from django.utils import timezone
 
 from apps.accounts.permissions import is_admin, is_hr, is_ops
 
-from .achievement import STATUS_RANK, Evaluation, Status, evaluate, roll_up
+from .achievement import STATUS_COLOUR, STATUS_RANK, Evaluation, Status, evaluate, roll_up
 from .permissions import headed_paths
 from .models import Indicator, Measurement, PeriodLock, Scope, Target, YearRule
 from .periods import MONTHS_PER_PERIOD, Frequency, Period, periods_between, reporting_month
+
+
+_LAST = Decimal("1e9")
 
 
 @dataclass
@@ -41,18 +44,22 @@ class Figure:
 
     @property
     def sort_key(self):
-        ach = self.achievement if self.achievement is not None else Decimal("1e9")
+        ach = self.achievement if self.achievement is not None else _LAST
         return (self.evaluation.rank, ach, self.indicator.code)
 
 
-def evaluate_figure(indicator: Indicator, period: Period, actual, target: Target | Decimal | None,
+def evaluate_figure(indicator: Indicator, period: Period, actual, target: Target | tuple | Decimal | None,
                     measurement=None, rolled_up=False) -> Figure:
+    """`target` is a Target, a (value, green %, amber %) row, a bare value or None; a
+    target's own thresholds win over the indicator's."""
     green, amber = indicator.green_pct, indicator.amber_pct
     target_value = target
     if isinstance(target, Target):
-        target_value = target.value
-        green = target.green_pct if target.green_pct is not None else green
-        amber = target.amber_pct if target.amber_pct is not None else amber
+        target = (target.value, target.green_pct, target.amber_pct)
+    if isinstance(target, tuple):
+        target_value = target[0]
+        green = target[1] if target[1] is not None else green
+        amber = target[2] if target[2] is not None else amber
     ev = evaluate(direction=indicator.direction, actual=actual, target=target_value,
                   low=indicator.range_low, high=indicator.range_high, green=green, amber=amber)
     return Figure(indicator, period, actual, target_value, ev, measurement, rolled_up)
@@ -70,8 +77,23 @@ def visible_indicators(user) -> QuerySet[Indicator]:
     return qs.filter(q)
 
 
+LIST_FIELDS = (
+    "code", "name", "unit", "direction", "range_low", "range_high", "frequency", "year_rule", "scope",
+    "department_id", "person_id", "responsible_id", "parent_id", "rollup", "weight", "green_pct", "amber_pct",
+    "valid_min", "valid_max", "sort_order", "is_active", "active_from", "reminder_days",
+    "department__name", "department__code", "department__path", "department__head_id",
+    "person__username", "person__display_name", "person__first_name", "person__last_name", "person__manager_id",
+)
+
+
 def _with_relations(qs: QuerySet[Indicator]) -> QuerySet[Indicator]:
-    return qs.select_related("department", "responsible", "person")
+    """What list pages show of an indicator, and no more (1,000 wide rows cost more to
+    build than to fetch)."""
+    return qs.select_related("department", "person").only(*LIST_FIELDS)
+
+
+def _target_rows(qs) -> QuerySet:
+    return qs.values_list("indicator_id", "year", "index", "value", "green_pct", "amber_pct")
 
 
 # --- snapshots ---------------------------------------------------------------------
@@ -93,13 +115,9 @@ def snapshot(indicators: QuerySet[Indicator], month: Period) -> list[Figure]:
     inds = list(_with_relations(indicators))
     ids = indicators.values("pk")
     pq = _period_filter(periods)
-    values = {m.indicator_id: m for m in Measurement.objects.filter(pq, indicator__in=ids)}
-    targets = {t.indicator_id: t for t in Target.objects.filter(pq, indicator__in=ids)}
-    figures = []
-    for ind in inds:
-        m = values.get(ind.pk)
-        figures.append(evaluate_figure(ind, periods[ind.frequency], m.value if m else None, targets.get(ind.pk), m))
-    return figures
+    values = dict(Measurement.objects.filter(pq, indicator__in=ids).values_list("indicator_id", "value"))
+    targets = {row[0]: row[3:] for row in _target_rows(Target.objects.filter(pq, indicator__in=ids))}
+    return [evaluate_figure(ind, periods[ind.frequency], values.get(ind.pk), targets.get(ind.pk)) for ind in inds]
 
 
 def overview(*, user, month: Period, department=None, status: str = "") -> dict:
@@ -109,16 +127,24 @@ def overview(*, user, month: Period, department=None, status: str = "") -> dict:
     if department is not None:
         qs = qs.filter(department__path__startswith=department.path)
     figures = sorted(snapshot(qs, month), key=lambda f: f.sort_key)
-    counts = {s: 0 for s in Status.values}
+    statuses = list(Status.values)
+    counts = dict.fromkeys(statuses, 0)
     by_dept: dict[int, dict] = {}
     for f in figures:
         counts[f.status] += 1
-        d = by_dept.setdefault(f.indicator.department_id, {"department": f.indicator.department,
-                                                            "counts": {s: 0 for s in Status.values}, "total": 0})
+        d = by_dept.get(f.indicator.department_id)
+        if d is None:
+            d = by_dept[f.indicator.department_id] = {
+                "department": f.indicator.department, "counts": dict.fromkeys(statuses, 0), "total": 0}
         d["counts"][f.status] += 1
         d["total"] += 1
     departments = sorted(by_dept.values(), key=lambda d: (
         -d["counts"][Status.RED], -d["counts"][Status.MISSING], -d["counts"][Status.AMBER], d["department"].name))
+    labels = dict(Status.choices)
+    for d in departments:  # the stacked bar, computed here: templates are slow at 200 x 5
+        d["segments"] = [{"status": st, "label": labels[st], "n": n, "pct": round(100 * n / d["total"], 2),
+                          "colour": STATUS_COLOUR[st]} for st, n in d["counts"].items() if n]
+        d["summary"] = ", ".join(f"{seg['label']} {seg['n']}" for seg in d["segments"])
     if status:
         figures = [f for f in figures if f.status == status]
     return {"figures": figures, "counts": counts, "departments": departments,
@@ -142,17 +168,14 @@ def department_cards(*, user, department, month: Period) -> list[dict]:
     current = periods_as_of(month)
     first_year = min(current[f].shift(-SERIES_LENGTH[f] + 1).year for f in Frequency.values)
     ids = [i.pk for i in inds]
-    values = {(m.indicator_id, m.year, m.index): m
-              for m in Measurement.objects.filter(indicator__in=ids, year__gte=first_year)}
-    targets = {(t.indicator_id, t.year, t.index): t
-               for t in Target.objects.filter(indicator__in=ids, year__gte=first_year)}
+    values = {(i, y, x): v for i, y, x, v in Measurement.objects.filter(indicator__in=ids, year__gte=first_year)
+              .values_list("indicator_id", "year", "index", "value")}
+    targets = {row[:3]: row[3:] for row in _target_rows(Target.objects.filter(indicator__in=ids, year__gte=first_year))}
     cards = []
     for ind in inds:
         last = current[ind.frequency]
-        series = []
-        for p in periods_between(last.shift(-SERIES_LENGTH[ind.frequency] + 1), last):
-            m = values.get((ind.pk, p.year, p.index))
-            series.append(evaluate_figure(ind, p, m.value if m else None, targets.get((ind.pk, p.year, p.index)), m))
+        series = [evaluate_figure(ind, p, values.get((ind.pk, p.year, p.index)), targets.get((ind.pk, p.year, p.index)))
+                  for p in periods_between(last.shift(-SERIES_LENGTH[ind.frequency] + 1), last)]
         cards.append({"indicator": ind, "figure": series[-1], "series": series,
                       "sparkline": sparkline([f.actual for f in series], [f.target for f in series])})
     cards.sort(key=lambda c: c["figure"].sort_key)
@@ -218,8 +241,8 @@ def _descendants(indicator: Indicator) -> tuple[dict[int, Indicator], dict[int, 
     children: dict[int, list[Indicator]] = defaultdict(list)
     frontier = [indicator.pk]
     while frontier:  # one query per level (three at most in practice)
-        level = [i for i in _with_relations(Indicator.objects.filter(parent_id__in=frontier, is_active=True))
-                 if i.pk not in nodes]
+        level = [i for i in _with_relations(Indicator.objects.filter(parent_id__in=frontier, is_active=True)
+                                            .order_by("sort_order", "code")) if i.pk not in nodes]
         for ind in level:
             nodes[ind.pk] = ind
             children[ind.parent_id].append(ind)
@@ -231,25 +254,35 @@ def cascade_tree(indicator: Indicator, period: Period) -> Node:
     """The indicator with every level below it (company -> department -> person) and each
     level's achievement. A level without its own figure rolls its children up by its rule
     (sum / average / weighted); a missing child makes the roll-up missing."""
+    return cascade_trees(indicator, [period])[0]
+
+
+def cascade_trees(indicator: Indicator, periods: list[Period]) -> list[Node]:
+    """cascade_tree for several periods: the tree is loaded once, the figures of all the
+    periods in one query each."""
     nodes, children = _descendants(indicator)
     ids = list(nodes)
-    values = {m.indicator_id: m for m in Measurement.objects.filter(indicator__in=ids, year=period.year, index=period.index)}
-    targets = {t.indicator_id: t for t in Target.objects.filter(indicator__in=ids, year=period.year, index=period.index)}
+    pq = Q(pk__in=[])
+    for p in periods:
+        pq |= Q(year=p.year, index=p.index)
+    values = {(i, y, x): (pk, v) for pk, i, y, x, v in Measurement.objects.filter(pq, indicator__in=ids)
+              .values_list("pk", "indicator_id", "year", "index", "value")}
+    targets = {row[:3]: row[3:] for row in _target_rows(Target.objects.filter(pq, indicator__in=ids))}
 
-    def build(ind: Indicator, depth: int) -> Node:
-        kids = [build(c, depth + 1) for c in children.get(ind.pk, [])]
-        m = values.get(ind.pk)
-        actual, rolled = (m.value if m else None), False
-        target = targets.get(ind.pk)
+    def build(ind: Indicator, period: Period, depth: int) -> Node:
+        kids = [build(c, period, depth + 1) for c in children.get(ind.pk, [])]
+        key = (ind.pk, period.year, period.index)
+        actual, rolled = (values[key][1] if key in values else None), False
+        target = targets.get(key)
         if kids and actual is None:
             weights = [k.figure.indicator.weight for k in kids]
             actual = roll_up(ind.rollup, [k.figure.actual for k in kids], weights)
             rolled = actual is not None
         if kids and target is None:
             target = roll_up(ind.rollup, [k.figure.target for k in kids], [k.figure.indicator.weight for k in kids])
-        return Node(evaluate_figure(ind, period, actual, target, m, rolled), kids, depth)
+        return Node(evaluate_figure(ind, period, actual, target, rolled_up=rolled), kids, depth)
 
-    return build(indicator, 0)
+    return [build(indicator, p, 0) for p in periods]
 
 
 def flatten(node: Node) -> list[Node]:
@@ -268,11 +301,6 @@ class KpiAchievement:
     target: Decimal | None
     achievement: Decimal | None
     status: str
-
-
-def _own_or_rolled(node: Indicator, period: Period) -> tuple[Decimal | None, Decimal | None, Figure]:
-    fig = cascade_tree(node, period).figure
-    return fig.actual, fig.target, fig
 
 
 def kpi_achievement(*, indicator: Indicator, period, department=None, user=None) -> KpiAchievement | None:
@@ -304,7 +332,7 @@ def kpi_achievement(*, indicator: Indicator, period, department=None, user=None)
     if MONTHS_PER_PERIOD[period.frequency] < MONTHS_PER_PERIOD[node.frequency]:
         period = Period.containing(period.start, node.frequency)
     parts = period.subperiods(node.frequency) if period.frequency != node.frequency else [period]
-    pairs = [_own_or_rolled(node, p)[:2] for p in parts]
+    pairs = [(t.figure.actual, t.figure.target) for t in cascade_trees(node, parts)]
     rule = "sum" if node.year_rule == YearRule.SUM else "average"
     actual = roll_up(rule, [a for a, _t in pairs])
     if actual is None:
@@ -344,7 +372,7 @@ def figures_missing(*, today: date | None = None, lookback_years: int = 2) -> li
     and still have no figure. Read-only, so calling it twice gives the same answer; the
     reminder job (services.figures_missing_remind) records what it already sent."""
     today = today or timezone.localdate()
-    inds = list(Indicator.objects.filter(is_active=True).select_related("department", "responsible"))
+    inds = list(_with_relations(Indicator.objects.filter(is_active=True)))
     since = date(today.year - lookback_years, 1, 1)
     have = set(Measurement.objects.filter(value__isnull=False, year__gte=since.year)
                .values_list("indicator_id", "year", "index"))
