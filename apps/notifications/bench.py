@@ -18,7 +18,8 @@ def pages(ctx) -> list[dict]:
         {"name": f"notifications ({n})", "path": url, "role": "staff",
          "admin_peer": reverse("admin:notifications_notification_changelist") + f"?recipient__id__exact={staff.pk}"},
         {"name": f"notifications ({n}) unread, page 20", "path": url + "?unread=1&page=20", "role": "staff"},
-        {"name": "notifications by kind", "path": url + "?kind=policies.published&page=3", "role": "staff"},
+        {"name": "notifications by kind, page 3", "path": url + "?kind=processes.approval_required&page=3",
+         "role": "staff"},
         {"name": "bell menu", "path": reverse("notifications:dropdown"), "role": "staff"},
     ]
 
@@ -33,35 +34,4 @@ def jobs(ctx) -> list[dict]:
             transaction.set_rollback(True)
         return sent
 
-    return [
-        {"name": f"notifications ({n})", "path": url, "role": "staff",
-         "admin_peer": reverse("admin:notifications_notification_changelist") + f"?recipient__id__exact={staff.pk}"},
-        {"name": f"notifications ({n}) unread, page 20", "path": url + "?unread=1&page=20", "role": "staff"},
-        {"name": "notifications by kind", "path": url + "?kind=policies.published&page=3", "role": "staff"},
-        {"name": "bell menu", "path": reverse("notifications:dropdown"), "role": "staff"},
-    ]
-
-
-def jobs(ctx) -> list[dict]:
-    def full_scan() -> int:
-        """Every source, every open item: keys inserted, notifications and outbox rows written;
-        rolled back afterwards so each run does the same work (and queues no mail)."""
-        with transaction.atomic():
-            SentReminder.objects.all().delete()
-            sent = scan_all(timezone.now())
-            transaction.set_rollback(True)
-        return sent
-
-    def repeat_scan() -> int:
-        """The scan as beat runs it on a quiet day: everything already sent, nothing new."""
-        with transaction.atomic():
-            SentReminder.objects.all().delete()
-            scan_all(timezone.now())
-            started_items = SentReminder.objects.count()
-            scan_all(timezone.now())  # the second pass is what a normal run costs
-            transaction.set_rollback(True)
-        return started_items
-
-    return [
-        {"name": "reminder scan, all sources (first run: everything new)", "run": full_scan},
-    ]
+    return [{"name": "reminder scan, all sources (everything new)", "run": full_scan}]

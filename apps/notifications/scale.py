@@ -17,8 +17,8 @@ INDICATORS = ["销售额", "市场占有率", "客户满意度", "投诉解决�
 TEMPLATES = [
     ("policies.ack_reminder", "请完成《{p}》宣贯确认", "制度已发布 {d} 天，您尚未确认已阅读。"),
     ("policies.review_due", "《{p}》定期修订评审将于 {d} 天后到期", "请组织评审并记录评审结论。"),
-    ("processes.approval_waiting", "《{f}》变更申请等待您审批", "已等待 {d} 个工作日。"),
-    ("kpis.figures_missing", "{k} {m} 月数据尚未填报", "期末已过 {d} 天。"),
+    ("processes.approval_required", "《{f}》变更申请等待您审批", "已等待 {d} 个工作日。"),
+    ("kpis.figure_missing", "{k} {m} 月数据尚未填报", "期末已过 {d} 天。"),
     ("appraisals.stage_deadline", "第{q}季度绩效自评将于 {d} 天后截止", "请在截止前提交自评。"),
 ]
 TITLES = ["《{p}》已发布新版本", "请确认《{p}》", "《{f}》变更申请已批准", "{k} 指标数据已更新", "第{q}季度考核已启动"]
@@ -54,7 +54,7 @@ def generate(ctx: dict, options: dict) -> None:
     started = time.perf_counter()
     bench_staff = get_user_model().objects.get(username=ctx["bench_users"]["staff"])
     now = timezone.now()
-    kinds = [t[0] for t in TEMPLATES] + ["policies.published"]
+    kinds = [t[0] for t in TEMPLATES] + ["policies.ack_required", "processes.published"]
     notes = [Notification(recipient=bench_staff, kind=rng.choice(kinds), title=_text(rng, rng.choice(TITLES)),
                           body=_text(rng, rng.choice(TEMPLATES)[2]), url="/notifications/",
                           read_at=None if i % 4 == 0 else now)

@@ -2,6 +2,7 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -31,7 +32,9 @@ def open_notification(request, pk: int):
     notification = get_object_or_404(Notification, pk=pk, recipient=request.user)
     if notification.read_at is None:
         Notification.objects.filter(pk=pk).update(read_at=timezone.now())
-    return redirect(notification.url or "notifications:list")
+    if notification.url and url_has_allowed_host_and_scheme(notification.url, {request.get_host()}, request.is_secure()):
+        return redirect(notification.url)
+    return redirect("notifications:list")
 
 
 def dropdown(request):

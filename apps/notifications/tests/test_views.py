@@ -10,7 +10,7 @@ ROLES = ["staff", "manager", "hr", "ops", "admin", "outsider"]
 
 
 def make_notes(user, n, kind="policies.ack_required"):
-    Notification.objects.bulk_create([Notification(recipient=user, kind=kind if i % 3 else "kpis.figures_missing",
+    Notification.objects.bulk_create([Notification(recipient=user, kind=kind if i % 3 else "kpis.figure_missing",
                                                    title=f"通知 {i}", body="正文", url=f"/x/{i}/") for i in range(n)])
 
 
@@ -84,7 +84,7 @@ def test_the_list_filters_by_unread_and_by_kind(client_for, org):
     client = client_for(org["staff"])
     unread = client.get(reverse("notifications:list"), {"unread": "1"}).context["page_obj"]
     assert {n.title for n in unread} == {"通知 0", "通知 2", "通知 3", "通知 4", "通知 5"}
-    kpis = client.get(reverse("notifications:list"), {"kind": "kpis.figures_missing"}).context["page_obj"]
+    kpis = client.get(reverse("notifications:list"), {"kind": "kpis.figure_missing"}).context["page_obj"]
     assert {n.title for n in kpis} == {"通知 0", "通知 3"}
     html = client.get(reverse("notifications:list")).content.decode()
     assert "指标数据未填报" in html  # the kind's label, in Chinese
@@ -166,3 +166,11 @@ def test_the_home_reminder_card_costs_a_few_queries_per_source(client_for, org, 
     with django_assert_max_num_queries(2 * len(sources)):
         panel, = my_work(org["staff"])
     assert panel.count == 30 and len(panel.items) == 5
+
+
+@pytest.mark.django_db
+def test_a_notification_linking_off_site_opens_the_list_instead(client_for, org):
+    Notification.objects.create(recipient=org["staff"], kind="x.y", title="外链", url="https://evil.example.com/")
+    note = Notification.objects.get()
+    response = client_for(org["staff"]).get(reverse("notifications:open", args=[note.pk]))
+    assert response["Location"] == reverse("notifications:list")

@@ -147,3 +147,18 @@ def test_prune_forgets_old_runs_only(temp_jobs):
     recent = JobRun.objects.create(name="x", started_at=timezone.now(), outcome="ok")
     run_job("scheduling.prune_runs")
     assert not JobRun.objects.filter(pk=old.pk).exists() and JobRun.objects.filter(pk=recent.pk).exists()
+
+
+@pytest.mark.django_db
+def test_prune_forgets_idle_runs_after_a_week_but_keeps_failures():
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    ten_days = timezone.now() - timedelta(days=10)
+    idle = JobRun.objects.create(name="x", started_at=ten_days, outcome="ok", items=0)
+    busy = JobRun.objects.create(name="x", started_at=ten_days, outcome="ok", items=3)
+    failed = JobRun.objects.create(name="x", started_at=ten_days, outcome="failed", items=0)
+    run_job("scheduling.prune_runs")
+    assert set(JobRun.objects.filter(name="x").values_list("pk", flat=True)) == {busy.pk, failed.pk}
+    assert not JobRun.objects.filter(pk=idle.pk).exists()
