@@ -148,8 +148,9 @@ def render(steps: list[dict], departments: dict, positions: dict | None = None,
     ex = HEADER_W + 76 + max_col * COL_W + BOX_W + 64
     width = ex + NODE_R + 28
     height = TOP * 2 + len(lanes) * LANE_H
+    aria = escape(title or _("Swimlane diagram"))
     out = [f'<svg xmlns="http://www.w3.org/2000/svg" class="process-diagram" viewBox="0 0 {width:.0f} {height:.0f}" '
-           f'width="{width:.0f}" height="{height:.0f}" style="width:100%;min-width:{width * 0.62:.0f}px;max-width:{width:.0f}px;height:auto" role="img" aria-label="{escape(title or _("Swimlane diagram"))}" '
+           f'width="{width:.0f}" height="{height:.0f}" style="width:100%;min-width:{width * 0.62:.0f}px;max-width:{width:.0f}px;height:auto" role="img" aria-label="{aria}" '
            f'font-family="system-ui, \'PingFang SC\', \'Microsoft YaHei\', \'Noto Sans CJK SC\', sans-serif">',
            '<defs><marker id="pd-arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" '
            'orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z" fill="#475569"/></marker>'
@@ -167,11 +168,12 @@ def render(steps: list[dict], departments: dict, positions: dict | None = None,
         for j, line in enumerate(name_lines):
             out.append(f'<text x="{HEADER_W / 2 + 2}" y="{start + j * 18:.1f}" text-anchor="middle" font-size="14" '
                        f'font-weight="600" fill="#1e293b">{escape(line)}</text>')
-    # Start and end markers.
+    # Start and end markers (labels outside the f-strings, so makemessages finds them).
+    start_label, end_label = escape(_("Start")), escape(_("End"))
     first = boxes[steps[0]["key"]]
     sx, sy = HEADER_W + 34, first.cy
     out.append(f'<circle cx="{sx:.1f}" cy="{sy:.1f}" r="{NODE_R}" fill="#fff" stroke="#16a34a" stroke-width="2.5"/>'
-               f'<text x="{sx:.1f}" y="{sy + 32:.1f}" text-anchor="middle" font-size="11" fill="#166534">{escape(_("Start"))}</text>'
+               f'<text x="{sx:.1f}" y="{sy + 32:.1f}" text-anchor="middle" font-size="11" fill="#166534">{start_label}</text>'
                f'<path d="M{sx + NODE_R:.1f},{sy:.1f} L{first.x:.1f},{sy:.1f}" stroke="#475569" stroke-width="1.6" '
                f'fill="none" marker-end="url(#pd-arrow)"/>')
     terminals = [boxes[s["key"]] for s in steps if not [n for n in s.get("next", []) if n["to"] in boxes]]
@@ -184,7 +186,7 @@ def render(steps: list[dict], departments: dict, positions: dict | None = None,
         arrows.append(_path(points, "#475569", "pd-arrow"))
     out.append(f'<circle cx="{ex:.1f}" cy="{ey:.1f}" r="{NODE_R}" fill="#fff" stroke="#dc2626" stroke-width="2.5"/>'
                f'<circle cx="{ex:.1f}" cy="{ey:.1f}" r="{NODE_R - 5}" fill="#dc2626"/>'
-               f'<text x="{ex:.1f}" y="{ey + 32:.1f}" text-anchor="middle" font-size="11" fill="#991b1b">{escape(_("End"))}</text>')
+               f'<text x="{ex:.1f}" y="{ey + 32:.1f}" text-anchor="middle" font-size="11" fill="#991b1b">{end_label}</text>')
     for s in steps:
         a = boxes[s["key"]]
         for n in s.get("next", []):

@@ -123,8 +123,9 @@ class StepForm(forms.Form):
     inputs = forms.CharField(label=_("Inputs"), required=False, max_length=300)
     outputs = forms.CharField(label=_("Outputs"), required=False, max_length=300)
     time_limit_hours = forms.IntegerField(label=_("Time limit (hours)"), required=False, min_value=1)
+    # How to write it is explained once above the list, not under every row.
     next = forms.CharField(label=_("Next steps"), required=False, max_length=300,
-                           help_text=_("Empty: the next step in order. “-”: the flow ends here."))
+                           widget=forms.TextInput(attrs={"placeholder": "S4, S6（金额≥10万）"}))
 
     def __init__(self, *args, departments=None, positions=None, **kwargs):
         super().__init__(*args, **kwargs)

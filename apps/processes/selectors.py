@@ -96,9 +96,14 @@ def change_request_events(cr: ChangeRequest) -> QuerySet[ChangeRequestEvent]:
     return cr.events.select_related("actor", "on_behalf_of").order_by("created_at", "pk")
 
 
+def diff_base(cr: ChangeRequest) -> ProcessVersion | None:
+    """An open request is compared with the version current now; a closed one with the
+    version it was written against (for an approved one: the version it replaced)."""
+    return cr.process.current_version if cr.is_open else cr.base_version
+
+
 def diff_for(cr: ChangeRequest):
-    base_version = cr.process.current_version
-    base = steplib.version_steps(base_version)
+    base = steplib.version_steps(diff_base(cr))
     return base, steplib.diff_steps(base, cr.proposed_steps)
 
 

@@ -28,7 +28,6 @@ def process_list(request):
     page = Paginator(filterset.qs, 25).get_page(request.GET.get("page"))
     return render(request, "processes/process_list.html", {
         "filter": filterset, "page_obj": page, "today": timezone.localdate(),
-        "departments": Department.objects.order_by("path").only("code", "name", "depth"),
     })
 
 

@@ -109,11 +109,10 @@ def _progress(cr: ChangeRequest, events) -> list[dict]:
             skipped[e.from_status] = e
     approvers = {ChangeRequest.Status.PENDING_HEAD: wf.department_head(cr.process.department),
                  ChangeRequest.Status.PENDING_GM: wf.general_manager()}
-    labels = dict(ChangeRequest.Status.choices)
     out = []
     for stage in wf.chain(cr):
         who = approvers.get(stage)
-        row = {"label": labels[stage], "who": who.name if who else _("Operations management"), "state": "upcoming"}
+        row = {"label": wf.STAGE_LABELS[stage], "who": who.name if who else _("Operations management"), "state": "upcoming"}
         if stage in done:
             row.update(state="done", who=done[stage].actor.name if done[stage].actor else row["who"])
         elif stage in skipped:
@@ -137,6 +136,8 @@ def request_detail(request, pk):
     highlight = {c.key: ("moved" if c.kind == "moved" else c.kind) for c in changes
                  if c.kind in ("added", "changed", "moved")}
     events = list(selectors.change_request_events(cr))
+    for e in events:
+        e.stage = wf.STAGE_LABELS.get(e.from_status, "")
     stale_base = cr.base_version_id != cr.process.current_version_id
     return render(request, "processes/request_detail.html", {
         "cr": cr, "changes": changes, "impact": selectors.impact(changes, cr.process, depts, positions),
@@ -144,7 +145,7 @@ def request_detail(request, pk):
         "actions": wf.allowed_actions(cr, request.user), "chain": wf.chain(cr),
         "svg": diagram.render(cr.proposed_steps, depts, positions, highlight=highlight, title=cr.title),
         "stale_base": stale_base and cr.is_open, "progress": _progress(cr, events),
-        "is_changed": steplib.is_changed(changes),
+        "is_changed": steplib.is_changed(changes), "base_version": selectors.diff_base(cr),
     })
 
 
@@ -225,8 +226,7 @@ def stage_report(request):
     days = int(days) if days.isdigit() else 90
     since = timezone.localdate() - datetime.timedelta(days=days) if days else None
     data = selectors.stage_durations(since=since)
-    labels = dict(ChangeRequest.Status.choices)
     for group in data.values():
         for row in group:
-            row["stage"] = labels.get(row["from_status"], row["from_status"])
+            row["stage"] = wf.STAGE_LABELS.get(row["from_status"], row["from_status"])
     return render(request, "processes/report.html", {**data, "days": days})

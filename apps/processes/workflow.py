@@ -48,6 +48,13 @@ ACTION_LABELS = {
 }
 
 
+STAGE_LABELS = {
+    S.PENDING_HEAD: _("Department head approval"),
+    S.PENDING_OPS: _("Operations management approval"),
+    S.PENDING_GM: _("General manager approval"),
+}
+
+
 def chain(cr: ChangeRequest) -> list[str]:
     stages = [S.PENDING_HEAD, S.PENDING_OPS]
     if cr.is_major:

@@ -46,7 +46,7 @@ def main():
             page.goto(BASE + path)
             page.screenshot(path=f"{OUT}/{name}.png", full_page=True)
             diagram = page.locator(".process-diagram-wrap")
-            if diagram.count():
+            if diagram.count() and diagram.first.is_visible():
                 diagram.first.screenshot(path=f"{OUT}/{name}-diagram.png")
             print(name, page.url)
             ctx.close()
