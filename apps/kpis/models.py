@@ -77,8 +77,8 @@ class Indicator(models.Model):
     weight = models.DecimalField(_("weight"), max_digits=8, decimal_places=3, default=Decimal("1"),
                                  validators=[MinValueValidator(0)],
                                  help_text=_("Weight in the parent's weighted roll-up."))
-    green_pct = models.DecimalField(_("green from (% of target)"), max_digits=6, decimal_places=2, default=DEFAULT_GREEN)
-    amber_pct = models.DecimalField(_("amber from (% of target)"), max_digits=6, decimal_places=2, default=DEFAULT_AMBER)
+    green_pct = models.DecimalField(_("green from (percent of target)"), max_digits=6, decimal_places=2, default=DEFAULT_GREEN)
+    amber_pct = models.DecimalField(_("amber from (percent of target)"), max_digits=6, decimal_places=2, default=DEFAULT_AMBER)
     valid_min = models.DecimalField(_("plausible minimum"), null=True, blank=True, **VALUE,
                                     help_text=_("Figures below this are flagged before saving."))
     valid_max = models.DecimalField(_("plausible maximum"), null=True, blank=True, **VALUE,
@@ -129,8 +129,8 @@ class Target(PeriodFields):
     indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="targets")
     value = models.DecimalField(_("target"), **VALUE)
     # None -> the indicator's thresholds
-    green_pct = models.DecimalField(_("green from (% of target)"), max_digits=6, decimal_places=2, null=True, blank=True)
-    amber_pct = models.DecimalField(_("amber from (% of target)"), max_digits=6, decimal_places=2, null=True, blank=True)
+    green_pct = models.DecimalField(_("green from (percent of target)"), max_digits=6, decimal_places=2, null=True, blank=True)
+    amber_pct = models.DecimalField(_("amber from (percent of target)"), max_digits=6, decimal_places=2, null=True, blank=True)
     set_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     set_at = models.DateTimeField(auto_now=True)
 

@@ -92,4 +92,6 @@ def indicator_page(request, pk):
         "ind": ind, "history": list(reversed(history)), "current": current, "chart": chart, "nodes": nodes,
         "can_enter": request.user.has_perm("kpis.enter_indicator", ind),
         "can_manage": request.user.has_perm("kpis.manage"),
+        # lower is better: green/amber expressed as "how far above the target" (see achievement.py)
+        "lower_bands": (100 - ind.green_pct, 100 - ind.amber_pct),
     })
