@@ -50,7 +50,7 @@ def policy_create(request):
         owning = data["owning_department"]
         if not (request.user.has_perm("policies.edit_policy", _Owned(owning))):
             form.add_error("owning_department", _("You may only create policies for a department you head."))
-        elif "save" in request.POST:
+        elif request.POST.get("save"):
             try:
                 version = services.policy_create(
                     actor=request.user, code=data["code"], title=data["title"] or result.title or data["code"],
@@ -98,7 +98,7 @@ def draft_new(request, code):
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         result = _preview(data["text"])
-        if "save" in request.POST:
+        if request.POST.get("save"):
             try:
                 version = services.draft_create(
                     policy=policy, actor=request.user, text=data["text"], title=data["title"], label=data["label"],
@@ -132,7 +132,7 @@ def draft_edit(request, code, label):
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         result = _preview(data["text"])
-        if "save" in request.POST:
+        if request.POST.get("save"):
             try:
                 version = services.draft_update(
                     version=version, actor=request.user, text=data["text"], title=data["title"], label=data["label"],
