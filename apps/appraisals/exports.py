@@ -12,7 +12,14 @@ from . import scoring
 from .models import DEFAULT_GRADE_BANDS, Appraisal, Cycle, Grade, Stage, TemplateSnapshot
 from .selectors import RESULT_STATUSES
 
-GRADES = dict(Grade.choices)
+class _Grades:
+    """Grade labels in the active language, as plain strings (openpyxl refuses lazy ones)."""
+
+    def get(self, key, default=""):
+        return str(dict(Grade.choices).get(key, default)) if key else default
+
+
+GRADES = _Grades()
 
 
 def _num(value):

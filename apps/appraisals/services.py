@@ -135,11 +135,10 @@ def appraisal_save_self(*, appraisal: Appraisal, actor, scores: dict, summary: s
             raise ValidationError(_("Write a short summary before submitting."))
         locked.self_submitted_at = timezone.now()
         _event(locked, actor, "self_submitted", {"self_total": [None, str(locked.self_total)]})
-        if locked.reviewer_id:
-            transaction.on_commit(lambda: notify(
-                recipient=locked.reviewer, kind="appraisals.self_submitted",
-                title=_("%(name)s submitted the self-assessment for %(code)s") % {"name": locked.employee.name, "code": locked.cycle.code},
-                url=locked.get_absolute_url()))
+        if locked.reviewer_id:  # written in this transaction: a rollback notifies nobody
+            notify(recipient=locked.reviewer, kind="appraisals.self_submitted",
+                   title=_("%(name)s submitted the self-assessment for %(code)s") % {"name": locked.employee.name, "code": locked.cycle.code},
+                   url=locked.get_absolute_url())
     locked.save()
     return locked
 

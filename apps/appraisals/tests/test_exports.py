@@ -1,0 +1,60 @@
+from io import BytesIO
+
+import pytest
+from django.urls import reverse
+from openpyxl import load_workbook
+
+from apps.appraisals.models import Appraisal
+
+from .helpers import appraisal_of, publish, review_all
+
+pytestmark = pytest.mark.django_db
+
+
+def _rows(response):
+    assert response["Content-Type"].startswith("application/vnd.openxmlformats")
+    ws = load_workbook(BytesIO(response.content)).active
+    return [list(r) for r in ws.iter_rows(values_only=True)]
+
+
+def test_the_cycle_export_has_a_row_per_employee_and_a_column_per_criterion(org, cycle, client_for):
+    review_all(cycle, score_of=lambda a: "91" if a.employee == org["staff"] else "80")
+    publish_target = appraisal_of(cycle, org["staff"])
+    rows = _rows(client_for(org["hr"]).get(reverse("appraisals:cycle_export", args=[cycle.code])))
+    header, body = rows[0], rows[1:]
+    criteria = [c["name"] for c in publish_target.form.criteria]
+    assert header[:6] == ["工号", "姓名", "部门", "岗位", "考核人", "状态"] and header[6:6 + len(criteria)] == criteria
+    assert len(body) == Appraisal.objects.filter(cycle=cycle, is_excluded=False).count()
+    staff_row = next(r for r in body if r[1] == org["staff"].name)
+    assert staff_row[6:6 + len(criteria)] == [91.0] * len(criteria)
+    assert staff_row[header.index("加权总分")] == 91.0 and staff_row[header.index("等级")] == "优秀"
+    assert staff_row[header.index("考核人")] == org["manager"].name
+
+
+def test_the_history_export_lists_every_cycle_of_the_person(org, open_cycle, client_for):
+    first = open_cycle("2025Q4")
+    review_all(first)
+    publish(first, org["hr"])
+    open_cycle("2026Q1")
+    rows = _rows(client_for(org["staff"]).get(reverse("appraisals:person_history", args=["staff"])))
+    assert [r[0] for r in rows[1:]] == ["2025Q4", "2026Q1"]
+    assert rows[1][5] == 85.0 and rows[1][6] == "良好"
+    assert rows[2][5] is None  # not published yet: no result shown
+
+
+@pytest.mark.parametrize("method", ["average", "annual"])
+def test_the_annual_summary_averages_the_quarters_or_takes_the_annual_result(org, open_cycle, client_for, method):
+    for code, score in (("2025Q3", "70"), ("2025Q4", "90")):
+        c = open_cycle(code, forced_distribution={})
+        review_all(c, score_of=lambda a, s=score: s)
+        publish(c, org["hr"])
+    annual = open_cycle("2025")
+    review_all(annual, score_of=lambda a: "62")
+    publish(annual, org["hr"])
+    rows = _rows(client_for(org["hr"]).get(reverse("appraisals:annual_export", args=[2025]) + f"?method={method}"))
+    staff_row = next(r for r in rows[1:] if r[1] == org["staff"].name)
+    if method == "average":
+        assert rows[0][3:] == ["2025Q1", "2025Q2", "2025Q3", "2025Q4", "平均", "等级"]
+        assert staff_row[3:] == [None, None, 70.0, 90.0, 80.0, "良好"]
+    else:
+        assert staff_row[3:] == [62.0, "合格"]

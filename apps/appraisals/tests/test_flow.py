@@ -1,0 +1,215 @@
+"""Doing an appraisal: drafts, submission, stage locking, calibration, publication,
+objection, follow-up, peers and the scheduled stage moves."""
+
+from datetime import timedelta
+from decimal import Decimal
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.urls import reverse
+
+from apps.appraisals import services
+from apps.appraisals.models import Appraisal, AppraisalEvent, Cycle, PeerReview, Stage, Status
+from apps.notifications.models import Notification
+
+from .helpers import appraisal_of, full_scores, post_scores, publish, review_all, set_stage
+
+pytestmark = pytest.mark.django_db
+
+
+def test_a_draft_keeps_partial_scores_and_a_bad_score_loses_nothing(org, cycle, client_for):
+    a = appraisal_of(cycle, org["staff"])
+    first, second = (str(c["id"]) for c in a.form.criteria[:2])
+    client = client_for(org["staff"])
+    response = client.post(reverse("appraisals:self", args=[a.pk]), {f"score-{first}": "88", f"comment-{first}": "完成",
+                                                                     "summary": "草稿", "save": "1"})
+    assert response.status_code == 302
+    a.refresh_from_db()
+    assert a.self_scores[first] == {"score": "88.00", "comment": "完成"} and a.status == Status.SELF
+    response = client.post(reverse("appraisals:self", args=[a.pk]), {f"score-{first}": "88", f"score-{second}": "150",
+                                                                     f"comment-{second}": "刚写的说明", "summary": "新的总结",
+                                                                     "save": "1"})
+    body = response.content.decode()
+    assert response.status_code == 400 and "刚写的说明" in body and "150" in body and "新的总结" in body
+
+
+def test_submitting_needs_every_score_and_a_summary(org, cycle):
+    a = appraisal_of(cycle, org["staff"])
+    with pytest.raises(ValidationError):
+        services.appraisal_save_self(appraisal=a, actor=org["staff"], scores={}, summary="总结", submit=True)
+    with pytest.raises(ValidationError):
+        services.appraisal_save_self(appraisal=a, actor=org["staff"], scores=full_scores(a), summary="", submit=True)
+    services.appraisal_save_self(appraisal=a, actor=org["staff"], scores=full_scores(a, "90"), summary="总结", submit=True)
+    a.refresh_from_db()
+    assert (a.status, a.self_total) == (Status.SUBMITTED, 90)
+    assert Notification.objects.filter(recipient=org["manager"], kind="appraisals.self_submitted").exists()
+
+
+def test_after_the_deadline_the_self_form_is_read_only_with_a_notice(org, open_cycle, today, client_for):
+    cycle = open_cycle(self_deadline=today - timedelta(days=1), review_deadline=today + timedelta(days=3))
+    a = appraisal_of(cycle, org["staff"])
+    with pytest.raises(ValidationError, match="截止日期"):
+        services.appraisal_save_self(appraisal=a, actor=org["staff"], scores=full_scores(a), summary="x", submit=False)
+    response = client_for(org["staff"]).get(reverse("appraisals:appraisal", args=[a.pk]))
+    assert response.context["mode"] == "read" and 'data-testid="readonly-notice"' in response.content.decode()
+    assert client_for(org["staff"]).post(reverse("appraisals:self", args=[a.pk]), post_scores(a, save="1")).status_code == 400
+
+
+@pytest.mark.parametrize("stage,self_ok,review_ok", [
+    (Stage.SELF, True, False), (Stage.REVIEW, False, True), (Stage.CALIBRATION, False, False),
+    (Stage.PUBLISHED, False, False), (Stage.CLOSED, False, False),
+])
+def test_each_stage_opens_only_its_own_form(org, cycle, stage, self_ok, review_ok, today):
+    a = appraisal_of(set_stage(cycle, stage), org["staff"])
+    assert (services.action_check(a, "self_save", org["staff"], today) == "") is self_ok
+    assert (services.action_check(a, "review_save", org["manager"], today) == "") is review_ok
+
+
+# the appraisal state machine: (status, action, who) -> allowed
+ROLE = {"employee": "staff", "reviewer": "manager", "hr": "hr", "other": "outsider"}
+STAGE_OF = {"self_submit": Stage.SELF, "review_submit": Stage.REVIEW, "calibrate": Stage.CALIBRATION,
+            "acknowledge": Stage.PUBLISHED, "object": Stage.PUBLISHED, "resolve": Stage.PUBLISHED}
+TABLE = [(status, action, who, services.APPRAISAL_TRANSITIONS.get((status, action), (None, None))[1] == who)
+         for status in Status.values for action in STAGE_OF for who in ROLE]
+
+
+@pytest.mark.parametrize("status,action,who,allowed", TABLE)
+def test_transition_table(org, cycle, today, status, action, who, allowed):
+    set_stage(cycle, STAGE_OF[action])
+    Appraisal.objects.filter(cycle=cycle, employee=org["staff"]).update(status=status)
+    a = appraisal_of(cycle, org["staff"])
+    assert (services.action_check(a, action, org[ROLE[who]], today) == "") is allowed
+
+
+def test_the_review_stores_total_and_grade_and_later_changes_are_history(org, cycle):
+    set_stage(cycle, Stage.REVIEW)
+    a = appraisal_of(cycle, org["staff"])
+    services.appraisal_save_review(appraisal=a, actor=org["manager"], scores=full_scores(a, "89.99"), summary="好", submit=True)
+    a.refresh_from_db()
+    assert (a.total, a.grade, a.final_grade, a.status) == (Decimal("89.99"), "good", "good", Status.REVIEWED)
+    services.appraisal_save_review(appraisal=a, actor=org["manager"], scores=full_scores(a, "90"), summary="很好", submit=True)
+    a.refresh_from_db()
+    assert (a.total, a.grade) == (Decimal("90.00"), "excellent")
+    changed = AppraisalEvent.objects.filter(appraisal=a, action="review_changed").get()
+    assert changed.changes["total"] == ["89.99", "90.00"] and changed.actor == org["manager"]
+
+
+def test_the_live_total_endpoint_answers_with_a_fragment(org, cycle, client_for):
+    a = appraisal_of(cycle, org["staff"])
+    response = client_for(org["staff"]).post(reverse("appraisals:total", args=[a.pk]), post_scores(a, "90"),
+                                             HTTP_HX_REQUEST="true")
+    body = response.content.decode()
+    assert response.status_code == 200 and "90.00" in body and "优秀" in body and "<html" not in body
+    a.refresh_from_db()
+    assert a.self_scores == {}  # nothing saved
+
+
+def test_publishing_is_refused_while_the_forced_distribution_is_broken(org, cycle, client_for):
+    review_all(cycle, score_of=lambda a: "95")  # everybody 优秀: 100 % > 20 %
+    set_stage(cycle, Stage.CALIBRATION)
+    response = client_for(org["hr"]).post(reverse("appraisals:cycle_action", args=[cycle.code]), {"action": "publish"}, follow=True)
+    cycle.refresh_from_db()
+    assert cycle.stage == Stage.CALIBRATION
+    assert "“优秀”占全公司 100.0 %，最多允许 20.0 %" in response.content.decode()
+    # calibrate all but one down to 良好 (with a reason each): 1 of 6 = 16.7 %
+    live = list(Appraisal.objects.filter(cycle=cycle, is_excluded=False).select_related("cycle").order_by("pk"))
+    for a in live[1:]:
+        services.appraisal_calibrate(appraisal=a, actor=org["hr"], final_grade="good", reason="横向比较")
+    assert services.cycle_transition(cycle=cycle, action="publish", actor=org["hr"]).stage == Stage.PUBLISHED
+    assert set(Appraisal.objects.filter(cycle=cycle, is_excluded=False).values_list("status", flat=True)) == {Status.PUBLISHED}
+
+
+def test_a_calibration_needs_a_reason_and_the_manager_sees_it(org, cycle, client_for):
+    review_all(cycle)
+    set_stage(cycle, Stage.CALIBRATION)
+    a = appraisal_of(cycle, org["staff"])
+    with pytest.raises(ValidationError):
+        services.appraisal_calibrate(appraisal=a, actor=org["hr"], final_grade="pass", reason=" ")
+    services.appraisal_calibrate(appraisal=a, actor=org["hr"], final_grade="pass", reason="部门整体偏高")
+    body = client_for(org["manager"]).get(reverse("appraisals:appraisal", args=[a.pk])).content.decode()
+    assert "部门整体偏高" in body
+    assert "部门整体偏高" not in client_for(org["staff"]).get(reverse("appraisals:appraisal", args=[a.pk])).content.decode()
+
+
+def test_the_objection_flow(org, cycle, client_for):
+    review_all(cycle)
+    publish(cycle, org["hr"])
+    a = appraisal_of(cycle, org["staff"])
+    staff = client_for(org["staff"])
+    staff.post(reverse("appraisals:object", args=[a.pk]), {"reason": "工作质量评分偏低"})
+    a.refresh_from_db()
+    assert a.status == Status.OBJECTED and a.objection_reason == "工作质量评分偏低"
+    assert Notification.objects.filter(recipient=org["hr"], kind="appraisals.objection").exists()
+    # a second objection or an acknowledgement after objecting is refused
+    with pytest.raises(ValidationError):
+        services.appraisal_acknowledge(appraisal=a, actor=org["staff"])
+    client_for(org["hr"]).post(reverse("appraisals:resolve", args=[a.pk]), {"resolution": "复核后上调", "final_grade": "excellent"})
+    a.refresh_from_db()
+    assert (a.status, a.final_grade, a.objection_resolution) == (Status.RESOLVED, "excellent", "复核后上调")
+    assert list(a.events.values_list("action", flat=True))[-2:] == ["objected", "objection_resolved"]
+    assert Notification.objects.filter(recipient=org["staff"], kind="appraisals.objection_resolved").exists()
+
+
+def test_acknowledging_the_result(org, cycle, client_for):
+    review_all(cycle)
+    publish(cycle, org["hr"])
+    a = appraisal_of(cycle, org["staff"])
+    client_for(org["staff"]).post(reverse("appraisals:acknowledge", args=[a.pk]))
+    a.refresh_from_db()
+    assert a.status == Status.ACKNOWLEDGED and a.acknowledged_at
+
+
+def test_an_improvement_plan_is_for_a_fail_and_needs_owner_and_date(org, cycle):
+    review_all(cycle, score_of=lambda a: "50" if a.employee == org["staff"] else "85")
+    publish(cycle, org["hr"])
+    failed, passed = appraisal_of(cycle, org["staff"]), appraisal_of(cycle, org["ops"])
+    with pytest.raises(ValidationError):
+        services.appraisal_set_followup(appraisal=passed, actor=org["hr"], bonus_coefficient=None, promotion_recommended=False,
+                                        improvement_plan="改进", improvement_owner=org["manager"], improvement_due=cycle.close_date)
+    with pytest.raises(ValidationError):
+        services.appraisal_set_followup(appraisal=failed, actor=org["hr"], bonus_coefficient=None, promotion_recommended=False,
+                                        improvement_plan="改进")
+    services.appraisal_set_followup(appraisal=failed, actor=org["hr"], bonus_coefficient=0.5, promotion_recommended=False,
+                                    improvement_plan="每周复盘销售漏斗", improvement_owner=org["manager"],
+                                    improvement_due=cycle.close_date)
+    failed.refresh_from_db()
+    assert failed.improvement_owner == org["manager"] and failed.events.filter(action="followup").exists()
+
+
+def test_hr_excludes_with_a_reason_and_reassigns_a_reviewer(org, cycle):
+    a = appraisal_of(cycle, org["staff"])
+    with pytest.raises(ValidationError):
+        services.appraisal_exclude(appraisal=a, actor=org["hr"], reason="")
+    services.appraisal_reassign_reviewer(appraisal=a, actor=org["hr"], reviewer=org["ops_head"], reason="借调")
+    services.appraisal_exclude(appraisal=a, actor=org["hr"], reason="长期病假")
+    a.refresh_from_db()
+    assert a.reviewer == org["ops_head"] and a.is_excluded and a.excluded_reason == "长期病假"
+    assert list(a.events.values_list("action", flat=True)) == ["reviewer_changed", "excluded"]
+
+
+def test_peers_comment_anonymously_on_chosen_criteria(org, cycle, client_for):
+    a = appraisal_of(cycle, org["staff"])
+    chosen = a.form.criteria[-1]
+    services.peer_invite(appraisal=a, actor=org["manager"], peers=[org["ops"]], criteria=[chosen["id"]],
+                         deadline=cycle.self_deadline)
+    review = PeerReview.objects.get(appraisal=a)
+    client_for(org["ops"]).post(reverse("appraisals:peer_feedback", args=[review.pk]),
+                                {f"comment-{chosen['id']}": "乐于分享，配合度高"})
+    body = client_for(org["staff"]).get(reverse("appraisals:appraisal", args=[a.pk])).content.decode()
+    assert "乐于分享，配合度高" in body and org["ops"].name not in body
+
+
+def test_scheduled_stage_moves_catch_up_and_do_nothing_twice(org, open_cycle, today):
+    cycle = open_cycle(self_deadline=today - timedelta(days=10), review_deadline=today - timedelta(days=5),
+                       calibration_deadline=today + timedelta(days=1))
+    moved = services.appraisal_stages_advance_due(today=today)
+    assert moved == [(cycle.code, Stage.REVIEW), (cycle.code, Stage.CALIBRATION)]
+    assert services.appraisal_stages_advance_due(today=today) == []
+    assert Cycle.objects.get(pk=cycle.pk).stage == Stage.CALIBRATION  # publishing stays HR's call
+
+
+def test_the_tasks_call_the_services(org, default_template):
+    from apps.appraisals import tasks
+
+    assert isinstance(tasks.advance_due_stages(), list)
+    assert tasks.open_previous_quarter() in ("", Cycle.objects.order_by("-opened_at").first().code)
