@@ -22,9 +22,14 @@ def bench_database_url() -> str:
     """DATABASE_URL (or the embedded server's URL) with the database name replaced."""
     base = os.environ.get("DATABASE_URL")
     if not base:
+        import sys
+
         from opsportal.settings import EMBEDDED_DATABASE_URL
 
         base = EMBEDDED_DATABASE_URL
+        # Settings read the environment once: load them afresh when Django starts here,
+        # after the bench's DATABASE_URL is set.
+        sys.modules.pop("opsportal.settings", None)
     name = os.environ.get("BENCH_DB_NAME", "opsportal_bench")
     return urlunsplit(urlsplit(base)._replace(path="/" + name))
 

@@ -52,6 +52,10 @@ def run_page(plan: dict, page: dict) -> dict:
     env.stats.reset_all()
     started = time.monotonic()
     gevent.sleep(plan["seconds"])
+    # A slow page gets more time, up to a cap, so it still has a few samples.
+    while (env.stats.get("page", "GET").num_requests < plan.get("min_requests", 0)
+           and time.monotonic() - started < plan.get("max_seconds", 0)):
+        gevent.sleep(0.1)
     runner.stop()
     elapsed = time.monotonic() - started
     entry = env.stats.get("page", "GET")

@@ -10,6 +10,7 @@ findings, bench/results.json. Every child is stopped on the way out.
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import os
 import secrets
@@ -100,7 +101,7 @@ def delete_sessions(keys: dict[str, str]) -> None:
 def plan_load(args, pages: list[dict]) -> tuple[float, float]:
     """(warm-up, measured) seconds per page."""
     if args.quick:  # about 90 s of load in all, whatever the number of pages
-        per_page = min(5.0, max(1.5, 90.0 / max(1, len(pages))))
+        per_page = min(5.0, max(1.5, 80.0 / max(1, len(pages))))
         warmup = args.warmup if args.warmup is not None else 0.5
         return warmup, args.seconds or per_page - warmup
     return (args.warmup if args.warmup is not None else 3.0), (args.seconds or 15.0)
@@ -111,20 +112,24 @@ def run_load(args, pages: list[dict], sessions: dict, port: int, tmp: Path) -> d
     plan = {
         "base": f"http://127.0.0.1:{port}", "users": args.users, "warmup": warmup, "seconds": seconds,
         "prime": 2.0 if args.quick else 5.0,
+        "min_requests": 4 if args.quick else 30,
+        "max_seconds": max(seconds, 4.0 if args.quick else 60.0),
         "pages": [{"idx": i, "name": p["name"], "path": p["path"],
                    "cookie": f"sessionid={sessions[p['role']]}"} for i, p in enumerate(pages)],
     }
     plan_path, out_path = tmp / "plan.json", tmp / "load.json"
     plan_path.write_text(json.dumps(plan))
-    budget = len(pages) * (warmup + seconds + 3) + 60
-    log(f"load: {len(pages)} pages × ({warmup:g} s warm-up + {seconds:g} s), {args.users} users, "
+    budget = len(pages) * (warmup + plan["max_seconds"] + 3) + 60
+    log(f"load: {len(pages)} pages × ({warmup:g} s warm-up + {seconds:.1f} s), {args.users} users, "
         f"about {len(pages) * (warmup + seconds) / 60:.1f} min")
+    started = time.monotonic()
     proc = server.spawn([PY, "-m", "bench.loadgen", str(plan_path), str(out_path)], cwd=BASE_DIR)
     try:
         proc.wait(timeout=budget)
     except subprocess.TimeoutExpired:
         log(f"WARNING: the load generator ran over {budget:.0f} s; stopped")
         server.stop(proc)
+    log(f"load: {time.monotonic() - started:.0f} s")
     if not out_path.exists():
         return {}
     return {r["idx"]: r for r in json.loads(out_path.read_text())}
@@ -224,7 +229,10 @@ def measure(args, env: dict, tmp: Path) -> None:
                 r["x_floor"] = round(r["p95_ms"] / floor["p95_ms"], 2)
     if any(r.get("errors") for r in rows):
         log("server log (last lines):\n" + server.tail(error_log, 40))
+    started = time.monotonic()
     jobs = [] if args.no_jobs else run_jobs(args, env)
+    if jobs:
+        log(f"jobs: {time.monotonic() - started:.0f} s")
     report.write_results(rows, jobs, report.machine())
     print()
     print(report.table(rows, jobs))
@@ -234,6 +242,32 @@ def measure(args, env: dict, tmp: Path) -> None:
     for note in notes:
         print(f"  - {note}")
     print(f"\nWrote {report.RESULTS.relative_to(BASE_DIR)}")
+
+
+def static_root() -> Path:
+    """A temp STATIC_ROOT named after the static sources: collected (and compressed) once,
+    reused while nothing under static/ or apps/*/static/ or requirements.txt changes."""
+    digest = hashlib.sha1((BASE_DIR / "requirements.txt").read_bytes())
+    for root in [BASE_DIR / "static", *sorted(BASE_DIR.glob("apps/*/static"))]:
+        for path in sorted(root.rglob("*")):
+            if path.is_file():
+                st = path.stat()
+                digest.update(f"{path.relative_to(BASE_DIR)}:{st.st_size}:{st.st_mtime_ns}".encode())
+    return Path(tempfile.gettempdir()) / f"opsportal-bench-static-{digest.hexdigest()[:16]}"
+
+
+def collect_static(env: dict) -> None:
+    root = Path(env["BENCH_STATIC_ROOT"])
+    if (root / "staticfiles.json").exists():  # the manifest is written last
+        log(f"static files already collected in {root}")
+        return
+    shutil.rmtree(root, ignore_errors=True)
+    if run_step([PY, "manage.py", "collectstatic", "--noinput", "-v0"], env, 600, "collectstatic"):
+        shutil.rmtree(root, ignore_errors=True)
+        raise SystemExit("bench: collectstatic failed")
+    for old in root.parent.glob("opsportal-bench-static-*"):
+        if old != root:
+            shutil.rmtree(old, ignore_errors=True)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -253,7 +287,7 @@ def main(argv: list[str] | None = None) -> int:
         "DJANGO_SETTINGS_MODULE": "bench.settings",
         "DEBUG": "0",
         "STATIC_MANIFEST": "1",
-        "BENCH_STATIC_ROOT": str(tmp / "static"),
+        "BENCH_STATIC_ROOT": str(static_root()),
         "SECRET_KEY": secrets.token_urlsafe(48),
         "CACHE_KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "bench"),
         "LOG_LEVEL": "WARNING",
@@ -262,8 +296,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         log(f"database {db.db_name(url)}, {'quick' if args.quick else 'full'} run")
         prepare_data(args, env, url)
-        if run_step([PY, "manage.py", "collectstatic", "--noinput", "-v0"], env, 600, "collectstatic"):
-            raise SystemExit("bench: collectstatic failed")
+        collect_static(env)
         measure(args, env, tmp)
     finally:
         server.stop_all()
