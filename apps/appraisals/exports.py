@@ -9,7 +9,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 
 from . import scoring
-from .models import DEFAULT_GRADE_BANDS, Appraisal, Cycle, Grade, Stage, TemplateSnapshot
+from .models import DEFAULT_GRADE_BANDS, Appraisal, Cycle, Grade, Stage, Status, TemplateSnapshot
 from .selectors import RESULT_STATUSES
 
 class _Grades:
@@ -20,6 +20,11 @@ class _Grades:
 
 
 GRADES = _Grades()
+
+
+def _status_labels() -> dict:
+    # resolved once per export: a lazy label per row costs a catalogue lookup each time
+    return {k: str(v) for k, v in Status.choices}
 
 
 def _num(value):
@@ -59,16 +64,17 @@ def cycle_results(cycle: Cycle) -> bytes:
               _("Calibration reason"), _("Objection"), _("Bonus coefficient"), _("Recommended for promotion"),
               _("Improvement plan")]
     wb, ws = _book(cycle.code, header)
+    statuses, yes = _status_labels(), _("yes")
     rows = (Appraisal.objects.filter(cycle=cycle, is_excluded=False)
             .select_related("employee", "department", "position", "reviewer", "form")
             .order_by("department__path", "employee__employee_no"))
     for a in rows.iterator(chunk_size=1000):
         by_name = {c["name"]: (a.manager_scores.get(str(c["id"])) or {}).get("score") for c in a.form.criteria}
         ws.append([a.employee.employee_no or "", a.employee.name, a.department.name if a.department else "",
-                   a.position.name if a.position else "", a.reviewer.name if a.reviewer else "", a.get_status_display(),
+                   a.position.name if a.position else "", a.reviewer.name if a.reviewer else "", statuses[a.status],
                    *[_num(by_name.get(col)) for col in columns], _num(a.self_total), _num(a.total),
                    GRADES.get(a.grade, ""), GRADES.get(a.final_grade, ""), a.calibration_reason, a.objection_reason,
-                   _num(a.bonus_coefficient), _("yes") if a.promotion_recommended else "", a.improvement_plan])
+                   _num(a.bonus_coefficient), yes if a.promotion_recommended else "", a.improvement_plan])
     return _bytes(wb)
 
 
