@@ -12,6 +12,7 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from .achievement import DEFAULT_AMBER, DEFAULT_GREEN, Direction
 from .periods import Frequency, Period
@@ -54,7 +55,7 @@ class Indicator(models.Model):
     range_high = models.DecimalField(_("range high"), null=True, blank=True, **VALUE)
     frequency = models.CharField(_("frequency"), max_length=10, choices=Frequency.choices, default=Frequency.MONTHLY)
     year_rule = models.CharField(_("periods in a year"), max_length=10, choices=YearRule.choices, default=YearRule.SUM)
-    scope = models.CharField(_("scope"), max_length=12, choices=Scope.choices, default=Scope.DEPARTMENT)
+    scope = models.CharField(pgettext_lazy("indicator", "scope"), max_length=12, choices=Scope.choices, default=Scope.DEPARTMENT)
     department = models.ForeignKey(
         "departments.Department", verbose_name=_("owning department"), on_delete=models.PROTECT,
         related_name="indicators",
@@ -64,7 +65,7 @@ class Indicator(models.Model):
         related_name="personal_indicators", help_text=_("Only for person-scope indicators."),
     )
     responsible = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("responsible person"), null=True, blank=True,
+        settings.AUTH_USER_MODEL, verbose_name=pgettext_lazy("indicator", "responsible person"), null=True, blank=True,
         on_delete=models.SET_NULL, related_name="responsible_indicators",
     )
     data_source = models.CharField(_("data source"), max_length=200, blank=True)

@@ -52,17 +52,21 @@ def measurement_save(*, indicator, period: Period, value: Decimal | None, by, no
     validate_evidence(evidence)
     if value is not None:
         value = Decimal(value).quantize(QUANTUM, rounding=ROUND_HALF_UP)
-    m = (Measurement.objects.select_for_update()
-         .filter(indicator=indicator, year=period.year, index=period.index).first())
+    rows = Measurement.objects.filter(indicator=indicator, year=period.year, index=period.index)
+    m = rows.select_for_update().first()
     if m is None:
         if value is None and not note and evidence is None:
             return Measurement(indicator=indicator, year=period.year, index=period.index)
-        m = Measurement(indicator=indicator, year=period.year, index=period.index, entered_by=by)
-        old_value, old_note = None, ""
-    else:
-        old_value, old_note = m.value, m.note
+        # Two people entering the first figure at once: one INSERT wins, the other waits on
+        # the row lock below and then records its change as a correction of the first.
+        Measurement.objects.bulk_create(
+            [Measurement(indicator=indicator, year=period.year, index=period.index, entered_by=by)],
+            ignore_conflicts=True)
+        m = rows.select_for_update().get()
+    old_value, old_note = m.value, m.note
+    is_new = not m.revisions.exists()
     new_note = old_note if note is None else note.strip()
-    if m.pk and old_value == value and old_note == new_note and evidence is None:
+    if not is_new and old_value == value and old_note == new_note and evidence is None:
         return m
     m.value, m.note, m.updated_by = value, new_note, by
     if evidence is not None:

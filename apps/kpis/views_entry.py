@@ -98,7 +98,7 @@ def measurement(request, pk, period):
     m = Measurement.objects.filter(indicator=ind, year=period.year, index=period.index).first()
     locked = services.is_locked(period)
     can_edit = request.user.has_perm("kpis.enter_indicator", ind) and (not locked or request.user.has_perm("kpis.enter_locked"))
-    initial = {"value": m.value if m else None, "note": m.note if m else ""}
+    initial = {"value": importing._plain(m.value) if m else None, "note": m.note if m else ""}
     form = MeasurementForm(request.POST or None, request.FILES or None, indicator=ind, initial=initial)
     if request.method == "POST":
         if not can_edit:

@@ -158,3 +158,20 @@ def test_department_page_shows_missing_as_missing_not_zero(kpi, client_for):
     card = next(c for c in r.context["cards"] if c["indicator"] == kpi["sales_kpi"])
     assert card["figure"].actual is None and card["figure"].status == "missing"
     assert "Figure missing" in r.content.decode()
+
+
+def test_home_card_lists_departments_with_figures_still_to_enter(kpi, client_for, django_assert_max_num_queries):
+    from unittest import mock
+
+    from apps.kpis import home
+    from apps.kpis.periods import Period as P
+
+    with mock.patch.object(home, "reporting_month", return_value=P(2026, 3)):
+        with django_assert_max_num_queries(1):
+            panels = home.my_work(kpi["manager"])
+        [panel] = panels
+        assert panel.items[0].title == "销售部" and panel.count == 2  # 回款率 and staff's own KPI
+        services.measurement_save(indicator=kpi["sales_kpi"], period=MAR, value=D(90), by=kpi["manager"])
+        assert home.my_work(kpi["manager"])[0].count == 1
+        assert home.my_work(kpi["outsider"]) == []
+    assert client_for(kpi["manager"]).get("/").status_code == 200
