@@ -57,8 +57,9 @@ def enter_field(request, code, month, pk):
         raise Http404
     row = _row_context(request, rows[0])
     ind, error, warning = row["indicator"], "", ""
-    typed = request.POST.get("value", "")
-    note = request.POST.get("note", "")
+    # fields are named per row (v<pk>, n<pk>): the rows share one <form>
+    typed = request.POST.get(f"v{pk}", request.POST.get("value", ""))
+    note = request.POST.get(f"n{pk}", request.POST.get("note", ""))
     if not row["can_edit"]:
         error = _("Period %(p)s is locked.") % {"p": row["period"].label} if row["locked"] else \
             _("You may not enter figures for this indicator.")

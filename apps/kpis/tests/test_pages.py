@@ -175,3 +175,11 @@ def test_home_card_lists_departments_with_figures_still_to_enter(kpi, client_for
         assert home.my_work(kpi["manager"])[0].count == 1
         assert home.my_work(kpi["outsider"]) == []
     assert client_for(kpi["manager"]).get("/").status_code == 200
+
+
+def test_a_field_reads_its_own_row_when_the_whole_form_is_sent(kpi, client_for):
+    other = kpi["personal_kpi"]
+    data = {f"v{kpi['sales_kpi'].pk}": "90", f"n{kpi['sales_kpi'].pk}": "本行", f"v{other.pk}": "15", f"n{other.pk}": "别行"}
+    post_field(client_for(kpi["manager"]), field_url(kpi), **data)
+    m = Measurement.objects.get()
+    assert (m.indicator, m.value, m.note) == (kpi["sales_kpi"], D(90), "本行")
