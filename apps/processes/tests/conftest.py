@@ -19,3 +19,12 @@ def cross_steps(org):
         step("s9", "运营复核", ops, next_=["s3"]),
         step("s3", "步骤3", sales),
     ]
+
+
+@pytest.fixture
+def english():
+    """Messages in English, for tests that read them (Chinese is the default language)."""
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield

@@ -4,6 +4,7 @@ import threading
 
 import pytest
 from django.db import connection
+from django.utils import translation
 
 from .. import services
 from ..models import ChangeRequest
@@ -22,6 +23,7 @@ def test_two_ops_approvers_at_once_give_one_decision_and_a_clear_message(org, sa
     results = {}
 
     def decide(who, action):
+        translation.activate("en")
         try:
             barrier.wait(timeout=10)
             services.change_request_transition(

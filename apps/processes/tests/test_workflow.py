@@ -82,7 +82,7 @@ def test_nobody_approves_their_own_request_even_as_the_stage_approver(org, sales
         act(cr, org["manager"], "approve")
 
 
-def test_an_ops_proposer_cannot_approve_at_the_ops_stage(org, sales_process):
+def test_an_ops_proposer_cannot_approve_at_the_ops_stage(org, sales_process, english):
     cr = change_request(sales_process, org["ops"], submit=True)
     cr = act(cr, org["manager"], "approve")
     assert cr.status == S.PENDING_OPS
@@ -172,7 +172,7 @@ def test_a_delegation_outside_its_dates_does_not_apply(org, sales_process):
     assert cr.assignee == org["manager"] and cr.assignee_principal is None
 
 
-def test_a_decision_on_an_older_submission_is_refused(org, sales_process):
+def test_a_decision_on_an_older_submission_is_refused(org, sales_process, english):
     cr = change_request(sales_process, org["staff"], submit=True)
     opened_revision = cr.revision
     # Meanwhile: the head returns it, the proposer edits and resubmits.
@@ -186,7 +186,7 @@ def test_a_decision_on_an_older_submission_is_refused(org, sales_process):
     assert cr.status == S.PENDING_HEAD
 
 
-def test_a_decision_on_a_request_decided_meanwhile_names_who_decided(org, sales_process):
+def test_a_decision_on_a_request_decided_meanwhile_names_who_decided(org, sales_process, english):
     cr = change_request(sales_process, org["staff"], submit=True)
     cr = act(cr, org["manager"], "approve")
     seen = cr.revision
