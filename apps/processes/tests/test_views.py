@@ -199,3 +199,37 @@ def test_home_panels_show_my_waiting_requests_and_actions(org, world):
     keys = {p.key for p in my_work(org["manager"])}
     assert "processes.inbox" in keys
     assert "processes.actions" in {p.key for p in my_work(org["staff"])}
+
+
+def test_the_proposer_edits_a_returned_request_and_resubmits_it_on_the_page(org, world, client_for):
+    cr = services.change_request_transition(cr=world["cr"], user=org["manager"], action="return", comment="补充时限")
+    client = client_for(org["staff"])
+    page = client.get(reverse("processes:cr_edit", args=[cr.pk]))
+    formset = page.context["formset"]
+    data = {"revision": cr.revision, "cr-title": cr.title, "cr-reason": "补充了时限", "cr-urgency": "normal",
+            "submit": "1"}
+    for key, value in formset.management_form.initial.items():
+        data[f"steps-{key}"] = value
+    data["steps-TOTAL_FORMS"] = formset.initial_form_count()  # the blank rows stay unposted
+    for i, form in enumerate(formset.forms[: formset.initial_form_count()]):
+        for name, field in form.fields.items():
+            value = form.initial.get(name)
+            if value is not None:
+                data[f"steps-{i}-{name}"] = value
+    data["steps-0-time_limit_hours"] = 12
+    response = client.post(reverse("processes:cr_edit", args=[cr.pk]), data)
+    assert response.status_code == 302, response.context["formset"].errors
+    cr.refresh_from_db()
+    assert cr.status == S.PENDING_HEAD and cr.reason == "补充了时限"
+    assert cr.proposed_steps[0]["time_limit_hours"] == 12
+
+
+def test_an_edit_based_on_an_old_revision_is_refused(org, world, client_for):
+    draft = world["draft"]
+    data = {"revision": draft.revision - 1 if draft.revision > 1 else 99, "cr-title": "x", "cr-reason": "y",
+            "cr-urgency": "normal", "steps-TOTAL_FORMS": 1, "steps-INITIAL_FORMS": 1,
+            "steps-0-key": "s1", "steps-0-name": "步骤", "steps-0-department": org["sales_dept"].pk, "steps-0-ORDER": 1}
+    response = client_for(org["staff"]).post(reverse("processes:cr_edit", args=[draft.pk]), data)
+    assert response.status_code == 200
+    draft.refresh_from_db()
+    assert draft.title != "x"

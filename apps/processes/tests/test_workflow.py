@@ -250,3 +250,29 @@ def test_the_proposer_may_withdraw_before_the_final_decision_only(org, sales_pro
     cr = bring_to(S.APPROVED, org, sales_process)
     with pytest.raises(services.NotAllowed):
         act(cr, org["staff"], "withdraw")
+
+
+def test_submitting_notifies_the_head_and_reaching_ops_notifies_the_ops_pool(org, sales_process):
+    cr = change_request(sales_process, org["staff"], submit=True)
+    assert Notification.objects.filter(recipient=org["manager"], kind="processes.approval_required").count() == 1
+    act(cr, org["manager"], "approve")
+    notified = set(Notification.objects.filter(kind="processes.approval_required")
+                   .exclude(recipient=org["manager"]).values_list("recipient", flat=True))
+    assert notified == {org["ops"].pk, org["ops_head"].pk}
+
+
+def test_a_major_change_proposed_by_the_general_manager_skips_his_own_stage(org, sales_process):
+    cr = change_request(sales_process, org["gm"], marked_major=True, submit=True)
+    cr = act(act(cr, org["manager"], "approve"), org["ops"], "approve")
+    assert cr.status == S.APPROVED
+    skip = cr.events.get(action="skip")
+    assert skip.from_status == S.PENDING_GM and skip.on_behalf_of == org["gm"]
+
+
+def test_a_department_without_head_is_approved_by_the_nearest_ancestor_head(org):
+    from apps.departments.tests.factories import DepartmentFactory
+
+    team = DepartmentFactory(parent=org["sales_dept"])
+    process = published_process(team)
+    cr = change_request(process, org["staff"], submit=True)
+    assert cr.assignee == org["manager"]
