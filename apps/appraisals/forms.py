@@ -29,7 +29,7 @@ class PersonField(forms.CharField):
 
 
 class OpenCycleForm(forms.Form):
-    code = forms.RegexField(label=_("Period"), regex=r"^\d{4}(Q[1-4])?$", max_length=6,
+    code = forms.RegexField(label=_("Period"), regex=r"^\d{4}([Qq][1-4])?$", max_length=6,
                             help_text=_("A quarter such as 2026Q3, or a year such as 2026 for the annual appraisal."),
                             error_messages={"invalid": _("Use a quarter like 2026Q3 or a year like 2026.")})
     cutoff_date = forms.DateField(label=_("Joined before"), required=False, widget=DATE,

@@ -6,6 +6,7 @@ import pytest
 from django.core.management import call_command
 from django.db import IntegrityError, connection, transaction
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 
 from apps.accounts.tests.factories import UserFactory
 from apps.appraisals import services
@@ -168,3 +169,42 @@ def test_the_scheduled_job_waits_for_the_first_working_day(org, default_template
     # 1 January 2028 is a Saturday: the first working day is Monday the 3rd
     assert services.appraisal_cycle_open_previous_quarter(today=date(2028, 1, 1)) is None
     assert services.appraisal_cycle_open_previous_quarter(today=date(2028, 1, 3)).code == "2027Q4"
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_two_openers_at_once_create_one_appraisal_per_person(default_template):
+    import threading
+
+    from apps.appraisals.defaults import ensure_default_template
+
+    ensure_default_template()
+    dept = DepartmentFactory()
+    head = UserFactory(department=dept)
+    UserFactory.create_batch(30, department=dept, manager=head)
+    results, errors = [], []
+
+    def run():
+        try:
+            results.append(open_q3()[1])
+        except Exception as exc:  # noqa: BLE001 — reported below
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run) for _ in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == []
+    assert sorted(results) == [0, 31]
+    assert Appraisal.objects.count() == 31
+
+
+def test_hr_opens_a_cycle_with_the_button(org, default_template, client_for):
+    response = client_for(org["hr"]).post(reverse("appraisals:cycles"), {"code": "2026q3", "cutoff_date": "2026-09-01"})
+    cycle = Cycle.objects.get(code="2026Q3")
+    assert response.status_code == 302 and response["Location"] == cycle.get_absolute_url()
+    assert cycle.appraisals.count() == 8
+    bad = client_for(org["hr"]).post(reverse("appraisals:cycles"), {"code": "2026Q9"})
+    assert bad.status_code == 200 and "2026Q3" in bad.content.decode()
