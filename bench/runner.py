@@ -34,6 +34,8 @@ def parse_args(argv):
                                 formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--quick", action="store_true", help="short run (under three minutes with data in place)")
     p.add_argument("--regenerate", action="store_true", help="rebuild the scale data even if it is current")
+    p.add_argument("--reuse-data", action="store_true",
+                   help="keep the scale data in place even if a generator changed since it was built")
     p.add_argument("--users", type=int, default=3, help="concurrent users per page (default 3)")
     p.add_argument("--seconds", type=float, help="measured seconds per page (default 15, quick: fitted)")
     p.add_argument("--warmup", type=float, help="warm-up seconds per page (default 3, quick 0.5)")
@@ -66,7 +68,11 @@ def prepare_data(args, env: dict, url: str) -> None:
     if run_step([PY, "manage.py", "migrate", "--noinput", "-v0"], env, 900, "migrate"):
         raise SystemExit("bench: migrate failed")
     wanted = db.wanted_marker(sizes=[])
-    reasons = ["--regenerate"] if args.regenerate else db.marker_differences(db.read_marker(url), wanted)
+    current = db.read_marker(url)
+    reasons = ["--regenerate"] if args.regenerate else db.marker_differences(current, wanted)
+    if reasons and args.reuse_data and current is not None and not args.regenerate:
+        log("scale data is older than its generators (" + ", ".join(reasons[:3]) + "); reused (--reuse-data)")
+        return
     if not reasons:
         log("scale data is current (marker matches); --regenerate rebuilds it")
         return
@@ -100,9 +106,9 @@ def delete_sessions(keys: dict[str, str]) -> None:
 
 def plan_load(args, pages: list[dict]) -> tuple[float, float]:
     """(warm-up, measured) seconds per page."""
-    if args.quick:  # about 90 s of load in all, whatever the number of pages
-        per_page = min(5.0, max(1.5, 80.0 / max(1, len(pages))))
-        warmup = args.warmup if args.warmup is not None else 0.5
+    if args.quick:  # about 70 s of load in all, whatever the number of pages
+        per_page = min(5.0, max(1.0, 70.0 / max(1, len(pages))))
+        warmup = args.warmup if args.warmup is not None else 0.3
         return warmup, args.seconds or per_page - warmup
     return (args.warmup if args.warmup is not None else 3.0), (args.seconds or 15.0)
 
@@ -112,8 +118,8 @@ def run_load(args, pages: list[dict], sessions: dict, port: int, tmp: Path) -> d
     plan = {
         "base": f"http://127.0.0.1:{port}", "users": args.users, "warmup": warmup, "seconds": seconds,
         "prime": 2.0 if args.quick else 5.0,
-        "min_requests": 4 if args.quick else 30,
-        "max_seconds": max(seconds, 4.0 if args.quick else 60.0),
+        "min_requests": 3 if args.quick else 30,
+        "max_seconds": max(seconds, 3.0 if args.quick else 60.0),
         "pages": [{"idx": i, "name": p["name"], "path": p["path"],
                    "cookie": f"sessionid={sessions[p['role']]}"} for i, p in enumerate(pages)],
     }
@@ -135,19 +141,34 @@ def run_load(args, pages: list[dict], sessions: dict, port: int, tmp: Path) -> d
     return {r["idx"]: r for r in json.loads(out_path.read_text())}
 
 
+def _read_line(fd: int, pending: bytes, limit: float) -> tuple[str, bytes, bool]:
+    """(line, rest, timed_out) from a pipe without Python's buffering, so select() sees
+    every line the child wrote; an empty line means the child closed its end."""
+    while b"\n" not in pending:
+        ready, _, _ = select.select([fd], [], [], max(0.0, limit - time.monotonic()))
+        if not ready:
+            return "", pending, True
+        chunk = os.read(fd, 65536)
+        if not chunk:
+            return pending.decode(errors="replace"), b"", False
+        pending += chunk
+    line, _, rest = pending.partition(b"\n")
+    return line.decode(errors="replace") + "\n", rest, False
+
+
 def run_jobs(args, env: dict) -> list[dict]:
-    per_job, total = (20.0, 45.0) if args.quick else (180.0, 900.0)
+    per_job, total = (25.0, 40.0) if args.quick else (180.0, 900.0)
     deadline = time.monotonic() + total
     results: list[dict] = []
-    skip = 0
+    skip = count = 0
     while True:
         proc = server.spawn([PY, "-m", "bench.jobs", "--skip", str(skip)], env=env, cwd=BASE_DIR,
-                            stdout=subprocess.PIPE, text=True)
-        current, started, finished = None, time.monotonic(), False
+                            stdout=subprocess.PIPE, bufsize=0)
+        current, started, finished, pending = None, time.monotonic(), False, b""
         while True:
             limit = min(deadline, started + per_job) if current else deadline
-            ready, _, _ = select.select([proc.stdout], [], [], max(0.0, limit - time.monotonic()))
-            if not ready:  # over the job's (or the whole run's) limit
+            line, pending, timed_out = _read_line(proc.stdout.fileno(), pending, limit)
+            if timed_out:  # over the job's (or the whole run's) limit
                 server.stop(proc, grace=3)
                 if current is not None:
                     results.append({"name": f"{current['name']} (TIMEOUT > {per_job:.0f} s)", "seconds": None,
@@ -155,7 +176,6 @@ def run_jobs(args, env: dict) -> list[dict]:
                     log(f"job {current['name']}: stopped after {per_job:.0f} s")
                     skip = current["index"] + 1
                 break
-            line = proc.stdout.readline()
             if not line:  # the child ended (or crashed)
                 proc.wait()
                 if current is not None:
@@ -175,6 +195,8 @@ def run_jobs(args, env: dict) -> list[dict]:
                                 "items": msg["items"]})
                 log(f"job {msg['name']}: {msg['seconds'] or 0:.2f} s, {msg['items']} items")
                 current = None
+            elif msg["kind"] == "count":
+                count = msg["count"]
             elif msg["kind"] == "error":
                 results.append({"name": msg["name"], "seconds": None, "items": None})
             elif msg["kind"] == "end":
@@ -183,6 +205,11 @@ def run_jobs(args, env: dict) -> list[dict]:
                 break
         if finished or time.monotonic() >= deadline or current is None:
             break
+    ran = sum(1 for r in results if "bench.py ERROR" not in r["name"])
+    if count > ran:
+        results.append({"name": f"{count - ran} more jobs not run (time budget {total:.0f} s)",
+                        "seconds": None, "items": None})
+        log(results[-1]["name"])
     return results
 
 
