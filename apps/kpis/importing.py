@@ -155,10 +155,11 @@ def validate_rows(raw_rows: list[dict], *, user) -> list[Row]:
             if isinstance(v.get(key), dict):
                 err.append(_("Column %(col)s holds a formula (%(f)s); paste the value instead.")
                            % {"col": COLUMNS[key][0], "f": v[key]["formula"]})
-        if err:
-            continue
+                v = {**v, key: None}  # named once; the other checks skip it
         code = v.get("code", "")
-        if not code:
+        if code is None:
+            pass
+        elif not code:
             err.append(_("The indicator code is empty."))
         elif code not in inds:
             err.append(_("Unknown indicator code “%(v)s”.") % {"v": code})
@@ -167,7 +168,7 @@ def validate_rows(raw_rows: list[dict], *, user) -> list[Row]:
             if not user.has_perm("kpis.enter_indicator", row.indicator):
                 err.append(_("You may not enter figures for “%(v)s”.") % {"v": row.indicator.name})
         try:
-            row.period = Period.parse(v.get("period", ""))
+            row.period = Period.parse(v.get("period", "")) if v.get("period") is not None else None
         except ValueError:
             err.append(_("Period “%(v)s” is not like 2026-03, 2026-Q1 or 2026.") % {"v": v.get("period", "")})
         if row.indicator and row.period and row.period.frequency != row.indicator.frequency:
@@ -175,14 +176,14 @@ def validate_rows(raw_rows: list[dict], *, user) -> list[Row]:
                        % {"code": code, "freq": row.indicator.get_frequency_display(), "p": v.get("period")})
             row.period = None
         try:
-            row.number = parse_number(v.get("value", ""))
+            row.number = parse_number(v.get("value", ""))  # None for an empty or formula cell
         except ValueError:
             err.append(_("Actual “%(v)s” is not a number.") % {"v": v.get("value")})
         if row.number is not None and row.indicator:
             warning = out_of_range_message(row.indicator, row.number)
             if warning:
                 row.warnings.append(warning)
-        if len(v.get("note", "") or "") > 500:
+        if len(v.get("note") or "") > 500:
             err.append(_("The note is longer than 500 characters."))
         if row.period:
             periods.append(row.period)

@@ -56,6 +56,8 @@ def overview(request):
     return render(request, "kpis/overview.html", {
         **data, **month_nav(month), "page_obj": page, "department": department, "status": status,
         "statuses": Status.choices,
+        "all_departments": Department.objects.filter(indicators__is_active=True).distinct().order_by("path")
+        .only("code", "name", "depth"),
         "extra_query": (f"&department={department.code}" if department else "") + (f"&status={status}" if status else ""),
     })
 
