@@ -113,7 +113,7 @@ class FollowupForm(forms.Form):
 
 
 class PersonReasonForm(forms.Form):
-    person = PersonField(label=_("Person"))
+    person = PersonField(label=_("Employee"))
     reason = forms.CharField(label=_("Reason"), max_length=300)
 
 

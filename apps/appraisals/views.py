@@ -102,7 +102,7 @@ def appraisal_detail(request, pk, *, posted=None, errors=None, status=200):
         "can_change_people": is_hr and appraisal.cycle.stage not in (Stage.PUBLISHED, Stage.CLOSED),
         "can_invite": request.user.has_perm("appraisals.invite_peers", appraisal)
         and appraisal.cycle.stage in (Stage.SELF, Stage.REVIEW) and not appraisal.is_excluded,
-        "show_history": is_hr or not is_employee,
+        "show_history": user.has_perm("appraisals.view_history", appraisal),
         "peer_feedback": selectors.peer_feedback_for(appraisal),
         "peer_invites": list(appraisal.peer_reviews.select_related("peer")) if (is_hr or is_reviewer) else [],
     }

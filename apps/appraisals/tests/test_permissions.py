@@ -147,3 +147,11 @@ def test_the_employee_does_not_see_manager_scores_before_publication(org, cycle,
     body = client_for(org["staff"]).get(reverse("appraisals:appraisal", args=[appraisal.pk])).content.decode()
     assert "66.66" not in body and "经理评语草稿" not in body
     assert "66.66" in client_for(org["gm"]).get(reverse("appraisals:appraisal", args=[appraisal.pk])).content.decode()
+
+
+@pytest.mark.parametrize("who,sees", [("staff", False), ("manager", True), ("gm", True), ("hr", True)])
+def test_the_history_is_for_hr_and_the_review_chain(org, cycle, client_for, who, sees):
+    a = appraisal_of(cycle, org["staff"])
+    services.appraisal_reassign_reviewer(appraisal=a, actor=org["hr"], reviewer=org["manager"], reason="确认考核人")
+    response = client_for(org[who]).get(reverse("appraisals:appraisal", args=[a.pk]))
+    assert ("确认考核人" in response.content.decode()) is sees
