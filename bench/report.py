@@ -52,7 +52,7 @@ def page_figures(page: dict, load: dict | None, times: list[float]) -> dict:
     return row
 
 
-def machine() -> str:
+def machine(database: str = "", load: float | None = None) -> str:
     cpu = "unknown CPU"
     try:
         for line in open("/proc/cpuinfo"):
@@ -62,8 +62,10 @@ def machine() -> str:
     except OSError:
         pass
     ram = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
+    load = os.getloadavg()[0] if load is None else load
     return (f"{os.cpu_count()} cores ({cpu}), {ram:.0f} GiB RAM, {platform.system()} {platform.release()}, "
-            f"Python {platform.python_version()}")
+            f"Python {platform.python_version()}{', ' + database if database else ''}; "
+            f"load average {load:.1f} before the load started (other processes on the machine)")
 
 
 def write_results(rows: list[dict], jobs: list[dict], machine_text: str) -> dict:

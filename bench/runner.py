@@ -233,6 +233,7 @@ def measure(args, env: dict, tmp: Path) -> None:
     sessions = create_sessions(ctx["users"])
     try:
         access_log, error_log = str(tmp / "access.log"), str(tmp / "server.log")
+        load_before = os.getloadavg()[0]
         port = server.free_port()
         log(f"gunicorn: {args.workers} workers on 127.0.0.1:{port}")
         gunicorn = server.start_gunicorn(port, args.workers, env, access_log, error_log)
@@ -260,7 +261,10 @@ def measure(args, env: dict, tmp: Path) -> None:
     jobs = [] if args.no_jobs else run_jobs(args, env)
     if jobs:
         log(f"jobs: {time.monotonic() - started:.0f} s")
-    report.write_results(rows, jobs, report.machine())
+    from django.db import connection
+
+    pg = connection.pg_version  # e.g. 150020
+    report.write_results(rows, jobs, report.machine(f"PostgreSQL {pg // 10000}.{pg % 10000}", load_before))
     print()
     print(report.table(rows, jobs))
     print()
