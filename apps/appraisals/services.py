@@ -472,6 +472,10 @@ def appraisal_stages_advance_due(*, today: date) -> list[tuple[str, str]]:
 def cycle_update_settings(*, cycle: Cycle, actor, **fields) -> Cycle:
     _require_hr(actor)
     locked = Cycle.objects.select_for_update().get(pk=cycle.pk)
+    bands = fields.get("grade_bands")
+    if bands is not None and bands != locked.grade_bands and locked.stage != Stage.SELF:
+        # grades already computed with the old bands would silently disagree with the new ones
+        raise ValidationError(_("Grade bands can change only during self-assessment, before any review is graded."))
     for name, value in fields.items():
         setattr(locked, name, value)
     if not (locked.self_deadline <= locked.review_deadline <= locked.calibration_deadline <= locked.close_date):

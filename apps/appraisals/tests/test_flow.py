@@ -213,3 +213,18 @@ def test_the_tasks_call_the_services(org, default_template):
 
     assert isinstance(tasks.advance_due_stages(), list)
     assert tasks.open_previous_quarter() in ("", Cycle.objects.order_by("-opened_at").first().code)
+
+
+def test_hr_changes_deadlines_and_rules_but_not_the_bands_once_reviews_started(org, cycle, client_for, today):
+    data = {"cutoff_date": cycle.cutoff_date, "self_deadline": today + timedelta(days=6),
+            "review_deadline": today + timedelta(days=12), "calibration_deadline": today + timedelta(days=16),
+            "close_date": today + timedelta(days=31), "distribution_is_hard": "on", "excellent_max": "15",
+            "fail_min": "5", "band_excellent": "92", "band_good": "80", "band_pass": "60"}
+    response = client_for(org["hr"]).post(reverse("appraisals:cycle", args=[cycle.code]), data)
+    assert response.status_code == 302
+    cycle.refresh_from_db()
+    assert cycle.forced_distribution == {"excellent": {"max": 15.0}, "fail": {"min": 5.0}}
+    assert cycle.grade_bands[0] == {"grade": "excellent", "min": "92"}
+    set_stage(cycle, Stage.REVIEW)
+    response = client_for(org["hr"]).post(reverse("appraisals:cycle", args=[cycle.code]), {**data, "band_excellent": "95"})
+    assert response.status_code == 200 and "自评阶段" in response.content.decode()
