@@ -22,7 +22,7 @@ class Frequency(models.TextChoices):
 
 PERIODS_PER_YEAR = {Frequency.MONTHLY: 12, Frequency.QUARTERLY: 4, Frequency.ANNUAL: 1}
 MONTHS_PER_PERIOD = {Frequency.MONTHLY: 1, Frequency.QUARTERLY: 3, Frequency.ANNUAL: 12}
-_KEY = re.compile(r"^\s*(\d{4})(?:\s*[-/.]\s*(?:(?:[Qq](\d))|(?:[Mm]?(\d{1,2}))))?\s*$")
+_KEY = re.compile(r"^\s*(\d{4})(?:(?:\s*[-/.]\s*|(?=[QqMm]))(?:(?:[Qq](\d))|(?:[Mm]?(\d{1,2}))))?\s*$")
 
 
 @dataclass(frozen=True, order=True)
@@ -40,7 +40,8 @@ class Period:
     # --- construction -------------------------------------------------------------
     @classmethod
     def parse(cls, key: str) -> Period:
-        """"2026-03" / "2026-3" / "2026-M03" (monthly), "2026-Q1" (quarterly), "2026" (annual)."""
+        """"2026-03" / "2026-3" / "2026-M03" / "2026M03" (monthly), "2026-Q1" / "2026Q1" (quarterly,
+        the appraisal cycle's spelling), "2026" (annual)."""
         match = _KEY.match(str(key or ""))
         if not match:
             raise ValueError(f"not a period: {key!r}")

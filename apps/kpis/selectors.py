@@ -307,11 +307,11 @@ def kpi_achievement(*, indicator: Indicator, period, department=None, user=None)
     """This KPI's achievement for a department (or a person) in a period.
 
     indicator   an Indicator, usually the company- or department-level one.
-    period      a Period or its key ("2026-Q1", "2026-03", "2026").
+    period      a Period or its key ("2026-Q1" or "2026Q1", "2026-03", "2026").
     department  answer for this department's indicator in the cascade below `indicator`
                 (the indicator itself if it belongs to that department).
     user        answer for this person's own (person-scope) indicator in the cascade; if
-                they have none, for their department's (as `department`).
+                they have none, for `department`'s (or else the person's own department's).
     Neither     answer for `indicator` itself.
 
     When `period` is longer than the indicator's frequency (a quarter for a monthly KPI),
@@ -351,7 +351,7 @@ def _find_node(indicator: Indicator, *, department=None, user=None) -> Indicator
         own = [i for i in tree if i.scope == Scope.PERSON and i.person_id == user.pk]
         if own:
             return own[0]
-        department = user.department
+        department = department or user.department
         if department is None:
             return None
     found = [i for i in tree if i.department_id == department.pk and i.scope != Scope.PERSON]
@@ -364,6 +364,16 @@ class MissingFigure:
     indicator: Indicator
     period: Period
     due: date          # the day after which the figure is chased (period end + N days)
+
+    @property
+    def recipient_id(self) -> int | None:
+        """Who is asked: the responsible person, else the owning department's head."""
+        return self.indicator.responsible_id or self.indicator.department.head_id
+
+    @property
+    def key(self) -> str:
+        """Stable identity for "reminded once": indicator and period."""
+        return f"{self.indicator.pk}:{self.period.key}"
 
 
 def figures_missing(*, today: date | None = None, lookback_years: int = 2) -> list[MissingFigure]:

@@ -96,4 +96,5 @@ def indicator_page(request, pk):
         "can_manage": request.user.has_perm("kpis.manage"),
         # lower is better: green/amber expressed as "how far above the target" (see achievement.py)
         "lower_bands": (100 - ind.green_pct, 100 - ind.amber_pct),
+        "target_year": current.period.year if current else timezone.localdate().year,
     })

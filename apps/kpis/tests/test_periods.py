@@ -13,13 +13,14 @@ M, Q, A = Frequency.MONTHLY, Frequency.QUARTERLY, Frequency.ANNUAL
 @pytest.mark.parametrize("key, period", [
     ("2026-03", Period(2026, 3, M)), ("2026-3", Period(2026, 3, M)), ("2026-M12", Period(2026, 12, M)),
     ("2026-Q1", Period(2026, 1, Q)), ("2026-q4", Period(2026, 4, Q)), ("2026", Period(2026, 1, A)),
+    ("2026Q3", Period(2026, 3, Q)), ("2026M07", Period(2026, 7, M)), ("2026/7", Period(2026, 7, M)),
 ])
 def test_parse_period_keys(key, period):
     assert Period.parse(key) == period
     assert Period.parse(period.key) == period
 
 
-@pytest.mark.parametrize("bad", ["", "2026-13", "2026-Q5", "March", "2026-00"])
+@pytest.mark.parametrize("bad", ["", "2026-13", "2026-Q5", "March", "2026-00", "20263", "2026Q"])
 def test_bad_period_keys_are_refused(bad):
     with pytest.raises(ValueError):
         Period.parse(bad)

@@ -155,3 +155,26 @@ def test_a_figure_entered_later_is_no_longer_missing(org):
     assert len(selectors.figures_missing(today=date(2026, 2, 10))) == 1
     MeasurementFactory(indicator=ind, year=2026, index=1)
     assert selectors.figures_missing(today=date(2026, 2, 10)) == []
+
+
+def test_kpi_achievement_speaks_the_appraisal_cycles_period_code(cascade):
+    """apps.appraisals passes cycle codes like "2026Q1" with the person and their department."""
+    for month in (1, 2, 3):
+        _month(cascade["dept"], month, 40, 40)
+    got = selectors.kpi_achievement(indicator=cascade["company"], period="2026Q1", user=cascade["outsider"],
+                                    department=cascade["sales_dept"])
+    assert got.indicator == cascade["dept"] and got.period == Q1 and got.status == Status.GREEN
+
+
+def test_kpi_achievement_for_a_month_of_a_quarterly_kpi_uses_its_quarter(org):
+    ind = IndicatorFactory(department=org["sales_dept"], frequency="quarterly")
+    MeasurementFactory(indicator=ind, year=2026, index=1, value=D(80))
+    TargetFactory(indicator=ind, year=2026, index=1, value=D(100))
+    got = selectors.kpi_achievement(indicator=ind, period="2026-02")
+    assert (got.period, got.achievement, got.status) == (Q1, D("80.0"), Status.RED)
+
+
+def test_missing_figures_name_who_is_asked(org):
+    IndicatorFactory(department=org["sales_dept"], active_from=date(2026, 1, 1))
+    [item] = selectors.figures_missing(today=date(2026, 2, 10))
+    assert item.recipient_id == org["manager"].pk and item.key.endswith(":2026-01")
