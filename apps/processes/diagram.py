@@ -181,9 +181,16 @@ def render(steps: list[dict], departments: dict, positions: dict | None = None,
     ey = last.cy
     arrows, labels = [], []
     for t in terminals:
-        points = [(t.x + BOX_W, t.cy), (ex - NODE_R - 24, t.cy), (ex - NODE_R - 24, ey), (ex - NODE_R, ey)] \
-            if t.lane != last.lane else [(t.x + BOX_W, t.cy), (ex - NODE_R, ey)]
-        arrows.append(_path(points, "#475569", "pd-arrow"))
+        if t is last:
+            points = [(t.x + BOX_W, t.cy), (ex - NODE_R, ey)]
+            arrows.append(_path(points, "#475569", "pd-arrow"))
+        else:
+            # Another way the flow ends: a small end mark in the gap right of the box, so
+            # no line crosses the boxes further along the lane.
+            mx = t.x + BOX_W + (COL_W - BOX_W) / 2 + 4
+            arrows.append(_path([(t.x + BOX_W, t.cy), (mx - 8, t.cy)], "#475569", "pd-arrow"))
+            arrows.append(f'<circle cx="{mx:.1f}" cy="{t.cy:.1f}" r="8" fill="#fff" stroke="#dc2626" stroke-width="2"/>'
+                          f'<circle cx="{mx:.1f}" cy="{t.cy:.1f}" r="4" fill="#dc2626"/>')
     out.append(f'<circle cx="{ex:.1f}" cy="{ey:.1f}" r="{NODE_R}" fill="#fff" stroke="#dc2626" stroke-width="2.5"/>'
                f'<circle cx="{ex:.1f}" cy="{ey:.1f}" r="{NODE_R - 5}" fill="#dc2626"/>'
                f'<text x="{ex:.1f}" y="{ey + 32:.1f}" text-anchor="middle" font-size="11" fill="#991b1b">{end_label}</text>')

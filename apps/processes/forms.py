@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from apps.departments.models import Department, Position
 
 from .models import ChangeRequest, Delegation, Process
-from .steps import new_key
+from .steps import new_key, unreachable
 
 
 def _people():
@@ -181,6 +181,10 @@ class BaseStepFormSet(forms.BaseFormSet):
                 if target not in keys:
                     raise ValidationError(_("Step “%(name)s” points to %(target)s, which is not in the list.") % {
                         "name": f.cleaned_data["name"], "target": target.upper()})
+        lost = unreachable(self.steps())
+        if lost:
+            raise ValidationError(_("No step leads to “%(name)s” (%(key)s): write its ID in an earlier step's "
+                                    "“Next steps”.") % {"name": lost[0]["name"], "key": lost[0]["key"].upper()})
 
     def steps(self) -> list[dict]:
         """The proposed steps in their new order (ORDER field, then position)."""
@@ -201,7 +205,7 @@ class BaseStepFormSet(forms.BaseFormSet):
         return out
 
 
-StepFormSet = forms.formset_factory(StepForm, formset=BaseStepFormSet, extra=2, can_order=True, can_delete=True,
+StepFormSet = forms.formset_factory(StepForm, formset=BaseStepFormSet, extra=1, can_order=True, can_delete=True,
                                     max_num=200, absolute_max=300)
 
 

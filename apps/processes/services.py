@@ -84,6 +84,10 @@ def validate_steps(steps: list[dict]) -> None:
         for n in s.get("next", []):
             if n["to"] not in keys:
                 raise ValidationError(_("Step “%(name)s” points to a step that does not exist.") % {"name": s["name"]})
+    unreachable = steplib.unreachable(steps)
+    if unreachable:
+        raise ValidationError(_("No step leads to “%(name)s”: link an earlier step to it.") % {
+            "name": unreachable[0]["name"]})
 
 
 # --- change requests -------------------------------------------------------------------------

@@ -135,6 +135,21 @@ def diff_steps(old: list[dict], new: list[dict]) -> list[StepChange]:
     return changes
 
 
+def unreachable(steps: list[dict]) -> list[dict]:
+    """Steps the flow never reaches from the first step."""
+    if not steps:
+        return []
+    by_key = {s["key"]: s for s in steps}
+    seen, todo = set(), [steps[0]["key"]]
+    while todo:
+        key = todo.pop()
+        if key in seen or key not in by_key:
+            continue
+        seen.add(key)
+        todo.extend(n["to"] for n in by_key[key].get("next", []))
+    return [s for s in steps if s["key"] not in seen]
+
+
 def is_changed(changes: list[StepChange]) -> bool:
     return any(c.kind != "same" for c in changes)
 

@@ -134,3 +134,14 @@ def test_the_form_keeps_what_was_typed_when_a_next_step_is_unknown(org, sales_pr
     assert "刚输入的名称" in response.content.decode()
     assert response.context["formset"].non_form_errors()
     assert not ChangeRequest.objects.exists()
+
+
+def test_a_step_nothing_leads_to_is_refused(org, sales_process, client_for):
+    dept = org["sales_dept"].pk
+    rows = [{"key": "s1", "name": "步骤1", "department": dept, "ORDER": 1, "next": "-"},
+            {"key": "s2", "name": "孤立步骤", "department": dept, "ORDER": 2, "next": ""},
+            {"key": "s3", "name": "步骤3", "department": dept, "ORDER": 3, "next": "", "DELETE": "on"}]
+    data = {"cr-title": "t", "cr-reason": "r", "cr-urgency": "normal", **formset_data(rows)}
+    response = client_for(org["staff"]).post(reverse("processes:cr_create", args=[sales_process.code]), data)
+    assert response.status_code == 200
+    assert "孤立步骤" in str(response.context["formset"].non_form_errors())
