@@ -43,8 +43,9 @@ def _save_steps_form(request, *, process, cr=None):
             if cr is None:
                 cr = services.change_request_create(process=process, proposer=request.user, steps=steps, **data)
             else:
+                revision = request.POST.get("revision", "")
                 cr = services.change_request_update(cr=cr, user=request.user, steps=steps,
-                                                    expected_revision=int(request.POST.get("revision", 0)), **data)
+                                                    expected_revision=int(revision) if revision.isdigit() else 0, **data)
             if "submit" in request.POST:
                 cr = services.change_request_transition(cr=cr, user=request.user, action=wf.A_SUBMIT)
                 messages.success(request, _("Change request submitted: now “%(status)s”.") % {

@@ -233,3 +233,16 @@ def test_an_edit_based_on_an_old_revision_is_refused(org, world, client_for):
     assert response.status_code == 200
     draft.refresh_from_db()
     assert draft.title != "x"
+
+
+@pytest.mark.parametrize("model", ["process", "processversion", "changerequest", "delegation", "processreview"])
+def test_admin_pages_open(org, world, client_for, model):
+    admin = org["admin"]
+    admin.is_staff = admin.is_superuser = True
+    admin.save()
+    client = client_for(admin)
+    assert client.get(reverse(f"admin:processes_{model}_changelist")).status_code == 200
+    obj = {"process": world["process"], "changerequest": world["cr"], "delegation": world["delegation"],
+           "processversion": world["process"].current_version,
+           "processreview": world["action"].review}[model]
+    assert client.get(reverse(f"admin:processes_{model}_change", args=[obj.pk])).status_code == 200
