@@ -13,6 +13,21 @@ LABEL_RE = re.compile(r"^[A-Za-z0-9._-]{1,20}$")
 CODE_RE = re.compile(r"^[A-Za-z0-9-]{2,40}$")
 
 
+class _TreeLabels:
+    """Departments listed in tree order, indented by depth."""
+
+    def label_from_instance(self, obj):
+        return "\u3000" * obj.depth + obj.name
+
+
+class DepartmentChoiceField(_TreeLabels, forms.ModelChoiceField):
+    pass
+
+
+class DepartmentMultipleChoiceField(_TreeLabels, forms.ModelMultipleChoiceField):
+    pass
+
+
 class DateInput(forms.DateInput):
     input_type = "date"
 
@@ -32,7 +47,7 @@ class DraftTextForm(forms.Form):
                                      help_text=_("Empty: the date found in the text, or the day it is published."))
     change_summary = forms.CharField(label=_("Change summary"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
     ack_scope = forms.ChoiceField(label=_("Read and acknowledge"), choices=AckScope.choices, initial=AckScope.NONE)
-    ack_departments = forms.ModelMultipleChoiceField(
+    ack_departments = DepartmentMultipleChoiceField(
         label=_("Departments that must acknowledge"), queryset=Department.objects.order_by("path"), required=False,
         widget=forms.SelectMultiple(attrs={"size": 6}), help_text=_("Sub-departments are included."))
 
@@ -67,6 +82,8 @@ class PolicySettingsForm(forms.ModelForm):
         fields = ["title", "category", "owning_department", "interpreting_department", "confidentiality",
                   "allowed_departments", "review_interval_months", "next_review_date"]
         widgets = {"next_review_date": DateInput, "allowed_departments": forms.SelectMultiple(attrs={"size": 6})}
+        field_classes = {"owning_department": DepartmentChoiceField, "interpreting_department": DepartmentChoiceField,
+                         "allowed_departments": DepartmentMultipleChoiceField}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -85,12 +102,12 @@ class PolicyCreateForm(DraftTextForm):
 
     code = forms.CharField(label=_("Code"), max_length=40, help_text=_("e.g. OPS-ZD-001"))
     category = forms.ModelChoiceField(label=_("Category"), queryset=None, required=False)
-    owning_department = forms.ModelChoiceField(label=_("Owning department"), queryset=Department.objects.order_by("path"))
-    interpreting_department = forms.ModelChoiceField(
+    owning_department = DepartmentChoiceField(label=_("Owning department"), queryset=Department.objects.order_by("path"))
+    interpreting_department = DepartmentChoiceField(
         label=_("Interpreting department"), queryset=Department.objects.order_by("path"), required=False,
         help_text=_("Empty: the body named in the text (由…负责解释) when it matches a department."))
     confidentiality = forms.ChoiceField(label=_("Confidentiality"), choices=Confidentiality.choices)
-    allowed_departments = forms.ModelMultipleChoiceField(
+    allowed_departments = DepartmentMultipleChoiceField(
         label=_("Visible to departments"), queryset=Department.objects.order_by("path"), required=False,
         widget=forms.SelectMultiple(attrs={"size": 6}), help_text=_("Only for restricted policies."))
     review_interval_months = forms.IntegerField(label=_("Review interval (months)"), min_value=1, max_value=60, initial=12)

@@ -208,6 +208,8 @@ def policy_create(*, actor, code: str, title: str, owning_department, category=N
     """A new policy with its first draft, parsed from `text`."""
     if Policy.objects.filter(code=code).exists():
         raise ValidationError({"code": _("A policy with this code already exists.")})
+    result = parse_text(text)
+    title = title or result.title or code
     policy = Policy.objects.create(
         code=code, title=title, category=category, owning_department=owning_department,
         interpreting_department=interpreting_department, confidentiality=confidentiality,
@@ -216,7 +218,8 @@ def policy_create(*, actor, code: str, title: str, owning_department, category=N
     policy.allowed_departments.set(allowed_departments)
     _history(policy=policy, actor=actor, action=HistoryAction.CREATE, to_status=PolicyStatus.DRAFT)
     return draft_create(policy=policy, actor=actor, text=text, title=title, label=label, effective_date=effective_date,
-                        change_summary=change_summary, ack_scope=ack_scope, ack_departments=ack_departments)
+                        change_summary=change_summary, ack_scope=ack_scope, ack_departments=ack_departments,
+                        result=result)
 
 
 @transaction.atomic
