@@ -7,6 +7,7 @@ import random
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
+from .achievement import roll_up
 from .demo_data import INDICATORS, PERSONAL, SALES_REPS, SALES_SEASON
 from .models import Indicator, Measurement, MeasurementRevision, PeriodLock, RollUp, Scope
 from .periods import PERIODS_PER_YEAR, Frequency, Period, periods_between, reporting_month
@@ -98,7 +99,7 @@ def seed(ctx: dict) -> None:
         _targets(ind, target, growth, first_month.year, last_month.year + 1, admin)
         for p, value in _figures(ind, target, growth, story, first_month, last_month, rng).items():
             values[(ind.code, p)] = value
-    _sales_company_is_the_sum(specs, values, first_month, last_month)
+    _parents_follow_children(specs, values, first_month, last_month)
     for (code, p), value in values.items():
         ind = next(s[0] for s in specs.values() if s[0].code == code)
         by = ind.responsible or admin
@@ -164,15 +165,20 @@ def _figures(ind, target, growth, story, first_month, last_month, rng) -> dict:
     return out
 
 
-def _sales_company_is_the_sum(specs, values, first_month, last_month):
-    """The company's sales figure is what the representatives sold (as finance enters it)."""
-    reps = [s[0].code for s in specs.values() if s[0].code.startswith("S-SAL-")]
-    if not reps or not any(s[0].code == "C-SAL" for s in specs.values()):
-        return
-    for p in periods_between(first_month, last_month):
-        parts = [values.get((code, p)) for code in reps]
-        if all(v is not None for v in parts):
-            values[("C-SAL", p)] = sum(parts)
+def _parents_follow_children(specs, values, first_month, last_month):
+    """A cascaded company figure is its levels rolled up (as the data team computes it):
+    销售额 the sum of the representatives, 客户满意度 the average, 产品合格率 the 6:4 blend."""
+    inds = [s[0] for s in specs.values()]
+    for parent in inds:
+        kids = [i for i in inds if i.parent_id == parent.pk]
+        if not kids:
+            continue
+        for p in periods_between(Period.containing(first_month.start, parent.frequency),
+                                 Period.last_ended_by(last_month, parent.frequency)):
+            parts = [values.get((k.code, p)) for k in kids]
+            value = roll_up(parent.rollup, parts, [k.weight for k in kids])
+            if value is not None:
+                values[(parent.code, p)] = value.quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
 
 
 def _a_few_corrections(specs, by):

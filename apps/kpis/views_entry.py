@@ -203,7 +203,7 @@ def import_preview(request, pk):
 @manage
 def targets(request, pk, year):
     ind = indicator_or_404(request.user, pk)
-    existing = {t.index: t.value for t in ind.targets.filter(year=year)}
+    existing = {t.index: importing._plain(t.value) for t in ind.targets.filter(year=year)}
     form = TargetYearForm(request.POST or None, indicator=ind, year=year, initial_values=existing)
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data

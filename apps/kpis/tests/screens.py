@@ -14,6 +14,10 @@ PAGES = [
     ("ops", "/kpis/i/{P-CAPA}/", "indicator-range"),
     ("manager", "/kpis/d/marketing/enter/{month}/", "enter"),
     ("ops", "/kpis/i/{SV-COMPLAINT}/{month}/", "measurement"),
+    ("ops", "/kpis/locks/", "locks"),
+    ("ops", "/kpis/i/{C-SAL}/targets/2026/", "targets"),
+    ("staff", "/kpis/i/{P-STAFF-CONTENT}/", "indicator-personal"),
+    ("ops", "/kpis/i/{C-CSAT}/", "indicator-quarterly"),
 ]
 
 
@@ -32,16 +36,19 @@ def main():
 
     ids = dict(Indicator.objects.values_list("code", "pk"))
     month = reporting_month(timezone.localdate()).key
+    only = set(sys.argv[2:])
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path="/usr/bin/chromium",
                                     args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"])
         for user, path, name in PAGES:
+            if only and name not in only:
+                continue
             ctx = browser.new_context(viewport={"width": 1400, "height": 900})
             page = ctx.new_page()
             page.goto(BASE + "/accounts/login/")
             page.fill("input[name=username]", user)
             page.fill("input[name=password]", "opsportal-demo")
-            page.click("button[type=submit]")
+            page.click("main button[type=submit]")
             page.wait_for_load_state("networkidle")
             url = path.replace("{month}", month)
             for code, pk in ids.items():

@@ -6,7 +6,7 @@
   var datasets = [
     {
       label: script.dataset.actual + (data.unit ? " (" + data.unit + ")" : ""),
-      data: data.actual, borderColor: "#2c5282", backgroundColor: "#2c5282", borderWidth: 2, tension: 0.2,
+      data: data.actual, borderColor: "#2c5282", backgroundColor: "#2c5282", borderWidth: 2, tension: 0,
       spanGaps: false, pointRadius: 4,
       pointBackgroundColor: data.status.map(function (s) { return colours[s] || "#2c5282"; }),
       pointBorderColor: data.status.map(function (s) { return colours[s] || "#2c5282"; }),
