@@ -198,7 +198,9 @@ class PolicyNode(models.Model):
 
 class HistoryAction(models.TextChoices):
     CREATE = "create", _("Created")
+    DRAFT = "draft", _("Draft started")
     EDIT = "edit", _("Text edited")
+    DRAFT_DELETE = "draft_delete", _("Draft deleted")
     SUBMIT = "submit", _("Submitted for approval")
     DEPT_APPROVE = "dept_approve", _("Approved by the department head")
     RETURN = "return", _("Returned for changes")

@@ -252,7 +252,7 @@ def ack_report(version: PolicyVersion, *, within: Department | None = None) -> l
             row.confirmed += 1
         else:
             row.missing.append(u)
-    return sorted(rows.values(), key=lambda r: r.department.path)
+    return sorted(rows.values(), key=lambda r: [int(x) for x in r.department.path.strip("/").split("/") if x])
 
 
 def ack_versions(user) -> QuerySet[PolicyVersion]:

@@ -107,13 +107,14 @@ def version_transition(*, version: PolicyVersion, action: str, actor, comment: s
         policy.status = PolicyStatus.IN_REVIEW if action == "submit" else PolicyStatus.DRAFT
         policy.save(update_fields=["status", "updated_at"])
     if version.status == S.SCHEDULED and (version.effective_date is None or version.effective_date <= today):
-        _publish(policy=policy, version=version, today=today)
+        _publish(policy=policy, version=version, today=today, actor=actor)
     _notify_step(version=version, action=action, actor=actor, before=before, comment=comment)
     return version
 
 
-def _publish(*, policy: Policy, version: PolicyVersion, today: date) -> None:
-    """Scheduled -> published; the version in force before becomes superseded (same transaction)."""
+def _publish(*, policy: Policy, version: PolicyVersion, today: date, actor=None) -> None:
+    """Scheduled -> published; the version in force before becomes superseded (same transaction).
+    `actor` is the ops approver when it takes effect at once, None for the scheduled job."""
     previous = policy.current_version_id
     if previous and previous != version.pk:
         old = PolicyVersion.objects.select_for_update().get(pk=previous)
@@ -121,8 +122,8 @@ def _publish(*, policy: Policy, version: PolicyVersion, today: date) -> None:
             old_status = old.status
             old.status = S.SUPERSEDED
             old.save(update_fields=["status"])
-            _history(policy=policy, version=old, action=HistoryAction.SUPERSEDE, from_status=old_status,
-                     to_status=S.SUPERSEDED, comment=version.label)
+            _history(policy=policy, version=old, actor=actor, action=HistoryAction.SUPERSEDE, from_status=old_status,
+                     to_status=S.SUPERSEDED)
     version.status = S.PUBLISHED
     version.published_at = timezone.now()
     if version.effective_date is None:
@@ -133,7 +134,7 @@ def _publish(*, policy: Policy, version: PolicyVersion, today: date) -> None:
     policy.status = PolicyStatus.PUBLISHED
     policy.next_review_date = add_months(version.effective_date, policy.review_interval_months)
     policy.save()
-    _history(policy=policy, version=version, action=HistoryAction.PUBLISH, from_status=S.SCHEDULED,
+    _history(policy=policy, version=version, actor=actor, action=HistoryAction.PUBLISH, from_status=S.SCHEDULED,
              to_status=S.PUBLISHED)
     if version.ack_scope != AckScope.NONE:
         from .selectors import ack_required_users
@@ -244,8 +245,7 @@ def draft_create(*, policy: Policy, actor, text: str, title: str = "", label: st
     _apply_parse(version, result, text)
     version.save()
     version.ack_departments.set(ack_departments)
-    _history(policy=policy, version=version, actor=actor, action=HistoryAction.EDIT, to_status=S.DRAFT,
-             comment=_("Draft %(label)s created") % {"label": label})
+    _history(policy=policy, version=version, actor=actor, action=HistoryAction.DRAFT, to_status=S.DRAFT)
     return version
 
 
@@ -302,8 +302,7 @@ def draft_delete(*, version: PolicyVersion, actor) -> None:
     if policy.current_version_id is None:
         policy.delete()  # a policy that never had a text in force goes with its only draft
         return
-    _history(policy=policy, actor=actor, action=HistoryAction.EDIT,
-             comment=_("Draft %(label)s deleted") % {"label": version.label})
+    _history(policy=policy, actor=actor, action=HistoryAction.DRAFT_DELETE, comment=version.label)
     version.delete()
 
 

@@ -78,7 +78,7 @@ def test_full_path_publishes_on_ops_approval_when_effective_date_has_come(org):
     assert policy.current_version_id == version.pk and policy.status == PolicyStatus.PUBLISHED
     assert version.approved_by == org["ops"] and version.dept_approved_by == org["manager"]
     actions = list(PolicyHistory.objects.filter(policy=policy).order_by("at", "pk").values_list("action", flat=True))
-    assert actions == [HistoryAction.CREATE, HistoryAction.EDIT, HistoryAction.SUBMIT, HistoryAction.DEPT_APPROVE,
+    assert actions == [HistoryAction.CREATE, HistoryAction.DRAFT, HistoryAction.SUBMIT, HistoryAction.DEPT_APPROVE,
                        HistoryAction.OPS_APPROVE, HistoryAction.PUBLISH]
 
 
