@@ -168,14 +168,17 @@ def _backdate(cr: ChangeRequest, days_ago: int) -> None:
     events = list(cr.events.order_by("created_at", "pk"))
     now = timezone.now()
     start = now - datetime.timedelta(days=days_ago)
-    step = (now - start) / (len(events) + 1)
-    previous = start
-    for i, e in enumerate(events):
-        moment = start + step * i if i else start
+    decisions = [e for e in events if e.action != "skip"]
+    step = (now - start) / (len(decisions) + 1)
+    previous = moment = start
+    i = 0
+    for e in events:
+        if e.action not in ("skip", "publish"):  # these happen with the decision before them
+            moment = start + step * i
+            i += 1
         ChangeRequestEvent.objects.filter(pk=e.pk).update(created_at=moment, stage_started_at=previous)
-        if e.action != "skip":
-            previous = moment
-    last = start + step * (len(events) - 1) if events else start
+        previous = moment
+    last = moment
     ChangeRequest.objects.filter(pk=cr.pk).update(created_at=start, stage_entered_at=last)
 
 
