@@ -4,7 +4,7 @@ one draft and one version in review, acknowledgements partly done. Idempotent: a
 policy whose code exists is left alone."""
 
 import random
-from datetime import date
+from datetime import date, timedelta
 
 from django.contrib.auth import get_user_model
 
@@ -49,6 +49,8 @@ def seed(ctx: dict) -> None:
                 version = services.draft_create(policy=policy, actor=ops, text=text, **kwargs)
             _approve(version, head=head, ops=ops, today=today)
         _acknowledge_some(policy, rng, skip={"staff"})
+        # Reviews were kept up: a few are due now, the rest later this year or next.
+        Policy.objects.filter(pk=policy.pk).update(next_review_date=today + timedelta(days=rng.randint(-15, 330)))
     if "FIN-ZD-001" not in existing:
         _pending_examples(depts, users, cats, today)
     ctx["stdout"].write(f"  policies: {created} regulations added ({Policy.objects.count()} in the library)")
