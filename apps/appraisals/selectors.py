@@ -8,6 +8,9 @@ from django.db.models import Avg, Count, F, Func, Q
 from . import scoring
 from .models import Appraisal, Cycle, PeerReview, Stage, Status
 
+# Long texts and score JSON that list pages never show: not loaded for thousands of rows.
+HEAVY = ["self_scores", "manager_scores", "self_summary", "manager_summary", "objection_reason",
+         "objection_resolution", "improvement_plan"]
 RESULT_STATUSES = [Status.REVIEWED, Status.PUBLISHED, Status.ACKNOWLEDGED, Status.OBJECTED, Status.RESOLVED]
 GAP_OUTLIER = 15  # points between self and manager total worth a second look
 RATER_OUTLIER = 8  # points a reviewer's average is above/below the company's
@@ -65,13 +68,14 @@ def peer_feedback_for(appraisal):
 def team_rows(user, cycle):
     """The people `user` reviews in `cycle` (never their own appraisal)."""
     return (Appraisal.objects.filter(cycle=cycle, reviewer=user, is_excluded=False).exclude(employee=user)
-            .select_related("employee", "department", "position").order_by("department__path", "employee__employee_no"))
+            .select_related("employee", "department", "position").defer(*HEAVY)
+            .order_by("department__path", "employee__employee_no"))
 
 
 def indirect_rows(user, cycle):
     below = reviewed_below(user, cycle.pk)
     return (Appraisal.objects.filter(cycle=cycle, employee_id__in=below, is_excluded=False)
-            .exclude(reviewer=user).select_related("employee", "department", "reviewer")
+            .exclude(reviewer=user).select_related("employee", "department", "reviewer").defer(*HEAVY)
             .order_by("department__path", "employee__employee_no"))
 
 
@@ -133,7 +137,8 @@ def calibration_overview(cycle) -> dict:
 
 
 def calibration_rows(cycle, *, department=None, grade=None):
-    qs = _results(cycle).select_related("employee", "department", "reviewer").order_by("department__path", "-total")
+    qs = (_results(cycle).select_related("employee", "department", "reviewer").defer(*HEAVY)
+          .order_by("department__path", "-total"))
     if department:
         qs = qs.filter(department_id=department)
     if grade:
@@ -143,7 +148,8 @@ def calibration_rows(cycle, *, department=None, grade=None):
 
 def cycle_participants(cycle, *, q: str = "", status: str = "", excluded: bool = False):
     qs = (Appraisal.objects.filter(cycle=cycle, is_excluded=excluded)
-          .select_related("employee", "department", "reviewer").order_by("department__path", "employee__employee_no"))
+          .select_related("employee", "department", "reviewer").defer(*HEAVY)
+          .order_by("department__path", "employee__employee_no"))
     if status:
         qs = qs.filter(status=status)
     if q:
