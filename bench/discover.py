@@ -83,7 +83,7 @@ def admin_changelists() -> list[dict]:
     return pages
 
 
-def _auto_peer(page: dict, changelists: list[dict]) -> str | None:
+def _auto_peer(page: dict, changelists: list[dict], sizes: dict) -> str | None:
     """A page without an explicit admin_peer is compared with the biggest admin list of
     the app whose URLs serve it."""
     from django.urls import Resolver404, resolve
@@ -95,7 +95,10 @@ def _auto_peer(page: dict, changelists: list[dict]) -> str | None:
     candidates = [c for c in changelists if c["model"]._meta.app_label in match.namespaces]
     if not candidates:
         return None
-    return max(candidates, key=lambda c: c["model"]._default_manager.count())["name"]
+    for c in candidates:
+        if c["name"] not in sizes:
+            sizes[c["name"]] = c["model"]._default_manager.count()
+    return max(candidates, key=lambda c: sizes[c["name"]])["name"]
 
 
 def collect_pages(ctx: dict) -> list[dict]:
@@ -120,7 +123,7 @@ def collect_pages(ctx: dict) -> list[dict]:
                 pages.append({**page, "source": label})
 
     changelists = admin_changelists()
-    extra = []
+    extra, sizes = [], {}
     for page in pages:
         if page.get("error") or page["name"] == "floor":
             continue
@@ -130,7 +133,7 @@ def collect_pages(ctx: dict) -> list[dict]:
             extra.append(peer)
             page["peer"] = peer["name"]
         else:
-            page["peer"] = _auto_peer(page, changelists)
+            page["peer"] = _auto_peer(page, changelists, sizes)
     for c in changelists:
         c.pop("model")
     return pages + extra + changelists
