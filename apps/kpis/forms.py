@@ -129,6 +129,11 @@ class TargetYearForm(forms.Form):
     mode = forms.ChoiceField(label=gettext_lazy("How"), widget=forms.RadioSelect, initial="even", choices=[
         ("even", gettext_lazy("Split a yearly target evenly")), ("manual", gettext_lazy("Set each period by hand"))])
     annual = FigureField(label=gettext_lazy("Yearly target"), required=False)
+    green_pct = forms.DecimalField(label=gettext_lazy("Green from (percent of target) this year"), required=False,
+                                   max_digits=6, decimal_places=2, min_value=0,
+                                   help_text=gettext_lazy("Empty: the indicator's thresholds."))
+    amber_pct = forms.DecimalField(label=gettext_lazy("Amber from (percent of target) this year"), required=False,
+                                   max_digits=6, decimal_places=2, min_value=0)
 
     def __init__(self, *args, indicator, year, initial_values=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -144,6 +149,9 @@ class TargetYearForm(forms.Form):
         data = super().clean()
         if data.get("mode") == self.MODE_EVEN and data.get("annual") is None:
             self.add_error("annual", _("Give the yearly target."))
+        green, amber = data.get("green_pct"), data.get("amber_pct")
+        if green is not None and amber is not None and amber > green:
+            self.add_error("amber_pct", _("Amber must start below green."))
         return data
 
     def values(self):

@@ -332,13 +332,20 @@ def kpi_achievement(*, indicator: Indicator, period, department=None, user=None)
     if MONTHS_PER_PERIOD[period.frequency] < MONTHS_PER_PERIOD[node.frequency]:
         period = Period.containing(period.start, node.frequency)
     parts = period.subperiods(node.frequency) if period.frequency != node.frequency else [period]
-    pairs = [(t.figure.actual, t.figure.target) for t in cascade_trees(node, parts)]
-    rule = "sum" if node.year_rule == YearRule.SUM else "average"
-    actual = roll_up(rule, [a for a, _t in pairs])
-    if actual is None:
+    figures = [t.figure for t in cascade_trees(node, parts)]
+    if len(figures) == 1:
+        fig = figures[0]
+    else:
+        rule = "sum" if node.year_rule == YearRule.SUM else "average"
+        actual = roll_up(rule, [f.actual for f in figures])
+        target = roll_up(rule, [f.target for f in figures])
+        # the year's own thresholds, if its targets carry them
+        green, amber = Target.objects.filter(indicator=node, year=period.year).values_list(
+            "green_pct", "amber_pct").first() or (None, None)
+        fig = evaluate_figure(node, period, actual, (target, green, amber) if target is not None else None)
+    if fig.actual is None:
         return None
-    target = roll_up(rule, [t for _a, t in pairs])
-    fig = evaluate_figure(node, period, actual, target)
+    actual, target = fig.actual, fig.target
     return KpiAchievement(node, period, actual, target, fig.achievement, fig.status)
 
 

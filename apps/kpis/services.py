@@ -91,9 +91,13 @@ def split_year(annual: Decimal, periods: int, rule: str) -> list[Decimal]:
 
 @transaction.atomic
 def targets_set_year(*, indicator, year: int, by, annual: Decimal | None = None,
-                     values: list[Decimal | None] | None = None) -> list[Target]:
+                     values: list[Decimal | None] | None = None, green_pct: Decimal | None = None,
+                     amber_pct: Decimal | None = None) -> list[Target]:
     """Set a year's targets: `annual` splits evenly (see split_year); `values` sets each
-    period by hand (None leaves that period without a target)."""
+    period by hand (None leaves that period without a target). `green_pct`/`amber_pct`
+    override the indicator's thresholds for this year (None: the indicator's)."""
+    if green_pct is not None and amber_pct is not None and amber_pct > green_pct:
+        raise ValidationError(_("Amber must start below green."))
     n = PERIODS_PER_YEAR[indicator.frequency]
     if values is None:
         if annual is None:
@@ -111,6 +115,7 @@ def targets_set_year(*, indicator, year: int, by, annual: Decimal | None = None,
             continue
         target = target or Target(indicator=indicator, year=year, index=period.index)
         target.value, target.set_by = Decimal(value), by
+        target.green_pct, target.amber_pct = green_pct, amber_pct
         target.save()
         saved.append(target)
     return saved

@@ -203,14 +203,17 @@ def import_preview(request, pk):
 @manage
 def targets(request, pk, year):
     ind = indicator_or_404(request.user, pk)
-    existing = {t.index: importing._plain(t.value) for t in ind.targets.filter(year=year)}
-    form = TargetYearForm(request.POST or None, indicator=ind, year=year, initial_values=existing)
+    rows = list(ind.targets.filter(year=year))
+    existing = {t.index: importing._plain(t.value) for t in rows}
+    initial = {"green_pct": rows[0].green_pct, "amber_pct": rows[0].amber_pct} if rows else {}
+    form = TargetYearForm(request.POST or None, indicator=ind, year=year, initial_values=existing, initial=initial)
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
+        thresholds = {"green_pct": d["green_pct"], "amber_pct": d["amber_pct"]}
         if d["mode"] == TargetYearForm.MODE_EVEN:
-            services.targets_set_year(indicator=ind, year=year, annual=d["annual"], by=request.user)
+            services.targets_set_year(indicator=ind, year=year, annual=d["annual"], by=request.user, **thresholds)
         else:
-            services.targets_set_year(indicator=ind, year=year, values=form.values(), by=request.user)
+            services.targets_set_year(indicator=ind, year=year, values=form.values(), by=request.user, **thresholds)
         messages.success(request, _("Targets for %(y)d saved.") % {"y": year})
         return redirect(ind)
     return render(request, "kpis/targets.html", {"ind": ind, "year": year, "form": form,

@@ -183,3 +183,16 @@ def test_a_field_reads_its_own_row_when_the_whole_form_is_sent(kpi, client_for):
     post_field(client_for(kpi["manager"]), field_url(kpi), **data)
     m = Measurement.objects.get()
     assert (m.indicator, m.value, m.note) == (kpi["sales_kpi"], D(90), "本行")
+
+
+def test_a_years_targets_can_carry_their_own_thresholds(kpi, client_for):
+    ind = IndicatorFactory(department=kpi["sales_dept"], frequency="quarterly")
+    client_for(kpi["ops"]).post(reverse("kpis:targets", args=[ind.pk, 2026]),
+                                {"mode": "even", "annual": "100", "green_pct": "95", "amber_pct": "80"})
+    services.measurement_save(indicator=ind, period=Period(2026, 1, "quarterly"), value=D(96), by=kpi["ops"])
+    from apps.kpis.selectors import kpi_achievement
+
+    assert kpi_achievement(indicator=ind, period="2026-Q1").status == "green"  # 96 % >= 95 % this year
+    r = client_for(kpi["ops"]).post(reverse("kpis:targets", args=[ind.pk, 2026]),
+                                    {"mode": "even", "annual": "100", "green_pct": "80", "amber_pct": "95"})
+    assert r.status_code == 200 and "Amber must start below green" in r.content.decode()
