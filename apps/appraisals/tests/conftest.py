@@ -35,3 +35,16 @@ def open_cycle(db, default_template, today):
 @pytest.fixture
 def cycle(org, open_cycle):
     return open_cycle()
+
+
+@pytest.fixture(autouse=True)
+def _role_groups(db):
+    """A transactional test elsewhere (flush) can leave a reused test database without the
+    role groups the data migration made; recreate them so roles mean something."""
+    from django.contrib.auth.models import Group
+
+    from apps.accounts.roles import Role
+
+    if Group.objects.filter(name__in=Role.values).count() != len(Role.values):
+        for role in Role.values:
+            Group.objects.get_or_create(name=role)
