@@ -293,3 +293,28 @@ def ack_summaries(versions: list[PolicyVersion], *, within: Department | None = 
         required = sum(1 for p in paths if any(p.startswith(s) for s in prefixes) and any(p.startswith(a) for a in limit or []))
         out[v.pk] = (required, confirmed.get(v.pk, 0))
     return out
+
+
+def related_processes(policy: Policy) -> list[dict]:
+    """Processes that name articles of this policy as what they implement (the process
+    catalogue owns the link; without that app installed there are none). One query."""
+    from django.core.exceptions import FieldDoesNotExist
+
+    try:
+        field = PolicyNode._meta.get_field("processes")
+    except FieldDoesNotExist:
+        return []
+    through = field.through  # the reverse side of processes.Process.articles
+    process_fk = next(f.name for f in through._meta.fields if f.related_model is field.related_model)
+    node_fk = next(f.name for f in through._meta.fields if f.related_model is PolicyNode)
+    rows = (through.objects.filter(**{f"{node_fk}__version__policy": policy})
+            .values(f"{process_fk}__code", f"{process_fk}__name", f"{node_fk}__label", f"{node_fk}__slug",
+                    f"{node_fk}__version_id")
+            .order_by(f"{process_fk}__code", f"{node_fk}__ordinal"))
+    out: dict[str, dict] = {}
+    for r in rows:
+        entry = out.setdefault(r[f"{process_fk}__code"], {"code": r[f"{process_fk}__code"],
+                                                           "name": r[f"{process_fk}__name"], "articles": []})
+        entry["articles"].append({"label": r[f"{node_fk}__label"], "slug": r[f"{node_fk}__slug"],
+                                  "current": r[f"{node_fk}__version_id"] == policy.current_version_id})
+    return list(out.values())

@@ -87,7 +87,7 @@ def _render_version(request, policy, version):
         "toc": selectors.toc_entries(rows), "is_current": is_current, "must_ack": must_ack, "acked": acked,
         "actions": services.allowed_actions(request.user, version), "open_draft": open_draft,
         "base_url": policy.get_absolute_url() if is_current else version.get_absolute_url(),
-        "today": timezone.localdate(),
+        "today": timezone.localdate(), "processes": selectors.related_processes(policy),
     })
 
 

@@ -103,3 +103,15 @@ def test_restricted_policy_asks_only_those_who_may_read_it(org, rnd):
     assert policies_needing_ack(rnd["member"]).exists()
     assert not policies_needing_ack(org["staff"]).exists()
     assert {r.department.code for r in ack_report(version)} == {"rnd", "rnd-algo"}
+
+
+def test_detail_page_lists_processes_that_implement_its_articles(org, published, client_for):
+    from django.apps import apps
+
+    if not apps.is_installed("apps.processes"):
+        pytest.skip("no process catalogue")
+    Process = apps.get_model("processes", "Process")
+    process = Process.objects.create(code="pur-01", name="采购申请流程", department=org["sales_dept"])
+    process.articles.add(published.nodes.get(slug="a2"))
+    page = client_for(org["staff"]).get(published.policy.get_absolute_url()).content.decode()
+    assert "采购申请流程" in page and 'href="#a2"' in page
