@@ -132,3 +132,14 @@ def test_retire_marks_the_policy_retired(org, published):
     policy = Policy.objects.get(pk=published.policy_id)
     assert policy.status == PolicyStatus.RETIRED
     assert policy.current_version.status == S.RETIRED
+
+
+def test_scheduled_job_is_registered_and_publishes(org):
+    from django.utils import timezone
+
+    from apps.scheduling.registry import get
+
+    version = make_draft(actor=org["ops"], owning_department=org["sales_dept"], effective_date=date(2000, 1, 1))
+    PolicyVersion.objects.filter(pk=version.pk).update(status=S.SCHEDULED)
+    assert get("policies.publish_due").func(timezone.now()) == 1
+    assert get("policies.publish_due").func(timezone.now()) == 0
