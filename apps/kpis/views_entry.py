@@ -249,5 +249,8 @@ def locks(request):
     month = reporting_month(timezone.localdate())
     suggestions = [month, Period.last_ended_by(month, Frequency.QUARTERLY), Period.last_ended_by(month, Frequency.ANNUAL)]
     return render(request, "kpis/locks.html", {
-        "locks": PeriodLock.objects.select_related("locked_by")[:100], "suggestions": suggestions,
+        # latest first by when the period ends, months and quarters interleaved
+        "locks": sorted(PeriodLock.objects.select_related("locked_by")[:200],
+                        key=lambda lock: (lock.period.end, -len(lock.period.months)), reverse=True),
+        "suggestions": suggestions,
     })
