@@ -163,3 +163,9 @@ def test_history_hides_draft_steps_from_readers(org, library, client_for):
     assert "请审批修订稿" not in page
     ops_page = client_for(org["ops"]).get(reverse("policies:history", args=["SAL-001"])).content.decode()
     assert "请审批修订稿" in ops_page
+
+
+@pytest.mark.parametrize("model", ["category", "policy", "policyversion", "policyhistory", "acknowledgement"])
+def test_admin_lists_open_for_superusers(org, library, client_for, make_user, model):
+    root = make_user(roles=["admin"], username="root", is_superuser=True, is_staff=True)
+    assert client_for(root).get(reverse(f"admin:policies_{model}_changelist")).status_code == 200
