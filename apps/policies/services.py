@@ -151,6 +151,14 @@ def _notify_step(*, version, action, actor, before, comment) -> None:
     if action == "submit" and policy.owning_department.head_id:
         notify(recipient=policy.owning_department.head, kind="policies.approval",
                title=_("Draft to approve: %(title)s") % {"title": version.title}, url=url)
+    elif action == "approve" and before == S.IN_REVIEW:
+        from django.contrib.auth import get_user_model
+
+        from apps.accounts.roles import Role
+
+        ops = get_user_model().objects.filter(groups__name=Role.OPS, is_active=True).exclude(pk=getattr(actor, "pk", None))
+        notify_many(recipients=list(ops.only("pk")), kind="policies.approval",
+                    title=_("Draft to approve: %(title)s") % {"title": version.title}, url=url)
     elif action == "return" and version.created_by_id and version.created_by_id != getattr(actor, "pk", None):
         notify(recipient=version.created_by, kind="policies.returned",
                title=_("Draft returned: %(title)s") % {"title": version.title}, body=comment, url=url)

@@ -115,3 +115,13 @@ def test_detail_page_lists_processes_that_implement_its_articles(org, published,
     process.articles.add(published.nodes.get(slug="a2"))
     page = client_for(org["staff"]).get(published.policy.get_absolute_url()).content.decode()
     assert "采购申请流程" in page and 'href="#a2"' in page
+
+
+def test_each_approval_step_notifies_the_next_approver(org):
+    version = make_draft(actor=org["ops"], owning_department=org["sales_dept"])
+    services.version_transition(version=version, action="submit", actor=org["ops"])
+    assert Notification.objects.filter(recipient=org["manager"], kind="policies.approval").count() == 1
+    services.version_transition(version=version, action="approve", actor=org["manager"])
+    assert Notification.objects.filter(recipient=org["ops_head"], kind="policies.approval").count() == 1
+    services.version_transition(version=version, action="return", actor=org["ops_head"], comment="请补充附则")
+    assert Notification.objects.filter(recipient=org["ops"], kind="policies.returned", body="请补充附则").count() == 1
