@@ -15,7 +15,9 @@ def user_set_roles(*, user: User, roles: list[str]) -> None:
     unknown = set(roles) - set(Role.values)
     if unknown:
         raise ValueError(f"unknown roles: {sorted(unknown)}")
-    user.groups.set(Group.objects.filter(name__in=roles))
+    # The groups come from a data migration; get_or_create keeps roles working where they
+    # were deleted (a flushed test database, an over-eager admin) instead of silently dropping them.
+    user.groups.set([Group.objects.get_or_create(name=role)[0] for role in roles])
     # Admins manage the portal through Django admin too.
     is_admin = Role.ADMIN in roles
     if user.is_staff != is_admin:
