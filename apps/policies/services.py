@@ -148,7 +148,7 @@ def _publish(*, policy: Policy, version: PolicyVersion, today: date, actor=None)
 def _notify_step(*, version, action, actor, before, comment) -> None:
     policy = version.policy
     url = version.get_absolute_url()
-    if action == "submit" and policy.owning_department.head_id:
+    if action == "submit" and policy.owning_department.head_id not in (None, getattr(actor, "pk", None)):
         notify(recipient=policy.owning_department.head, kind="policies.approval",
                title=_("Draft to approve: %(title)s") % {"title": version.title}, url=url)
     elif action == "approve" and before == S.IN_REVIEW:
