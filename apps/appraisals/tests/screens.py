@@ -96,6 +96,25 @@ def main():
         staff.wait_for_load_state("networkidle")
         shot(staff, "03-staff-self-submitted")
 
+        # the manager asks a colleague for feedback (360) while self-assessment runs
+        manager = login(browser, "manager")
+        manager.goto(staff.url)
+        manager.fill("#id_pi-peers", "marketing-01")
+        manager.locator("input[name=pi-criteria]").nth(0).check()
+        manager.locator("input[name=pi-criteria]").nth(6).check()
+        manager.fill("#id_pi-deadline", "2026-12-10")
+        manager.click("button:has-text('邀请')")
+        manager.wait_for_load_state("networkidle")
+        peer = login(browser, "marketing-01")
+        peer.goto(f"{BASE}/appraisals/")
+        peer.click("text=刘洋")
+        peer.wait_for_load_state("networkidle")
+        peer.locator("textarea").nth(0).fill("品牌活动策划周密，执行到位。")
+        peer.locator("textarea").nth(1).fill("乐于分享素材和经验，配合度高。")
+        shot(peer, "03b-peer-feedback")
+        peer.click("button:has-text('提交评价')")
+        peer.wait_for_load_state("networkidle")
+
         hr = login(browser, "hr")
         hr.goto(f"{BASE}/appraisals/cycles/")
         shot(hr, "04-hr-cycles")
@@ -105,7 +124,6 @@ def main():
         shot(hr, "05-hr-cycle-review-stage")
 
         colleagues_done("review")
-        manager = login(browser, "manager")
         manager.goto(f"{BASE}/appraisals/cycles/{CODE}/team/")
         shot(manager, "06-manager-team")
         manager.click("table a.btn-primary")
@@ -163,6 +181,9 @@ def main():
         staff.click("text=提交申诉")
         staff.wait_for_load_state("networkidle")
         shot(staff, "14-staff-objected")
+        from apps.appraisals.models import PeerReview
+        assert PeerReview.objects.filter(appraisal__cycle__code=CODE).exclude(submitted_at=None).exists()
+        assert "品牌活动策划周密" in staff.content() and "许明" not in staff.content()  # anonymous
 
         hr.goto(staff.url)
         hr.fill("#id_resolution", "经与部门经理复核，维持原等级，建议下季度加强数据分析培训。")
