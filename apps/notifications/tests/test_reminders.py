@@ -136,7 +136,7 @@ def test_the_scan_costs_a_constant_number_of_queries_per_batch(org, plan, monkey
             plan(users[i % 4], TODAY, object_id=i + 1)
         with CaptureQueriesContext(connection) as ctx:
             with transaction.atomic():
-                sent = reminding.scan_all(at(TODAY))
+                sent = reminding.scan_all(at(TODAY), only="reminders.planned")
         assert sent == n
         return len(ctx.captured_queries)
 
@@ -154,3 +154,10 @@ def test_a_reminder_for_an_inactive_person_is_recorded_but_not_mailed(org, plan)
     plan(staff, TODAY)
     assert reminding.scan_all(at(TODAY)) == 1
     assert OutboundEmail.objects.count() == 0
+
+
+@pytest.mark.django_db
+def test_a_scan_with_nothing_due_costs_a_few_queries_per_source(org, django_assert_max_num_queries):
+    sources = reminding.all_sources()
+    with django_assert_max_num_queries(3 * len(sources)):
+        assert reminding.scan_all(at(TODAY)) == 0
