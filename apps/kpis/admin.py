@@ -39,3 +39,4 @@ class MeasurementAdmin(admin.ModelAdmin):
 @admin.register(PeriodLock)
 class PeriodLockAdmin(admin.ModelAdmin):
     list_display = ["frequency", "year", "index", "locked_by", "locked_at"]
+    list_select_related = ["locked_by"]

@@ -77,7 +77,7 @@ def overview(*, user, month: Period, department=None, status: str = "") -> dict:
         -d["counts"][Status.RED], -d["counts"][Status.MISSING], -d["counts"][Status.AMBER], d["department"].name))
     labels = dict(Status.choices)
     for d in departments:  # the stacked bar, computed here: templates are slow at 200 x 5
-        d["segments"] = [{"status": st, "label": labels[st], "n": n, "pct": round(100 * n / d["total"], 2),
+        d["segments"] = [{"status": st, "label": labels[st], "n": n, "pct": f"{100 * n / d['total']:.2f}",
                           "colour": STATUS_COLOUR[st]} for st, n in d["counts"].items() if n]
         d["summary"] = ", ".join(f"{seg['label']} {seg['n']}" for seg in d["segments"])
     if status:
