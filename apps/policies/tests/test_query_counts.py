@@ -81,3 +81,17 @@ def test_home_panel_queries_do_not_grow(org, client_for):
     small = count_queries(client, reverse("core:home"))
     bulk_policies(owning=org["sales_dept"], count=30, articles=2, ack_everyone=True)
     assert count_queries(client, reverse("core:home")) == small
+
+
+def test_review_list_queries_do_not_grow(org, client_for):
+    from datetime import date
+
+    from apps.policies.models import Policy
+
+    client = client_for(org["ops"])
+    bulk_policies(owning=org["sales_dept"], count=3, articles=2)
+    Policy.objects.update(next_review_date=date(2020, 1, 1))
+    small = count_queries(client, reverse("policies:review_list"))
+    bulk_policies(owning=org["ops_dept"], count=30, articles=2)
+    Policy.objects.update(next_review_date=date(2020, 1, 1))
+    assert count_queries(client, reverse("policies:review_list")) == small
