@@ -228,3 +228,32 @@ def test_hr_changes_deadlines_and_rules_but_not_the_bands_once_reviews_started(o
     set_stage(cycle, Stage.REVIEW)
     response = client_for(org["hr"]).post(reverse("appraisals:cycle", args=[cycle.code]), {**data, "band_excellent": "95"})
     assert response.status_code == 200 and "自评阶段" in response.content.decode()
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_two_hr_clicks_on_publish_give_one_publication(org, open_cycle):
+    import threading
+
+    from django.db import connection
+
+    cycle = open_cycle()
+    review_all(cycle)
+    set_stage(cycle, Stage.CALIBRATION)
+    outcomes = []
+
+    def click():
+        try:
+            services.cycle_transition(cycle=cycle, action="publish", actor=org["hr"])
+            outcomes.append("published")
+        except ValidationError:
+            outcomes.append("refused")
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=click) for _ in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert sorted(outcomes) == ["published", "refused"]
+    assert cycle.events.filter(action="publish").count() == 1
