@@ -160,7 +160,9 @@ def appraisal_save_review(*, appraisal: Appraisal, actor, scores: dict, summary:
     was_reviewed = locked.reviewed_at is not None
     before = {"scores": dict(locked.manager_scores), "summary": locked.manager_summary, "total": locked.total}
     proposed = kpi_binding.proposed_scores(locked)
-    locked.manager_scores = clean_scores(locked.form.criteria, scores, require_all=submit, proposed=proposed)
+    # Once submitted, a review stays complete: a later save is a change, validated like a submission.
+    locked.manager_scores = clean_scores(locked.form.criteria, scores, require_all=submit or was_reviewed,
+                                         proposed=proposed)
     locked.manager_summary = summary.strip()
     if submit:
         locked.total = scoring.weighted_total(locked.form.criteria, locked.manager_scores)

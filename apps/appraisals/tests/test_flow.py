@@ -257,3 +257,13 @@ def test_two_hr_clicks_on_publish_give_one_publication(org, open_cycle):
         t.join()
     assert sorted(outcomes) == ["published", "refused"]
     assert cycle.events.filter(action="publish").count() == 1
+
+
+def test_a_submitted_review_cannot_be_emptied_by_a_draft_save(org, cycle):
+    set_stage(cycle, Stage.REVIEW)
+    a = appraisal_of(cycle, org["staff"])
+    services.appraisal_save_review(appraisal=a, actor=org["manager"], scores=full_scores(a, "80"), summary="好", submit=True)
+    with pytest.raises(ValidationError):
+        services.appraisal_save_review(appraisal=a, actor=org["manager"], scores={}, summary="好", submit=False)
+    a.refresh_from_db()
+    assert a.total == Decimal("80.00") and a.grade == "good"
