@@ -360,6 +360,8 @@ def appraisal_reassign_reviewer(*, appraisal: Appraisal, actor, reviewer, reason
 def peer_invite(*, appraisal: Appraisal, actor, peers, criteria: list[int], deadline: date) -> int:
     if not (actor_is_hr(actor) or appraisal.reviewer_id == actor.pk):
         raise PermissionDenied
+    if appraisal.cycle.stage not in (Stage.SELF, Stage.REVIEW):
+        raise ValidationError(_("Peer feedback can be asked for only before calibration."))
     known = {c["id"] for c in appraisal.form.criteria}
     criteria = [int(c) for c in criteria if int(c) in known]
     if not criteria:
