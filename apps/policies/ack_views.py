@@ -50,6 +50,8 @@ def ack_overview(request):
     for v in versions:
         v.required, v.confirmed = summaries.get(v.pk, (0, 0))
         v.percent = round(100 * v.confirmed / v.required) if v.required else 100
+    if dept is not None:  # a manager sees only what asks their people
+        versions = [v for v in versions if v.required]
     return render(request, "policies/ack_overview.html", {"versions": versions, "dept": dept, "sees_all": sees_all})
 
 

@@ -258,7 +258,7 @@ def ack_report(version: PolicyVersion, *, within: Department | None = None) -> l
 def ack_versions(user) -> QuerySet[PolicyVersion]:
     """Versions in force that ask for acknowledgement, among the policies this user sees."""
     return (PolicyVersion.objects.filter(status=VersionStatus.PUBLISHED).exclude(ack_scope=AckScope.NONE)
-            .filter(policy__in=visible_policies(user)).select_related("policy").order_by("-published_at"))
+            .filter(policy__in=visible_policies(user)).select_related("policy").order_by("-effective_date", "-pk"))
 
 
 def ack_summaries(versions: list[PolicyVersion], *, within: Department | None = None) -> dict[int, tuple[int, int]]:

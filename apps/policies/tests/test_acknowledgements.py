@@ -125,3 +125,13 @@ def test_each_approval_step_notifies_the_next_approver(org):
     assert Notification.objects.filter(recipient=org["ops_head"], kind="policies.approval").count() == 1
     services.version_transition(version=version, action="return", actor=org["ops_head"], comment="请补充附则")
     assert Notification.objects.filter(recipient=org["ops"], kind="policies.returned", body="请补充附则").count() == 1
+
+
+def test_manager_overview_lists_only_what_asks_their_people(org, sales_only, client_for):
+    ops_only = make_draft(actor=org["ops"], owning_department=org["ops_dept"], code="ACK-OPS",
+                          ack_scope="departments", ack_departments=[org["ops_dept"]])
+    publish(ops_only, head=org["ops_head"], ops=org["ops"])
+    manager_page = client_for(org["manager"]).get(reverse("policies:ack_overview")).content.decode()
+    hr_page = client_for(org["hr"]).get(reverse("policies:ack_overview")).content.decode()
+    assert "ACK-SALES" in manager_page and "ACK-OPS" not in manager_page
+    assert "ACK-SALES" in hr_page and "ACK-OPS" in hr_page
