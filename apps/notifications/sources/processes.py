@@ -32,19 +32,27 @@ class ProcessApprovals(ReminderSource):
     fields = ("pk", "title", "stage_entered_at", "assignee_id", "assignee__manager_id")
 
     def scan(self, today):
-        pool = None
+        pooled_count, pooled_latest = 0, None
         for rows in batches(approvals_overdue(today=today, working_days=REMIND_AFTER_WORKING_DAYS)
                             .values_list(*self.fields)):
             dues = []
             for pk, title, entered, assignee, _boss in rows:
-                if assignee is None and pool is None:
-                    pool = list(ops_users().values_list("pk", flat=True))
-                for recipient in [assignee] if assignee else pool:
-                    dues.append(Due("processes.changerequest", pk, "processes.approval_waiting", local_date(entered),
-                                    recipient, gettext_noop("Waiting for your decision: %(title)s"),
-                                    gettext_noop("This change request has waited more than %(days)s working days."),
-                                    _request_url(pk), {"title": title, "days": REMIND_AFTER_WORKING_DAYS}))
+                if assignee is None:  # the operations pool decides: one summary per person below
+                    pooled_count += 1
+                    pooled_latest = max(pooled_latest or entered, entered)
+                    continue
+                dues.append(Due("processes.changerequest", pk, "processes.approval_waiting", local_date(entered),
+                                assignee, gettext_noop("Waiting for your decision: %(title)s"),
+                                gettext_noop("This change request has waited more than %(days)s working days."),
+                                _request_url(pk), {"title": title, "days": REMIND_AFTER_WORKING_DAYS}))
             yield dues
+        if pooled_count:
+            # Keyed by the newest overdue entry: a new request becoming overdue sends a new summary.
+            yield [Due("processes.opspool", 0, "processes.approval_waiting", local_date(pooled_latest), ops,
+                       gettext_noop("%(n)s change requests wait for operations management's decision"),
+                       gettext_noop("They have waited more than %(days)s working days."),
+                       reverse("processes:inbox"), {"n": pooled_count, "days": REMIND_AFTER_WORKING_DAYS})
+                   for ops in ops_users().values_list("pk", flat=True)]
         for rows in batches(approvals_overdue(today=today, working_days=ESCALATE_AFTER_WORKING_DAYS)
                             .filter(assignee__manager__isnull=False).values_list(*self.fields)):
             yield [Due("processes.changerequest", pk, "processes.approval_escalated", local_date(entered), boss,

@@ -231,3 +231,15 @@ def test_the_home_card_lists_what_the_reminders_are_about(org, policy, waiting_r
     titles = [i.title for i in panel.items]
     assert policy.title in titles
     assert waiting_request.title in titles or timezone.localdate() < date(2026, 11, 20)
+
+
+@pytest.mark.django_db
+def test_requests_waiting_for_the_operations_pool_send_each_ops_person_one_summary(org, waiting_request):
+    from apps.processes.models import ChangeRequest
+
+    ChangeRequest.objects.filter(pk=waiting_request.pk).update(status="pending_ops", assignee=None)
+    reminding.scan_all(at(date(2026, 11, 23)))
+    reminding.scan_all(at(date(2026, 11, 24)))
+    ops_people = [org["ops"], org["ops_head"]]
+    assert [sent("processes.approval_waiting", u) for u in ops_people] == [1, 1]
+    assert "1" in Notification.objects.filter(recipient=org["ops"], kind="processes.approval_waiting").get().title
