@@ -3,7 +3,7 @@ chased by the KPI module's own idempotent job (`kpis.remind_missing_figures`: th
 person, else the department head); ESCALATE_AFTER_DAYS later, still missing, the department
 head is told here. Both read apps.kpis.selectors.figures_missing, so they agree."""
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 from django.db.models import Q
 from django.urls import reverse
@@ -47,14 +47,33 @@ class MissingFiguresToHead(ReminderSource):
             yield dues
 
     def my_work(self, user, today):
-        """The figures this user is chased for (same rule as figures_missing, on their own
-        indicators only, so the home page does not compute the whole company's)."""
-        mine = Indicator.objects.filter(Q(responsible=user) | Q(responsible__isnull=True, department__head=user))
-        if not mine.filter(is_active=True).exists():
-            return 0, []
-        missing = [m for m in kpi_selectors.figures_missing(today=today) if m.recipient_id == user.pk]
+        missing = missing_for(user, today)
         return len(missing), [WorkItem(title=f"{m.indicator.name} · {m.period.label}", url=_url(m),
                                        badge=m.due.isoformat(), badge_tone="danger") for m in missing[:5]]
+
+
+def missing_for(user, today, lookback_years: int = 2) -> list:
+    """kpis.selectors.figures_missing restricted to the indicators `user` is chased for (the
+    responsible person, else the department head): the same rule on a few indicators, so the
+    home page does not compute the whole company's. A test keeps the two in step."""
+    from apps.kpis.models import Measurement
+    from apps.kpis.periods import Period
+
+    inds = list(Indicator.objects.filter(is_active=True)
+                .filter(Q(responsible=user) | Q(responsible__isnull=True, department__head=user)))
+    if not inds:
+        return []
+    since = date(today.year - lookback_years, 1, 1)
+    have = set(Measurement.objects.filter(indicator__in=inds, value__isnull=False, year__gte=since.year)
+               .values_list("indicator_id", "year", "index"))
+    out = []
+    for ind in inds:
+        p = Period.containing(max(ind.active_from, since), ind.frequency)
+        while p.end + timedelta(days=ind.reminder_days) < today:
+            if (ind.pk, p.year, p.index) not in have:
+                out.append(kpi_selectors.MissingFigure(ind, p, p.end + timedelta(days=ind.reminder_days)))
+            p = p.next()
+    return sorted(out, key=lambda m: m.due)
 
 
 register_source(MissingFiguresToHead())

@@ -243,3 +243,19 @@ def test_requests_waiting_for_the_operations_pool_send_each_ops_person_one_summa
     ops_people = [org["ops"], org["ops_head"]]
     assert [sent("processes.approval_waiting", u) for u in ops_people] == [1, 1]
     assert "1" in Notification.objects.filter(recipient=org["ops"], kind="processes.approval_waiting").get().title
+
+
+@pytest.mark.django_db
+def test_the_home_card_lists_the_same_missing_figures_as_the_kpi_module(org):
+    from apps.kpis import selectors
+    from apps.kpis.tests.factories import IndicatorFactory
+    from apps.notifications.sources.kpis import missing_for
+
+    IndicatorFactory(department=org["sales_dept"], responsible=org["staff"], active_from=date(2025, 3, 1))
+    IndicatorFactory(department=org["sales_dept"], responsible=None, frequency="quarterly", active_from=date(2025, 1, 1))
+    IndicatorFactory(department=org["ops_dept"], responsible=org["ops"], active_from=date(2026, 1, 1))
+    today = date(2026, 11, 21)
+    for user in (org["staff"], org["manager"], org["ops"], org["gm"]):
+        expected = {(m.indicator.pk, m.period.key) for m in selectors.figures_missing(today=today)
+                    if m.recipient_id == user.pk}
+        assert {(m.indicator.pk, m.period.key) for m in missing_for(user, today)} == expected
