@@ -1,0 +1,61 @@
+"""The demo leaves reminders due (sent by the first scan, every minute in DEBUG) and does not
+mail the modules' seed-time history; scale data and bench entries work on a small company."""
+
+import io
+import random
+
+import pytest
+from django.core.management import call_command
+from django_celery_beat.models import PeriodicTask
+
+from apps.notifications import bench, scale
+from apps.notifications.models import Notification, OutboundEmail, Reminder
+from apps.scheduling import demo as scheduling_demo
+from apps.scheduling.runner import run_job
+
+pytestmark = pytest.mark.django_db
+
+
+def seed(settings, monkeypatch):
+    from apps.core.management.commands import seed_demo
+    from apps.departments import demo as org_demo
+    from apps.notifications import demo as notifications_demo
+    from apps.policies import demo as policies_demo
+
+    settings.DEBUG = True
+    monkeypatch.setattr(seed_demo, "app_modules",
+                        lambda name: [org_demo, notifications_demo, policies_demo, scheduling_demo])
+    call_command("seed_demo", stdout=io.StringIO())
+
+
+def test_the_demo_leaves_reminders_due_that_the_first_scan_sends_and_mails(settings, monkeypatch):
+    seed(settings, monkeypatch)
+    assert Reminder.objects.filter(recipient__username="staff").exists()
+    assert not OutboundEmail.objects.filter(status="pending").exists()  # seed-time history is not mailed
+    assert PeriodicTask.objects.get(name="reminders.scan").crontab.minute == "*"
+    run = run_job("reminders.scan")
+    assert run.items >= 5
+    assert Notification.objects.filter(recipient__username="staff", kind="reminders.planned").count() == 1
+    assert OutboundEmail.objects.filter(status="pending", recipient__username="staff").exists()
+    reminders = Reminder.objects.count()
+    seed(settings, monkeypatch)
+    assert Reminder.objects.count() == reminders
+
+
+def test_scale_data_makes_open_reminder_items_and_a_long_notification_history(org):
+    from django.contrib.auth import get_user_model
+    from django.utils import timezone
+
+    User = get_user_model()
+    bench_staff = org["staff"]
+    ctx = {"rng": random.Random(1), "today": timezone.localdate(), "user_ids": list(User.objects.values_list("pk", flat=True)),
+           "bench_users": {"staff": bench_staff.username}, "stdout": io.StringIO(), "timings": []}
+    scale.generate(ctx, {"reminder_items": 300, "bench_notifications": 120})
+    assert Reminder.objects.filter(done_at=None).count() == 300
+    assert Notification.objects.filter(recipient=bench_staff).count() == 120
+    bench_ctx = {"bench_users": {"staff": bench_staff.username}}
+    job, = bench.jobs(bench_ctx)
+    assert job["run"]() == 300
+    assert job["run"]() == 300  # repeatable: it rolls back
+    assert Notification.objects.filter(recipient=bench_staff).count() == 120
+    assert all(p["role"] == "staff" for p in bench.pages(bench_ctx))
