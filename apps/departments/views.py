@@ -20,7 +20,7 @@ import_employees = permission_required("departments.import_employees", raise_exc
 
 @view_org
 def org_chart(request):
-    return render(request, "departments/org_chart.html", {"roots": selectors.org_tree()})
+    return render(request, "departments/org_chart.html", {"rows": selectors.org_rows(selectors.org_tree())})
 
 
 @view_org

@@ -61,3 +61,46 @@ def test_the_edit_form_names_the_cycle_and_keeps_what_was_typed(org, client_for)
     assert "刚输入的说明" in response.content.decode()
     ops.refresh_from_db()
     assert ops.name == "运营管理部" and ops.parent == org["root"]
+
+
+def test_the_org_chart_nests_every_department_under_its_parent(org, client_for):
+    from html.parser import HTMLParser
+
+    deep = DepartmentFactory(code="deep", name="深层组", parent=org["ops_group"])
+    DepartmentFactory(code="after", name="其后部门", parent=org["root"])
+
+    class Nesting(HTMLParser):
+        """For each department link, the departments whose <li> is still open around it."""
+
+        def __init__(self):
+            super().__init__()
+            self.open_li, self.in_link, self.parents, self.tags = [], False, {}, []
+
+        def handle_starttag(self, tag, attrs):
+            if tag in ("ul", "li", "details"):
+                self.tags.append(tag)
+            if tag == "li":
+                self.open_li.append(None)
+            self.in_link = tag == "a" and ("class", "org-node-name text-decoration-none") in attrs
+
+        def handle_endtag(self, tag):
+            if tag in ("ul", "li", "details"):
+                assert self.tags.pop() == tag, "badly nested org chart"
+            if tag == "li":
+                self.open_li.pop()
+            if tag == "a":
+                self.in_link = False
+
+        def handle_data(self, data):
+            if self.in_link and data.strip():
+                self.open_li[-1] = data.strip()
+                self.parents[data.strip()] = self.open_li[:-1]
+
+    html = client_for(org["staff"]).get(reverse("departments:org_chart")).content.decode()
+    parser = Nesting()
+    parser.feed(html[html.index('<ul class="org-tree">'):html.index("</main>")])
+    assert parser.tags == []
+    assert parser.parents["深层组"] == ["公司", "运营管理部", "流程优化组"]
+    assert parser.parents["其后部门"] == ["公司"]
+    assert parser.parents["销售部"] == ["公司"]
+    assert deep.path.startswith(org["ops_group"].path)
