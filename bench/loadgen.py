@@ -47,7 +47,13 @@ def run_page(plan: dict, page: dict) -> dict:
     runner = env.create_local_runner()
     runner.start(plan["users"], spawn_rate=plan["users"])
     # The first page also warms the fresh workers (URLconf, base template, catalogues).
+    warm_started = time.monotonic()
     gevent.sleep(plan["warmup"] + (plan.get("prime", 0) if page["idx"] == 0 else 0))
+    # Each worker compiles a page's templates on its first request: a slow page keeps
+    # warming until about one request per worker is done (bounded).
+    while (env.stats.get("page", "GET").num_requests < plan.get("warmup_requests", 0)
+           and time.monotonic() - warm_started < plan.get("warmup_max", 0)):
+        gevent.sleep(0.05)
     tag["phase"] = "m"
     env.stats.reset_all()
     started = time.monotonic()

@@ -118,6 +118,8 @@ def run_load(args, pages: list[dict], sessions: dict, port: int, tmp: Path) -> d
     plan = {
         "base": f"http://127.0.0.1:{port}", "users": args.users, "warmup": warmup, "seconds": seconds,
         "prime": 2.0 if args.quick else 5.0,
+        "warmup_requests": args.workers if args.quick else args.workers + args.users,
+        "warmup_max": 2.0 if args.quick else 10.0,
         "min_requests": 3 if args.quick else 30,
         "max_seconds": max(seconds, 3.0 if args.quick else 60.0),
         "pages": [{"idx": i, "name": p["name"], "path": p["path"],
@@ -125,7 +127,7 @@ def run_load(args, pages: list[dict], sessions: dict, port: int, tmp: Path) -> d
     }
     plan_path, out_path = tmp / "plan.json", tmp / "load.json"
     plan_path.write_text(json.dumps(plan))
-    budget = len(pages) * (warmup + plan["max_seconds"] + 3) + 60
+    budget = len(pages) * (max(warmup, plan["warmup_max"]) + plan["max_seconds"] + 3) + 60
     log(f"load: {len(pages)} pages × ({warmup:g} s warm-up + {seconds:.1f} s), {args.users} users, "
         f"about {len(pages) * (warmup + seconds) / 60:.1f} min")
     started = time.monotonic()
