@@ -38,7 +38,7 @@ def parse_args(argv):
                    help="keep the scale data in place even if a generator changed since it was built")
     p.add_argument("--users", type=int, default=3, help="concurrent users per page (default 3)")
     p.add_argument("--seconds", type=float, help="measured seconds per page (default 15, quick: fitted)")
-    p.add_argument("--warmup", type=float, help="warm-up seconds per page (default 3, quick 0.5)")
+    p.add_argument("--warmup", type=float, help="warm-up seconds per page (default 3, quick 0.3; slow pages warm longer)")
     p.add_argument("--workers", type=int, default=2 * (os.cpu_count() or 1), help="gunicorn workers (2 × cores)")
     p.add_argument("--pages", default="", help="only pages whose name contains this text (floor always runs)")
     p.add_argument("--no-jobs", action="store_true", help="skip the jobs")
