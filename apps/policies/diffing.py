@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import html
 import re
+import unicodedata
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -121,21 +122,28 @@ def _coerce(item: Any) -> Article:
     )
 
 
+def _fold(text: str) -> str:
+    """Full- and half-width forms compared as equal (，/, （/( １/1): texts typed on
+    different machines differ in width without anyone changing a word."""
+    return unicodedata.normalize("NFKC", text)
+
+
 def _squash(text: str) -> str:
-    return re.sub(r"\s+", "", text)
+    return re.sub(r"\s+", "", _fold(text))
 
 
 def word_diff(old: str, new: str) -> list[Segment]:
     """Token-level diff of two strings as merged (op, text) segments."""
     a, b = tokenize(old), tokenize(new)
     segments: list[Segment] = []
-    for op, i1, i2, j1, j2 in SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
+    matcher = SequenceMatcher(None, [_fold(t) for t in a], [_fold(t) for t in b], autojunk=False)
+    for op, i1, i2, j1, j2 in matcher.get_opcodes():
         if op in ("delete", "replace"):
             segments.append(("delete", "".join(a[i1:i2])))
         if op in ("insert", "replace"):
             segments.append(("insert", "".join(b[j1:j2])))
         if op == "equal":
-            segments.append(("equal", "".join(a[i1:i2])))
+            segments.append(("equal", "".join(b[j1:j2])))  # shown as the new text reads
     return _merge(_absorb_crumbs(segments))
 
 

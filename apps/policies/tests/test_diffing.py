@@ -179,3 +179,16 @@ def test_diff_of_two_parsed_versions():
         ("moved", "第三条", "第四条"),
     ]
     assert changes[3].old.path == "第二章 > 第三条" and changes[3].new.path == "第二章 > 第四条"
+
+
+def test_width_only_differences_are_unchanged():
+    old = [art(1, "为规范管理,提高效率(试行)。")]
+    new = [art(1, "为规范管理，提高效率（试行）。")]
+    assert diff_articles(old, new)[0].kind == "unchanged"
+
+
+def test_width_differences_are_not_highlighted_inside_a_real_change():
+    segments = word_diff("各部门应当建立台账,定期检查(每月)。", "各部门应当建立台账，定期检查（每季度）。")
+    edits = [(op, text) for op, text in segments if op != "equal"]
+    assert edits == [("delete", "月"), ("insert", "季度")]
+    assert "".join(t for op, t in segments if op != "delete") == "各部门应当建立台账，定期检查（每季度）。"
