@@ -2,12 +2,14 @@ from django.contrib import admin, messages
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from apps.scheduling.admin_access import AdminRoleAccess
+
 from . import services
 from .models import Notification, NotificationPreference, OutboundEmail, Reminder, SentReminder
 
 
 @admin.register(Notification)
-class NotificationAdmin(admin.ModelAdmin):
+class NotificationAdmin(AdminRoleAccess, admin.ModelAdmin):
     list_display = ("title", "recipient", "kind", "created_at", "read_at")
     list_select_related = ("recipient",)
     list_filter = ("kind",)
@@ -16,7 +18,7 @@ class NotificationAdmin(admin.ModelAdmin):
 
 
 @admin.register(OutboundEmail)
-class OutboundEmailAdmin(admin.ModelAdmin):
+class OutboundEmailAdmin(AdminRoleAccess, admin.ModelAdmin):
     """The outbox: what is pending, how often it was tried, and why it failed."""
 
     list_display = ("to", "subject", "is_digest", "status", "attempts", "next_attempt_at", "short_error", "created_at")
@@ -42,7 +44,7 @@ class OutboundEmailAdmin(admin.ModelAdmin):
 
 
 @admin.register(Reminder)
-class ReminderAdmin(admin.ModelAdmin):
+class ReminderAdmin(AdminRoleAccess, admin.ModelAdmin):
     list_display = ("title", "recipient", "kind", "due_date", "done_at")
     list_filter = ("kind", "due_date")
     search_fields = ("title", "recipient__username", "recipient__display_name")
@@ -50,7 +52,7 @@ class ReminderAdmin(admin.ModelAdmin):
 
 
 @admin.register(SentReminder)
-class SentReminderAdmin(admin.ModelAdmin):
+class SentReminderAdmin(AdminRoleAccess, admin.ModelAdmin):
     list_display = ("kind", "object_type", "object_id", "due_date", "recipient", "sent_at")
     list_select_related = ("recipient",)
     list_filter = ("kind",)
@@ -62,7 +64,7 @@ class SentReminderAdmin(admin.ModelAdmin):
 
 
 @admin.register(NotificationPreference)
-class NotificationPreferenceAdmin(admin.ModelAdmin):
+class NotificationPreferenceAdmin(AdminRoleAccess, admin.ModelAdmin):
     list_display = ("user", "kind", "channel")
     list_filter = ("kind", "channel")
     raw_id_fields = ("user",)

@@ -8,13 +8,14 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from .admin_access import AdminRoleAccess
 from .models import JobRun, ScheduledJob
 from .runner import TASK_NAME
 
 
 @admin.register(ScheduledJob)
-class ScheduledJobAdmin(admin.ModelAdmin):
-    list_display = ("name", "schedule", "enabled", "last_started", "last_duration", "outcome_badge",
+class ScheduledJobAdmin(AdminRoleAccess, admin.ModelAdmin):
+    list_display = ("job", "schedule", "enabled", "last_started", "last_duration", "outcome_badge",
                     "last_items", "last_failure")
     list_editable = ("enabled",)
     list_select_related = ("crontab", "interval")
@@ -23,6 +24,7 @@ class ScheduledJobAdmin(admin.ModelAdmin):
     readonly_fields = ("name", "last_run_at", "total_run_count")
     actions = ["run_now"]
     ordering = ("name",)
+    list_display_links = ("job",)
 
     def get_queryset(self, request):
         runs = JobRun.objects.filter(name=OuterRef("name")).order_by("-started_at", "-id")
@@ -38,6 +40,10 @@ class ScheduledJobAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request):
         return False  # rows come from the migration; a job needs code
+
+    @admin.display(description=_("job"), ordering="name")
+    def job(self, obj):
+        return format_html('<b>{}</b><div class="help">{}</div>', obj.name, obj.description)
 
     @admin.display(description=_("schedule"))
     def schedule(self, obj):
@@ -82,7 +88,7 @@ class ScheduledJobAdmin(admin.ModelAdmin):
 
 
 @admin.register(JobRun)
-class JobRunAdmin(admin.ModelAdmin):
+class JobRunAdmin(AdminRoleAccess, admin.ModelAdmin):
     list_display = ("name", "started_at", "duration", "outcome", "items", "short_error")
     list_filter = ("outcome", "name")
     search_fields = ("name", "error")

@@ -91,10 +91,7 @@ def test_admin_lists_each_scheduled_job_with_last_run_outcome_and_last_failure(c
     registry._discovered = False
     JobRun.objects.create(name="reminders.scan", started_at=JobRun.objects.get().started_at, outcome="ok", items=3,
                           duration=0.5)
-    admin_user = org["admin"]
-    admin_user.is_staff = admin_user.is_superuser = True
-    admin_user.save()
-    response = client_for(admin_user).get("/admin/scheduling/scheduledjob/")
+    response = client_for(org["admin"]).get("/admin/scheduling/scheduledjob/")  # the admin role, not a superuser
     assert response.status_code == 200
     html = response.content.decode()
     assert "notifications.daily_digest" in html and "reminders.scan" in html
@@ -103,9 +100,13 @@ def test_admin_lists_each_scheduled_job_with_last_run_outcome_and_last_failure(c
 
 
 @pytest.mark.django_db
-def test_the_scheduled_jobs_admin_is_for_administrators_only(client_for, org):
-    assert client_for(org["staff"]).get("/admin/scheduling/scheduledjob/").status_code == 302
-    assert client_for(None).get("/admin/scheduling/jobrun/").status_code == 302
+@pytest.mark.parametrize("path", ["/admin/scheduling/scheduledjob/", "/admin/scheduling/jobrun/",
+                                  "/admin/notifications/outboundemail/", "/admin/notifications/sentreminder/"])
+def test_the_jobs_and_mail_admin_is_for_administrators_only(client_for, org, path):
+    assert client_for(org["admin"]).get(path).status_code == 200
+    for who in ("staff", "hr", "ops", "manager"):
+        assert client_for(org[who]).get(path).status_code == 302, who  # not staff: to the admin login
+    assert client_for(None).get(path).status_code == 302
 
 
 @pytest.mark.django_db(transaction=True)
