@@ -8,6 +8,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from . import registry
 from .admin_access import AdminRoleAccess
 from .models import JobRun, ScheduledJob
 from .runner import TASK_NAME
@@ -43,7 +44,11 @@ class ScheduledJobAdmin(AdminRoleAccess, admin.ModelAdmin):
 
     @admin.display(description=_("job"), ordering="name")
     def job(self, obj):
-        return format_html('<b>{}</b><div class="help">{}</div>', obj.name, obj.description)
+        try:
+            description = registry.get(obj.name).description  # translated
+        except registry.UnknownJob:
+            description = obj.description
+        return format_html('<b>{}</b><div class="help">{}</div>', obj.name, description)
 
     @admin.display(description=_("schedule"))
     def schedule(self, obj):
