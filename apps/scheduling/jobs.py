@@ -24,13 +24,8 @@ def prune_runs(now) -> int:
 
 
 # --- The modules' own scheduled work: each calls the module's idempotent, state-based service.
-
-@job("policies.publish_due", _("Publish approved regulation versions whose effective date has come."))
-def policies_publish_due(now) -> int:
-    from apps.policies.services import policies_publish_due as publish_due
-
-    return publish_due(today=timezone.localdate(now))
-
+# A module may register its jobs itself in apps/<app>/jobs.py (policies does: policies.publish_due);
+# these are for the modules that expose a service but no job.
 
 @job("kpis.remind_missing_figures", _("Remind the responsible person of indicator figures still missing."))
 def kpis_remind_missing_figures(now) -> int:

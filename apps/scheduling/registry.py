@@ -31,7 +31,14 @@ _jobs: dict[str, Job] = {}
 _discovered = False
 
 
+class DuplicateJob(ValueError):
+    pass
+
+
 def register(name: str, func: Callable[[datetime], int], description: str = "", *, atomic: bool = True) -> Job:
+    existing = _jobs.get(name)
+    if existing and existing.func.__module__ != func.__module__:
+        raise DuplicateJob(f"job {name!r} is registered by {existing.func.__module__} and {func.__module__}")
     found = Job(name=name, func=func, description=description, atomic=atomic)
     _jobs[name] = found
     return found

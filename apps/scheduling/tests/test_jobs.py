@@ -14,15 +14,19 @@ from apps.scheduling.runner import TASK_NAME, run_job
 @pytest.fixture
 def temp_jobs():
     """Register throw-away jobs for one test and remove them afterwards."""
-    added = []
+    added, shadowed = [], {}
+    registry.discover()
 
     def add(name, func, **kw):
+        if name in registry._jobs:
+            shadowed[name] = registry._jobs.pop(name)
         registry.register(name, func, **kw)
         added.append(name)
 
     yield add
     for name in added:
         registry._jobs.pop(name, None)
+    registry._jobs.update(shadowed)
 
 
 @pytest.mark.django_db
@@ -87,8 +91,6 @@ def test_the_migration_schedules_every_framework_job_on_a_crontab_editable_in_ad
 def test_admin_lists_each_scheduled_job_with_last_run_outcome_and_last_failure(client_for, org, temp_jobs):
     temp_jobs("reminders.scan", lambda now: 1 / 0)  # shadow the real job: its next run fails
     run_job("reminders.scan")
-    registry._jobs.pop("reminders.scan")
-    registry._discovered = False
     JobRun.objects.create(name="reminders.scan", started_at=JobRun.objects.get().started_at, outcome="ok", items=3,
                           duration=0.5)
     response = client_for(org["admin"]).get("/admin/scheduling/scheduledjob/")  # the admin role, not a superuser
@@ -163,3 +165,14 @@ def test_prune_forgets_idle_runs_after_a_week_but_keeps_failures():
     run_job("scheduling.prune_runs")
     assert set(JobRun.objects.filter(name="x").values_list("pk", flat=True)) == {busy.pk, failed.pk}
     assert not JobRun.objects.filter(pk=idle.pk).exists()
+
+
+def test_every_job_name_is_registered_once_by_one_module():
+    """Two registrations of one name would silently replace each other."""
+    from apps.scheduling.registry import all_jobs
+
+    by_name = {}
+    for found in all_jobs():
+        by_name.setdefault(found.name, []).append(found.func.__module__)
+    assert all(len(modules) == 1 for modules in by_name.values())
+    assert registry.get("policies.publish_due").func.__module__ == "apps.policies.jobs"
