@@ -114,11 +114,14 @@ def claim(dues: Iterable[Due], now: datetime) -> list[Due]:
 def send_due(dues: Iterable[Due], now: datetime | None = None) -> int:
     """Send each due reminder not sent before. Call inside a transaction (the job runner's)."""
     now = now or timezone.now()
-    new = claim(dues, now)
+    dues = [d for d in dues if d.recipient_id is not None]
+    if not dues:
+        return 0
+    users = {u.pk: u for u in get_user_model().objects.filter(pk__in={d.recipient_id for d in dues})
+             .only("id", "email", "is_active", "preferred_language")}
+    new = claim((d for d in dues if d.recipient_id in users), now)  # a vanished person is skipped
     if not new:
         return 0
-    users = {u.pk: u for u in get_user_model().objects.filter(pk__in={d.recipient_id for d in new})
-             .only("id", "email", "is_active", "preferred_language")}
     values = []
     by_language = sorted(new, key=lambda d: users[d.recipient_id].preferred_language or "zh-hans")
     for language, group in groupby(by_language, key=lambda d: users[d.recipient_id].preferred_language or "zh-hans"):

@@ -161,3 +161,18 @@ def test_a_scan_with_nothing_due_costs_a_few_queries_per_source(org, django_asse
     sources = reminding.all_sources()
     with django_assert_max_num_queries(3 * len(sources)):
         assert reminding.scan_all(at(TODAY)) == 0
+
+
+@pytest.mark.django_db
+def test_a_source_naming_nobody_or_a_deleted_person_does_not_break_the_scan(org, temp_source, plan):
+    class Sloppy(ReminderSource):
+        name = "test.sloppy"
+
+        def scan(self, today):
+            yield [Due("x", 1, "reminders.planned", today, None, "无人"),
+                   Due("x", 2, "reminders.planned", today, 987654321, "已删除"),
+                   Due("x", 3, "reminders.planned", today, org["staff"].pk, "正常")]
+
+    temp_source(Sloppy())
+    assert reminding.scan_all(at(TODAY)) == 1
+    assert Notification.objects.get().title == "正常"
