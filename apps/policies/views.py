@@ -10,7 +10,7 @@ from django.utils import timezone
 from . import selectors, services
 from .diffing import diff_articles, render_inline_html
 from .filters import PolicyFilter
-from .models import Acknowledgement, OPEN_VERSION_STATUSES, Policy, PolicyVersion
+from .models import OPEN_VERSION_STATUSES, Acknowledgement, Policy, PolicyStatus, PolicyVersion
 
 PAGE_SIZE = 25
 
@@ -42,6 +42,8 @@ def policy_list(request):
     data.setdefault("sort", "code")
     filterset = PolicyFilter(data, queryset=base, user=request.user)
     qs = filterset.qs if filterset.is_valid() else base.order_by("code")
+    if not data.get("status"):  # retired texts stay readable but only show up when asked for
+        qs = qs.exclude(status=PolicyStatus.RETIRED)
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     q = (filterset.form.cleaned_data.get("q") or "").strip() if filterset.is_valid() else ""
     matches = selectors.search_matches([p.pk for p in page], q)

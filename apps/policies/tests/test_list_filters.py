@@ -61,3 +61,13 @@ def test_search_only_looks_at_the_version_in_force(org, shelf, client_for):
     publish(draft, head=org["manager"], ops=org["ops"])
     assert codes(client, q="弹性") == ["HR-1"]
     assert codes(client, q="打卡") == []          # the superseded text is not either
+
+
+def test_retired_policies_are_listed_only_when_asked_for(org, shelf, client_for):
+    from apps.policies import services
+
+    services.version_transition(version=shelf["hr"], action="retire", actor=org["ops"], comment="并入新制度")
+    client = client_for(org["staff"])
+    assert codes(client) == ["FIN-1"]
+    assert codes(client, status="retired") == ["HR-1"]
+    assert client.get(reverse("policies:detail", args=["HR-1"])).status_code == 200  # still readable
