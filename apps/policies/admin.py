@@ -40,7 +40,7 @@ class PolicyVersionAdmin(ReadOnlyAdmin):
 @admin.register(PolicyHistory)
 class PolicyHistoryAdmin(ReadOnlyAdmin):
     list_display = ("at", "policy", "version", "action", "actor")
-    list_select_related = ("policy", "version", "actor")
+    list_select_related = ("policy", "version__policy", "actor")
     list_filter = ("action",)
 
 

@@ -237,21 +237,26 @@ def _in_subtrees(paths) -> Q:
 
 
 def ack_report(version: PolicyVersion, *, within: Department | None = None) -> list[DeptAckRow]:
-    """Completion per department (direct members), with who has not confirmed. Three queries."""
-    users = ack_required_users(version).select_related("department", "position").order_by("employee_no", "username")
+    """Completion per department (direct members), with who has not confirmed. Four light
+    queries whatever the company's size: ids and departments of everyone asked, the ids that
+    confirmed, then names only for those still missing."""
+    people = ack_required_users(version)
     if within is not None:
-        users = users.filter(department__path__startswith=within.path)
-    users = list(users)
-    done = set(Acknowledgement.objects.filter(version=version, user_id__in=[u.pk for u in users])
-               .values_list("user_id", flat=True))
+        people = people.filter(department__path__startswith=within.path)
+    asked = list(people.values_list("pk", "department_id"))
+    done = set(Acknowledgement.objects.filter(version=version).values_list("user_id", flat=True))
+    missing_ids = [pk for pk, _dept in asked if pk not in done]
+    depts = Department.objects.in_bulk({d for _pk, d in asked})
     rows: dict[int, DeptAckRow] = {}
-    for u in users:
-        row = rows.setdefault(u.department_id, DeptAckRow(department=u.department, required=0, confirmed=0))
+    for pk, dept_id in asked:
+        row = rows.setdefault(dept_id, DeptAckRow(department=depts[dept_id], required=0, confirmed=0))
         row.required += 1
-        if u.pk in done:
-            row.confirmed += 1
-        else:
-            row.missing.append(u)
+        row.confirmed += pk in done
+    User = get_user_model()
+    for user in (User.objects.filter(pk__in=missing_ids)
+                 .only("pk", "username", "display_name", "first_name", "last_name", "employee_no", "department_id")
+                 .order_by("employee_no", "username")):
+        rows[user.department_id].missing.append(user)
     return sorted(rows.values(), key=lambda r: [int(x) for x in r.department.path.strip("/").split("/") if x])
 
 
