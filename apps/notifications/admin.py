@@ -46,6 +46,7 @@ class OutboundEmailAdmin(AdminRoleAccess, admin.ModelAdmin):
 @admin.register(Reminder)
 class ReminderAdmin(AdminRoleAccess, admin.ModelAdmin):
     list_display = ("title", "recipient", "kind", "due_date", "done_at")
+    list_select_related = ("recipient",)
     list_filter = ("kind", "due_date")
     search_fields = ("title", "recipient__username", "recipient__display_name")
     raw_id_fields = ("recipient",)
@@ -66,5 +67,6 @@ class SentReminderAdmin(AdminRoleAccess, admin.ModelAdmin):
 @admin.register(NotificationPreference)
 class NotificationPreferenceAdmin(AdminRoleAccess, admin.ModelAdmin):
     list_display = ("user", "kind", "channel")
+    list_select_related = ("user",)
     list_filter = ("kind", "channel")
     raw_id_fields = ("user",)
