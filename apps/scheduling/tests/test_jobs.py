@@ -176,3 +176,44 @@ def test_every_job_name_is_registered_once_by_one_module():
         by_name.setdefault(found.name, []).append(found.func.__module__)
     assert all(len(modules) == 1 for modules in by_name.values())
     assert registry.get("policies.publish_due").func.__module__ == "apps.policies.jobs"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("path", ["/admin/scheduling/scheduledjob/", "/admin/scheduling/jobrun/",
+                                  "/admin/notifications/outboundemail/", "/admin/notifications/sentreminder/",
+                                  "/admin/notifications/reminder/", "/admin/notifications/notification/",
+                                  "/admin/notifications/notificationpreference/"])
+def test_admin_changelists_cost_the_same_queries_for_5_or_50_rows(client_for, org, path):
+    from datetime import date
+
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+    from django.utils import timezone
+
+    from apps.notifications.models import (Notification, NotificationPreference, OutboundEmail, Reminder,
+                                           SentReminder)
+
+    people = [org[r] for r in ("staff", "manager", "ops", "hr", "gm")]
+
+    def add(n, start):
+        for i in range(start, start + n):
+            user = people[i % 5]
+            note = Notification.objects.create(recipient=user, kind=f"k.{i}", title=f"通知{i}")
+            OutboundEmail.objects.create(recipient=user, to=user.email, notification=note)
+            Reminder.objects.create(recipient=user, kind="k", object_type="t", object_id=i, due_date=date.today(),
+                                    title=f"提醒{i}")
+            SentReminder.objects.create(recipient=user, kind="k", object_type="t", object_id=i, due_date=date.today())
+            NotificationPreference.objects.create(user=user, kind=f"k.{i}", channel="digest")
+            JobRun.objects.create(name=f"job{i % 7}", started_at=timezone.now(), outcome="ok")
+
+    client = client_for(org["admin"])
+
+    def count():
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get(path).status_code == 200
+        return len(ctx.captured_queries)
+
+    add(5, 0)
+    few = count()
+    add(45, 5)
+    assert count() == few
