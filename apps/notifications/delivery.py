@@ -44,6 +44,7 @@ def language_of(user) -> str:
 def _context(user, **extra) -> dict:
     return {"user": user, "portal_url": absolute("/"), "portal_name": settings.PORTAL_NAME,
             "language": "en" if translation.get_language() == "en" else "zh-CN",
+            "colon": ": " if translation.get_language() == "en" else "：",  # the plain-text mail's labels
             "preferences_url": absolute(reverse("notifications:preferences")), **extra}
 
 
