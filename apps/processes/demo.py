@@ -45,6 +45,7 @@ def seed(ctx: dict) -> None:
         created += 1
     n_requests = _requests(ctx)
     _reviews(ctx)
+    _articles()
     ctx["stdout"].write(f"  processes: {created} new processes, {n_requests} new change requests")
 
 
@@ -202,3 +203,26 @@ def _reviews(ctx) -> None:
             findings=findings, next_review_date=today + datetime.timedelta(days=160),
             actions=[{"description": d, "owner": u[o], "due_date": today + datetime.timedelta(days=days)}
                      for d, o, days in actions if o in u])
+
+
+# process code -> (policy code, how many of its first articles)
+ARTICLE_LINKS = {
+    "OPS-PI-01": ("OPS-ZD-001", 4), "PUR-01": ("PUR-ZD-001", 3), "FIN-EX-01": ("FIN-ZD-001", 3),
+    "HR-RC-01": ("HR-ZD-001", 2), "HR-PA-01": ("HR-ZD-001", 3), "QA-IN-01": ("QA-ZD-001", 2),
+    "SAL-CT-01": ("SAL-ZD-001", 2), "SVC-CP-01": ("SVC-ZD-001", 2), "MKT-RS-01": ("MKT-ZD-001", 2),
+}
+
+
+def _articles() -> None:
+    """Link demo processes to articles of the demo regulations (when that module seeded them)."""
+    from apps.policies.models import Policy, PolicyNode
+
+    policies = {p.code: p for p in Policy.objects.filter(code__in=[v[0] for v in ARTICLE_LINKS.values()],
+                                                         current_version__isnull=False)}
+    for process in Process.objects.filter(code__in=list(ARTICLE_LINKS)):
+        policy_code, count = ARTICLE_LINKS[process.code]
+        if policy_code not in policies or process.articles.exists():
+            continue
+        nodes = PolicyNode.objects.filter(version_id=policies[policy_code].current_version_id,
+                                          kind="article").order_by("ordinal")[:count]
+        process.articles.add(*nodes)

@@ -45,4 +45,16 @@ def my_work(user) -> list[WorkPanel]:
             items=[WorkItem(title=a.description, url=a.review.process.get_absolute_url() + "#reviews",
                             detail=a.review.process.name, badge=a.due_date.strftime("%Y-%m-%d"),
                             badge_tone="danger" if a.due_date < today else "secondary") for a in actions]))
+    if selectors.is_ops_user(user):
+        due = selectors.reviews_due(today=today, within_days=14)
+        first_due = list(due[:5])
+        if first_due:
+            panels.append(WorkPanel(
+                key="processes.reviews_due", title=_("Process reviews due"), icon="bi-clipboard-check",
+                count=len(first_due) if len(first_due) < 5 else due.count(),
+                more_url=reverse("processes:list") + "?review=30", order=23,
+                items=[WorkItem(title=p.name, url=p.get_absolute_url(), detail=p.department.name,
+                                badge=p.next_review_date.strftime("%Y-%m-%d"),
+                                badge_tone="danger" if p.next_review_date < today else "warning")
+                       for p in first_due]))
     return panels

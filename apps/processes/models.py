@@ -38,8 +38,12 @@ class Process(models.Model):
         "ProcessVersion", verbose_name=_("current version"), null=True, blank=True,
         on_delete=models.SET_NULL, related_name="+",
     )
-    # Link point to the policy module (apps/policies): see README section in this app's
-    # docs.md. Added by a later migration once that module's article model exists.
+    # The regulation articles (制度条款) this process implements: nodes of a published
+    # policy version, so a link names the exact text it was made against.
+    articles = models.ManyToManyField(
+        "policies.PolicyNode", verbose_name=_("implements (regulation articles)"), blank=True,
+        related_name="processes",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

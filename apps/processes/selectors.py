@@ -124,8 +124,11 @@ def impact(changes, process: Process, depts: dict, positions: dict) -> dict:
     }
 
 
-def _is_ops(user) -> bool:
+def is_ops_user(user) -> bool:
     return user.groups.filter(name=Role.OPS).exists()
+
+
+_is_ops = is_ops_user
 
 
 def inbox(user) -> QuerySet[ChangeRequest]:
@@ -212,3 +215,25 @@ def open_actions_for(user) -> QuerySet[ImprovementAction]:
 
 def ops_users():
     return get_user_model().objects.filter(groups__name=Role.OPS, is_active=True)
+
+
+# --- regulation articles a process implements (apps.policies) ------------------------------
+
+def process_articles(process: Process, user) -> list:
+    """The linked articles the user may read (restricted policies stay hidden), grouped
+    per policy: [(policy, [node, ...]), ...]. Each node gets `.url` and `.superseded`."""
+    from django.urls import reverse
+
+    from apps.policies.selectors import visible_policies
+
+    nodes = (process.articles.filter(version__policy__in=visible_policies(user))
+             .select_related("version__policy").order_by("version__policy__code", "ordinal"))
+    groups: dict[int, tuple] = {}
+    for node in nodes:
+        policy = node.version.policy
+        node.superseded = node.version_id != policy.current_version_id
+        base = (reverse("policies:version", args=[policy.code, node.version.label]) if node.superseded
+                else policy.get_absolute_url())
+        node.url = f"{base}#{node.slug}"
+        groups.setdefault(policy.pk, (policy, []))[1].append(node)
+    return list(groups.values())

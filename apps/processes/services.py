@@ -90,6 +90,16 @@ def validate_steps(steps: list[dict]) -> None:
             "name": unreachable[0]["name"]})
 
 
+@transaction.atomic
+def process_articles_set(*, process: Process, policy, node_ids: set[int]) -> None:
+    """Replace the process's links to `policy` (any of its versions) by `node_ids`."""
+    current = set(process.articles.filter(version__policy=policy).values_list("pk", flat=True))
+    if current - node_ids:
+        process.articles.remove(*(current - node_ids))
+    if node_ids - current:
+        process.articles.add(*(node_ids - current))
+
+
 # --- change requests -------------------------------------------------------------------------
 
 def _touches_other_departments(cr: ChangeRequest) -> bool:

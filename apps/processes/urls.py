@@ -20,4 +20,5 @@ urlpatterns = [
     path("p/<slug:code>/edit/", views.process_edit, name="edit"),
     path("p/<slug:code>/propose/", views_requests.request_create, name="cr_create"),
     path("p/<slug:code>/review/", views.review_create, name="review_create"),
+    path("p/<slug:code>/articles/", views.articles_edit, name="articles"),
 ]

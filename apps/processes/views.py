@@ -58,6 +58,7 @@ def process_detail(request, code):
         "versions": selectors.process_versions(process),
         "open_requests": selectors.process_open_requests(process),
         "reviews": selectors.process_reviews(process),
+        "articles": selectors.process_articles(process, request.user),
         "today": timezone.localdate(),
     })
 
@@ -116,3 +117,24 @@ def action_done(request, pk):
         raise Http404 from None
     messages.success(request, _("Improvement action marked as done."))
     return redirect(safe_next(request, action.review.process.get_absolute_url()))
+
+
+@edit_process
+def articles_edit(request, code):
+    """Choose, policy by policy, the articles of its current version this process implements."""
+    from apps.policies.selectors import visible_policies
+
+    process = _load_process(code)
+    policies = visible_policies(request.user).filter(current_version__isnull=False).order_by("code")
+    wanted = request.POST.get("policy") or request.GET.get("policy")
+    chosen = policies.select_related("current_version").filter(code=wanted).first() if wanted else None
+    nodes = list(chosen.current_version.nodes.order_by("ordinal")) if chosen else []
+    if request.method == "POST" and chosen:
+        picked = {int(i) for i in request.POST.getlist("nodes") if i.isdigit()} & {n.pk for n in nodes}
+        services.process_articles_set(process=process, policy=chosen, node_ids=picked)
+        messages.success(request, _("Linked articles of “%(policy)s” saved.") % {"policy": chosen.title})
+        return redirect(process)
+    linked = set(process.articles.values_list("pk", flat=True))
+    return render(request, "processes/articles_form.html", {
+        "process": process, "policies": policies, "chosen": chosen, "nodes": nodes, "linked": linked,
+    })

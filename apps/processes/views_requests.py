@@ -46,17 +46,20 @@ def _save_steps_form(request, *, process, cr=None):
                 revision = request.POST.get("revision", "")
                 cr = services.change_request_update(cr=cr, user=request.user, steps=steps,
                                                     expected_revision=int(revision) if revision.isdigit() else 0, **data)
-            if "submit" in request.POST:
-                cr = services.change_request_transition(cr=cr, user=request.user, action=wf.A_SUBMIT)
-                messages.success(request, _("Change request submitted: now “%(status)s”.") % {
-                    "status": cr.get_status_display()})
-                return redirect(cr)
         except (ValidationError, services.WorkflowError) as exc:
             messages.error(request, exc.messages[0] if isinstance(exc, ValidationError) else str(exc))
         else:
-            messages.success(request, _("Draft saved."))
-            if "more" in request.POST:
-                return redirect("processes:cr_edit", cr.pk)
+            if "submit" not in request.POST:
+                messages.success(request, _("Draft saved."))
+                return redirect("processes:cr_edit", cr.pk) if "more" in request.POST else redirect(cr)
+            # The draft is saved either way; a refused submission leaves it there, not a duplicate.
+            try:
+                cr = services.change_request_transition(cr=cr, user=request.user, action=wf.A_SUBMIT)
+            except services.WorkflowError as exc:
+                messages.error(request, str(exc))
+            else:
+                messages.success(request, _("Change request submitted: now “%(status)s”.") % {
+                    "status": cr.get_status_display()})
             return redirect(cr)
     depts, positions = selectors.names_for(base)
     return render(request, "processes/request_form.html", {
@@ -146,6 +149,7 @@ def request_detail(request, pk):
         "actions": wf.allowed_actions(cr, request.user), "chain": wf.chain(cr),
         "svg": diagram.render(cr.proposed_steps, depts, positions, highlight=highlight, title=cr.title),
         "stale_base": stale_base and cr.is_open, "progress": _progress(cr, events),
+        "articles": selectors.process_articles(cr.process, request.user),
         "is_changed": steplib.is_changed(changes), "base_version": selectors.diff_base(cr),
     })
 

@@ -246,3 +246,11 @@ def test_admin_pages_open(org, world, client_for, model):
            "processversion": world["process"].current_version,
            "processreview": world["action"].review}[model]
     assert client.get(reverse(f"admin:processes_{model}_change", args=[obj.pk])).status_code == 200
+
+
+def test_ops_home_lists_processes_due_for_review(org, world):
+    from ..home import my_work
+
+    Process.objects.filter(pk=world["process"].pk).update(next_review_date=timezone.localdate())
+    assert "processes.reviews_due" in {p.key for p in my_work(org["ops"])}
+    assert "processes.reviews_due" not in {p.key for p in my_work(org["staff"])}

@@ -54,12 +54,14 @@ def main():
         page.fill("#id_cr-expected_effect", "报告返工率下降一半。")
         # edit step 4 and add a new step S8 (another department: a major change) after it
         page.fill("#id_steps-3-name", "调研执行（含过程抽检）")
-        page.fill("#id_steps-7-name", "数据质量复核")
-        page.select_option("#id_steps-7-department", label="数据分析组")
-        page.fill("#id_steps-7-ORDER", "4")  # ties keep list order: right after step 4
-        page.fill("#id_steps-7-time_limit_hours", "8")
-        page.fill("#id_steps-7-inputs", "原始调研数据")
-        page.fill("#id_steps-7-outputs", "数据质量复核记录")
+        page.click("#add-step")
+        new = int(page.input_value("#id_steps-TOTAL_FORMS")) - 1
+        page.fill(f"#id_steps-{new}-name", "数据质量复核")
+        page.select_option(f"#id_steps-{new}-department", label="数据分析组")
+        page.fill(f"#id_steps-{new}-ORDER", "4")  # ties keep list order: right after step 4
+        page.fill(f"#id_steps-{new}-time_limit_hours", "8")
+        page.fill(f"#id_steps-{new}-inputs", "原始调研数据")
+        page.fill(f"#id_steps-{new}-outputs", "数据质量复核记录")
         shot(page, "1-staff-form")
         page.click("button[name=submit]")
         page.wait_for_load_state("networkidle")
