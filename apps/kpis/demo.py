@@ -8,7 +8,7 @@ from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
 from .achievement import roll_up
-from .demo_data import INDICATORS, PERSONAL, SALES_REPS, SALES_SEASON
+from .demo_data import INDICATORS, PERSONAL, PROCESS_LINKS, SALES_REPS, SALES_SEASON
 from .models import Indicator, Measurement, MeasurementRevision, PeriodLock, RollUp, Scope
 from .periods import PERIODS_PER_YEAR, Frequency, Period, periods_between, reporting_month
 from .services import targets_set_year
@@ -90,6 +90,7 @@ def seed(ctx: dict) -> None:
         if ind:
             specs[ind.pk] = (ind, target, 0.1, story)
 
+    _link_processes()
     if not specs:
         ctx["stdout"].write("  indicators: already there")
         return
@@ -193,3 +194,14 @@ def _a_few_corrections(specs, by):
         if m and m.value is not None:
             value = (m.value * Decimal("0.98")).quantize(Decimal("0.1")) if code == "SV-COMPLAINT" else m.value + 2
             measurement_save(indicator=ind, period=m.period, value=value, note=note, reason=reason, by=by, locked=False)
+
+
+def _link_processes():
+    """Link indicators to the processes they measure (add() is idempotent)."""
+    from apps.processes.models import Process
+
+    procs = {p.code: p for p in Process.objects.filter(code__in={c for codes in PROCESS_LINKS.values() for c in codes})}
+    for ind in Indicator.objects.filter(code__in=list(PROCESS_LINKS)):
+        linked = [procs[c] for c in PROCESS_LINKS[ind.code] if c in procs]
+        if linked:
+            ind.processes.add(*linked)

@@ -121,3 +121,12 @@ SALES_REPS = [("sales-01", 0.24, "improve"), ("sales-02", 0.22, "steady"), ("sal
 SALES_SEASON = [0.06, 0.05, 0.08, 0.08, 0.08, 0.09, 0.08, 0.08, 0.09, 0.09, 0.10, 0.12]
 # The marketing brand specialist's own KPI.
 PERSONAL = [("P-STAFF-CONTENT", "品牌内容发布数", "staff", "篇", 12, "improve")]
+
+# Indicator -> the processes it measures (process codes of the process catalogue's demo).
+PROCESS_LINKS = {
+    "C-OTD": ["PRD-PL-01"], "P-INV": ["WH-IN-01", "PRD-PL-01"], "C-QUAL": ["QA-IN-01"], "Q-IQC": ["QA-IN-01", "PUR-01"],
+    "PU-OTD": ["PUR-01"], "PU-SAVE": ["PUR-01"], "S-CONTRACT": ["SAL-CT-01"], "S-COLLECT": ["SAL-CT-01"],
+    "SV-COMPLAINT": ["SVC-CP-01"], "SV-FEEDBACK": ["SVC-CP-01"], "H-RECRUIT": ["HR-RC-01"], "H-TRAIN": ["HR-TR-01"],
+    "O-PROC": ["OPS-PI-01"], "O-PROJ": ["PMO-IN-01"], "M-CHANNEL": ["MKT-CH-01"], "R-NPD": ["OPS-PL-01"],
+    "F-BUDGET": ["FIN-EX-01"],
+}

@@ -88,7 +88,7 @@ class IndicatorForm(forms.ModelForm):
         model = Indicator
         fields = ["code", "name", "definition", "formula", "unit", "direction", "range_low", "range_high",
                   "frequency", "year_rule", "scope", "department", "person", "responsible", "data_source",
-                  "parent", "rollup", "weight", "green_pct", "amber_pct", "valid_min", "valid_max",
+                  "parent", "rollup", "weight", "processes", "green_pct", "amber_pct", "valid_min", "valid_max",
                   "reminder_days", "active_from", "is_active", "sort_order"]
         widgets = {"definition": forms.Textarea(attrs={"rows": 2}), "formula": forms.Textarea(attrs={"rows": 2}),
                    "active_from": forms.DateInput(attrs={"type": "date"})}
@@ -96,6 +96,8 @@ class IndicatorForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["parent"].queryset = Indicator.objects.exclude(pk=self.instance.pk).order_by("code")
+        self.fields["processes"].queryset = self.fields["processes"].queryset.order_by("code")
+        self.fields["processes"].widget.attrs["size"] = 8
         self.fields["person"].queryset = self.fields["person"].queryset.filter(is_active=True).order_by("username")
         self.fields["responsible"].queryset = self.fields["responsible"].queryset.filter(is_active=True).order_by("username")
 

@@ -91,8 +91,9 @@ class Indicator(models.Model):
     sort_order = models.PositiveIntegerField(_("sort order"), default=0)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
-    # Link point for process management: once apps.processes has a Process model this
-    # becomes `processes = models.ManyToManyField("processes.Process", blank=True, ...)`.
+    # The processes this indicator measures (process management links nothing from its side).
+    processes = models.ManyToManyField("processes.Process", verbose_name=_("linked processes"), blank=True,
+                                       related_name="indicators")
 
     class Meta:
         verbose_name = _("indicator")

@@ -102,4 +102,5 @@ def indicator_page(request, pk):
         # lower is better: green/amber expressed as "how far above the target" (see achievement.py)
         "lower_bands": (100 - ind.green_pct, 100 - ind.amber_pct),
         "target_year": current.period.year if current else timezone.localdate().year,
+        "processes": list(ind.processes.only("code", "name").order_by("code")),
     })

@@ -196,3 +196,20 @@ def test_a_years_targets_can_carry_their_own_thresholds(kpi, client_for):
     r = client_for(kpi["ops"]).post(reverse("kpis:targets", args=[ind.pk, 2026]),
                                     {"mode": "even", "annual": "100", "green_pct": "80", "amber_pct": "95"})
     assert r.status_code == 200 and "Amber must start below green" in r.content.decode()
+
+
+def test_indicator_page_lists_its_linked_processes_and_ops_link_them(kpi, client_for):
+    from apps.processes.tests.factories import ProcessFactory
+
+    proc = ProcessFactory(code="SAL-CT-01", name="销售合同流程", department=kpi["sales_dept"])
+    ind = kpi["sales_kpi"]
+    url = reverse("kpis:indicator", args=[ind.pk])
+    assert "Not linked yet." in client_for(kpi["staff"]).get(url).content.decode()
+    data = {"code": "S-1", "name": "回款率", "unit": "%", "direction": "higher", "frequency": "monthly",
+            "year_rule": "average", "scope": "department", "department": kpi["sales_dept"].pk, "rollup": "sum",
+            "weight": "1", "green_pct": "100", "amber_pct": "90", "reminder_days": "5", "active_from": "2026-01-01",
+            "is_active": "on", "sort_order": "0", "processes": [proc.pk]}
+    assert client_for(kpi["ops"]).post(reverse("kpis:indicator_edit", args=[ind.pk]), data).status_code == 302
+    page = client_for(kpi["staff"]).get(url).content.decode()
+    assert "销售合同流程" in page and proc.get_absolute_url() in page
+    assert list(proc.indicators.all()) == [ind]
