@@ -6,7 +6,8 @@ from .models import Appraisal, AppraisalEvent, Criterion, Cycle, CycleEvent, Pee
 class CriterionInline(admin.TabularInline):
     model = Criterion
     extra = 0
-    fields = ["group", "name", "weight", "kpi_code", "sort_order"]
+    fields = ["group", "name", "weight", "indicator", "sort_order"]
+    raw_id_fields = ["indicator"]
 
 
 @admin.register(Template)

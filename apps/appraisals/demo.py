@@ -8,14 +8,16 @@ from datetime import date, datetime, time
 from django.db import transaction
 from django.utils import timezone
 
+from apps.kpis.models import Indicator
+
 from .defaults import ensure_default_template
-from .models import Appraisal, Criterion, Cycle, Stage, Status, Template
+from .models import Appraisal, Criterion, Cycle, Stage, Template
 from .opening import appraisal_cycle_open
 from .simulate import FILLED_FIELDS, cap_excellent, fill
 
 SALES_TEMPLATE = "销售岗位季度考核表"
 SALES_CRITERIA = [
-    ("results", "销售目标完成率", 40, "本季度签约额相对于销售目标的完成比例。", "sales-revenue"),
+    ("results", "销售目标完成率", 40, "本季度签约额相对于销售目标的完成比例。", "C-SAL"),
     ("results", "回款与客户维护", 20, "应收账款回收、重点客户维护与满意度。", ""),
     ("ability", "市场开拓与谈判能力", 20, "新客户开发、商务谈判和方案呈现能力。", ""),
     ("attitude", "责任心与团队协作", 20, "遵守销售管理制度，与售前、交付团队协作。", ""),
@@ -27,7 +29,8 @@ def _sales_template(departments) -> None:
         return
     template = Template.objects.create(name=SALES_TEMPLATE, description="销售部及其下属岗位适用，业绩占比 60%。")
     Criterion.objects.bulk_create([
-        Criterion(template=template, group=g, name=n, weight=w, description=d, kpi_code=k, sort_order=i,
+        Criterion(template=template, group=g, name=n, weight=w, description=d, sort_order=i,
+                  indicator=Indicator.objects.filter(code=k).first() if k else None,
                   guidance_excellent="显著超出岗位要求", guidance_good="达到并部分超出要求",
                   guidance_pass="基本达到要求", guidance_fail="未达到要求")
         for i, (g, n, w, d, k) in enumerate(SALES_CRITERIA)])
@@ -78,4 +81,4 @@ def seed(ctx: dict) -> None:
     _closed_quarter("2026Q3", rng)
     _current_quarter("2026Q4", ctx["today"], rng)
     counts = {c.code: c.appraisals.count() for c in Cycle.objects.filter(code__in=["2026Q3", "2026Q4"])}
-    ctx["stdout"].write(f"  appraisals: {counts} ({Status.SELF.label} open for 2026Q4)")
+    ctx["stdout"].write(f"  appraisals: {counts} (2026Q3 closed, 2026Q4 in self-assessment)")

@@ -154,7 +154,7 @@ class CriterionForm(forms.ModelForm):
     class Meta:
         model = Criterion
         fields = ["group", "name", "weight", "description", "guidance_excellent", "guidance_good",
-                  "guidance_pass", "guidance_fail", "kpi_code"]
+                  "guidance_pass", "guidance_fail", "indicator"]
         widgets = {f: forms.Textarea(attrs={"rows": 1}) for f in
                    ["description", "guidance_excellent", "guidance_good", "guidance_pass", "guidance_fail"]}
 
@@ -163,7 +163,7 @@ class CriterionForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         for name, field in self.fields.items():
             if name not in ("id", "DELETE"):
-                field.widget.attrs["class"] = "form-select form-select-sm" if name == "group" else "form-control form-control-sm"
+                field.widget.attrs["class"] = "form-select form-select-sm" if name in ("group", "indicator") else "form-control form-control-sm"
         for grade, label in Grade.choices:
             self.fields[f"guidance_{grade}"].widget.attrs["placeholder"] = label
 

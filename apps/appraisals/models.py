@@ -87,8 +87,12 @@ class Criterion(models.Model):
     guidance_good = models.TextField(_("guidance for Good"), blank=True)
     guidance_pass = models.TextField(_("guidance for Pass"), blank=True)
     guidance_fail = models.TextField(_("guidance for Fail"), blank=True)
-    # Binding point for the KPI module: kpi_binding.proposed_scores() reads this.
-    kpi_code = models.CharField(_("KPI code"), max_length=60, blank=True)
+    # Bound to a KPI: the reviewer's score is proposed from its achievement (kpi_binding).
+    indicator = models.ForeignKey(
+        "kpis.Indicator", verbose_name=_("KPI"), null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="appraisal_criteria",
+        help_text=_("The reviewer's score is proposed from this KPI's achievement in the period."),
+    )
     sort_order = models.PositiveIntegerField(_("order"), default=0)
 
     class Meta:
@@ -102,7 +106,8 @@ class Criterion(models.Model):
     def snapshot(self) -> dict:
         return {
             "id": self.pk, "group": self.group, "name": self.name, "description": self.description,
-            "weight": str(self.weight), "kpi_code": self.kpi_code,
+            "weight": str(self.weight), "indicator_id": self.indicator_id,
+            "indicator": str(self.indicator) if self.indicator_id else "",
             "guidance": {"excellent": self.guidance_excellent, "good": self.guidance_good,
                          "pass": self.guidance_pass, "fail": self.guidance_fail},
         }

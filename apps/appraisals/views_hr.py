@@ -148,7 +148,7 @@ def person_history_export(request, username):
 
 @hr_only
 def template_list(request):
-    templates = Template.objects.prefetch_related("departments", "positions", "criteria")
+    templates = Template.objects.prefetch_related("departments", "positions", "criteria__indicator")
     return render(request, "appraisals/template_list.html", {"templates": templates})
 
 
@@ -156,7 +156,7 @@ def template_list(request):
 def template_edit(request, pk=None):
     template = get_object_or_404(Template, pk=pk) if pk else None
     initial = [{"id": c.pk, **{f: getattr(c, f) for f in ["group", "name", "weight", "description", "guidance_excellent",
-                                                          "guidance_good", "guidance_pass", "guidance_fail", "kpi_code"]}}
+                                                          "guidance_good", "guidance_pass", "guidance_fail", "indicator"]}}
                for c in template.criteria.all()] if template else []
     if request.method == "POST":
         form = TemplateForm(request.POST, instance=template)
