@@ -185,7 +185,8 @@ def version_transition(request, code, label, action):
     form.is_valid()
     try:
         version = services.version_transition(version=version, action=action, actor=request.user,
-                                              comment=form.cleaned_data.get("comment", ""))
+                                              comment=form.cleaned_data.get("comment", ""),
+                                              from_status=request.GET.get("from") or None)
     except PermissionDenied:
         raise Http404 from None
     except services.TransitionError as exc:

@@ -74,14 +74,16 @@ def _history(*, policy, version=None, actor=None, action, comment="", from_statu
 
 @transaction.atomic
 def version_transition(*, version: PolicyVersion, action: str, actor, comment: str = "",
-                       today: date | None = None) -> PolicyVersion:
+                       today: date | None = None, from_status: str | None = None) -> PolicyVersion:
     """Apply one step of the machine. Locks the policy then the version, so two approvers
-    clicking at once give one decision: the second finds the state moved on."""
+    clicking at once give one decision: the second finds the state moved on. `from_status`
+    is the state the person saw when they clicked (pages send it): a decision taken on a
+    state that has since changed is refused rather than applied to the next step."""
     today = today or timezone.localdate()
     policy = Policy.objects.select_for_update().get(pk=version.policy_id)
     version = PolicyVersion.objects.select_for_update().select_related("policy__owning_department").get(pk=version.pk)
     transition = TRANSITIONS.get((version.status, action))
-    if transition is None:
+    if transition is None or (from_status and from_status != version.status):
         raise TransitionError(_("This version is “%(status)s”; “%(action)s” is no longer possible.")
                               % {"status": version.get_status_display(), "action": action})
     if not transition.allowed.test(actor, version):

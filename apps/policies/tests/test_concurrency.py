@@ -30,7 +30,8 @@ def _race(version, actors, action, comments):
     def run(actor, comment):
         try:
             barrier.wait()
-            services.version_transition(version=version, action=action, actor=actor, comment=comment)
+            services.version_transition(version=version, action=action, actor=actor, comment=comment,
+                                        from_status=VersionStatus.OPS_REVIEW)
             results.append("ok")
         except services.TransitionError:
             results.append("too late")
@@ -68,7 +69,8 @@ def test_approve_and_return_at_once_give_one_decision(org):
     def run(action, actor):
         try:
             barrier.wait()
-            services.version_transition(version=version, action=action, actor=actor, comment="意见")
+            services.version_transition(version=version, action=action, actor=actor, comment="意见",
+                                        from_status=VersionStatus.IN_REVIEW)
             results.append(action)
         except services.TransitionError:
             results.append("too late")

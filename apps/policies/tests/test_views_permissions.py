@@ -169,3 +169,21 @@ def test_history_hides_draft_steps_from_readers(org, library, client_for):
 def test_admin_lists_open_for_superusers(org, library, client_for, make_user, model):
     root = make_user(roles=["admin"], username="root", is_superuser=True, is_staff=True)
     assert client_for(root).get(reverse(f"admin:policies_{model}_changelist")).status_code == 200
+
+
+def test_a_decision_on_a_state_that_moved_on_is_refused(org, library, client_for):
+    from apps.policies.models import VersionStatus
+
+    services.version_transition(version=library["v2"], action="submit", actor=org["ops"])
+    services.version_transition(version=library["v2"], action="approve", actor=org["manager"])
+    # admin had the page open while it still waited for the department head, then clicked "return"
+    url = reverse("policies:transition", args=["SAL-001", "V2", "return"]) + "?from=in_review"
+    response = client_for(org["admin"]).post(url, {"comment": "退回"}, follow=True)
+    library["v2"].refresh_from_db()
+    assert library["v2"].status == VersionStatus.OPS_REVIEW
+    assert any("no longer possible" in str(m) or "无法再执行" in str(m) for m in response.context["messages"])
+
+
+def test_detail_page_sends_the_state_it_showed(org, library, client_for):
+    page = client_for(org["ops"]).get(reverse("policies:version", args=["SAL-001", "V2"])).content.decode()
+    assert "/policies/SAL-001/v/V2/submit/?from=draft" in page
