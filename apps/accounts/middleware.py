@@ -17,8 +17,10 @@ class UserLanguageMiddleware:
             request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME, "")
         if lang not in self.supported:
             lang = settings.LANGUAGE_CODE
-        translation.activate(lang)
         request.LANGUAGE_CODE = lang
-        response = self.get_response(request)
+        # override() restores the previous language afterwards, so one English request
+        # doesn't leave the thread speaking English to whatever runs next in it.
+        with translation.override(lang):
+            response = self.get_response(request)
         response.headers.setdefault("Content-Language", lang)
         return response

@@ -3,7 +3,6 @@ record the error and the next attempt (exponential backoff). A row leaves `pendi
 the mail server accepted it, so nothing is lost while the server is down."""
 
 import logging
-import os
 from datetime import timedelta
 
 from django.conf import settings
@@ -27,8 +26,7 @@ def backoff(attempts: int) -> int:
 
 
 def base_url() -> str:
-    return (getattr(settings, "PORTAL_BASE_URL", "") or os.environ.get("PORTAL_BASE_URL")
-            or f"http://127.0.0.1:{os.environ.get('PORTAL_PORT', os.environ.get('PORT', '8000'))}").rstrip("/")
+    return settings.PORTAL_BASE_URL
 
 
 def absolute(url: str) -> str:
