@@ -41,7 +41,19 @@ def page_user(base: str, page: dict, tag: dict) -> type:
     return PageUser
 
 
-def run_page(plan: dict, page: dict) -> dict:
+def wanting(env, wanted: int, since: float, cap: float, extra_until: float) -> bool:
+    """Keep going? Always until one request is done (up to `cap` seconds), and until
+    `wanted` are done while the run's budget allows (extra_until)."""
+    done = env.stats.get("page", "GET").num_requests
+    now = time.monotonic()
+    if now - since >= cap or done >= max(1, wanted):
+        return False
+    return done < 1 or now < extra_until
+
+
+def run_page(plan: dict, page: dict, extra_until: float) -> dict:
+    """Load one page; warm-up and sample extensions for slow pages stop at extra_until
+    (the time that still leaves every later page its base time within the run's budget)."""
     tag = {"phase": "w"}
     env = Environment(user_classes=[page_user(plan["base"], page, tag)])
     runner = env.create_local_runner()
@@ -51,17 +63,15 @@ def run_page(plan: dict, page: dict) -> dict:
     gevent.sleep(plan["warmup"] + (plan.get("prime", 0) if page["idx"] == 0 else 0))
     # Each worker compiles a page's templates on its first request: a slow page keeps
     # warming until about one request per worker is done (bounded).
-    while (env.stats.get("page", "GET").num_requests < plan.get("warmup_requests", 0)
-           and time.monotonic() - warm_started < plan.get("warmup_max", 0)):
+    while wanting(env, plan.get("warmup_requests", 0), warm_started, plan.get("warmup_max", 0), extra_until):
         gevent.sleep(0.05)
     tag["phase"] = "m"
     env.stats.reset_all()
     started = time.monotonic()
     gevent.sleep(plan["seconds"])
     # A slow page gets more time, up to a cap, so it still has a few samples.
-    while (env.stats.get("page", "GET").num_requests < plan.get("min_requests", 0)
-           and time.monotonic() - started < plan.get("max_seconds", 0)):
-        gevent.sleep(0.1)
+    while wanting(env, plan.get("min_requests", 0), started, plan.get("max_seconds", 0), extra_until):
+        gevent.sleep(0.05)
     runner.stop()
     elapsed = time.monotonic() - started
     entry = env.stats.get("page", "GET")
@@ -85,8 +95,11 @@ def main(argv: list[str]) -> int:
     with open(plan_path) as fh:
         plan = json.load(fh)
     results = []
-    for page in plan["pages"]:
-        results.append(run_page(plan, page))
+    base = plan["warmup"] + plan["seconds"]
+    deadline = time.monotonic() + plan["budget"] if plan.get("budget") else float("inf")
+    for n, page in enumerate(plan["pages"]):
+        later = (len(plan["pages"]) - n - 1) * base
+        results.append(run_page(plan, page, deadline - later - base))
         with open(out_path, "w") as fh:
             json.dump(results, fh)
         print(f"  [{page['idx'] + 1}/{len(plan['pages'])}] {page['name']}: "

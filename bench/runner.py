@@ -121,6 +121,8 @@ def run_load(args, pages: list[dict], sessions: dict, port: int, tmp: Path) -> d
         "warmup_requests": args.workers if args.quick else args.workers + args.users,
         "warmup_max": 2.0 if args.quick else 10.0,
         "min_requests": 3 if args.quick else 30,
+        # QUICK: slow pages may take longer only while the whole load stays within ~110 s.
+        "budget": max(110.0, len(pages) * (warmup + seconds) + 20) if args.quick else None,
         "max_seconds": max(seconds, 3.0 if args.quick else 60.0),
         "pages": [{"idx": i, "name": p["name"], "path": p["path"],
                    "cookie": f"sessionid={sessions[p['role']]}"} for i, p in enumerate(pages)],
