@@ -21,7 +21,7 @@ $(STAMP): requirements.txt | $(PY)
 install: $(STAMP)
 
 run: install
-	@DEBUG=1 PORT=$(PORT) $(DEVSTACK) sh scripts/run.sh
+	@DEBUG=1 OPSPORTAL_PORT=$(PORT) $(DEVSTACK) sh scripts/run.sh
 
 test: install
 	$(DEVSTACK) $(PY) -m pytest $(PYTEST_ARGS)

@@ -188,7 +188,8 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 20 * 1024 * 1024
 vars().update(env.email_url("EMAIL_URL", default="consolemail://"))
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="OpsPortal <opsportal@localhost>")
 # Links in mail need the portal's address (mail is sent by workers, outside any request).
-PORTAL_BASE_URL = env("PORTAL_BASE_URL", default=f"http://127.0.0.1:{env('PORT', default='8000')}").rstrip("/")
+# Not $PORT: honcho gives every Procfile process a PORT of its own (web 8000, worker 8100…).
+PORTAL_BASE_URL = env("PORTAL_BASE_URL", default=f"http://127.0.0.1:{env('OPSPORTAL_PORT', default='8000')}").rstrip("/")
 
 # --- Security (all on when DEBUG is off; `check --deploy` passes with production env) ---
 SESSION_COOKIE_SECURE = env.bool("SESSION_COOKIE_SECURE", default=not DEBUG)

@@ -7,7 +7,7 @@ $PY manage.py collectstatic --noinput -v 0
 $PY manage.py seed_demo
 cat <<MSG
 
-  OpsPortal is starting on  http://127.0.0.1:${PORT}/
+  OpsPortal is starting on  http://127.0.0.1:${OPSPORTAL_PORT}/
   Demo logins (password: ${DEMO_PASSWORD:-opsportal-demo}):
     admin    系统管理员 (administrator)     ops      运营管理部 (operations)
     hr       人力资源部 (HR)                gm       总经理 (general manager)

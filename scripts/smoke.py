@@ -49,7 +49,7 @@ def main() -> None:
     port = free_port()
     env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "REDIS_URL"}}
     env.update({
-        "OPSPORTAL_VAR_DIR": str(var_dir), "PORT": str(port), "DEBUG": "1",
+        "OPSPORTAL_VAR_DIR": str(var_dir), "OPSPORTAL_PORT": str(port), "DEBUG": "1",
         "CELERY_QUEUE": f"smoke-{port}", "PYTHONUNBUFFERED": "1",
     })
     script = (
