@@ -15,10 +15,12 @@ def settings_with(env: dict) -> dict:
         "print(json.dumps({'DEBUG': s.DEBUG, 'TIME_ZONE': s.TIME_ZONE, 'LANGUAGE_CODE': s.LANGUAGE_CODE, "
         "'ALLOWED_HOSTS': s.ALLOWED_HOSTS, 'DB': s.DATABASES['default'], 'REDIS_URL': s.REDIS_URL, "
         "'BROKER': s.CELERY_BROKER_URL, 'EMAIL_BACKEND': s.EMAIL_BACKEND, 'EMAIL_HOST': s.EMAIL_HOST, "
-        "'SECRET_KEY': s.SECRET_KEY, 'SESSION_COOKIE_SECURE': s.SESSION_COOKIE_SECURE}, default=str))"
+        "'SECRET_KEY': s.SECRET_KEY, 'SESSION_COOKIE_SECURE': s.SESSION_COOKIE_SECURE, "
+        "'PORTAL_BASE_URL': s.PORTAL_BASE_URL}, default=str))"
     )
     base = {k: v for k, v in os.environ.items() if k not in {
-        "DEBUG", "TIME_ZONE", "LANGUAGE_CODE", "ALLOWED_HOSTS", "DATABASE_URL", "REDIS_URL", "EMAIL_URL", "SECRET_KEY"}}
+        "DEBUG", "TIME_ZONE", "LANGUAGE_CODE", "ALLOWED_HOSTS", "DATABASE_URL", "REDIS_URL", "EMAIL_URL", "SECRET_KEY",
+        "PORT", "OPSPORTAL_PORT", "PORTAL_BASE_URL"}}
     out = subprocess.run(
         [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True,
         env={**base, "DJANGO_SETTINGS_MODULE": "opsportal.settings", **env},
@@ -75,3 +77,8 @@ def test_the_default_secret_key_fails_the_deploy_check():
         cwd=ROOT, capture_output=True, text=True, env=env,
     )
     assert result.returncode != 0
+
+
+def test_mail_links_use_the_web_port_not_the_per_process_port_honcho_sets():
+    assert settings_with({"OPSPORTAL_PORT": "8300", "PORT": "8400"})["PORTAL_BASE_URL"] == "http://127.0.0.1:8300"
+    assert settings_with({"PORTAL_BASE_URL": "https://portal.example.com/"})["PORTAL_BASE_URL"] == "https://portal.example.com"
