@@ -68,7 +68,7 @@ def main() -> None:
         health = None
         while time.monotonic() < deadline:
             if stack.poll() is not None:
-                fail(f"the stack exited early ({stack.returncode}); see the log:\n{log_path.read_text()[-3000:]}")
+                fail(f"the stack exited early ({stack.returncode}); see the log:\n{log_path.read_text()[-8000:]}")
             try:
                 status, body = get(f"http://127.0.0.1:{port}/healthz")
                 health = json.loads(body)
