@@ -5,7 +5,6 @@ the other rows (a manager may be a person further down the same file); the impor
 applied only when every row is valid.
 """
 
-import csv
 import io
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -14,6 +13,8 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.utils.translation import gettext as _
+
+from apps.core.spreadsheets import ImportFileError, map_header, read_csv_rows
 from django.utils.translation import gettext_lazy
 
 from .models import Department, Position
@@ -46,10 +47,6 @@ TEMPLATE_HEADER = ["工号", "用户名", "姓名", "邮箱", "部门编码", "�
 MAX_ROWS = 20000
 
 
-class ImportFileError(ValueError):
-    """The file as a whole cannot be read; the message is for the user."""
-
-
 @dataclass
 class ImportRow:
     line: int
@@ -63,7 +60,7 @@ def read_table(filename: str, data: bytes) -> list[dict]:
     if name.endswith(".xlsx"):
         rows = _read_xlsx(data)
     elif name.endswith(".csv"):
-        rows = _read_csv(data)
+        rows = read_csv_rows(data)
     else:
         raise ImportFileError(_("Unsupported file type: please upload a .csv or .xlsx file."))
     rows = [r for r in rows if any(str(c).strip() for c in r)]
@@ -79,20 +76,6 @@ def read_table(filename: str, data: bytes) -> list[dict]:
     for cells in body:
         result.append({key: _cell(cells[idx]) if idx < len(cells) else "" for key, idx in mapping.items()})
     return result
-
-
-def _read_csv(data: bytes) -> list[list]:
-    for encoding in ("utf-8-sig", "gb18030"):
-        try:
-            text = data.decode(encoding)
-            break
-        except UnicodeDecodeError:
-            continue
-    else:
-        raise ImportFileError(_("The CSV file is neither UTF-8 nor GBK encoded."))
-    if "\x00" in text:
-        raise ImportFileError(_("This does not look like a CSV text file."))
-    return list(csv.reader(io.StringIO(text)))
 
 
 def _read_xlsx(data: bytes) -> list[list]:
@@ -121,13 +104,7 @@ def _cell(value) -> str:
 
 
 def _map_header(header: list) -> dict[str, int]:
-    names = [str(h or "").strip().lower() for h in header]
-    mapping = {}
-    for key, spellings in COLUMNS.items():
-        for idx, name in enumerate(names):
-            if name in spellings:
-                mapping[key] = idx
-                break
+    mapping = map_header(header, COLUMNS)
     missing = [str(COLUMN_LABELS[k]) for k in REQUIRED if k not in mapping]
     if missing:
         raise ImportFileError(_("Missing columns: %(cols)s.") % {"cols": "、".join(missing)})

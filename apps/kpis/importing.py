@@ -15,6 +15,8 @@ from datetime import date, datetime
 
 from django.utils.translation import gettext as _
 
+from apps.core.spreadsheets import ImportFileError, map_header, read_csv_rows
+
 from .forms import out_of_range_message, parse_number
 from .models import Indicator
 from .periods import Period
@@ -28,10 +30,6 @@ COLUMNS = {
 }
 REQUIRED = ("code", "period", "value")
 MAX_ROWS = 20000
-
-
-class ImportFileError(ValueError):
-    """The file as a whole cannot be read; the message is for the user."""
 
 
 @dataclass
@@ -51,7 +49,7 @@ def read_table(filename: str, data: bytes) -> list[dict]:
     if name.endswith(".xlsx"):
         rows = _read_xlsx(data)
     elif name.endswith(".csv"):
-        rows = _read_csv(data)
+        rows = read_csv_rows(data)
     else:
         raise ImportFileError(_("Unsupported file type: please upload a .csv or .xlsx file."))
     rows = [r for r in rows if any(str(c if c is not None else "").strip() for c in r)]
@@ -64,20 +62,6 @@ def read_table(filename: str, data: bytes) -> list[dict]:
     if len(body) > MAX_ROWS:
         raise ImportFileError(_("The file has more than %(max)d rows.") % {"max": MAX_ROWS})
     return [{key: _cell(cells[idx]) if idx < len(cells) else "" for key, idx in mapping.items()} for cells in body]
-
-
-def _read_csv(data: bytes) -> list[list]:
-    for encoding in ("utf-8-sig", "gb18030"):
-        try:
-            text = data.decode(encoding)
-            break
-        except UnicodeDecodeError:
-            continue
-    else:
-        raise ImportFileError(_("The CSV file is neither UTF-8 nor GBK encoded."))
-    if "\x00" in text:
-        raise ImportFileError(_("This does not look like a CSV text file."))
-    return list(csv.reader(io.StringIO(text)))
 
 
 class _Formula(str):
@@ -126,13 +110,7 @@ def _cell(value):
 
 
 def _map_header(header: list) -> dict[str, int]:
-    names = [str(h or "").strip().lower() for h in header]
-    mapping = {}
-    for key, spellings in COLUMNS.items():
-        for idx, name in enumerate(names):
-            if name in spellings:
-                mapping[key] = idx
-                break
+    mapping = map_header(header, COLUMNS)
     missing = [COLUMNS[k][0] for k in REQUIRED if k not in mapping]
     if missing:
         raise ImportFileError(_("Missing columns: %(cols)s. Download the template to see the expected header.")
