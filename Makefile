@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed
 DEVSTACK := $(PY) -m opsportal.devstack --
 PORT ?= 8000
 
-.PHONY: install run test smoke bench messages check-deploy backup clean
+.PHONY: install run test lint smoke bench messages check-deploy backup clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -23,8 +23,12 @@ install: $(STAMP)
 run: install
 	@DEBUG=1 OPSPORTAL_PORT=$(PORT) $(DEVSTACK) sh scripts/run.sh
 
-test: install
+test: install lint
 	$(DEVSTACK) $(PY) -m pytest $(PYTEST_ARGS)
+
+lint: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
 
 smoke: install
 	$(PY) scripts/smoke.py

@@ -37,8 +37,11 @@ def bench_database_url() -> str:
 def _connect(url: str, dbname: str | None = None):
     cfg = environ.Env.db_url_config(url)
     conn = psycopg2.connect(
-        dbname=dbname or cfg["NAME"], user=cfg.get("USER") or None, password=cfg.get("PASSWORD") or None,
-        host=unquote(cfg.get("HOST") or "") or None, port=cfg.get("PORT") or None,
+        dbname=dbname or cfg["NAME"],
+        user=cfg.get("USER") or None,
+        password=cfg.get("PASSWORD") or None,
+        host=unquote(cfg.get("HOST") or "") or None,
+        port=cfg.get("PORT") or None,
     )
     conn.autocommit = True
     return conn
@@ -66,8 +69,9 @@ def read_marker(url: str) -> dict | None:
     conn = _connect(url)
     try:
         with conn.cursor() as cur:
-            cur.execute("SELECT shobj_description(oid, 'pg_database') FROM pg_database "
-                        "WHERE datname = current_database()")
+            cur.execute(
+                "SELECT shobj_description(oid, 'pg_database') FROM pg_database WHERE datname = current_database()"
+            )
             row = cur.fetchone()
             cur.execute("SELECT to_regclass('accounts_user') IS NOT NULL")
             has_users = cur.fetchone()[0]
@@ -91,8 +95,10 @@ def write_marker(url: str, marker: dict) -> None:
     conn = _connect(url)
     try:
         with conn.cursor() as cur:
-            cur.execute(sql.SQL("COMMENT ON DATABASE {} IS %s").format(sql.Identifier(db_name(url))),
-                        [json.dumps(marker, sort_keys=True)])
+            cur.execute(
+                sql.SQL("COMMENT ON DATABASE {} IS %s").format(sql.Identifier(db_name(url))),
+                [json.dumps(marker, sort_keys=True)],
+            )
     finally:
         conn.close()
 
@@ -101,7 +107,8 @@ def wanted_marker(sizes: list[str]) -> dict:
     """What the data should have been generated from: the generator code of every app
     (a new or changed scale.py means new data) and the size flags."""
     files = sorted(BASE_DIR.glob("apps/*/scale*.py")) + [
-        BASE_DIR / "apps/core/management/commands/generate_scale_data.py"]
+        BASE_DIR / "apps/core/management/commands/generate_scale_data.py"
+    ]
     digest = {str(p.relative_to(BASE_DIR)): hashlib.sha1(p.read_bytes()).hexdigest()[:12] for p in files}
     return {"version": MARKER_VERSION, "code": digest, "sizes": sizes}
 

@@ -17,8 +17,9 @@ def bench_context() -> dict:
     from django.contrib.auth import get_user_model
     from django.utils import timezone
 
-    users = {u.username.removeprefix("bench-"): u
-             for u in get_user_model().objects.filter(username__startswith="bench-")}
+    users = {
+        u.username.removeprefix("bench-"): u for u in get_user_model().objects.filter(username__startswith="bench-")
+    }
     return {
         "bench_users": {role: u.username for role, u in users.items()},
         "users": users,
@@ -50,8 +51,13 @@ def bench_modules() -> tuple[list[tuple[str, object]], list[tuple[str, str]]]:
 
 
 def _error_page(label: str, message: str) -> dict:
-    return {"name": f"{label} bench.py ERROR: {message}"[:300], "path": "", "role": "", "error": message,
-            "source": label}
+    return {
+        "name": f"{label} bench.py ERROR: {message}"[:300],
+        "path": "",
+        "role": "",
+        "error": message,
+        "source": label,
+    }
 
 
 def _valid(page, roles) -> str | None:
@@ -78,8 +84,15 @@ def admin_changelists() -> list[dict]:
             path = reverse(f"admin:{meta.app_label}_{meta.model_name}_changelist")
         except NoReverseMatch:
             continue
-        pages.append({"name": f"admin: {meta.app_label}.{meta.model_name}", "path": path, "role": "admin",
-                      "source": "admin", "model": model})
+        pages.append(
+            {
+                "name": f"admin: {meta.app_label}.{meta.model_name}",
+                "path": path,
+                "role": "admin",
+                "source": "admin",
+                "model": model,
+            }
+        )
     return pages
 
 
@@ -128,8 +141,12 @@ def collect_pages(ctx: dict) -> list[dict]:
         if page.get("error") or page["name"] == "floor":
             continue
         if page.get("admin_peer"):
-            peer = {"name": f"admin peer: {page['name']}", "path": page["admin_peer"], "role": "admin",
-                    "source": "admin"}
+            peer = {
+                "name": f"admin peer: {page['name']}",
+                "path": page["admin_peer"],
+                "role": "admin",
+                "source": "admin",
+            }
             extra.append(peer)
             page["peer"] = peer["name"]
         else:

@@ -28,15 +28,14 @@ def main(argv: list[str]) -> int:
         for label, message in errors:
             emit("error", name=f"{label} bench.py ERROR: {message}"[:300])
     emit("count", count=len(jobs))
-    for index, (label, job) in enumerate(jobs):
+    for index, (_label, job) in enumerate(jobs):
         if index < skip:
             continue
         emit("start", index=index, name=job["name"])
         started = time.perf_counter()
         try:
             items = job["run"]()
-            emit("done", index=index, name=job["name"], seconds=time.perf_counter() - started,
-                 items=int(items or 0))
+            emit("done", index=index, name=job["name"], seconds=time.perf_counter() - started, items=int(items or 0))
         except Exception as exc:
             traceback.print_exc(file=sys.stderr)
             emit("done", index=index, name=job["name"], seconds=None, items=None, error=repr(exc)[:200])

@@ -33,8 +33,9 @@ def page_user(base: str, page: dict, tag: dict) -> type:
         @task
         def load(self):
             headers = {"Cookie": page["cookie"], "X-Bench-Tag": f"{page['idx']}:{tag['phase']}"}
-            with self.client.get(page["path"], name="page", headers=headers, allow_redirects=False,
-                                 catch_response=True) as resp:
+            with self.client.get(
+                page["path"], name="page", headers=headers, allow_redirects=False, catch_response=True
+            ) as resp:
                 if resp.status_code != 200:
                     resp.failure(f"HTTP {resp.status_code}")
 
@@ -102,8 +103,11 @@ def main(argv: list[str]) -> int:
         results.append(run_page(plan, page, deadline - later - base))
         with open(out_path, "w") as fh:
             json.dump(results, fh)
-        print(f"  [{page['idx'] + 1}/{len(plan['pages'])}] {page['name']}: "
-              f"{results[-1]['requests']} requests, {results[-1]['failures']} errors", flush=True)
+        print(
+            f"  [{page['idx'] + 1}/{len(plan['pages'])}] {page['name']}: "
+            f"{results[-1]['requests']} requests, {results[-1]['failures']} errors",
+            flush=True,
+        )
     return 0
 
 

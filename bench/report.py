@@ -37,8 +37,14 @@ def percentile(sorted_values: list[float], p: float) -> float:
 def page_figures(page: dict, load: dict | None, times: list[float]) -> dict:
     row = {k: page.get(k, "") for k in ("name", "path", "role")}
     if load is None or not times:
-        row.update(p50_ms=None, p95_ms=None, p99_ms=None, rps=None,
-                   errors=(load or {}).get("failures") if load else None, x_floor=None)
+        row.update(
+            p50_ms=None,
+            p95_ms=None,
+            p99_ms=None,
+            rps=None,
+            errors=(load or {}).get("failures") if load else None,
+            x_floor=None,
+        )
         return row
     values = sorted(times)
     row.update(
@@ -63,9 +69,11 @@ def machine(database: str = "", load: float | None = None) -> str:
         pass
     ram = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
     load = os.getloadavg()[0] if load is None else load
-    return (f"{os.cpu_count()} cores ({cpu}), {ram:.0f} GiB RAM, {platform.system()} {platform.release()}, "
-            f"Python {platform.python_version()}{', ' + database if database else ''}; "
-            f"load average {load:.1f} before the load started (other processes on the machine)")
+    return (
+        f"{os.cpu_count()} cores ({cpu}), {ram:.0f} GiB RAM, {platform.system()} {platform.release()}, "
+        f"Python {platform.python_version()}{', ' + database if database else ''}; "
+        f"load average {load:.1f} before the load started (other processes on the machine)"
+    )
 
 
 def write_results(rows: list[dict], jobs: list[dict], machine_text: str) -> dict:
@@ -87,15 +95,19 @@ def _fmt(value, digits=1) -> str:
 def table(rows: list[dict], jobs: list[dict]) -> str:
     """A Markdown table (printed, and pasted into the README)."""
     by_name = {r["name"]: r for r in rows}
-    out = ["| page | role | p50 ms | p95 ms | p99 ms | rps | errors | × floor | × admin peer |",
-           "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"]
+    out = [
+        "| page | role | p50 ms | p95 ms | p99 ms | rps | errors | × floor | × admin peer |",
+        "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+    ]
     for r in rows:
         peer = by_name.get(r.get("peer") or "")
         ratio = (r["p95_ms"] / peer["p95_ms"]) if peer and r.get("p95_ms") and peer.get("p95_ms") else None
         peer_text = f"{ratio:.2f} (admin {peer['p95_ms']:.0f} ms)" if ratio else "—"
-        out.append(f"| {r['name']} | {r['role'] or '—'} | {_fmt(r['p50_ms'])} | {_fmt(r['p95_ms'])} | "
-                   f"{_fmt(r['p99_ms'])} | {_fmt(r['rps'])} | {_fmt(r['errors'])} | {_fmt(r['x_floor'], 2)} | "
-                   f"{peer_text} |")
+        out.append(
+            f"| {r['name']} | {r['role'] or '—'} | {_fmt(r['p50_ms'])} | {_fmt(r['p95_ms'])} | "
+            f"{_fmt(r['p99_ms'])} | {_fmt(r['rps'])} | {_fmt(r['errors'])} | {_fmt(r['x_floor'], 2)} | "
+            f"{peer_text} |"
+        )
     if jobs:
         out += ["", "| job | seconds | items |", "| --- | ---: | ---: |"]
         out += [f"| {j['name']} | {_fmt(j['seconds'], 2)} | {_fmt(j['items'])} |" for j in jobs]
@@ -110,8 +122,9 @@ def findings(rows: list[dict]) -> list[str]:
             notes.append(f"{r['name']}: p95 {r['p95_ms']} ms is {r['x_floor']:.1f}× the floor")
         peer = by_name.get(r.get("peer") or "")
         if peer and r.get("p95_ms") and peer.get("p95_ms") and r["p95_ms"] > peer["p95_ms"]:
-            notes.append(f"{r['name']}: p95 {r['p95_ms']} ms is slower than its admin peer "
-                         f"{peer['name']} ({peer['p95_ms']} ms)")
+            notes.append(
+                f"{r['name']}: p95 {r['p95_ms']} ms is slower than its admin peer {peer['name']} ({peer['p95_ms']} ms)"
+            )
         if r.get("errors"):
             notes.append(f"{r['name']}: {r['errors']} errors")
         if r.get("p95_ms") is None:

@@ -30,15 +30,21 @@ PY = sys.executable
 
 
 def parse_args(argv):
-    p = argparse.ArgumentParser(prog="python -m bench", description=__doc__,
-                                formatter_class=argparse.RawDescriptionHelpFormatter)
+    p = argparse.ArgumentParser(
+        prog="python -m bench", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     p.add_argument("--quick", action="store_true", help="short run (under three minutes with data in place)")
     p.add_argument("--regenerate", action="store_true", help="rebuild the scale data even if it is current")
-    p.add_argument("--reuse-data", action="store_true",
-                   help="keep the scale data in place even if a generator changed since it was built")
+    p.add_argument(
+        "--reuse-data",
+        action="store_true",
+        help="keep the scale data in place even if a generator changed since it was built",
+    )
     p.add_argument("--users", type=int, default=3, help="concurrent users per page (default 3)")
     p.add_argument("--seconds", type=float, help="measured seconds per page (default 15, quick: fitted)")
-    p.add_argument("--warmup", type=float, help="warm-up seconds per page (default 3, quick 0.3; slow pages warm longer)")
+    p.add_argument(
+        "--warmup", type=float, help="warm-up seconds per page (default 3, quick 0.3; slow pages warm longer)"
+    )
     p.add_argument("--workers", type=int, default=2 * (os.cpu_count() or 1), help="gunicorn workers (2 × cores)")
     p.add_argument("--pages", default="", help="only pages whose name contains this text (floor always runs)")
     p.add_argument("--no-jobs", action="store_true", help="skip the jobs")
@@ -116,7 +122,10 @@ def plan_load(args, pages: list[dict]) -> tuple[float, float]:
 def run_load(args, pages: list[dict], sessions: dict, port: int, tmp: Path) -> dict[int, dict]:
     warmup, seconds = plan_load(args, pages)
     plan = {
-        "base": f"http://127.0.0.1:{port}", "users": args.users, "warmup": warmup, "seconds": seconds,
+        "base": f"http://127.0.0.1:{port}",
+        "users": args.users,
+        "warmup": warmup,
+        "seconds": seconds,
         "prime": 2.0 if args.quick else 5.0,
         "warmup_requests": args.workers if args.quick else args.workers + args.users,
         "warmup_max": 2.0 if args.quick else 10.0,
@@ -124,14 +133,18 @@ def run_load(args, pages: list[dict], sessions: dict, port: int, tmp: Path) -> d
         # QUICK: slow pages may take longer only while the whole load stays within ~110 s.
         "budget": max(110.0, len(pages) * (warmup + seconds) + 20) if args.quick else None,
         "max_seconds": max(seconds, 3.0 if args.quick else 60.0),
-        "pages": [{"idx": i, "name": p["name"], "path": p["path"],
-                   "cookie": f"sessionid={sessions[p['role']]}"} for i, p in enumerate(pages)],
+        "pages": [
+            {"idx": i, "name": p["name"], "path": p["path"], "cookie": f"sessionid={sessions[p['role']]}"}
+            for i, p in enumerate(pages)
+        ],
     }
     plan_path, out_path = tmp / "plan.json", tmp / "load.json"
     plan_path.write_text(json.dumps(plan))
     budget = len(pages) * (max(warmup, plan["warmup_max"]) + plan["max_seconds"] + 3) + 60
-    log(f"load: {len(pages)} pages × ({warmup:g} s warm-up + {seconds:.1f} s), {args.users} users, "
-        f"about {len(pages) * (warmup + seconds) / 60:.1f} min")
+    log(
+        f"load: {len(pages)} pages × ({warmup:g} s warm-up + {seconds:.1f} s), {args.users} users, "
+        f"about {len(pages) * (warmup + seconds) / 60:.1f} min"
+    )
     started = time.monotonic()
     proc = server.spawn([PY, "-m", "bench.loadgen", str(plan_path), str(out_path)], cwd=BASE_DIR)
     try:
@@ -166,8 +179,9 @@ def run_jobs(args, env: dict) -> list[dict]:
     results: list[dict] = []
     skip = count = 0
     while True:
-        proc = server.spawn([PY, "-m", "bench.jobs", "--skip", str(skip)], env=env, cwd=BASE_DIR,
-                            stdout=subprocess.PIPE, bufsize=0)
+        proc = server.spawn(
+            [PY, "-m", "bench.jobs", "--skip", str(skip)], env=env, cwd=BASE_DIR, stdout=subprocess.PIPE, bufsize=0
+        )
         current, started, finished, pending = None, time.monotonic(), False, b""
         while True:
             limit = min(deadline, started + per_job) if current else deadline
@@ -175,16 +189,22 @@ def run_jobs(args, env: dict) -> list[dict]:
             if timed_out:  # over the job's (or the whole run's) limit
                 server.stop(proc, grace=3)
                 if current is not None:
-                    results.append({"name": f"{current['name']} (TIMEOUT > {per_job:.0f} s)", "seconds": None,
-                                    "items": None})
+                    results.append(
+                        {"name": f"{current['name']} (TIMEOUT > {per_job:.0f} s)", "seconds": None, "items": None}
+                    )
                     log(f"job {current['name']}: stopped after {per_job:.0f} s")
                     skip = current["index"] + 1
                 break
             if not line:  # the child ended (or crashed)
                 proc.wait()
                 if current is not None:
-                    results.append({"name": f"{current['name']} (ERROR: jobs process exited {proc.returncode})",
-                                    "seconds": None, "items": None})
+                    results.append(
+                        {
+                            "name": f"{current['name']} (ERROR: jobs process exited {proc.returncode})",
+                            "seconds": None,
+                            "items": None,
+                        }
+                    )
                 finished = True
                 break
             try:
@@ -194,9 +214,13 @@ def run_jobs(args, env: dict) -> list[dict]:
             if msg["kind"] == "start":
                 current, started = msg, time.monotonic()
             elif msg["kind"] == "done":
-                results.append({"name": msg["name"] + (f" (ERROR {msg['error']})" if msg.get("error") else ""),
-                                "seconds": round(msg["seconds"], 3) if msg["seconds"] is not None else None,
-                                "items": msg["items"]})
+                results.append(
+                    {
+                        "name": msg["name"] + (f" (ERROR {msg['error']})" if msg.get("error") else ""),
+                        "seconds": round(msg["seconds"], 3) if msg["seconds"] is not None else None,
+                        "items": msg["items"],
+                    }
+                )
                 log(f"job {msg['name']}: {msg['seconds'] or 0:.2f} s, {msg['items']} items")
                 current = None
             elif msg["kind"] == "count":
@@ -211,8 +235,9 @@ def run_jobs(args, env: dict) -> list[dict]:
             break
     ran = sum(1 for r in results if "bench.py ERROR" not in r["name"])
     if count > ran:
-        results.append({"name": f"{count - ran} more jobs not run (time budget {total:.0f} s)",
-                        "seconds": None, "items": None})
+        results.append(
+            {"name": f"{count - ran} more jobs not run (time budget {total:.0f} s)", "seconds": None, "items": None}
+        )
         log(results[-1]["name"])
     return results
 

@@ -46,7 +46,7 @@ def stop_all() -> None:
 
 def free_port() -> int:
     wanted = os.environ.get("BENCH_PORT")
-    for port in ([int(wanted)] if wanted else PORTS):
+    for port in [int(wanted)] if wanted else PORTS:
         with socket.socket() as s:
             try:
                 s.bind(("127.0.0.1", port))
@@ -58,19 +58,35 @@ def free_port() -> int:
 
 def start_gunicorn(port: int, workers: int, env: dict, access_log: str, error_log: str) -> subprocess.Popen:
     cmd = [
-        sys.executable, "-m", "gunicorn", "opsportal.wsgi:application",
-        "--bind", f"127.0.0.1:{port}", "--workers", str(workers), "--worker-class", "sync",
-        "--timeout", "60", "--graceful-timeout", "5",
-        "--access-logfile", access_log, "--access-logformat", ACCESS_FORMAT,
-        "--error-logfile", error_log, "--log-level", "warning",
+        sys.executable,
+        "-m",
+        "gunicorn",
+        "opsportal.wsgi:application",
+        "--bind",
+        f"127.0.0.1:{port}",
+        "--workers",
+        str(workers),
+        "--worker-class",
+        "sync",
+        "--timeout",
+        "60",
+        "--graceful-timeout",
+        "5",
+        "--access-logfile",
+        access_log,
+        "--access-logformat",
+        ACCESS_FORMAT,
+        "--error-logfile",
+        error_log,
+        "--log-level",
+        "warning",
     ]
     with open(error_log, "ab") as err:
         proc = spawn(cmd, env=env, stdout=err, stderr=err)
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         if proc.poll() is not None:
-            raise SystemExit(f"bench: gunicorn exited with {proc.returncode}; see {error_log}:\n"
-                             + tail(error_log))
+            raise SystemExit(f"bench: gunicorn exited with {proc.returncode}; see {error_log}:\n" + tail(error_log))
         try:
             urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2)
             return proc

@@ -30,7 +30,9 @@ CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
 # Our apps first: for translations the first app wins, and third-party catalogues (e.g.
 # django-celery-beat's "Name" = 任务名) must not override ours.
-INSTALLED_APPS = [
+# The foundation and engines come first, then the modules in the order they build on each
+# other; a module added later (any apps/<name>/apps.py) joins after them without editing this file.
+PORTAL_APPS = [
     "apps.core",
     "apps.accounts",
     "apps.departments",
@@ -40,6 +42,14 @@ INSTALLED_APPS = [
     "apps.kpis",
     "apps.appraisals",
     "apps.scheduling",
+]
+PORTAL_APPS += sorted(
+    f"apps.{path.parent.name}"
+    for path in (BASE_DIR / "apps").glob("*/apps.py")
+    if f"apps.{path.parent.name}" not in PORTAL_APPS
+)
+INSTALLED_APPS = [
+    *PORTAL_APPS,
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -107,7 +117,7 @@ REDIS_URL = env("REDIS_URL", default=EMBEDDED_REDIS_URL)
 def celery_redis_url(url: str) -> str:
     """Celery spells a unix-socket Redis as redis+socket:///path?virtual_host=N."""
     if url.startswith("unix://"):
-        path, _sep, query = url[len("unix://"):].partition("?")
+        path, _sep, query = url[len("unix://") :].partition("?")
         db = dict(p.split("=", 1) for p in query.split("&") if "=" in p).get("db", "0")
         return f"redis+socket://{path}?virtual_host={db}"
     return url
@@ -189,7 +199,9 @@ vars().update(env.email_url("EMAIL_URL", default="consolemail://"))
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="OpsPortal <opsportal@localhost>")
 # Links in mail need the portal's address (mail is sent by workers, outside any request).
 # Not $PORT: honcho gives every Procfile process a PORT of its own (web 8000, worker 8100…).
-PORTAL_BASE_URL = env("PORTAL_BASE_URL", default=f"http://127.0.0.1:{env('OPSPORTAL_PORT', default='8000')}").rstrip("/")
+PORTAL_BASE_URL = env("PORTAL_BASE_URL", default=f"http://127.0.0.1:{env('OPSPORTAL_PORT', default='8000')}").rstrip(
+    "/"
+)
 
 # --- Security (all on when DEBUG is off; `check --deploy` passes with production env) ---
 SESSION_COOKIE_SECURE = env.bool("SESSION_COOKIE_SECURE", default=not DEBUG)

@@ -1,9 +1,8 @@
-from importlib.util import find_spec
-
 from django.contrib import admin
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
+from apps.core.plugins import app_modules
 from apps.core.views import healthz
 
 admin.site.site_header = _("OpsPortal administration")
@@ -12,18 +11,7 @@ admin.site.site_title = _("OpsPortal")
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("admin/", admin.site.urls),
-    path("accounts/", include("apps.accounts.urls")),
-    path("org/", include("apps.departments.urls")),
-    path("notifications/", include("apps.notifications.urls")),
-    path("", include("apps.core.urls")),
 ]
-
-# Each module mounts itself once it has a urls.py (modules are built one issue at a time).
-for prefix, module in [
-    ("policies/", "apps.policies.urls"),
-    ("processes/", "apps.processes.urls"),
-    ("kpis/", "apps.kpis.urls"),
-    ("appraisals/", "apps.appraisals.urls"),
-]:
-    if find_spec(module) is not None:
-        urlpatterns.append(path(prefix, include(module)))
+# Every app mounts its own urls.py at the URL_PREFIX it declares (core last: it owns "").
+for module in sorted(app_modules("urls"), key=lambda m: m.URL_PREFIX == ""):
+    urlpatterns.append(path(module.URL_PREFIX, include(module)))

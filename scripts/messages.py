@@ -25,17 +25,34 @@ def main() -> None:
         if (app / "apps.py").exists() and app.name not in OWN_CATALOGUE:
             (app / "locale").mkdir(exist_ok=True)
     (ROOT / "locale").mkdir(exist_ok=True)
-    ignores = ["--ignore", "./.venv", "--ignore", "./staticfiles", "--ignore", "./var",
-               "--ignore", "./bench", "--ignore", "tests", "--ignore", "static"]
+    ignores = [
+        "--ignore",
+        "./.venv",
+        "--ignore",
+        "./staticfiles",
+        "--ignore",
+        "./var",
+        "--ignore",
+        "./bench",
+        "--ignore",
+        "tests",
+        "--ignore",
+        "static",
+    ]
     only = sys.argv[1:]  # `scripts/messages.py policies`: that app's catalogue alone
     if only:
         # "./x" patterns match that top-level folder only ("x/*" would match every folder named x).
         ignores += ["--ignore", "./templates", "--ignore", "./opsportal", "--ignore", "./scripts", "--ignore", "*.txt"]
-        ignores += [arg for app in (ROOT / "apps").iterdir() if app.name not in only
-                    for arg in ("--ignore", f"./apps/{app.name}")]
+        ignores += [
+            arg
+            for app in (ROOT / "apps").iterdir()
+            if app.name not in only
+            for arg in ("--ignore", f"./apps/{app.name}")
+        ]
     run([PY, "manage.py", "makemessages", "-l", "zh_Hans", "--no-obsolete", *ignores], cwd=ROOT)
-    targets = [ROOT / "apps" / a / "locale" for a in only] if only else \
-        [ROOT / "locale", *(ROOT / "apps").glob("*/locale")]
+    targets = (
+        [ROOT / "apps" / a / "locale" for a in only] if only else [ROOT / "locale", *(ROOT / "apps").glob("*/locale")]
+    )
     for target in targets:
         for po in target.glob("*/LC_MESSAGES/django.po"):
             run(["msgfmt", "--check-format", "-o", str(po.with_suffix(".mo")), str(po)], cwd=ROOT)

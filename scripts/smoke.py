@@ -48,20 +48,26 @@ def main() -> None:
     var_dir = Path(tempfile.mkdtemp(prefix="opsportal-smoke-"))
     port = free_port()
     env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "REDIS_URL"}}
-    env.update({
-        "OPSPORTAL_VAR_DIR": str(var_dir), "OPSPORTAL_PORT": str(port), "DEBUG": "1",
-        "CELERY_QUEUE": f"smoke-{port}", "PYTHONUNBUFFERED": "1",
-    })
-    script = (
-        f"{PY} manage.py migrate --noinput -v 0 && "
-        f"exec {ROOT}/.venv/bin/honcho -f Procfile start"
+    env.update(
+        {
+            "OPSPORTAL_VAR_DIR": str(var_dir),
+            "OPSPORTAL_PORT": str(port),
+            "DEBUG": "1",
+            "CELERY_QUEUE": f"smoke-{port}",
+            "PYTHONUNBUFFERED": "1",
+        }
     )
+    script = f"{PY} manage.py migrate --noinput -v 0 && exec {ROOT}/.venv/bin/honcho -f Procfile start"
     log_path = var_dir / "smoke.log"
     log = open(log_path, "w")
     print(f"smoke: starting the embedded stack in {var_dir} on port {port}")
     stack = subprocess.Popen(
         [PY, "-m", "opsportal.devstack", "--", "sh", "-c", script],
-        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
+        cwd=ROOT,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
     )
     try:
         deadline = time.monotonic() + TIMEOUT

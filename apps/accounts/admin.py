@@ -13,6 +13,20 @@ class UserAdmin(BaseUserAdmin):
     list_select_related = ("department", "position", "manager")
     autocomplete_fields = ("department", "position", "manager")
     fieldsets = BaseUserAdmin.fieldsets + (
-        (_("Organisation"), {"fields": ("display_name", "employee_no", "department", "position", "manager",
-                                         "phone", "hire_date", "leave_date", "preferred_language")}),
+        (
+            _("Organisation"),
+            {
+                "fields": (
+                    "display_name",
+                    "employee_no",
+                    "department",
+                    "position",
+                    "manager",
+                    "phone",
+                    "hire_date",
+                    "leave_date",
+                    "preferred_language",
+                )
+            },
+        ),
     )

@@ -13,8 +13,9 @@ class UserLanguageMiddleware:
 
     def __call__(self, request):
         user = getattr(request, "user", None)
-        lang = (user.preferred_language if user is not None and user.is_authenticated else "") or \
-            request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME, "")
+        lang = (user.preferred_language if user is not None and user.is_authenticated else "") or request.COOKIES.get(
+            settings.LANGUAGE_COOKIE_NAME, ""
+        )
         if lang not in self.supported:
             lang = settings.LANGUAGE_CODE
         request.LANGUAGE_CODE = lang

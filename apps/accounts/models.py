@@ -14,16 +14,28 @@ class User(AbstractUser):
         _("preferred language"), max_length=10, choices=settings.LANGUAGES, blank=True
     )
     department = models.ForeignKey(
-        "departments.Department", verbose_name=_("department"), null=True, blank=True,
-        on_delete=models.SET_NULL, related_name="members",
+        "departments.Department",
+        verbose_name=_("department"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="members",
     )
     position = models.ForeignKey(
-        "departments.Position", verbose_name=_("position"), null=True, blank=True,
-        on_delete=models.SET_NULL, related_name="holders",
+        "departments.Position",
+        verbose_name=_("position"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="holders",
     )
     manager = models.ForeignKey(
-        "self", verbose_name=_("reports to"), null=True, blank=True,
-        on_delete=models.SET_NULL, related_name="reports",
+        "self",
+        verbose_name=_("reports to"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="reports",
     )
     phone = models.CharField(_("phone"), max_length=32, blank=True)
     hire_date = models.DateField(_("hire date"), null=True, blank=True)

@@ -5,6 +5,7 @@ from django.urls import path
 from . import views
 
 app_name = "accounts"
+URL_PREFIX = "accounts/"
 urlpatterns = [
     path("login/", login_not_required(views.LoginView.as_view()), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),

@@ -37,7 +37,10 @@ def set_language(request):
         services.user_set_language(user=request.user, language=lang)
     response = HttpResponseRedirect(safe_next(request, "/"))
     response.set_cookie(
-        settings.LANGUAGE_COOKIE_NAME, lang, max_age=365 * 24 * 3600, samesite="Lax",
+        settings.LANGUAGE_COOKIE_NAME,
+        lang,
+        max_age=365 * 24 * 3600,
+        samesite="Lax",
         secure=settings.SESSION_COOKIE_SECURE,
     )
     return response

@@ -38,6 +38,12 @@ class AppraisalAdmin(admin.ModelAdmin):
         return False
 
 
-admin.site.register(AppraisalEvent, list_display=["appraisal", "action", "actor", "created_at"], raw_id_fields=["appraisal", "actor"])
+admin.site.register(
+    AppraisalEvent, list_display=["appraisal", "action", "actor", "created_at"], raw_id_fields=["appraisal", "actor"]
+)
 admin.site.register(CycleEvent, list_display=["cycle", "action", "actor", "created_at"])
-admin.site.register(PeerReview, list_display=["appraisal", "peer", "deadline", "submitted_at"], raw_id_fields=["appraisal", "peer", "invited_by"])
+admin.site.register(
+    PeerReview,
+    list_display=["appraisal", "peer", "deadline", "submitted_at"],
+    raw_id_fields=["appraisal", "peer", "invited_by"],
+)

@@ -16,20 +16,45 @@ def pages(ctx) -> list[dict]:
     manager = get_user_model().objects.filter(username=ctx["bench_users"].get("manager")).first()
     if open_cycle and manager:
         n = Appraisal.objects.filter(cycle=open_cycle, reviewer=manager).count()
-        out.append({"name": f"appraisal team page ({n} reports)",
-                    "path": reverse("appraisals:cycle_team", args=[open_cycle.code]), "role": "manager"})
+        out.append(
+            {
+                "name": f"appraisal team page ({n} reports)",
+                "path": reverse("appraisals:cycle_team", args=[open_cycle.code]),
+                "role": "manager",
+            }
+        )
         a = Appraisal.objects.filter(cycle=open_cycle, reviewer=manager, status="submitted").first()
         if a:
-            out.append({"name": "appraisal review form", "path": reverse("appraisals:appraisal", args=[a.pk]),
-                        "role": "manager"})
+            out.append(
+                {
+                    "name": "appraisal review form",
+                    "path": reverse("appraisals:appraisal", args=[a.pk]),
+                    "role": "manager",
+                }
+            )
     if closed:
-        out.append({"name": "company-wide calibration (closed quarter)",
-                    "path": reverse("appraisals:calibration", args=[closed.code]), "role": "hr"})
+        out.append(
+            {
+                "name": "company-wide calibration (closed quarter)",
+                "path": reverse("appraisals:calibration", args=[closed.code]),
+                "role": "hr",
+            }
+        )
     if open_cycle:
-        out.append({"name": "company-wide calibration (open quarter)",
-                    "path": reverse("appraisals:calibration", args=[open_cycle.code]), "role": "hr"})
-        out.append({"name": "appraisal cycle participants", "path": reverse("appraisals:cycle", args=[open_cycle.code]),
-                    "role": "hr"})
+        out.append(
+            {
+                "name": "company-wide calibration (open quarter)",
+                "path": reverse("appraisals:calibration", args=[open_cycle.code]),
+                "role": "hr",
+            }
+        )
+        out.append(
+            {
+                "name": "appraisal cycle participants",
+                "path": reverse("appraisals:cycle", args=[open_cycle.code]),
+                "role": "hr",
+            }
+        )
     out.append({"name": "my appraisals", "path": reverse("appraisals:home"), "role": "staff"})
     return out
 
@@ -42,8 +67,11 @@ def discard_bench_cycle() -> None:
         return
     with connection.cursor() as cur:
         for model, column in ((AppraisalEvent, "appraisal_id"), (PeerReview, "appraisal_id")):
-            cur.execute(f"DELETE FROM {model._meta.db_table} WHERE {column} IN "
-                        f"(SELECT id FROM {Appraisal._meta.db_table} WHERE cycle_id = %s)", [cycle.pk])
+            cur.execute(
+                f"DELETE FROM {model._meta.db_table} WHERE {column} IN "
+                f"(SELECT id FROM {Appraisal._meta.db_table} WHERE cycle_id = %s)",
+                [cycle.pk],
+            )
         for model in (Appraisal, TemplateSnapshot, CycleEvent):
             cur.execute(f"DELETE FROM {model._meta.db_table} WHERE cycle_id = %s", [cycle.pk])
         cur.execute(f"DELETE FROM {Cycle._meta.db_table} WHERE id = %s", [cycle.pk])
@@ -66,5 +94,7 @@ def jobs(ctx) -> list[dict]:
         cycle_results(closed)
         return closed.appraisals.count()
 
-    return [{"name": "open appraisal cycle (all employees)", "run": open_cycle},
-            {"name": "appraisal results XLSX (closed quarter)", "run": export_results}]
+    return [
+        {"name": "open appraisal cycle (all employees)", "run": open_cycle},
+        {"name": "appraisal results XLSX (closed quarter)", "run": export_results},
+    ]

@@ -28,12 +28,24 @@ def _sales_template(departments) -> None:
     if Template.objects.filter(name=SALES_TEMPLATE).exists() or "sales" not in departments:
         return
     template = Template.objects.create(name=SALES_TEMPLATE, description="销售部及其下属岗位适用，业绩占比 60%。")
-    Criterion.objects.bulk_create([
-        Criterion(template=template, group=g, name=n, weight=w, description=d, sort_order=i,
-                  indicator=Indicator.objects.filter(code=k).first() if k else None,
-                  guidance_excellent="显著超出岗位要求", guidance_good="达到并部分超出要求",
-                  guidance_pass="基本达到要求", guidance_fail="未达到要求")
-        for i, (g, n, w, d, k) in enumerate(SALES_CRITERIA)])
+    Criterion.objects.bulk_create(
+        [
+            Criterion(
+                template=template,
+                group=g,
+                name=n,
+                weight=w,
+                description=d,
+                sort_order=i,
+                indicator=Indicator.objects.filter(code=k).first() if k else None,
+                guidance_excellent="显著超出岗位要求",
+                guidance_good="达到并部分超出要求",
+                guidance_pass="基本达到要求",
+                guidance_fail="未达到要求",
+            )
+            for i, (g, n, w, d, k) in enumerate(SALES_CRITERIA)
+        ]
+    )
     template.departments.add(departments["sales"])
 
 
@@ -46,13 +58,24 @@ def _closed_quarter(code: str, rng: random.Random) -> None:
     if Cycle.objects.filter(code=code).exists():
         return
     cycle, _n = appraisal_cycle_open(
-        code=code, today=date(2026, 10, 9), cutoff_date=date(2026, 9, 1), self_deadline=date(2026, 10, 19),
-        review_deadline=date(2026, 10, 29), calibration_deadline=date(2026, 11, 5), close_date=date(2026, 11, 16),
-        notify=False)
+        code=code,
+        today=date(2026, 10, 9),
+        cutoff_date=date(2026, 9, 1),
+        self_deadline=date(2026, 10, 19),
+        review_deadline=date(2026, 10, 29),
+        calibration_deadline=date(2026, 11, 5),
+        close_date=date(2026, 11, 16),
+        notify=False,
+    )
     rows = list(Appraisal.objects.filter(cycle=cycle).select_related("form", "cycle", "employee"))
     for a in rows:
-        fill(a, rng, published=True, acknowledged=a.employee.username != "staff" and rng.random() < 0.8,
-             now=_aware(date(2026, 10, 27)))
+        fill(
+            a,
+            rng,
+            published=True,
+            acknowledged=a.employee.username != "staff" and rng.random() < 0.8,
+            now=_aware(date(2026, 10, 27)),
+        )
     cap_excellent(rows, 20)
     Appraisal.objects.bulk_update(rows, FILLED_FIELDS, batch_size=500)
     Cycle.objects.filter(pk=cycle.pk).update(stage=Stage.CLOSED, published_at=_aware(date(2026, 11, 6)))
@@ -63,11 +86,20 @@ def _current_quarter(code: str, today: date, rng: random.Random) -> None:
     if Cycle.objects.filter(code=code).exists():
         return
     cycle, _n = appraisal_cycle_open(
-        code=code, today=today, cutoff_date=date(2026, 12, 1), self_deadline=date(2026, 12, 11),
-        review_deadline=date(2026, 12, 21), calibration_deadline=date(2026, 12, 28), close_date=date(2027, 1, 11),
-        notify=False)
-    rows = [a for a in Appraisal.objects.filter(cycle=cycle).select_related("form", "cycle", "employee")
-            if a.employee.username not in ("staff", "manager", "hr", "gm")]
+        code=code,
+        today=today,
+        cutoff_date=date(2026, 12, 1),
+        self_deadline=date(2026, 12, 11),
+        review_deadline=date(2026, 12, 21),
+        calibration_deadline=date(2026, 12, 28),
+        close_date=date(2027, 1, 11),
+        notify=False,
+    )
+    rows = [
+        a
+        for a in Appraisal.objects.filter(cycle=cycle).select_related("form", "cycle", "employee")
+        if a.employee.username not in ("staff", "manager", "hr", "gm")
+    ]
     done = rng.sample(rows, k=len(rows) * 2 // 5)
     for a in done:
         fill(a, rng, review_done=False, now=_aware(today))

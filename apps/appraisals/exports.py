@@ -12,6 +12,7 @@ from . import scoring
 from .models import DEFAULT_GRADE_BANDS, Appraisal, Cycle, Grade, Stage, Status, TemplateSnapshot
 from .selectors import RESULT_STATUSES
 
+
 class _Grades:
     """Grade labels in the active language, as plain strings (openpyxl refuses lazy ones)."""
 
@@ -59,35 +60,86 @@ def cycle_results(cycle: Cycle) -> bytes:
         for c in snap.criteria:
             if c["name"] not in columns:
                 columns.append(c["name"])
-    header = [_("Employee number"), _("Name"), _("Department"), _("Position"), _("Reviewer"), _("Status"),
-              *columns, _("Self-assessment total"), _("Weighted total"), _("Grade"), _("Final grade"),
-              _("Calibration reason"), _("Objection"), _("Bonus coefficient"), _("Recommended for promotion"),
-              _("Improvement plan")]
+    header = [
+        _("Employee number"),
+        _("Name"),
+        _("Department"),
+        _("Position"),
+        _("Reviewer"),
+        _("Status"),
+        *columns,
+        _("Self-assessment total"),
+        _("Weighted total"),
+        _("Grade"),
+        _("Final grade"),
+        _("Calibration reason"),
+        _("Objection"),
+        _("Bonus coefficient"),
+        _("Recommended for promotion"),
+        _("Improvement plan"),
+    ]
     wb, ws = _book(cycle.code, header)
     statuses, yes = _status_labels(), _("yes")
-    rows = (Appraisal.objects.filter(cycle=cycle, is_excluded=False)
-            .select_related("employee", "department", "position", "reviewer", "form")
-            .order_by("department__path", "employee__employee_no"))
+    rows = (
+        Appraisal.objects.filter(cycle=cycle, is_excluded=False)
+        .select_related("employee", "department", "position", "reviewer", "form")
+        .order_by("department__path", "employee__employee_no")
+    )
     for a in rows.iterator(chunk_size=1000):
         by_name = {c["name"]: (a.manager_scores.get(str(c["id"])) or {}).get("score") for c in a.form.criteria}
-        ws.append([a.employee.employee_no or "", a.employee.name, a.department.name if a.department else "",
-                   a.position.name if a.position else "", a.reviewer.name if a.reviewer else "", statuses[a.status],
-                   *[_num(by_name.get(col)) for col in columns], _num(a.self_total), _num(a.total),
-                   GRADES.get(a.grade, ""), GRADES.get(a.final_grade, ""), a.calibration_reason, a.objection_reason,
-                   _num(a.bonus_coefficient), yes if a.promotion_recommended else "", a.improvement_plan])
+        ws.append(
+            [
+                a.employee.employee_no or "",
+                a.employee.name,
+                a.department.name if a.department else "",
+                a.position.name if a.position else "",
+                a.reviewer.name if a.reviewer else "",
+                statuses[a.status],
+                *[_num(by_name.get(col)) for col in columns],
+                _num(a.self_total),
+                _num(a.total),
+                GRADES.get(a.grade, ""),
+                GRADES.get(a.final_grade, ""),
+                a.calibration_reason,
+                a.objection_reason,
+                _num(a.bonus_coefficient),
+                yes if a.promotion_recommended else "",
+                a.improvement_plan,
+            ]
+        )
     return _bytes(wb)
 
 
 def employee_history(employee) -> bytes:
-    header = [_("Period"), _("Department"), _("Reviewer"), _("Status"), _("Self-assessment total"),
-              _("Weighted total"), _("Final grade"), _("Bonus coefficient")]
+    header = [
+        _("Period"),
+        _("Department"),
+        _("Reviewer"),
+        _("Status"),
+        _("Self-assessment total"),
+        _("Weighted total"),
+        _("Final grade"),
+        _("Bonus coefficient"),
+    ]
     wb, ws = _book(employee.username, header)
-    for a in (Appraisal.objects.filter(employee=employee, is_excluded=False).select_related("cycle", "department", "reviewer")
-              .order_by("cycle__period_end", "cycle__kind")):
+    for a in (
+        Appraisal.objects.filter(employee=employee, is_excluded=False)
+        .select_related("cycle", "department", "reviewer")
+        .order_by("cycle__period_end", "cycle__kind")
+    ):
         published = a.cycle.stage in (Stage.PUBLISHED, Stage.CLOSED)
-        ws.append([a.cycle.code, a.department.name if a.department else "", a.reviewer.name if a.reviewer else "",
-                   a.get_status_display(), _num(a.self_total), _num(a.total) if published else None,
-                   GRADES.get(a.final_grade, "") if published else "", _num(a.bonus_coefficient)])
+        ws.append(
+            [
+                a.cycle.code,
+                a.department.name if a.department else "",
+                a.reviewer.name if a.reviewer else "",
+                a.get_status_display(),
+                _num(a.self_total),
+                _num(a.total) if published else None,
+                GRADES.get(a.final_grade, "") if published else "",
+                _num(a.bonus_coefficient),
+            ]
+        )
     return _bytes(wb)
 
 
@@ -106,24 +158,45 @@ def annual_summary(year: int, method: str) -> bytes:
         if annual is None or annual.stage not in (Stage.PUBLISHED, Stage.CLOSED):
             return _bytes(wb)
         for e_no, name, uname, dept, total, grade in (
-                Appraisal.objects.filter(cycle=annual, is_excluded=False, status__in=RESULT_STATUSES)
-                .order_by("department__path", "employee__employee_no")
-                .values_list("employee__employee_no", "employee__display_name", "employee__username", "department__name",
-                             "total", "final_grade")):
+            Appraisal.objects.filter(cycle=annual, is_excluded=False, status__in=RESULT_STATUSES)
+            .order_by("department__path", "employee__employee_no")
+            .values_list(
+                "employee__employee_no",
+                "employee__display_name",
+                "employee__username",
+                "department__name",
+                "total",
+                "final_grade",
+            )
+        ):
             ws.append([e_no or "", name or uname, dept or "", _num(total), GRADES.get(grade, "")])
         return _bytes(wb)
     people, totals = {}, defaultdict(dict)
     for e_id, e_no, name, uname, dept, code, total in (
-            Appraisal.objects.filter(cycle__code__in=[f"{year}Q{q}" for q in range(1, 5)], is_excluded=False,
-                                     cycle__stage__in=[Stage.PUBLISHED, Stage.CLOSED], status__in=RESULT_STATUSES)
-            .order_by("employee__employee_no", "cycle__period_end")
-            .values_list("employee_id", "employee__employee_no", "employee__display_name", "employee__username",
-                         "department__name", "cycle__code", "total")):
+        Appraisal.objects.filter(
+            cycle__code__in=[f"{year}Q{q}" for q in range(1, 5)],
+            is_excluded=False,
+            cycle__stage__in=[Stage.PUBLISHED, Stage.CLOSED],
+            status__in=RESULT_STATUSES,
+        )
+        .order_by("employee__employee_no", "cycle__period_end")
+        .values_list(
+            "employee_id",
+            "employee__employee_no",
+            "employee__display_name",
+            "employee__username",
+            "department__name",
+            "cycle__code",
+            "total",
+        )
+    ):
         people[e_id] = (e_no or "", name or uname, dept or "")  # the latest quarter's department
         totals[e_id][code] = total
     for e_id, (e_no, name, dept) in people.items():
         quarters = [totals[e_id].get(f"{year}Q{q}") for q in range(1, 5)]
         present = [t for t in quarters if t is not None]
         avg = (sum(present) / len(present)).quantize(Decimal("0.01")) if present else None
-        ws.append([e_no, name, dept, *[_num(t) for t in quarters], _num(avg), GRADES.get(scoring.grade_for(avg, bands), "")])
+        ws.append(
+            [e_no, name, dept, *[_num(t) for t in quarters], _num(avg), GRADES.get(scoring.grade_for(avg, bands), "")]
+        )
     return _bytes(wb)

@@ -29,11 +29,19 @@ class PersonField(forms.CharField):
 
 
 class OpenCycleForm(forms.Form):
-    code = forms.RegexField(label=_("Period"), regex=r"^\d{4}([Qq][1-4])?$", max_length=6,
-                            help_text=_("A quarter such as 2026Q3, or a year such as 2026 for the annual appraisal."),
-                            error_messages={"invalid": _("Use a quarter like 2026Q3 or a year like 2026.")})
-    cutoff_date = forms.DateField(label=_("Joined before"), required=False, widget=DATE,
-                                  help_text=_("Default: the first day of the period's last month."))
+    code = forms.RegexField(
+        label=_("Period"),
+        regex=r"^\d{4}([Qq][1-4])?$",
+        max_length=6,
+        help_text=_("A quarter such as 2026Q3, or a year such as 2026 for the annual appraisal."),
+        error_messages={"invalid": _("Use a quarter like 2026Q3 or a year like 2026.")},
+    )
+    cutoff_date = forms.DateField(
+        label=_("Joined before"),
+        required=False,
+        widget=DATE,
+        help_text=_("Default: the first day of the period's last month."),
+    )
     self_deadline = forms.DateField(label=_("Self-assessment deadline"), required=False, widget=DATE)
     review_deadline = forms.DateField(label=_("Manager review deadline"), required=False, widget=DATE)
     calibration_deadline = forms.DateField(label=_("Calibration deadline"), required=False, widget=DATE)
@@ -53,20 +61,33 @@ class CycleSettingsForm(forms.ModelForm):
 
     class Meta:
         model = Cycle
-        fields = ["cutoff_date", "self_deadline", "review_deadline", "calibration_deadline", "close_date",
-                  "distribution_is_hard"]
-        widgets = {f: DATE for f in ["cutoff_date", "self_deadline", "review_deadline", "calibration_deadline", "close_date"]}
+        fields = [
+            "cutoff_date",
+            "self_deadline",
+            "review_deadline",
+            "calibration_deadline",
+            "close_date",
+            "distribution_is_hard",
+        ]
+        widgets = dict.fromkeys(
+            ["cutoff_date", "self_deadline", "review_deadline", "calibration_deadline", "close_date"], DATE
+        )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         cycle = self.instance
         bands = {b["grade"]: b["min"] for b in cycle.grade_bands}
         fd = cycle.forced_distribution or {}
-        self.initial.update({
-            "excellent_max": (fd.get("excellent") or {}).get("max"), "good_max": (fd.get("good") or {}).get("max"),
-            "fail_min": (fd.get("fail") or {}).get("min"), "band_excellent": bands.get("excellent"),
-            "band_good": bands.get("good"), "band_pass": bands.get("pass"),
-        })
+        self.initial.update(
+            {
+                "excellent_max": (fd.get("excellent") or {}).get("max"),
+                "good_max": (fd.get("good") or {}).get("max"),
+                "fail_min": (fd.get("fail") or {}).get("min"),
+                "band_excellent": bands.get("excellent"),
+                "band_good": bands.get("good"),
+                "band_pass": bands.get("pass"),
+            }
+        )
 
     def clean(self):
         data = super().clean()
@@ -78,11 +99,18 @@ class CycleSettingsForm(forms.ModelForm):
     def settings(self) -> dict:
         d = self.cleaned_data
         fields = {f: d[f] for f in self.Meta.fields}
-        fields["grade_bands"] = [{"grade": "excellent", "min": str(d["band_excellent"])},
-                                 {"grade": "good", "min": str(d["band_good"])},
-                                 {"grade": "pass", "min": str(d["band_pass"])}, {"grade": "fail", "min": "0"}]
+        fields["grade_bands"] = [
+            {"grade": "excellent", "min": str(d["band_excellent"])},
+            {"grade": "good", "min": str(d["band_good"])},
+            {"grade": "pass", "min": str(d["band_pass"])},
+            {"grade": "fail", "min": "0"},
+        ]
         fd = {}
-        for key, grade, bound in (("excellent_max", "excellent", "max"), ("good_max", "good", "max"), ("fail_min", "fail", "min")):
+        for key, grade, bound in (
+            ("excellent_max", "excellent", "max"),
+            ("good_max", "good", "max"),
+            ("fail_min", "fail", "min"),
+        ):
             if d.get(key) is not None:
                 fd.setdefault(grade, {})[bound] = float(d[key])
         fields["forced_distribution"] = fd
@@ -100,14 +128,19 @@ class ReasonForm(forms.Form):
 
 class ResolveForm(forms.Form):
     resolution = forms.CharField(label=_("Resolution"), widget=forms.Textarea(attrs={"rows": 3}))
-    final_grade = forms.ChoiceField(label=_("Final grade"), choices=[("", _("unchanged"))] + list(Grade.choices), required=False)
+    final_grade = forms.ChoiceField(
+        label=_("Final grade"), choices=[("", _("unchanged"))] + list(Grade.choices), required=False
+    )
 
 
 class FollowupForm(forms.Form):
-    bonus_coefficient = forms.DecimalField(label=_("Bonus coefficient"), required=False, min_value=0, max_value=5,
-                                           decimal_places=2)
+    bonus_coefficient = forms.DecimalField(
+        label=_("Bonus coefficient"), required=False, min_value=0, max_value=5, decimal_places=2
+    )
     promotion_recommended = forms.BooleanField(label=_("Recommended for promotion"), required=False)
-    improvement_plan = forms.CharField(label=_("Improvement plan"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    improvement_plan = forms.CharField(
+        label=_("Improvement plan"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
     improvement_owner = PersonField(label=_("Plan owner"), required=False)
     improvement_due = forms.DateField(label=_("Plan due"), required=False, widget=DATE)
 
@@ -137,10 +170,18 @@ class PeerInviteForm(forms.Form):
 
 
 class TemplateForm(forms.ModelForm):
-    departments = forms.ModelMultipleChoiceField(label=_("Departments"), queryset=Department.objects.all(), required=False,
-                                                 widget=forms.SelectMultiple(attrs={"size": 6}))
-    positions = forms.ModelMultipleChoiceField(label=_("Positions"), queryset=Position.objects.select_related("department"),
-                                               required=False, widget=forms.SelectMultiple(attrs={"size": 6}))
+    departments = forms.ModelMultipleChoiceField(
+        label=_("Departments"),
+        queryset=Department.objects.all(),
+        required=False,
+        widget=forms.SelectMultiple(attrs={"size": 6}),
+    )
+    positions = forms.ModelMultipleChoiceField(
+        label=_("Positions"),
+        queryset=Position.objects.select_related("department"),
+        required=False,
+        widget=forms.SelectMultiple(attrs={"size": 6}),
+    )
 
     class Meta:
         model = Template
@@ -153,17 +194,29 @@ class CriterionForm(forms.ModelForm):
 
     class Meta:
         model = Criterion
-        fields = ["group", "name", "weight", "description", "guidance_excellent", "guidance_good",
-                  "guidance_pass", "guidance_fail", "indicator"]
-        widgets = {f: forms.Textarea(attrs={"rows": 1}) for f in
-                   ["description", "guidance_excellent", "guidance_good", "guidance_pass", "guidance_fail"]}
-
+        fields = [
+            "group",
+            "name",
+            "weight",
+            "description",
+            "guidance_excellent",
+            "guidance_good",
+            "guidance_pass",
+            "guidance_fail",
+            "indicator",
+        ]
+        widgets = {
+            f: forms.Textarea(attrs={"rows": 1})
+            for f in ["description", "guidance_excellent", "guidance_good", "guidance_pass", "guidance_fail"]
+        }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         for name, field in self.fields.items():
             if name not in ("id", "DELETE"):
-                field.widget.attrs["class"] = "form-select form-select-sm" if name in ("group", "indicator") else "form-control form-control-sm"
+                field.widget.attrs["class"] = (
+                    "form-select form-select-sm" if name in ("group", "indicator") else "form-control form-control-sm"
+                )
         for grade, label in Grade.choices:
             self.fields[f"guidance_{grade}"].widget.attrs["placeholder"] = label
 

@@ -30,8 +30,9 @@ def proposed_scores(appraisal) -> dict[str, Decimal]:
         indicator = indicators.get(c["indicator_id"])
         if indicator is None:
             continue
-        result = kpi_achievement(indicator=indicator, period=appraisal.cycle.code, user=appraisal.employee,
-                                 department=appraisal.department)
+        result = kpi_achievement(
+            indicator=indicator, period=appraisal.cycle.code, user=appraisal.employee, department=appraisal.department
+        )
         score = score_from_achievement(result.achievement if result is not None else None)
         if score is not None:
             proposed[str(c["id"])] = score

@@ -63,8 +63,9 @@ class Template(models.Model):
         verbose_name_plural = _("appraisal templates")
         ordering = ["-is_default", "name"]
         constraints = [
-            models.UniqueConstraint(fields=["is_default"], condition=models.Q(is_default=True),
-                                    name="appraisal_one_default_template"),
+            models.UniqueConstraint(
+                fields=["is_default"], condition=models.Q(is_default=True), name="appraisal_one_default_template"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -80,7 +81,9 @@ class Criterion(models.Model):
     name = models.CharField(_("criterion"), max_length=100)
     description = models.TextField(_("description"), blank=True)
     weight = models.DecimalField(
-        _("weight (%)"), max_digits=5, decimal_places=2,
+        _("weight (%)"),
+        max_digits=5,
+        decimal_places=2,
         validators=[MinValueValidator(Decimal("0.01")), MaxValueValidator(Decimal("100"))],
     )
     guidance_excellent = models.TextField(_("guidance for Excellent"), blank=True)
@@ -89,7 +92,11 @@ class Criterion(models.Model):
     guidance_fail = models.TextField(_("guidance for Fail"), blank=True)
     # Bound to a KPI: the reviewer's score is proposed from its achievement (kpi_binding).
     indicator = models.ForeignKey(
-        "kpis.Indicator", verbose_name=_("KPI"), null=True, blank=True, on_delete=models.SET_NULL,
+        "kpis.Indicator",
+        verbose_name=_("KPI"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         related_name="appraisal_criteria",
         help_text=_("The reviewer's score is proposed from this KPI's achievement in the period."),
     )
@@ -105,11 +112,19 @@ class Criterion(models.Model):
 
     def snapshot(self) -> dict:
         return {
-            "id": self.pk, "group": self.group, "name": self.name, "description": self.description,
-            "weight": str(self.weight), "indicator_id": self.indicator_id,
+            "id": self.pk,
+            "group": self.group,
+            "name": self.name,
+            "description": self.description,
+            "weight": str(self.weight),
+            "indicator_id": self.indicator_id,
             "indicator": str(self.indicator) if self.indicator_id else "",
-            "guidance": {"excellent": self.guidance_excellent, "good": self.guidance_good,
-                         "pass": self.guidance_pass, "fail": self.guidance_fail},
+            "guidance": {
+                "excellent": self.guidance_excellent,
+                "good": self.guidance_good,
+                "pass": self.guidance_pass,
+                "fail": self.guidance_fail,
+            },
         }
 
 
@@ -131,7 +146,9 @@ class Cycle(models.Model):
     kind = models.CharField(_("kind"), max_length=10, choices=CycleKind.choices)
     period_start = models.DateField(_("period start"))
     period_end = models.DateField(_("period end"))
-    cutoff_date = models.DateField(_("joined before"), help_text=_("People who joined on or after this date are not appraised."))
+    cutoff_date = models.DateField(
+        _("joined before"), help_text=_("People who joined on or after this date are not appraised.")
+    )
     stage = models.CharField(_("stage"), max_length=20, choices=Stage.choices, default=Stage.SELF)
     self_deadline = models.DateField(_("self-assessment deadline"))
     review_deadline = models.DateField(_("manager review deadline"))
@@ -140,7 +157,9 @@ class Cycle(models.Model):
     grade_bands = models.JSONField(default=list)  # snapshotted bands, see DEFAULT_GRADE_BANDS
     forced_distribution = models.JSONField(default=dict, blank=True)
     distribution_is_hard = models.BooleanField(_("forced distribution is a hard rule"), default=True)
-    opened_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    opened_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     opened_at = models.DateTimeField(auto_now_add=True)
     published_at = models.DateTimeField(null=True, blank=True)
 
@@ -157,8 +176,12 @@ class Cycle(models.Model):
 
     @property
     def current_deadline(self):
-        return {Stage.SELF: self.self_deadline, Stage.REVIEW: self.review_deadline,
-                Stage.CALIBRATION: self.calibration_deadline, Stage.PUBLISHED: self.close_date}.get(self.stage)
+        return {
+            Stage.SELF: self.self_deadline,
+            Stage.REVIEW: self.review_deadline,
+            Stage.CALIBRATION: self.calibration_deadline,
+            Stage.PUBLISHED: self.close_date,
+        }.get(self.stage)
 
 
 class TemplateSnapshot(models.Model):
@@ -190,10 +213,15 @@ class Appraisal(models.Model):
     cycle = models.ForeignKey(Cycle, on_delete=models.CASCADE, related_name="appraisals")
     employee = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="appraisals")
     # Snapshotted at opening: later org changes do not move an appraisal.
-    department = models.ForeignKey("departments.Department", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
-    position = models.ForeignKey("departments.Position", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
-    reviewer = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                                 related_name="appraisals_to_review")
+    department = models.ForeignKey(
+        "departments.Department", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    position = models.ForeignKey(
+        "departments.Position", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="appraisals_to_review"
+    )
     form = models.ForeignKey(TemplateSnapshot, on_delete=models.CASCADE, related_name="appraisals")
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.SELF)
     is_excluded = models.BooleanField(_("excluded"), default=False)
@@ -215,11 +243,19 @@ class Appraisal(models.Model):
     objection_reason = models.TextField(_("objection"), blank=True)
     objection_resolution = models.TextField(_("resolution"), blank=True)
 
-    bonus_coefficient = models.DecimalField(_("bonus coefficient"), max_digits=4, decimal_places=2, null=True, blank=True)
+    bonus_coefficient = models.DecimalField(
+        _("bonus coefficient"), max_digits=4, decimal_places=2, null=True, blank=True
+    )
     promotion_recommended = models.BooleanField(_("recommended for promotion"), default=False)
     improvement_plan = models.TextField(_("improvement plan"), blank=True)
-    improvement_owner = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                                          related_name="+", verbose_name=_("improvement plan owner"))
+    improvement_owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("improvement plan owner"),
+    )
     improvement_due = models.DateField(_("improvement plan due"), null=True, blank=True)
 
     created_at = models.DateTimeField(auto_now_add=True)
@@ -230,8 +266,11 @@ class Appraisal(models.Model):
         verbose_name_plural = _("appraisals")
         ordering = ["cycle", "employee__employee_no"]
         constraints = [models.UniqueConstraint(fields=["cycle", "employee"], name="appraisal_once_per_cycle")]
-        indexes = [models.Index(fields=["cycle", "reviewer"]), models.Index(fields=["cycle", "department"]),
-                   models.Index(fields=["employee", "cycle"])]
+        indexes = [
+            models.Index(fields=["cycle", "reviewer"]),
+            models.Index(fields=["cycle", "department"]),
+            models.Index(fields=["employee", "cycle"]),
+        ]
 
     def __str__(self) -> str:
         return f"{self.cycle_id} · {self.employee_id}"
@@ -263,20 +302,39 @@ class PeerReview(models.Model):
 
 
 EVENT_LABELS = {
-    "self_submitted": _("Self-assessment submitted"), "review_submitted": _("Review submitted"),
-    "review_changed": _("Review changed after submission"), "calibrated": _("Grade calibrated"),
-    "acknowledged": _("Result acknowledged"), "objected": _("Objection raised"),
-    "objection_resolved": _("Objection resolved"), "followup": _("Follow-up recorded"), "excluded": _("Excluded"),
-    "included": _("Included again"), "added": _("Added by HR"), "reviewer_changed": _("Reviewer changed"),
-    "peers_invited": _("Colleagues invited"), "opened": _("Cycle opened"), "completed": _("Missing people added"),
-    "advance": _("Moved to the next stage"), "publish": _("Results published"), "close": _("Cycle closed"),
+    "self_submitted": _("Self-assessment submitted"),
+    "review_submitted": _("Review submitted"),
+    "review_changed": _("Review changed after submission"),
+    "calibrated": _("Grade calibrated"),
+    "acknowledged": _("Result acknowledged"),
+    "objected": _("Objection raised"),
+    "objection_resolved": _("Objection resolved"),
+    "followup": _("Follow-up recorded"),
+    "excluded": _("Excluded"),
+    "included": _("Included again"),
+    "added": _("Added by HR"),
+    "reviewer_changed": _("Reviewer changed"),
+    "peers_invited": _("Colleagues invited"),
+    "opened": _("Cycle opened"),
+    "completed": _("Missing people added"),
+    "advance": _("Moved to the next stage"),
+    "publish": _("Results published"),
+    "close": _("Cycle closed"),
     "settings": _("Settings changed"),
 }
 FIELD_LABELS = {
-    "self_total": _("Self-assessment total"), "total": _("Weighted total"), "summary": _("Manager's comments"),
-    "final_grade": _("Final grade"), "reviewer": _("Reviewer"), "is_excluded": _("Excluded"), "peers": _("Colleagues"),
-    "bonus_coefficient": _("Bonus coefficient"), "promotion_recommended": _("Recommended for promotion"),
-    "improvement_plan": _("Improvement plan"), "improvement_owner": _("Plan owner"), "improvement_due": _("Plan due"),
+    "self_total": _("Self-assessment total"),
+    "total": _("Weighted total"),
+    "summary": _("Manager's comments"),
+    "final_grade": _("Final grade"),
+    "reviewer": _("Reviewer"),
+    "is_excluded": _("Excluded"),
+    "peers": _("Colleagues"),
+    "bonus_coefficient": _("Bonus coefficient"),
+    "promotion_recommended": _("Recommended for promotion"),
+    "improvement_plan": _("Improvement plan"),
+    "improvement_owner": _("Plan owner"),
+    "improvement_due": _("Plan due"),
 }
 
 
@@ -285,7 +343,9 @@ class AppraisalEvent(models.Model):
     exclusion, acknowledgement, objection, follow-up)."""
 
     appraisal = models.ForeignKey(Appraisal, on_delete=models.CASCADE, related_name="events")
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     action = models.CharField(max_length=40)
     changes = models.JSONField(default=dict, blank=True)  # {field: [before, after]}
     reason = models.TextField(blank=True)
@@ -315,7 +375,9 @@ class AppraisalEvent(models.Model):
 
 class CycleEvent(models.Model):
     cycle = models.ForeignKey(Cycle, on_delete=models.CASCADE, related_name="events")
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     action = models.CharField(max_length=40)
     detail = models.JSONField(default=dict, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)

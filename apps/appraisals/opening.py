@@ -18,7 +18,14 @@ from apps.departments.models import Department
 from apps.notifications.services import notify_many
 
 from .models import (
-    DEFAULT_FORCED_DISTRIBUTION, DEFAULT_GRADE_BANDS, Appraisal, Cycle, CycleEvent, CycleKind, Stage, Template,
+    DEFAULT_FORCED_DISTRIBUTION,
+    DEFAULT_GRADE_BANDS,
+    Appraisal,
+    Cycle,
+    CycleEvent,
+    CycleKind,
+    Stage,
+    Template,
     TemplateSnapshot,
 )
 
@@ -30,7 +37,9 @@ def parse_period(code: str) -> tuple[str, date, date]:
     """'2026Q3' -> (quarter, 2026-07-01, 2026-09-30); '2026' -> (annual, 2026-01-01, 2026-12-31)."""
     match = PERIOD_RE.match((code or "").strip().upper())
     if not match:
-        raise ValidationError(_("“%(code)s” is not a period: use a quarter like 2026Q3 or a year like 2026.") % {"code": code})
+        raise ValidationError(
+            _("“%(code)s” is not a period: use a quarter like 2026Q3 or a year like 2026.") % {"code": code}
+        )
     year, quarter = int(match.group(1)), match.group(2)
     if quarter:
         first_month = 3 * (int(quarter) - 1) + 1
@@ -80,8 +89,10 @@ def _snapshots(cycle: Cycle, template_ids: set[int]) -> dict[int, int]:
     existing = {s.template_id: s.pk for s in TemplateSnapshot.objects.filter(cycle=cycle)}
     missing = template_ids - set(existing)
     if missing:
-        new = [TemplateSnapshot(cycle=cycle, template=t, name=t.name, criteria=[c.snapshot() for c in t.criteria.all()])
-               for t in Template.objects.filter(pk__in=missing).prefetch_related("criteria")]
+        new = [
+            TemplateSnapshot(cycle=cycle, template=t, name=t.name, criteria=[c.snapshot() for c in t.criteria.all()])
+            for t in Template.objects.filter(pk__in=missing).prefetch_related("criteria")
+        ]
         TemplateSnapshot.objects.bulk_create(new, ignore_conflicts=True)
         existing = {s.template_id: s.pk for s in TemplateSnapshot.objects.filter(cycle=cycle)}
     return existing
@@ -111,56 +122,100 @@ def build_appraisals(cycle: Cycle, people: list[dict]) -> list[Appraisal]:
     User = get_user_model()
     by_department, by_position, default = _effective_templates()
     heads = dict(Department.objects.exclude(head=None).values_list("id", "head_id"))
-    active_ids = set(User.objects.filter(Q(is_active=True) | Q(leave_date__gt=cycle.period_end)).values_list("id", flat=True))
+    active_ids = set(
+        User.objects.filter(Q(is_active=True) | Q(leave_date__gt=cycle.period_end)).values_list("id", flat=True)
+    )
     chosen = {}
     for p in people:
-        template_id = by_position.get(p["position_id"]) or by_department.get(p["department_id"]) or (default and default.pk)
+        template_id = (
+            by_position.get(p["position_id"]) or by_department.get(p["department_id"]) or (default and default.pk)
+        )
         if not template_id:
-            raise ValidationError(_("No appraisal template applies to some people: mark one template as the company default."))
+            raise ValidationError(
+                _("No appraisal template applies to some people: mark one template as the company default.")
+            )
         chosen[p["id"]] = template_id
     snapshot_of = _snapshots(cycle, set(chosen.values()))
-    return [Appraisal(cycle=cycle, employee_id=p["id"], department_id=p["department_id"], position_id=p["position_id"],
-                      reviewer_id=reviewer_for(p, heads, active_ids), form_id=snapshot_of[chosen[p["id"]]])
-            for p in people]
+    return [
+        Appraisal(
+            cycle=cycle,
+            employee_id=p["id"],
+            department_id=p["department_id"],
+            position_id=p["position_id"],
+            reviewer_id=reviewer_for(p, heads, active_ids),
+            form_id=snapshot_of[chosen[p["id"]]],
+        )
+        for p in people
+    ]
 
 
 @transaction.atomic
-def appraisal_cycle_open(*, code: str, actor=None, today: date | None = None, cutoff_date: date | None = None,
-                         self_deadline: date | None = None, review_deadline: date | None = None,
-                         calibration_deadline: date | None = None, close_date: date | None = None,
-                         grade_bands: list | None = None, forced_distribution: dict | None = None,
-                         notify: bool = True) -> tuple[Cycle, int]:
+def appraisal_cycle_open(
+    *,
+    code: str,
+    actor=None,
+    today: date | None = None,
+    cutoff_date: date | None = None,
+    self_deadline: date | None = None,
+    review_deadline: date | None = None,
+    calibration_deadline: date | None = None,
+    close_date: date | None = None,
+    grade_bands: list | None = None,
+    forced_distribution: dict | None = None,
+    notify: bool = True,
+) -> tuple[Cycle, int]:
     """Open (or complete) the cycle for `code`; returns (cycle, appraisals created).
     Running it again creates nothing twice; after the self-assessment stage it adds nobody."""
     today = today or timezone.localdate()
     kind, start, end = parse_period(code)
     code = code.strip().upper()
     dates = default_dates(end, today)
-    given = {"cutoff_date": cutoff_date, "self_deadline": self_deadline, "review_deadline": review_deadline,
-             "calibration_deadline": calibration_deadline, "close_date": close_date}
+    given = {
+        "cutoff_date": cutoff_date,
+        "self_deadline": self_deadline,
+        "review_deadline": review_deadline,
+        "calibration_deadline": calibration_deadline,
+        "close_date": close_date,
+    }
     dates.update({k: v for k, v in given.items() if v})
     if not (dates["self_deadline"] <= dates["review_deadline"] <= dates["calibration_deadline"] <= dates["close_date"]):
-        raise ValidationError(_("Deadlines must follow the stages: self-assessment, review, calibration, acknowledgement."))
-    cycle, created = Cycle.objects.get_or_create(code=code, defaults={
-        "kind": kind, "period_start": start, "period_end": end, "opened_by": actor, **dates,
-        "grade_bands": grade_bands or DEFAULT_GRADE_BANDS,
-        "forced_distribution": DEFAULT_FORCED_DISTRIBUTION if forced_distribution is None else forced_distribution,
-    })
+        raise ValidationError(
+            _("Deadlines must follow the stages: self-assessment, review, calibration, acknowledgement.")
+        )
+    cycle, created = Cycle.objects.get_or_create(
+        code=code,
+        defaults={
+            "kind": kind,
+            "period_start": start,
+            "period_end": end,
+            "opened_by": actor,
+            **dates,
+            "grade_bands": grade_bands or DEFAULT_GRADE_BANDS,
+            "forced_distribution": DEFAULT_FORCED_DISTRIBUTION if forced_distribution is None else forced_distribution,
+        },
+    )
     cycle = Cycle.objects.select_for_update().get(pk=cycle.pk)  # two openers at once: one generates
     if cycle.stage != Stage.SELF:
         return cycle, 0
     already = set(Appraisal.objects.filter(cycle=cycle).values_list("employee_id", flat=True))
-    people = [p for p in eligible_people(cycle).values("id", "department_id", "position_id", "manager_id")
-              if p["id"] not in already]
+    people = [
+        p
+        for p in eligible_people(cycle).values("id", "department_id", "position_id", "manager_id")
+        if p["id"] not in already
+    ]
     rows = build_appraisals(cycle, people)
     Appraisal.objects.bulk_create(rows, batch_size=BATCH, ignore_conflicts=True)
-    CycleEvent.objects.create(cycle=cycle, actor=actor, action="opened" if created else "completed",
-                              detail={"created": len(rows)})
+    CycleEvent.objects.create(
+        cycle=cycle, actor=actor, action="opened" if created else "completed", detail={"created": len(rows)}
+    )
     if notify and rows:
         User = get_user_model()
-        notify_many(recipients=[User(pk=r.employee_id) for r in rows], kind="appraisals.self_open",
-                    title=_("Appraisal %(code)s: please fill in your self-assessment") % {"code": cycle.code},
-                    url=reverse("appraisals:home"))
+        notify_many(
+            recipients=[User(pk=r.employee_id) for r in rows],
+            kind="appraisals.self_open",
+            title=_("Appraisal %(code)s: please fill in your self-assessment") % {"code": cycle.code},
+            url=reverse("appraisals:home"),
+        )
     return cycle, len(rows)
 
 

@@ -35,8 +35,9 @@ is_hr_or_admin = is_hr | is_admin
 
 rules.add_perm("appraisals.use", is_staff_member)
 rules.add_perm("appraisals.manage", is_staff_member & is_hr_or_admin)
-rules.add_perm("appraisals.view_appraisal",
-               is_staff_member & (is_hr_or_admin | is_employee | is_reviewer | is_indirect_reviewer))
+rules.add_perm(
+    "appraisals.view_appraisal", is_staff_member & (is_hr_or_admin | is_employee | is_reviewer | is_indirect_reviewer)
+)
 # The history names who changed what (calibrations included): for HR and the review chain.
 rules.add_perm("appraisals.view_history", is_staff_member & (is_hr_or_admin | is_reviewer | is_indirect_reviewer))
 rules.add_perm("appraisals.fill_self", is_staff_member & is_employee)

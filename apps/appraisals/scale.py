@@ -18,8 +18,9 @@ BATCH = 2000
 
 
 def add_arguments(parser) -> None:
-    parser.add_argument("--appraisal-quarters", type=int, default=4,
-                        help="closed appraisal quarters before the open one (default 4)")
+    parser.add_argument(
+        "--appraisal-quarters", type=int, default=4, help="closed appraisal quarters before the open one (default 4)"
+    )
 
 
 def _quarter_codes(today: date, closed: int) -> list[str]:
@@ -40,9 +41,17 @@ def _cycle(code: str, today: date, stage: str) -> Cycle:
         dates["review_deadline"] = max(dates["review_deadline"], today + timedelta(days=7))
         dates["calibration_deadline"] = dates["review_deadline"] + timedelta(days=7)
         dates["close_date"] = dates["calibration_deadline"] + timedelta(days=14)
-    return Cycle.objects.create(code=code, kind=kind, period_start=start, period_end=end, stage=stage,
-                                grade_bands=DEFAULT_GRADE_BANDS, forced_distribution=DEFAULT_FORCED_DISTRIBUTION,
-                                published_at=timezone.now() if stage == Stage.CLOSED else None, **dates)
+    return Cycle.objects.create(
+        code=code,
+        kind=kind,
+        period_start=start,
+        period_end=end,
+        stage=stage,
+        grade_bands=DEFAULT_GRADE_BANDS,
+        forced_distribution=DEFAULT_FORCED_DISTRIBUTION,
+        published_at=timezone.now() if stage == Stage.CLOSED else None,
+        **dates,
+    )
 
 
 def generate(ctx: dict, options: dict) -> None:

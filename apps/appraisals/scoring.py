@@ -87,12 +87,16 @@ def distribution(grades: Counter | dict, rules: dict) -> list[DistributionRow]:
     for grade in Grade:
         count = grades.get(grade.value, 0)
         rule = rules.get(grade.value) or {}
-        rows.append(DistributionRow(
-            grade=grade.value, label=str(grade.label), count=count,
-            percent=round(100.0 * count / n, 1) if n else 0.0,
-            max_percent=float(rule["max"]) if rule.get("max") not in (None, "") else None,
-            min_percent=float(rule["min"]) if rule.get("min") not in (None, "") else None,
-        ))
+        rows.append(
+            DistributionRow(
+                grade=grade.value,
+                label=str(grade.label),
+                count=count,
+                percent=round(100.0 * count / n, 1) if n else 0.0,
+                max_percent=float(rule["max"]) if rule.get("max") not in (None, "") else None,
+                min_percent=float(rule["min"]) if rule.get("min") not in (None, "") else None,
+            )
+        )
     return rows
 
 

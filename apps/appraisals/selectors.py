@@ -9,8 +9,15 @@ from . import scoring
 from .models import Appraisal, Cycle, PeerReview, Stage, Status
 
 # Long texts and score JSON that list pages never show: not loaded for thousands of rows.
-HEAVY = ["self_scores", "manager_scores", "self_summary", "manager_summary", "objection_reason",
-         "objection_resolution", "improvement_plan"]
+HEAVY = [
+    "self_scores",
+    "manager_scores",
+    "self_summary",
+    "manager_summary",
+    "objection_reason",
+    "objection_resolution",
+    "improvement_plan",
+]
 RESULT_STATUSES = [Status.REVIEWED, Status.PUBLISHED, Status.ACKNOWLEDGED, Status.OBJECTED, Status.RESOLVED]
 GAP_OUTLIER = 15  # points between self and manager total worth a second look
 RATER_OUTLIER = 8  # points a reviewer's average is above/below the company's
@@ -36,18 +43,24 @@ def reviewed_below(user, cycle_id: int) -> set[int]:
 
 
 def current_cycle() -> Cycle | None:
-    return (Cycle.objects.exclude(stage=Stage.CLOSED).order_by("-period_end", "kind").first()
-            or Cycle.objects.order_by("-period_end").first())
+    return (
+        Cycle.objects.exclude(stage=Stage.CLOSED).order_by("-period_end", "kind").first()
+        or Cycle.objects.order_by("-period_end").first()
+    )
 
 
 def my_appraisals(user):
-    return (Appraisal.objects.filter(employee=user, is_excluded=False).select_related("cycle", "reviewer")
-            .order_by("-cycle__period_end", "cycle__kind"))
+    return (
+        Appraisal.objects.filter(employee=user, is_excluded=False)
+        .select_related("cycle", "reviewer")
+        .order_by("-cycle__period_end", "cycle__kind")
+    )
 
 
 def appraisal_detail(pk: int) -> Appraisal:
-    return (Appraisal.objects.select_related("cycle", "form", "employee", "reviewer", "department", "position",
-                                             "improvement_owner").get(pk=pk))
+    return Appraisal.objects.select_related(
+        "cycle", "form", "employee", "reviewer", "department", "position", "improvement_owner"
+    ).get(pk=pk)
 
 
 def appraisal_events(appraisal):
@@ -58,7 +71,9 @@ def peer_feedback_for(appraisal):
     """Submitted peer comments, anonymous: only the comments leave this function."""
     names = {str(c["id"]): c["name"] for c in appraisal.form.criteria}
     out = defaultdict(list)
-    for comments in PeerReview.objects.filter(appraisal=appraisal).exclude(submitted_at=None).values_list("comments", flat=True):
+    for comments in (
+        PeerReview.objects.filter(appraisal=appraisal).exclude(submitted_at=None).values_list("comments", flat=True)
+    ):
         for key, text in comments.items():
             if text:
                 out[names.get(key, key)].append(text)
@@ -67,16 +82,24 @@ def peer_feedback_for(appraisal):
 
 def team_rows(user, cycle):
     """The people `user` reviews in `cycle` (never their own appraisal)."""
-    return (Appraisal.objects.filter(cycle=cycle, reviewer=user, is_excluded=False).exclude(employee=user)
-            .select_related("employee", "department", "position").defer(*HEAVY)
-            .order_by("department__path", "employee__employee_no"))
+    return (
+        Appraisal.objects.filter(cycle=cycle, reviewer=user, is_excluded=False)
+        .exclude(employee=user)
+        .select_related("employee", "department", "position")
+        .defer(*HEAVY)
+        .order_by("department__path", "employee__employee_no")
+    )
 
 
 def indirect_rows(user, cycle):
     below = reviewed_below(user, cycle.pk)
-    return (Appraisal.objects.filter(cycle=cycle, employee_id__in=below, is_excluded=False)
-            .exclude(reviewer=user).select_related("employee", "department", "reviewer").defer(*HEAVY)
-            .order_by("department__path", "employee__employee_no"))
+    return (
+        Appraisal.objects.filter(cycle=cycle, employee_id__in=below, is_excluded=False)
+        .exclude(reviewer=user)
+        .select_related("employee", "department", "reviewer")
+        .defer(*HEAVY)
+        .order_by("department__path", "employee__employee_no")
+    )
 
 
 def team_stats(rows) -> dict:
@@ -97,12 +120,18 @@ def _results(cycle):
 
 
 def cycle_grade_counts(cycle) -> Counter:
-    return Counter(dict(_results(cycle).values_list("final_grade").annotate(n=Count("id")).values_list("final_grade", "n")))
+    return Counter(
+        dict(_results(cycle).values_list("final_grade").annotate(n=Count("id")).values_list("final_grade", "n"))
+    )
 
 
 def cycle_status_counts(cycle) -> dict:
-    return dict(Appraisal.objects.filter(cycle=cycle, is_excluded=False).values_list("status")
-                .annotate(n=Count("id")).values_list("status", "n"))
+    return dict(
+        Appraisal.objects.filter(cycle=cycle, is_excluded=False)
+        .values_list("status")
+        .annotate(n=Count("id"))
+        .values_list("status", "n")
+    )
 
 
 def calibration_overview(cycle) -> dict:
@@ -111,34 +140,68 @@ def calibration_overview(cycle) -> dict:
     company = scoring.distribution(cycle_grade_counts(cycle), cycle.forced_distribution)
     per_dept = defaultdict(Counter)
     names = {}
-    for dept_id, name, grade, n in (_results(cycle).values_list("department_id", "department__name", "final_grade")
-                                    .annotate(n=Count("id")).order_by("department__path")):
+    for dept_id, name, grade, n in (
+        _results(cycle)
+        .values_list("department_id", "department__name", "final_grade")
+        .annotate(n=Count("id"))
+        .order_by("department__path")
+    ):
         per_dept[dept_id][grade] += n
         names[dept_id] = name or "—"
     departments = []
     for dept_id, counts in per_dept.items():
         rows = scoring.distribution(counts, cycle.forced_distribution)
-        departments.append({"id": dept_id, "name": names[dept_id], "rows": rows, "total": sum(counts.values()),
-                            "breaches": scoring.distribution_breaches(rows)})
+        departments.append(
+            {
+                "id": dept_id,
+                "name": names[dept_id],
+                "rows": rows,
+                "total": sum(counts.values()),
+                "breaches": scoring.distribution_breaches(rows),
+            }
+        )
     status_counts = cycle_status_counts(cycle)
     avg = _results(cycle).aggregate(avg=Avg("total"))["avg"]
-    gaps = (_results(cycle).exclude(self_total=None).annotate(gap=Func(F("total") - F("self_total"), function="ABS"))
-            .filter(gap__gte=GAP_OUTLIER).select_related("employee", "department", "reviewer").order_by("-gap")[:20])
+    gaps = (
+        _results(cycle)
+        .exclude(self_total=None)
+        .annotate(gap=Func(F("total") - F("self_total"), function="ABS"))
+        .filter(gap__gte=GAP_OUTLIER)
+        .select_related("employee", "department", "reviewer")
+        .order_by("-gap")[:20]
+    )
     raters = []
     if avg is not None:
-        for row in (_results(cycle).exclude(reviewer=None).values("reviewer_id", "reviewer__display_name", "reviewer__username")
-                    .annotate(avg=Avg("total"), n=Count("id")).filter(n__gte=3)
-                    .filter(Q(avg__gte=avg + RATER_OUTLIER) | Q(avg__lte=avg - RATER_OUTLIER)).order_by("-avg")[:20]):
+        for row in (
+            _results(cycle)
+            .exclude(reviewer=None)
+            .values("reviewer_id", "reviewer__display_name", "reviewer__username")
+            .annotate(avg=Avg("total"), n=Count("id"))
+            .filter(n__gte=3)
+            .filter(Q(avg__gte=avg + RATER_OUTLIER) | Q(avg__lte=avg - RATER_OUTLIER))
+            .order_by("-avg")[:20]
+        ):
             row["name"] = row["reviewer__display_name"] or row["reviewer__username"]
             row["delta"] = row["avg"] - avg
             raters.append(row)
-    return {"company": company, "breaches": scoring.distribution_breaches(company), "departments": departments,
-            "status_counts": status_counts, "average": avg, "gaps": list(gaps), "raters": raters}
+    return {
+        "company": company,
+        "breaches": scoring.distribution_breaches(company),
+        "departments": departments,
+        "status_counts": status_counts,
+        "average": avg,
+        "gaps": list(gaps),
+        "raters": raters,
+    }
 
 
 def calibration_rows(cycle, *, department=None, grade=None):
-    qs = (_results(cycle).select_related("employee", "department", "reviewer").defer(*HEAVY)
-          .order_by("department__path", "-total"))
+    qs = (
+        _results(cycle)
+        .select_related("employee", "department", "reviewer")
+        .defer(*HEAVY)
+        .order_by("department__path", "-total")
+    )
     if department:
         qs = qs.filter(department_id=department)
     if grade:
@@ -147,17 +210,26 @@ def calibration_rows(cycle, *, department=None, grade=None):
 
 
 def cycle_participants(cycle, *, q: str = "", status: str = "", excluded: bool = False):
-    qs = (Appraisal.objects.filter(cycle=cycle, is_excluded=excluded)
-          .select_related("employee", "department", "reviewer").defer(*HEAVY)
-          .order_by("department__path", "employee__employee_no"))
+    qs = (
+        Appraisal.objects.filter(cycle=cycle, is_excluded=excluded)
+        .select_related("employee", "department", "reviewer")
+        .defer(*HEAVY)
+        .order_by("department__path", "employee__employee_no")
+    )
     if status:
         qs = qs.filter(status=status)
     if q:
-        qs = qs.filter(Q(employee__display_name__icontains=q) | Q(employee__username__icontains=q)
-                       | Q(employee__employee_no__icontains=q))
+        qs = qs.filter(
+            Q(employee__display_name__icontains=q)
+            | Q(employee__username__icontains=q)
+            | Q(employee__employee_no__icontains=q)
+        )
     return qs
 
 
 def peer_requests_for(user):
-    return (PeerReview.objects.filter(peer=user, submitted_at=None)
-            .select_related("appraisal__employee", "appraisal__cycle").order_by("deadline"))
+    return (
+        PeerReview.objects.filter(peer=user, submitted_at=None)
+        .select_related("appraisal__employee", "appraisal__cycle")
+        .order_by("deadline")
+    )

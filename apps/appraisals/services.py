@@ -16,10 +16,21 @@ from apps.notifications.services import notify, notify_many
 
 from . import kpi_binding, scoring
 from .models import (
-    Appraisal, AppraisalEvent, Criterion, Cycle, CycleEvent, Grade, PeerReview, Stage, Status, Template,
+    Appraisal,
+    AppraisalEvent,
+    Criterion,
+    Cycle,
+    CycleEvent,
+    Grade,
+    PeerReview,
+    Stage,
+    Status,
+    Template,
 )
 from .opening import (  # noqa: F401  (re-exported: the cycle-opening services live there)
-    appraisal_cycle_open, appraisal_cycle_open_previous_quarter, build_appraisals,
+    appraisal_cycle_open,
+    appraisal_cycle_open_previous_quarter,
+    build_appraisals,
 )
 
 # (cycle stage, action) -> next stage. "system" = the scheduler may do it too.
@@ -45,9 +56,14 @@ APPRAISAL_TRANSITIONS = {
     (Status.PUBLISHED, "object"): (Status.OBJECTED, "employee", {Stage.PUBLISHED}),
     (Status.OBJECTED, "resolve"): (Status.RESOLVED, "hr", {Stage.PUBLISHED, Stage.CLOSED}),
 }
-ACTION_DEADLINE = {"self_save": "self_deadline", "self_submit": "self_deadline",
-                   "review_save": "review_deadline", "review_submit": "review_deadline",
-                   "acknowledge": "close_date", "object": "close_date"}
+ACTION_DEADLINE = {
+    "self_save": "self_deadline",
+    "self_submit": "self_deadline",
+    "review_save": "review_deadline",
+    "review_submit": "review_deadline",
+    "acknowledge": "close_date",
+    "object": "close_date",
+}
 
 
 def actor_is_hr(user) -> bool:
@@ -77,7 +93,9 @@ def action_check(appraisal: Appraisal, action: str, user, today: date) -> str:
         return _("The cycle is in the “%(stage)s” stage; this step is not open.") % {"stage": cycle.get_stage_display()}
     deadline_field = ACTION_DEADLINE.get(action)
     if deadline_field and today > getattr(cycle, deadline_field):
-        return _("The deadline (%(date)s) has passed; the form is read-only.") % {"date": getattr(cycle, deadline_field)}
+        return _("The deadline (%(date)s) has passed; the form is read-only.") % {
+            "date": getattr(cycle, deadline_field)
+        }
     return ""
 
 
@@ -115,7 +133,9 @@ def clean_scores(criteria: list[dict], raw: dict, *, require_all: bool, proposed
             item["proposed"] = str(proposed[key])
             item["reason"] = str(entry.get("reason") or "").strip()
             if require_all and score is not None and score != proposed[key] and not item["reason"]:
-                errors.append(_("%(name)s: give a reason for changing the score proposed from the KPI.") % {"name": c["name"]})
+                errors.append(
+                    _("%(name)s: give a reason for changing the score proposed from the KPI.") % {"name": c["name"]}
+                )
         clean[key] = item
     if errors:
         raise ValidationError(errors)
@@ -123,8 +143,9 @@ def clean_scores(criteria: list[dict], raw: dict, *, require_all: bool, proposed
 
 
 @transaction.atomic
-def appraisal_save_self(*, appraisal: Appraisal, actor, scores: dict, summary: str, submit: bool,
-                        today: date | None = None) -> Appraisal:
+def appraisal_save_self(
+    *, appraisal: Appraisal, actor, scores: dict, summary: str, submit: bool, today: date | None = None
+) -> Appraisal:
     today = today or timezone.localdate()
     locked = _transition(appraisal, "self_submit" if submit else "self_save", actor, today)
     locked.self_scores = clean_scores(locked.form.criteria, scores, require_all=submit)
@@ -136,9 +157,13 @@ def appraisal_save_self(*, appraisal: Appraisal, actor, scores: dict, summary: s
         locked.self_submitted_at = timezone.now()
         _event(locked, actor, "self_submitted", {"self_total": [None, str(locked.self_total)]})
         if locked.reviewer_id:  # written in this transaction: a rollback notifies nobody
-            notify(recipient=locked.reviewer, kind="appraisals.self_submitted",
-                   title=_("%(name)s submitted the self-assessment for %(code)s") % {"name": locked.employee.name, "code": locked.cycle.code},
-                   url=locked.get_absolute_url())
+            notify(
+                recipient=locked.reviewer,
+                kind="appraisals.self_submitted",
+                title=_("%(name)s submitted the self-assessment for %(code)s")
+                % {"name": locked.employee.name, "code": locked.cycle.code},
+                url=locked.get_absolute_url(),
+            )
     locked.save()
     return locked
 
@@ -153,16 +178,18 @@ def _score_changes(before: dict, after: dict) -> dict:
 
 
 @transaction.atomic
-def appraisal_save_review(*, appraisal: Appraisal, actor, scores: dict, summary: str, submit: bool,
-                          today: date | None = None) -> Appraisal:
+def appraisal_save_review(
+    *, appraisal: Appraisal, actor, scores: dict, summary: str, submit: bool, today: date | None = None
+) -> Appraisal:
     today = today or timezone.localdate()
     locked = _transition(appraisal, "review_submit" if submit else "review_save", actor, today)
     was_reviewed = locked.reviewed_at is not None
     before = {"scores": dict(locked.manager_scores), "summary": locked.manager_summary, "total": locked.total}
     proposed = kpi_binding.proposed_scores(locked)
     # Once submitted, a review stays complete: a later save is a change, validated like a submission.
-    locked.manager_scores = clean_scores(locked.form.criteria, scores, require_all=submit or was_reviewed,
-                                         proposed=proposed)
+    locked.manager_scores = clean_scores(
+        locked.form.criteria, scores, require_all=submit or was_reviewed, proposed=proposed
+    )
     locked.manager_summary = summary.strip()
     if submit:
         locked.total = scoring.weighted_total(locked.form.criteria, locked.manager_scores)
@@ -185,8 +212,9 @@ def appraisal_save_review(*, appraisal: Appraisal, actor, scores: dict, summary:
 
 
 @transaction.atomic
-def appraisal_calibrate(*, appraisal: Appraisal, actor, final_grade: str, reason: str,
-                        today: date | None = None) -> Appraisal:
+def appraisal_calibrate(
+    *, appraisal: Appraisal, actor, final_grade: str, reason: str, today: date | None = None
+) -> Appraisal:
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError(_("A reason is required to adjust a grade."))
@@ -199,9 +227,13 @@ def appraisal_calibrate(*, appraisal: Appraisal, actor, final_grade: str, reason
     locked.save(update_fields=["final_grade", "calibration_reason", "status", "updated_at"])
     _event(locked, actor, "calibrated", {"final_grade": [before, final_grade]}, reason)
     if locked.reviewer_id:
-        notify(recipient=locked.reviewer, kind="appraisals.calibrated",
-               title=_("HR adjusted the grade of %(name)s") % {"name": locked.employee.name},
-               body=reason, url=locked.get_absolute_url())
+        notify(
+            recipient=locked.reviewer,
+            kind="appraisals.calibrated",
+            title=_("HR adjusted the grade of %(name)s") % {"name": locked.employee.name},
+            body=reason,
+            url=locked.get_absolute_url(),
+        )
     return locked
 
 
@@ -224,16 +256,23 @@ def appraisal_object(*, appraisal: Appraisal, actor, reason: str, today: date | 
     locked.save(update_fields=["status", "objection_reason", "updated_at"])
     _event(locked, actor, "objected", reason=reason)
     from django.contrib.auth import get_user_model
+
     hr_people = get_user_model().objects.filter(groups__name="hr", is_active=True)
-    notify_many(recipients=hr_people, kind="appraisals.objection",
-                title=_("%(name)s raised an objection to the %(code)s result") % {"name": locked.employee.name, "code": locked.cycle.code},
-                body=reason, url=locked.get_absolute_url())
+    notify_many(
+        recipients=hr_people,
+        kind="appraisals.objection",
+        title=_("%(name)s raised an objection to the %(code)s result")
+        % {"name": locked.employee.name, "code": locked.cycle.code},
+        body=reason,
+        url=locked.get_absolute_url(),
+    )
     return locked
 
 
 @transaction.atomic
-def appraisal_resolve_objection(*, appraisal: Appraisal, actor, resolution: str, final_grade: str = "",
-                                today: date | None = None) -> Appraisal:
+def appraisal_resolve_objection(
+    *, appraisal: Appraisal, actor, resolution: str, final_grade: str = "", today: date | None = None
+) -> Appraisal:
     resolution = (resolution or "").strip()
     if not resolution:
         raise ValidationError(_("Write how the objection was resolved."))
@@ -247,9 +286,13 @@ def appraisal_resolve_objection(*, appraisal: Appraisal, actor, resolution: str,
     locked.objection_resolution = resolution
     locked.save(update_fields=["status", "objection_resolution", "final_grade", "updated_at"])
     _event(locked, actor, "objection_resolved", changes, resolution)
-    notify(recipient=locked.employee, kind="appraisals.objection_resolved",
-           title=_("Your objection to the %(code)s result was resolved") % {"code": locked.cycle.code},
-           body=resolution, url=locked.get_absolute_url())
+    notify(
+        recipient=locked.employee,
+        kind="appraisals.objection_resolved",
+        title=_("Your objection to the %(code)s result was resolved") % {"code": locked.cycle.code},
+        body=resolution,
+        url=locked.get_absolute_url(),
+    )
     return locked
 
 
@@ -267,9 +310,16 @@ def _display(value):
 
 
 @transaction.atomic
-def appraisal_set_followup(*, appraisal: Appraisal, actor, bonus_coefficient: Decimal | None,
-                           promotion_recommended: bool, improvement_plan: str = "", improvement_owner=None,
-                           improvement_due: date | None = None) -> Appraisal:
+def appraisal_set_followup(
+    *,
+    appraisal: Appraisal,
+    actor,
+    bonus_coefficient: Decimal | None,
+    promotion_recommended: bool,
+    improvement_plan: str = "",
+    improvement_owner=None,
+    improvement_due: date | None = None,
+) -> Appraisal:
     _require_hr(actor)
     locked = _locked(appraisal)
     if locked.cycle.stage not in (Stage.PUBLISHED, Stage.CLOSED):
@@ -280,9 +330,13 @@ def appraisal_set_followup(*, appraisal: Appraisal, actor, bonus_coefficient: De
             raise ValidationError(_("An improvement plan is for a “Fail” result."))
         if not improvement_owner or not improvement_due:
             raise ValidationError(_("An improvement plan needs an owner and a due date."))
-    fields = {"bonus_coefficient": bonus_coefficient, "promotion_recommended": promotion_recommended,
-              "improvement_plan": improvement_plan, "improvement_owner": improvement_owner,
-              "improvement_due": improvement_due}
+    fields = {
+        "bonus_coefficient": bonus_coefficient,
+        "promotion_recommended": promotion_recommended,
+        "improvement_plan": improvement_plan,
+        "improvement_owner": improvement_owner,
+        "improvement_due": improvement_due,
+    }
     changes = {}
     for name, value in fields.items():
         old = getattr(locked, name)
@@ -326,8 +380,17 @@ def appraisal_add(*, cycle: Cycle, employee, actor, reason: str) -> Appraisal:
         if not existing.is_excluded:
             raise ValidationError(_("%(name)s is already in this cycle.") % {"name": employee.name})
         return appraisal_exclude(appraisal=existing, actor=actor, reason=reason, exclude=False)
-    row = build_appraisals(cycle, [{"id": employee.pk, "department_id": employee.department_id,
-                                    "position_id": employee.position_id, "manager_id": employee.manager_id}])[0]
+    row = build_appraisals(
+        cycle,
+        [
+            {
+                "id": employee.pk,
+                "department_id": employee.department_id,
+                "position_id": employee.position_id,
+                "manager_id": employee.manager_id,
+            }
+        ],
+    )[0]
     row.save()
     _event(row, actor, "added", reason=reason)
     return row
@@ -348,13 +411,18 @@ def appraisal_reassign_reviewer(*, appraisal: Appraisal, actor, reviewer, reason
     locked.reviewer = reviewer
     locked.save(update_fields=["reviewer", "updated_at"])
     _event(locked, actor, "reviewer_changed", {"reviewer": [before, reviewer.name]}, reason)
-    notify(recipient=reviewer, kind="appraisals.reviewer_assigned",
-           title=_("You now review the %(code)s appraisal of %(name)s") % {"code": locked.cycle.code, "name": locked.employee.name},
-           url=locked.get_absolute_url())
+    notify(
+        recipient=reviewer,
+        kind="appraisals.reviewer_assigned",
+        title=_("You now review the %(code)s appraisal of %(name)s")
+        % {"code": locked.cycle.code, "name": locked.employee.name},
+        url=locked.get_absolute_url(),
+    )
     return locked
 
 
 # --- peers (360) -------------------------------------------------------------------------
+
 
 @transaction.atomic
 def peer_invite(*, appraisal: Appraisal, actor, peers, criteria: list[int], deadline: date) -> int:
@@ -369,11 +437,16 @@ def peer_invite(*, appraisal: Appraisal, actor, peers, criteria: list[int], dead
     peers = [p for p in peers if p.pk not in (appraisal.employee_id, appraisal.reviewer_id)]
     if not peers:
         raise ValidationError(_("Choose at least one colleague (not the employee or the reviewer)."))
-    rows = [PeerReview(appraisal=appraisal, peer=p, criteria=criteria, deadline=deadline, invited_by=actor) for p in peers]
+    rows = [
+        PeerReview(appraisal=appraisal, peer=p, criteria=criteria, deadline=deadline, invited_by=actor) for p in peers
+    ]
     created = PeerReview.objects.bulk_create(rows, ignore_conflicts=True)
-    notify_many(recipients=peers, kind="appraisals.peer_invited",
-                title=_("Please give feedback on %(name)s by %(date)s") % {"name": appraisal.employee.name, "date": deadline},
-                url=appraisal.get_absolute_url())
+    notify_many(
+        recipients=peers,
+        kind="appraisals.peer_invited",
+        title=_("Please give feedback on %(name)s by %(date)s") % {"name": appraisal.employee.name, "date": deadline},
+        url=appraisal.get_absolute_url(),
+    )
     _event(appraisal, actor, "peers_invited", {"peers": [None, "、".join(p.name for p in peers)]})
     return len(created)
 
@@ -397,6 +470,7 @@ def peer_submit(*, review: PeerReview, actor, comments: dict, today: date | None
 
 # --- cycles ------------------------------------------------------------------------------
 
+
 def publish_problems(cycle: Cycle) -> list[str]:
     """Why the cycle cannot be published now ([] if it can)."""
     from .selectors import cycle_grade_counts
@@ -404,16 +478,22 @@ def publish_problems(cycle: Cycle) -> list[str]:
     problems = []
     pending = Appraisal.objects.filter(cycle=cycle, is_excluded=False).exclude(status=Status.REVIEWED).count()
     if pending:
-        problems.append(_("%(n)d appraisals have no submitted manager review yet: finish or exclude them.") % {"n": pending})
+        problems.append(
+            _("%(n)d appraisals have no submitted manager review yet: finish or exclude them.") % {"n": pending}
+        )
     if cycle.distribution_is_hard:
         rows = scoring.distribution(cycle_grade_counts(cycle), cycle.forced_distribution)
         for row in scoring.distribution_breaches(rows):
             if row.over:
-                problems.append(_("“%(grade)s” is %(pct)s %% of the company; at most %(limit)s %% is allowed.")
-                                % {"grade": row.label, "pct": row.percent, "limit": row.max_percent})
+                problems.append(
+                    _("“%(grade)s” is %(pct)s %% of the company; at most %(limit)s %% is allowed.")
+                    % {"grade": row.label, "pct": row.percent, "limit": row.max_percent}
+                )
             else:
-                problems.append(_("“%(grade)s” is %(pct)s %% of the company; at least %(limit)s %% is required.")
-                                % {"grade": row.label, "pct": row.percent, "limit": row.min_percent})
+                problems.append(
+                    _("“%(grade)s” is %(pct)s %% of the company; at least %(limit)s %% is required.")
+                    % {"grade": row.label, "pct": row.percent, "limit": row.min_percent}
+                )
     return problems
 
 
@@ -432,7 +512,8 @@ def cycle_transition(*, cycle: Cycle, action: str, actor=None, system: bool = Fa
             raise ValidationError(problems)
         locked.published_at = timezone.now()
         Appraisal.objects.filter(cycle=locked, is_excluded=False, status=Status.REVIEWED).update(
-            status=Status.PUBLISHED, updated_at=timezone.now())
+            status=Status.PUBLISHED, updated_at=timezone.now()
+        )
     before = locked.stage
     locked.stage = new_stage
     locked.save(update_fields=["stage", "published_at"])
@@ -448,14 +529,20 @@ def _notify_stage(cycle: Cycle) -> None:
     live = Appraisal.objects.filter(cycle=cycle, is_excluded=False)
     if cycle.stage == Stage.REVIEW:
         ids = set(live.exclude(reviewer=None).values_list("reviewer_id", flat=True))
-        notify_many(recipients=[User(pk=i) for i in ids], kind="appraisals.review_open",
-                    title=_("Appraisal %(code)s: manager reviews are open") % {"code": cycle.code},
-                    url=reverse("appraisals:cycle_team", args=[cycle.code]))
+        notify_many(
+            recipients=[User(pk=i) for i in ids],
+            kind="appraisals.review_open",
+            title=_("Appraisal %(code)s: manager reviews are open") % {"code": cycle.code},
+            url=reverse("appraisals:cycle_team", args=[cycle.code]),
+        )
     elif cycle.stage == Stage.PUBLISHED:
         ids = live.values_list("employee_id", flat=True)
-        notify_many(recipients=[User(pk=i) for i in ids], kind="appraisals.published",
-                    title=_("Your %(code)s appraisal result is published") % {"code": cycle.code},
-                    url=reverse("appraisals:home"))
+        notify_many(
+            recipients=[User(pk=i) for i in ids],
+            kind="appraisals.published",
+            title=_("Your %(code)s appraisal result is published") % {"code": cycle.code},
+            url=reverse("appraisals:home"),
+        )
 
 
 def appraisal_stages_advance_due(*, today: date) -> list[tuple[str, str]]:
@@ -483,23 +570,32 @@ def cycle_update_settings(*, cycle: Cycle, actor, **fields) -> Cycle:
     for name, value in fields.items():
         setattr(locked, name, value)
     if not (locked.self_deadline <= locked.review_deadline <= locked.calibration_deadline <= locked.close_date):
-        raise ValidationError(_("Deadlines must follow the stages: self-assessment, review, calibration, acknowledgement."))
+        raise ValidationError(
+            _("Deadlines must follow the stages: self-assessment, review, calibration, acknowledgement.")
+        )
     locked.save()
-    CycleEvent.objects.create(cycle=locked, actor=actor, action="settings", detail={k: str(v) for k, v in fields.items()})
+    CycleEvent.objects.create(
+        cycle=locked, actor=actor, action="settings", detail={k: str(v) for k, v in fields.items()}
+    )
     return locked
 
 
 # --- templates ---------------------------------------------------------------------------
 
+
 def check_weights(weights) -> None:
     total = sum((Decimal(str(w)) for w in weights), Decimal(0))
     if total != Decimal(100):
-        raise ValidationError(_("The weights add up to %(total)s; they must add up to exactly 100.") % {"total": format(total.normalize(), "f")})
+        raise ValidationError(
+            _("The weights add up to %(total)s; they must add up to exactly 100.")
+            % {"total": format(total.normalize(), "f")}
+        )
 
 
 @transaction.atomic
-def template_save(*, template: Template | None, actor, data: dict, criteria: list[dict],
-                  departments=(), positions=()) -> Template:
+def template_save(
+    *, template: Template | None, actor, data: dict, criteria: list[dict], departments=(), positions=()
+) -> Template:
     """Save a template with its criteria (all of them: absent ones are deleted). Refuses
     weights that do not sum to 100."""
     _require_hr(actor)

@@ -3,6 +3,7 @@ from django.urls import path
 from . import views, views_hr
 
 app_name = "appraisals"
+URL_PREFIX = "appraisals/"
 urlpatterns = [
     path("", views.home, name="home"),
     path("team/", views.team, name="team"),

@@ -37,26 +37,46 @@ def home(request):
     mine = list(selectors.my_appraisals(user))
     current = next((a for a in mine if cycle and a.cycle_id == cycle.pk), None)
     reviews = selectors.team_rows(user, cycle).count() if cycle else 0
-    return render(request, "appraisals/home.html", {
-        "cycle": cycle, "current": current, "history": [a for a in mine if a is not current],
-        "reviews": reviews, "peer_requests": list(selectors.peer_requests_for(user)),
-        "can_manage": user.has_perm("appraisals.manage"), "tones": GRADE_TONES,
-    })
+    return render(
+        request,
+        "appraisals/home.html",
+        {
+            "cycle": cycle,
+            "current": current,
+            "history": [a for a in mine if a is not current],
+            "reviews": reviews,
+            "peer_requests": list(selectors.peer_requests_for(user)),
+            "can_manage": user.has_perm("appraisals.manage"),
+            "tones": GRADE_TONES,
+        },
+    )
 
 
 def _score_rows(appraisal, self_scores, manager_scores, proposed, show_manager):
     rows = []
     for c in appraisal.form.criteria:
         key = str(c["id"])
-        rows.append({"c": c, "key": key, "self": self_scores.get(key) or {},
-                     "mgr": (manager_scores.get(key) or {}) if show_manager else {},
-                     "proposed": proposed.get(key)})
+        rows.append(
+            {
+                "c": c,
+                "key": key,
+                "self": self_scores.get(key) or {},
+                "mgr": (manager_scores.get(key) or {}) if show_manager else {},
+                "proposed": proposed.get(key),
+            }
+        )
     return rows
 
 
 def _scores_from_post(criteria, post) -> dict:
-    return {str(c["id"]): {"score": post.get(f"score-{c['id']}", ""), "comment": post.get(f"comment-{c['id']}", ""),
-                           "reason": post.get(f"reason-{c['id']}", "")} for c in criteria}
+    return {
+        str(c["id"]): {
+            "score": post.get(f"score-{c['id']}", ""),
+            "comment": post.get(f"comment-{c['id']}", ""),
+            "reason": post.get(f"reason-{c['id']}", ""),
+        }
+        for c in criteria
+    }
 
 
 def appraisal_detail(request, pk, *, posted=None, errors=None, status=200):
@@ -85,15 +105,29 @@ def appraisal_detail(request, pk, *, posted=None, errors=None, status=200):
         summary_value = request.POST.get("summary", "")
     mode = "self" if is_employee and not self_problem else "review" if is_reviewer and not review_problem else "read"
     live_total, missing = scoring.partial_total(
-        appraisal.form.criteria, manager_scores if mode == "review" else self_scores)
+        appraisal.form.criteria, manager_scores if mode == "review" else self_scores
+    )
     ctx = {
-        "a": appraisal, "cycle": appraisal.cycle, "mode": mode, "today": today,
+        "a": appraisal,
+        "cycle": appraisal.cycle,
+        "mode": mode,
+        "today": today,
         "rows": _score_rows(appraisal, self_scores, manager_scores, proposed, show_manager),
-        "is_employee": is_employee, "is_reviewer": is_reviewer, "is_hr": is_hr, "published": published,
-        "show_manager": show_manager, "self_problem": self_problem, "review_problem": review_problem,
-        "summary_value": summary_value, "errors": errors or [], "tones": GRADE_TONES,
-        "live": {"total": live_total, "missing": missing, "grade": scoring.grade_for(live_total, appraisal.cycle.grade_bands)
-                 if not missing else ""},
+        "is_employee": is_employee,
+        "is_reviewer": is_reviewer,
+        "is_hr": is_hr,
+        "published": published,
+        "show_manager": show_manager,
+        "self_problem": self_problem,
+        "review_problem": review_problem,
+        "summary_value": summary_value,
+        "errors": errors or [],
+        "tones": GRADE_TONES,
+        "live": {
+            "total": live_total,
+            "missing": missing,
+            "grade": scoring.grade_for(live_total, appraisal.cycle.grade_bands) if not missing else "",
+        },
         "grade_labels": dict(Grade.choices),
         "can_ack": is_employee and not services.action_check(appraisal, "acknowledge", user, today),
         "can_calibrate": is_hr and not services.action_check(appraisal, "calibrate", user, today),
@@ -101,7 +135,8 @@ def appraisal_detail(request, pk, *, posted=None, errors=None, status=200):
         "can_followup": is_hr and appraisal.cycle.stage in (Stage.PUBLISHED, Stage.CLOSED) and published,
         "can_change_people": is_hr and appraisal.cycle.stage not in (Stage.PUBLISHED, Stage.CLOSED),
         "can_invite": request.user.has_perm("appraisals.invite_peers", appraisal)
-        and appraisal.cycle.stage in (Stage.SELF, Stage.REVIEW) and not appraisal.is_excluded,
+        and appraisal.cycle.stage in (Stage.SELF, Stage.REVIEW)
+        and not appraisal.is_excluded,
         "show_history": user.has_perm("appraisals.view_history", appraisal),
         "peer_feedback": selectors.peer_feedback_for(appraisal),
         "peer_invites": list(appraisal.peer_reviews.select_related("peer")) if (is_hr or is_reviewer) else [],
@@ -115,10 +150,15 @@ def appraisal_detail(request, pk, *, posted=None, errors=None, status=200):
     if ctx["can_resolve"]:
         ctx["resolve_form"] = ResolveForm()
     if ctx["can_followup"]:
-        ctx["followup_form"] = FollowupForm(initial={
-            "bonus_coefficient": appraisal.bonus_coefficient, "promotion_recommended": appraisal.promotion_recommended,
-            "improvement_plan": appraisal.improvement_plan, "improvement_due": appraisal.improvement_due,
-            "improvement_owner": appraisal.improvement_owner.username if appraisal.improvement_owner else ""})
+        ctx["followup_form"] = FollowupForm(
+            initial={
+                "bonus_coefficient": appraisal.bonus_coefficient,
+                "promotion_recommended": appraisal.promotion_recommended,
+                "improvement_plan": appraisal.improvement_plan,
+                "improvement_due": appraisal.improvement_due,
+                "improvement_owner": appraisal.improvement_owner.username if appraisal.improvement_owner else "",
+            }
+        )
     if ctx["can_change_people"]:
         ctx["reviewer_form"] = PersonReasonForm(prefix="rv")
         ctx["exclude_form"] = ReasonForm(prefix="ex")
@@ -133,8 +173,13 @@ def appraisal_self(request, pk):
     scores = _scores_from_post(appraisal.form.criteria, request.POST)
     submit = "submit" in request.POST
     try:
-        services.appraisal_save_self(appraisal=appraisal, actor=request.user, scores=scores,
-                                     summary=request.POST.get("summary", ""), submit=submit)
+        services.appraisal_save_self(
+            appraisal=appraisal,
+            actor=request.user,
+            scores=scores,
+            summary=request.POST.get("summary", ""),
+            submit=submit,
+        )
     except ValidationError as exc:
         return appraisal_detail(request, pk, posted=scores, errors=exc.messages, status=400)
     messages.success(request, _("Self-assessment submitted.") if submit else _("Draft saved."))
@@ -147,8 +192,13 @@ def appraisal_review(request, pk):
     scores = _scores_from_post(appraisal.form.criteria, request.POST)
     submit = "submit" in request.POST
     try:
-        services.appraisal_save_review(appraisal=appraisal, actor=request.user, scores=scores,
-                                       summary=request.POST.get("summary", ""), submit=submit)
+        services.appraisal_save_review(
+            appraisal=appraisal,
+            actor=request.user,
+            scores=scores,
+            summary=request.POST.get("summary", ""),
+            submit=submit,
+        )
     except ValidationError as exc:
         return appraisal_detail(request, pk, posted=scores, errors=exc.messages, status=400)
     messages.success(request, _("Review submitted.") if submit else _("Draft saved."))
@@ -159,13 +209,23 @@ def appraisal_review(request, pk):
 def appraisal_total(request, pk):
     """HTMX: the weighted total and grade of what is typed so far (nothing is saved)."""
     appraisal = _appraisal_or_404(request, pk)
-    if not (request.user.has_perm("appraisals.fill_self", appraisal) or request.user.has_perm("appraisals.review", appraisal)):
+    if not (
+        request.user.has_perm("appraisals.fill_self", appraisal)
+        or request.user.has_perm("appraisals.review", appraisal)
+    ):
         raise Http404
     scores = _scores_from_post(appraisal.form.criteria, request.POST)
     total, missing = scoring.partial_total(appraisal.form.criteria, scores)
     grade = scoring.grade_for(total, appraisal.cycle.grade_bands) if not missing else ""
-    return render(request, "appraisals/_total.html", {"live": {"total": total, "missing": missing, "grade": grade},
-                                                      "grade_labels": dict(Grade.choices), "tones": GRADE_TONES})
+    return render(
+        request,
+        "appraisals/_total.html",
+        {
+            "live": {"total": total, "missing": missing, "grade": grade},
+            "grade_labels": dict(Grade.choices),
+            "tones": GRADE_TONES,
+        },
+    )
 
 
 def _simple_action(request, pk, perm, call, ok_message):
@@ -183,30 +243,56 @@ def _simple_action(request, pk, perm, call, ok_message):
 
 @require_POST
 def appraisal_acknowledge(request, pk):
-    return _simple_action(request, pk, "appraisals.fill_self",
-                          lambda a: services.appraisal_acknowledge(appraisal=a, actor=request.user),
-                          _("You acknowledged the result."))
+    return _simple_action(
+        request,
+        pk,
+        "appraisals.fill_self",
+        lambda a: services.appraisal_acknowledge(appraisal=a, actor=request.user),
+        _("You acknowledged the result."),
+    )
 
 
 @require_POST
 def appraisal_object(request, pk):
-    return _simple_action(request, pk, "appraisals.fill_self",
-                          lambda a: services.appraisal_object(appraisal=a, actor=request.user, reason=request.POST.get("reason", "")),
-                          _("Your objection was sent to HR."))
+    return _simple_action(
+        request,
+        pk,
+        "appraisals.fill_self",
+        lambda a: services.appraisal_object(appraisal=a, actor=request.user, reason=request.POST.get("reason", "")),
+        _("Your objection was sent to HR."),
+    )
 
 
 @require_POST
 def appraisal_resolve(request, pk):
-    return _simple_action(request, pk, "appraisals.manage", lambda a: services.appraisal_resolve_objection(
-        appraisal=a, actor=request.user, resolution=request.POST.get("resolution", ""),
-        final_grade=request.POST.get("final_grade", "")), _("Objection resolved."))
+    return _simple_action(
+        request,
+        pk,
+        "appraisals.manage",
+        lambda a: services.appraisal_resolve_objection(
+            appraisal=a,
+            actor=request.user,
+            resolution=request.POST.get("resolution", ""),
+            final_grade=request.POST.get("final_grade", ""),
+        ),
+        _("Objection resolved."),
+    )
 
 
 @require_POST
 def appraisal_calibrate(request, pk):
-    return _simple_action(request, pk, "appraisals.manage", lambda a: services.appraisal_calibrate(
-        appraisal=a, actor=request.user, final_grade=request.POST.get("final_grade", ""),
-        reason=request.POST.get("reason", "")), _("Grade adjusted."))
+    return _simple_action(
+        request,
+        pk,
+        "appraisals.manage",
+        lambda a: services.appraisal_calibrate(
+            appraisal=a,
+            actor=request.user,
+            final_grade=request.POST.get("final_grade", ""),
+            reason=request.POST.get("reason", ""),
+        ),
+        _("Grade adjusted."),
+    )
 
 
 def _form_action(request, pk, perm, form_factory, call, ok_message):
@@ -220,39 +306,65 @@ def _form_action(request, pk, perm, form_factory, call, ok_message):
 
 @require_POST
 def appraisal_followup(request, pk):
-    return _form_action(request, pk, "appraisals.manage", lambda a: FollowupForm(request.POST),
-                        lambda a, d: services.appraisal_set_followup(appraisal=a, actor=request.user, **d),
-                        _("Follow-up saved."))
+    return _form_action(
+        request,
+        pk,
+        "appraisals.manage",
+        lambda a: FollowupForm(request.POST),
+        lambda a, d: services.appraisal_set_followup(appraisal=a, actor=request.user, **d),
+        _("Follow-up saved."),
+    )
 
 
 @require_POST
 def appraisal_reviewer(request, pk):
-    return _form_action(request, pk, "appraisals.manage", lambda a: PersonReasonForm(request.POST, prefix="rv"),
-                        lambda a, d: services.appraisal_reassign_reviewer(appraisal=a, actor=request.user,
-                                                                          reviewer=d["person"], reason=d["reason"]),
-                        _("Reviewer changed."))
+    return _form_action(
+        request,
+        pk,
+        "appraisals.manage",
+        lambda a: PersonReasonForm(request.POST, prefix="rv"),
+        lambda a, d: services.appraisal_reassign_reviewer(
+            appraisal=a, actor=request.user, reviewer=d["person"], reason=d["reason"]
+        ),
+        _("Reviewer changed."),
+    )
 
 
 @require_POST
 def appraisal_exclude(request, pk):
     include = request.POST.get("include") == "1"
-    return _form_action(request, pk, "appraisals.manage", lambda a: ReasonForm(request.POST, prefix="ex"),
-                        lambda a, d: services.appraisal_exclude(appraisal=a, actor=request.user, reason=d["reason"],
-                                                                exclude=not include),
-                        _("Included again.") if include else _("Excluded from the cycle."))
+    return _form_action(
+        request,
+        pk,
+        "appraisals.manage",
+        lambda a: ReasonForm(request.POST, prefix="ex"),
+        lambda a, d: services.appraisal_exclude(
+            appraisal=a, actor=request.user, reason=d["reason"], exclude=not include
+        ),
+        _("Included again.") if include else _("Excluded from the cycle."),
+    )
 
 
 @require_POST
 def appraisal_invite_peers(request, pk):
-    return _form_action(request, pk, "appraisals.invite_peers",
-                        lambda a: PeerInviteForm(request.POST, criteria=a.form.criteria, prefix="pi"),
-                        lambda a, d: services.peer_invite(appraisal=a, actor=request.user, peers=d["peers"],
-                                                          criteria=d["criteria"], deadline=d["deadline"]),
-                        _("Colleagues invited."))
+    return _form_action(
+        request,
+        pk,
+        "appraisals.invite_peers",
+        lambda a: PeerInviteForm(request.POST, criteria=a.form.criteria, prefix="pi"),
+        lambda a, d: services.peer_invite(
+            appraisal=a, actor=request.user, peers=d["peers"], criteria=d["criteria"], deadline=d["deadline"]
+        ),
+        _("Colleagues invited."),
+    )
 
 
 def peer_feedback(request, pk):
-    review = PeerReview.objects.select_related("appraisal__employee", "appraisal__form", "appraisal__cycle").filter(pk=pk).first()
+    review = (
+        PeerReview.objects.select_related("appraisal__employee", "appraisal__form", "appraisal__cycle")
+        .filter(pk=pk)
+        .first()
+    )
     if review is None or not request.user.has_perm("appraisals.give_feedback", review):
         raise Http404
     criteria = [c for c in review.appraisal.form.criteria if c["id"] in review.criteria]
@@ -268,9 +380,17 @@ def peer_feedback(request, pk):
         else:
             messages.success(request, _("Thank you, your feedback was sent."))
             return redirect("appraisals:home")
-    return render(request, "appraisals/peer_feedback.html", {
-        "review": review, "criteria": [(c, review.comments.get(str(c["id"]), "")) for c in criteria],
-        "closed": closed, "error": error}, status=400 if error else 200)
+    return render(
+        request,
+        "appraisals/peer_feedback.html",
+        {
+            "review": review,
+            "criteria": [(c, review.comments.get(str(c["id"]), "")) for c in criteria],
+            "closed": closed,
+            "error": error,
+        },
+        status=400 if error else 200,
+    )
 
 
 def team(request, code=None):
@@ -278,9 +398,19 @@ def team(request, code=None):
     if code and cycle is None:
         raise Http404
     rows = list(selectors.team_rows(request.user, cycle)) if cycle else []
-    indirect = Paginator(selectors.indirect_rows(request.user, cycle), 50).get_page(request.GET.get("page")) if cycle else None
-    return render(request, "appraisals/team.html", {
-        "cycle": cycle, "rows": rows, "stats": selectors.team_stats(rows), "page_obj": indirect,
-        "cycles": Cycle.objects.order_by("-period_end")[:8], "tones": GRADE_TONES,
-        "zero": Decimal(0),
-    })
+    indirect = (
+        Paginator(selectors.indirect_rows(request.user, cycle), 50).get_page(request.GET.get("page")) if cycle else None
+    )
+    return render(
+        request,
+        "appraisals/team.html",
+        {
+            "cycle": cycle,
+            "rows": rows,
+            "stats": selectors.team_stats(rows),
+            "page_obj": indirect,
+            "cycles": Cycle.objects.order_by("-period_end")[:8],
+            "tones": GRADE_TONES,
+            "zero": Decimal(0),
+        },
+    )

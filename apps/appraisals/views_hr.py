@@ -45,7 +45,9 @@ def cycle_list(request):
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
-            messages.success(request, _("Cycle %(code)s: %(n)d appraisals created.") % {"code": cycle.code, "n": created})
+            messages.success(
+                request, _("Cycle %(code)s: %(n)d appraisals created.") % {"code": cycle.code, "n": created}
+            )
             return redirect(cycle)
     cycles = Cycle.objects.order_by("-period_end", "kind")
     return render(request, "appraisals/cycle_list.html", {"cycles": cycles, "form": form})
@@ -54,7 +56,11 @@ def cycle_list(request):
 @hr_only
 def cycle_detail(request, code):
     cycle = get_object_or_404(Cycle, code=code)
-    form = CycleSettingsForm(request.POST or None, instance=cycle) if request.method == "POST" else CycleSettingsForm(instance=cycle)
+    form = (
+        CycleSettingsForm(request.POST or None, instance=cycle)
+        if request.method == "POST"
+        else CycleSettingsForm(instance=cycle)
+    )
     if request.method == "POST" and form.is_valid():
         try:
             services.cycle_update_settings(cycle=cycle, actor=request.user, **form.settings())
@@ -65,16 +71,28 @@ def cycle_detail(request, code):
             return redirect(cycle)
     cycle.refresh_from_db()
     excluded = request.GET.get("excluded") == "1"
-    participants = Paginator(selectors.cycle_participants(cycle, q=request.GET.get("q", "").strip(),
-                                                          status=request.GET.get("status", ""), excluded=excluded), 50)
-    return render(request, "appraisals/cycle_detail.html", {
-        "cycle": cycle, "form": form, "page_obj": participants.get_page(request.GET.get("page")),
-        "status_counts": selectors.cycle_status_counts(cycle),
-        "statuses": Status.choices, "excluded": excluded, "add_form": PersonReasonForm(prefix="add"),
-        "publish_problems": services.publish_problems(cycle) if cycle.stage == Stage.CALIBRATION else [],
-        "events": cycle.events.select_related("actor").order_by("-created_at")[:10],
-        "tones": GRADE_TONES,
-    })
+    participants = Paginator(
+        selectors.cycle_participants(
+            cycle, q=request.GET.get("q", "").strip(), status=request.GET.get("status", ""), excluded=excluded
+        ),
+        50,
+    )
+    return render(
+        request,
+        "appraisals/cycle_detail.html",
+        {
+            "cycle": cycle,
+            "form": form,
+            "page_obj": participants.get_page(request.GET.get("page")),
+            "status_counts": selectors.cycle_status_counts(cycle),
+            "statuses": Status.choices,
+            "excluded": excluded,
+            "add_form": PersonReasonForm(prefix="add"),
+            "publish_problems": services.publish_problems(cycle) if cycle.stage == Stage.CALIBRATION else [],
+            "events": cycle.events.select_related("actor").order_by("-created_at")[:10],
+            "tones": GRADE_TONES,
+        },
+    )
 
 
 @hr_only
@@ -88,7 +106,9 @@ def cycle_action(request, code):
         for msg in exc.messages:
             messages.error(request, msg)
     else:
-        messages.success(request, _("The cycle is now in the “%(stage)s” stage.") % {"stage": cycle.get_stage_display()})
+        messages.success(
+            request, _("The cycle is now in the “%(stage)s” stage.") % {"stage": cycle.get_stage_display()}
+        )
     return redirect(request.POST.get("next") or cycle.get_absolute_url())
 
 
@@ -99,8 +119,12 @@ def cycle_add_person(request, code):
     form = PersonReasonForm(request.POST, prefix="add")
     if form.is_valid():
         try:
-            appraisal = services.appraisal_add(cycle=cycle, employee=form.cleaned_data["person"], actor=request.user,
-                                               reason=form.cleaned_data["reason"])
+            appraisal = services.appraisal_add(
+                cycle=cycle,
+                employee=form.cleaned_data["person"],
+                actor=request.user,
+                reason=form.cleaned_data["reason"],
+            )
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
         else:
@@ -117,14 +141,28 @@ def calibration(request, code):
     department = request.GET.get("department") or None
     grade = request.GET.get("grade") or None
     rows = Paginator(selectors.calibration_rows(cycle, department=department, grade=grade), 50)
-    chart = {"labels": [r.label for r in overview["company"]], "percent": [r.percent for r in overview["company"]],
-             "max": [r.max_percent for r in overview["company"]], "min": [r.min_percent for r in overview["company"]]}
-    return render(request, "appraisals/calibration.html", {
-        "cycle": cycle, "o": overview, "page_obj": rows.get_page(request.GET.get("page")), "chart": chart,
-        "grades": Grade.choices, "department": department, "grade": grade, "tones": GRADE_TONES,
-        "publish_problems": services.publish_problems(cycle) if cycle.stage == Stage.CALIBRATION else [],
-        "can_adjust": cycle.stage == Stage.CALIBRATION,
-    })
+    chart = {
+        "labels": [r.label for r in overview["company"]],
+        "percent": [r.percent for r in overview["company"]],
+        "max": [r.max_percent for r in overview["company"]],
+        "min": [r.min_percent for r in overview["company"]],
+    }
+    return render(
+        request,
+        "appraisals/calibration.html",
+        {
+            "cycle": cycle,
+            "o": overview,
+            "page_obj": rows.get_page(request.GET.get("page")),
+            "chart": chart,
+            "grades": Grade.choices,
+            "department": department,
+            "grade": grade,
+            "tones": GRADE_TONES,
+            "publish_problems": services.publish_problems(cycle) if cycle.stage == Stage.CALIBRATION else [],
+            "can_adjust": cycle.stage == Stage.CALIBRATION,
+        },
+    )
 
 
 @hr_only
@@ -155,27 +193,60 @@ def template_list(request):
 @hr_only
 def template_edit(request, pk=None):
     template = get_object_or_404(Template, pk=pk) if pk else None
-    initial = [{"id": c.pk, **{f: getattr(c, f) for f in ["group", "name", "weight", "description", "guidance_excellent",
-                                                          "guidance_good", "guidance_pass", "guidance_fail", "indicator"]}}
-               for c in template.criteria.all()] if template else []
+    initial = (
+        [
+            {
+                "id": c.pk,
+                **{
+                    f: getattr(c, f)
+                    for f in [
+                        "group",
+                        "name",
+                        "weight",
+                        "description",
+                        "guidance_excellent",
+                        "guidance_good",
+                        "guidance_pass",
+                        "guidance_fail",
+                        "indicator",
+                    ]
+                },
+            }
+            for c in template.criteria.all()
+        ]
+        if template
+        else []
+    )
     if request.method == "POST":
         form = TemplateForm(request.POST, instance=template)
         formset = CriterionFormSet(request.POST, prefix="c")
     else:
-        form = TemplateForm(instance=template, initial={
-            "departments": list(template.departments.all()) if template else [],
-            "positions": list(template.positions.all()) if template else []})
+        form = TemplateForm(
+            instance=template,
+            initial={
+                "departments": list(template.departments.all()) if template else [],
+                "positions": list(template.positions.all()) if template else [],
+            },
+        )
         formset = CriterionFormSet(initial=initial, prefix="c")
     if request.method == "POST" and form.is_valid() and formset.is_valid():
-        criteria = [dict(f.cleaned_data) for f in formset.forms
-                    if f.cleaned_data and not f.cleaned_data.get("DELETE") and f.cleaned_data.get("name")]
+        criteria = [
+            dict(f.cleaned_data)
+            for f in formset.forms
+            if f.cleaned_data and not f.cleaned_data.get("DELETE") and f.cleaned_data.get("name")
+        ]
         for c in criteria:
             c.pop("DELETE", None)
         data = {k: form.cleaned_data[k] for k in ["name", "description", "is_default", "is_active"]}
         try:
-            template = services.template_save(template=template, actor=request.user, data=data, criteria=criteria,
-                                              departments=form.cleaned_data["departments"],
-                                              positions=form.cleaned_data["positions"])
+            template = services.template_save(
+                template=template,
+                actor=request.user,
+                data=data,
+                criteria=criteria,
+                departments=form.cleaned_data["departments"],
+                positions=form.cleaned_data["positions"],
+            )
         except ValidationError as exc:
             form.add_error(None, exc)
         else:

@@ -6,7 +6,8 @@ Each app may provide, next to its models:
   scale.py  -> def add_arguments(parser); def generate(ctx: dict, options: dict)
                                                               (`manage.py generate_scale_data`)
   bench.py  -> def pages(ctx) -> list[dict]; def jobs(ctx) -> list[dict]   (`make bench`)
-  nav.py    -> NAV_ITEM = NavItem(...)                        (the top bar)
+  nav.py    -> NAV_ITEMS = [NavItem(...)]                     (the top bar, sorted by `order`)
+  urls.py   -> URL_PREFIX = "name/"                           (mounted by opsportal/urls.py)
 They are called in INSTALLED_APPS order, so departments seed before policies, and so on.
 """
 
@@ -22,7 +23,7 @@ class WorkItem:
     title: str
     url: str
     detail: str = ""
-    badge: str = ""          # short status text
+    badge: str = ""  # short status text
     badge_tone: str = "secondary"  # bootstrap colour name
 
 
@@ -37,6 +38,14 @@ class WorkPanel:
     count: int = 0
     more_url: str = ""
     empty_text: str = ""
+    order: int = 100
+
+
+@dataclass(frozen=True)
+class NavItem:
+    url_name: str
+    label: str
+    icon: str  # a bootstrap-icons class
     order: int = 100
 
 
@@ -58,3 +67,8 @@ def home_panels(user) -> list[WorkPanel]:
     for module in app_modules("home"):
         panels.extend(module.my_work(user))
     return sorted(panels, key=lambda p: p.order)
+
+
+def nav_items() -> list[NavItem]:
+    items = [item for module in app_modules("nav") for item in module.NAV_ITEMS]
+    return sorted(items, key=lambda item: item.order)

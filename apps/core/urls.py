@@ -3,6 +3,7 @@ from django.urls import path
 from . import views
 
 app_name = "core"
+URL_PREFIX = ""
 urlpatterns = [
     path("", views.home, name="home"),
     path("floor/", views.floor, name="floor"),

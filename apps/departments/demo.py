@@ -15,9 +15,23 @@ from .models import Department, Position
 
 # members per department besides its head (and the demo logins placed there)
 STAFF_PER_DEPT = {
-    "board": 1, "supervisors": 1, "gm-office": 1, "finance": 3, "hr": 2, "marketing": 3,
-    "production": 5, "rnd": 5, "service": 4, "ops": 0, "ops-planning": 2, "ops-data": 2,
-    "ops-process": 2, "ops-pmo": 2, "purchasing": 2, "quality": 3, "sales": 5,
+    "board": 1,
+    "supervisors": 1,
+    "gm-office": 1,
+    "finance": 3,
+    "hr": 2,
+    "marketing": 3,
+    "production": 5,
+    "rnd": 5,
+    "service": 4,
+    "ops": 0,
+    "ops-planning": 2,
+    "ops-data": 2,
+    "ops-process": 2,
+    "ops-pmo": 2,
+    "purchasing": 2,
+    "quality": 3,
+    "sales": 5,
 }
 
 
@@ -74,12 +88,20 @@ def seed(ctx: dict) -> None:
             if login:
                 head = person(login[0], login[1], code, head_post[0], login[4], manager=gm)
             else:
-                head = person(f"{code}-head", random_name(), code, head_post[0], _roles_for(code, True),
-                              manager=chair if code == "supervisors" else gm)
+                head = person(
+                    f"{code}-head",
+                    random_name(),
+                    code,
+                    head_post[0],
+                    _roles_for(code, True),
+                    manager=chair if code == "supervisors" else gm,
+                )
         else:
             # A group (组) of a department: its leader is the first member, under the parent's head.
             member_post = posts[0][0]
-            head = person(f"{code}-lead", random_name(), code, member_post, _roles_for(code, False), manager=heads[parent])
+            head = person(
+                f"{code}-lead", random_name(), code, member_post, _roles_for(code, False), manager=heads[parent]
+            )
         heads[code] = head
         _set_head(depts[code], head)
 
@@ -90,8 +112,14 @@ def seed(ctx: dict) -> None:
                 mgr = users.get(row[5]) if row[5] else heads[code]
                 person(row[0], row[1], code, row[3], row[4], manager=mgr)
         for i in range(STAFF_PER_DEPT.get(code, 0)):
-            person(f"{code}-{i + 1:02d}", random_name(), code, staff_posts[i % len(staff_posts)],
-                   _roles_for(code, False), manager=heads[code])
+            person(
+                f"{code}-{i + 1:02d}",
+                random_name(),
+                code,
+                staff_posts[i % len(staff_posts)],
+                _roles_for(code, False),
+                manager=heads[code],
+            )
     ctx["departments"] = depts
     ctx["users"] = users
     ctx["heads"] = heads
@@ -119,19 +147,29 @@ def _departments() -> dict[str, Department]:
     depts = {d.code: d for d in Department.objects.all()}
     if COMPANY[1] not in depts:
         depts[COMPANY[1]] = services.department_create(
-            name=COMPANY[0], code=COMPANY[1],
+            name=COMPANY[0],
+            code=COMPANY[1],
             description="一家从事智能制造设备研发、生产与销售的科技企业。",
         )
     for order, (code, name, parent, description, responsibilities, posts) in enumerate(DEPARTMENTS):
         if code not in depts:
             depts[code] = services.department_create(
-                name=name, code=code, parent=depts[parent], description=description,
-                responsibilities=responsibilities, sort_order=order,
+                name=name,
+                code=code,
+                parent=depts[parent],
+                description=description,
+                responsibilities=responsibilities,
+                sort_order=order,
             )
         for p_order, (p_code, p_name, is_head, duties) in enumerate(posts):
             Position.objects.get_or_create(
                 code=p_code,
-                defaults={"department": depts[code], "name": p_name, "is_head": is_head,
-                          "duties": duties, "sort_order": p_order},
+                defaults={
+                    "department": depts[code],
+                    "name": p_name,
+                    "is_head": is_head,
+                    "duties": duties,
+                    "sort_order": p_order,
+                },
             )
     return depts

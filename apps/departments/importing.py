@@ -13,9 +13,9 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from apps.core.spreadsheets import ImportFileError, map_header, read_csv_rows
-from django.utils.translation import gettext_lazy
 
 from .models import Department, Position
 
@@ -118,12 +118,12 @@ def validate_rows(raw_rows: list[dict]) -> list[ImportRow]:
     depts = {d.code: d.pk for d in Department.objects.only("pk", "code")}
     positions = {p.code: p.department_id for p in Position.objects.only("code", "department_id")}
     file_nos = [r.values.get("employee_no", "") for r in rows]
-    existing = {
-        u.employee_no: u for u in User.objects.filter(employee_no__in=file_nos).only("employee_no", "username")
-    }
+    existing = {u.employee_no: u for u in User.objects.filter(employee_no__in=file_nos).only("employee_no", "username")}
     known_nos = set(User.objects.exclude(employee_no=None).values_list("employee_no", flat=True))
     usernames_taken = dict(
-        User.objects.filter(username__in=[r.values.get("username", "") for r in rows]).values_list("username", "employee_no")
+        User.objects.filter(username__in=[r.values.get("username", "") for r in rows]).values_list(
+            "username", "employee_no"
+        )
     )
     seen_nos: dict[str, int] = {}
     seen_usernames: dict[str, int] = {}
@@ -136,11 +136,16 @@ def validate_rows(raw_rows: list[dict]) -> list[ImportRow]:
         row.is_new = no not in existing
         if no:
             if no in seen_nos:
-                err.append(_("Employee number %(no)s is repeated (also on row %(line)d).") % {"no": no, "line": seen_nos[no]})
+                err.append(
+                    _("Employee number %(no)s is repeated (also on row %(line)d).") % {"no": no, "line": seen_nos[no]}
+                )
             seen_nos.setdefault(no, row.line)
         if username:
             if username in seen_usernames:
-                err.append(_("Username %(u)s is repeated (also on row %(line)d).") % {"u": username, "line": seen_usernames[username]})
+                err.append(
+                    _("Username %(u)s is repeated (also on row %(line)d).")
+                    % {"u": username, "line": seen_usernames[username]}
+                )
             seen_usernames.setdefault(username, row.line)
             if username in usernames_taken and usernames_taken[username] != no:
                 err.append(_("Username %(u)s belongs to another person.") % {"u": username})

@@ -11,14 +11,22 @@ class Department(models.Model):
     name = models.CharField(_("name"), max_length=100)
     code = models.SlugField(_("code"), max_length=40, unique=True, allow_unicode=False)
     parent = models.ForeignKey(
-        "self", verbose_name=_("parent department"), null=True, blank=True,
-        on_delete=models.PROTECT, related_name="children",
+        "self",
+        verbose_name=_("parent department"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
     )
     path = models.CharField(max_length=500, db_index=True, editable=False, default="/")
     depth = models.PositiveSmallIntegerField(default=0, editable=False)
     head = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("head"), null=True, blank=True,
-        on_delete=models.SET_NULL, related_name="headed_departments",
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("head"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="headed_departments",
     )
     description = models.TextField(_("description"), blank=True)
     responsibilities = models.TextField(_("responsibilities"), blank=True)

@@ -20,8 +20,8 @@ from django.db import connection
 from . import scale_text as text
 from .models import Department, Position
 
-CODE_PREFIX = "sc-"          # department and position codes of scale data
-USERNAME_PREFIX = "sc"       # sc00001 …; bench logins are bench-<role>
+CODE_PREFIX = "sc-"  # department and position codes of scale data
+USERNAME_PREFIX = "sc"  # sc00001 …; bench logins are bench-<role>
 ROOT_NAME = "华辰控股集团"
 BENCH_ROLES = ("gm", "manager", "staff", "hr", "ops", "admin")
 # Share of employees in the bench manager's team: ~50 of 5,000.
@@ -32,8 +32,9 @@ BIG_DEPT_SHARE = 0.08
 def add_arguments(parser) -> None:
     parser.add_argument("--employees", type=int, default=5000, help="people in the company (default 5000)")
     parser.add_argument("--departments", type=int, default=200, help="departments in the tree (default 200)")
-    parser.add_argument("--depth", type=int, default=4,
-                        help="levels below the company root (default 4: a tree five levels deep)")
+    parser.add_argument(
+        "--depth", type=int, default=4, help="levels below the company root (default 4: a tree five levels deep)"
+    )
 
 
 def generate(ctx: dict, options: dict) -> None:
@@ -41,8 +42,10 @@ def generate(ctx: dict, options: dict) -> None:
     if depth < 1 or n_depts < depth + 1:
         raise CommandError(f"--departments must be at least --depth + 1 ({depth + 1}).")
     if n_emps < n_depts + 6:
-        raise CommandError(f"--employees must be at least --departments + 6 ({n_depts + 6}): "
-                           "one head per department plus the bench logins.")
+        raise CommandError(
+            f"--employees must be at least --departments + 6 ({n_depts + 6}): "
+            "one head per department plus the bench logins."
+        )
     if Department.objects.filter(code__startswith=CODE_PREFIX).exists():
         raise CommandError("Scale data is already in this database: run with --reset to rebuild it.")
     rng = ctx["rng"]
@@ -53,8 +56,13 @@ def generate(ctx: dict, options: dict) -> None:
     users, roles, bench = _plan_people(rng, ctx["today"], nodes, n_emps)  # sets the heads too
     Department.objects.bulk_create([n["obj"] for n in nodes], batch_size=1000)
     Position.objects.bulk_create(positions, batch_size=1000)
-    ctx["timings"].append({"name": "org: departments and positions", "seconds": time.perf_counter() - started,
-                           "items": len(nodes) + len(positions)})
+    ctx["timings"].append(
+        {
+            "name": "org: departments and positions",
+            "seconds": time.perf_counter() - started,
+            "items": len(nodes) + len(positions),
+        }
+    )
 
     started = time.perf_counter()
     User = get_user_model()
@@ -63,18 +71,23 @@ def generate(ctx: dict, options: dict) -> None:
     through = User.groups.through
     links = [through(user_id=uid, group_id=groups[r]) for uid, rs in roles.items() for r in rs if r in groups]
     through.objects.bulk_create(links, batch_size=5000)
-    ctx["timings"].append({"name": "org: employees and roles", "seconds": time.perf_counter() - started,
-                           "items": len(users)})
+    ctx["timings"].append(
+        {"name": "org: employees and roles", "seconds": time.perf_counter() - started, "items": len(users)}
+    )
 
     _fill_ctx(ctx, bench)
-    ctx["stdout"].write(f"  organisation: {len(nodes)} departments ({depth + 1} levels), "
-                        f"{len(positions)} positions, {len(users)} people")
+    ctx["stdout"].write(
+        f"  organisation: {len(nodes)} departments ({depth + 1} levels), "
+        f"{len(positions)} positions, {len(users)} people"
+    )
 
 
 def _reserve_ids(model, count: int) -> list[int]:
     with connection.cursor() as cur:
-        cur.execute("SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)",
-                    [model._meta.db_table, count])
+        cur.execute(
+            "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)",
+            [model._meta.db_table, count],
+        )
         return [row[0] for row in cur.fetchall()]
 
 
@@ -112,10 +125,15 @@ def _plan_tree(rng, n: int, depth: int) -> list[dict]:
         parent = node["parent"]
         node["path"] = f"{parent['path'] if parent else '/'}{node['id']}/"
         node["obj"] = Department(
-            id=node["id"], name=node["name"], code=f"{CODE_PREFIX}{i + 1:04d}",
-            parent_id=parent["id"] if parent else None, path=node["path"], depth=node["level"],
+            id=node["id"],
+            name=node["name"],
+            code=f"{CODE_PREFIX}{i + 1:04d}",
+            parent_id=parent["id"] if parent else None,
+            path=node["path"],
+            depth=node["level"],
             description=text.department_description(rng, node["name"]),
-            responsibilities=text.duty_lines(rng, 3, 5), sort_order=0,
+            responsibilities=text.duty_lines(rng, 3, 5),
+            sort_order=0,
         )
     for parent in nodes:
         for order, child in enumerate(parent["children"]):
@@ -135,8 +153,13 @@ def _name_tree(rng, levels: list[list[dict]]) -> None:
         for node in level:
             node["domain"] = node["parent"]["domain"]
     for parent in (n for row in levels[1:] for n in row):
-        stock = (text.LEVEL2[parent["domain"]] if parent["level"] == 1
-                 else text.LEVEL3 if parent["level"] == 2 else text.LEVEL4)
+        stock = (
+            text.LEVEL2[parent["domain"]]
+            if parent["level"] == 1
+            else text.LEVEL3
+            if parent["level"] == 2
+            else text.LEVEL4
+        )
         stock = rng.sample(stock, len(stock)) if parent["level"] >= 2 else stock
         core = parent["name"].rstrip("科室部组") if parent["level"] >= 2 else ""
         core = core.removesuffix("车间") if parent["level"] == 3 else core
@@ -153,12 +176,24 @@ def _plan_positions(rng, nodes: list[dict]) -> list[Position]:
     for node in nodes:
         title = "总经理" if node["level"] == 0 else text.HEAD_TITLE.get(node["level"], "负责人")
         head_name = title if node["level"] == 0 else f"{node['name']}{title}"
-        node["head_post"] = Position(id=next(ids), department_id=node["id"], name=head_name[:100],
-                                     is_head=True, duties=text.duty_lines(rng), sort_order=0)
+        node["head_post"] = Position(
+            id=next(ids),
+            department_id=node["id"],
+            name=head_name[:100],
+            is_head=True,
+            duties=text.duty_lines(rng),
+            sort_order=0,
+        )
         posts = text.MEMBER_POSTS[node["domain"]]
         node["member_posts"] = [
-            Position(id=next(ids), department_id=node["id"], name=name, is_head=False,
-                     duties=text.duty_lines(rng), sort_order=k + 1)
+            Position(
+                id=next(ids),
+                department_id=node["id"],
+                name=name,
+                is_head=False,
+                duties=text.duty_lines(rng),
+                sort_order=k + 1,
+            )
             for k, name in enumerate(rng.sample(posts, min(len(posts), rng.randint(2, 4))))
         ]
         positions.append(node["head_post"])
@@ -178,12 +213,16 @@ def _allocate_members(rng, nodes: list[dict], members: int) -> tuple[Counter, di
     department (its page paginates), the rest spread with leaves weighted up."""
     leaf = lambda n: not n["children"]  # noqa: E731
     plain = lambda n: n["domain"] not in ("ops", "hr", "it")  # noqa: E731
-    team = (_pick(rng, nodes, lambda n: leaf(n) and plain(n) and n["level"] >= 2)
-            or _pick(rng, nodes, lambda n: n["level"] >= 1 and plain(n))
-            or _pick(rng, nodes, lambda n: n["level"] >= 1))
-    big = (_pick(rng, nodes, lambda n: n["children"] and n["domain"] == "prod" and n["level"] >= 2, [team])
-           or _pick(rng, nodes, lambda n: n["children"] and n["level"] >= 1, [team])
-           or _pick(rng, nodes, lambda n: True, [team]))
+    team = (
+        _pick(rng, nodes, lambda n: leaf(n) and plain(n) and n["level"] >= 2)
+        or _pick(rng, nodes, lambda n: n["level"] >= 1 and plain(n))
+        or _pick(rng, nodes, lambda n: n["level"] >= 1)
+    )
+    big = (
+        _pick(rng, nodes, lambda n: n["children"] and n["domain"] == "prod" and n["level"] >= 2, [team])
+        or _pick(rng, nodes, lambda n: n["children"] and n["level"] >= 1, [team])
+        or _pick(rng, nodes, lambda n: True, [team])
+    )
     alloc = Counter()
     alloc[team["id"]] = max(2, round(members * MANAGER_TEAM_SHARE))
     alloc[big["id"]] += max(1, round(members * BIG_DEPT_SHARE))
@@ -213,9 +252,16 @@ def _plan_people(rng, today, nodes: list[dict], total: int):
         serial[0] += 1
         hired = today - timedelta(days=rng.randint(30, 18 * 365))
         user = User(
-            id=next(ids), username=f"{USERNAME_PREFIX}{serial[0]:05d}", employee_no=f"S{serial[0]:05d}",
-            display_name=text.person_name(rng), department_id=node["id"], position_id=post.id,
-            manager_id=manager_id, hire_date=hired, password=make_password(None), is_active=True,
+            id=next(ids),
+            username=f"{USERNAME_PREFIX}{serial[0]:05d}",
+            employee_no=f"S{serial[0]:05d}",
+            display_name=text.person_name(rng),
+            department_id=node["id"],
+            position_id=post.id,
+            manager_id=manager_id,
+            hire_date=hired,
+            password=make_password(None),
+            is_active=True,
             phone=f"1{rng.choice('3578')}{rng.randrange(10**9):09d}",
         )
         user.email = f"{user.username}@scale.example.com"

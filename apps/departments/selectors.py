@@ -24,8 +24,12 @@ def org_tree() -> list[OrgNode]:
     sub-department. (Counting in its own narrow GROUP BY, not annotated onto the wide
     department+head rows, halves the query time on 5,000 people: see `make bench`.)"""
     counts = dict(
-        get_user_model().objects.filter(is_active=True, department__isnull=False).order_by()
-        .values_list("department_id").annotate(n=Count("pk")).values_list("department_id", "n")
+        get_user_model()
+        .objects.filter(is_active=True, department__isnull=False)
+        .order_by()
+        .values_list("department_id")
+        .annotate(n=Count("pk"))
+        .values_list("department_id", "n")
     )
     depts = Department.objects.select_related("head").order_by("depth", "sort_order", "name")
     nodes = {d.pk: OrgNode(department=d, direct_count=counts.get(d.pk, 0)) for d in depts}
@@ -107,7 +111,8 @@ def department_positions(dept: Department) -> QuerySet[Position]:
 
 def department_members(dept: Department) -> QuerySet:
     return (
-        get_user_model().objects.filter(department=dept, is_active=True)
+        get_user_model()
+        .objects.filter(department=dept, is_active=True)
         .select_related("position", "manager")
         .order_by("-position__is_head", "position__sort_order", "employee_no")
     )
@@ -124,9 +129,11 @@ def subtree_ids(dept: Department) -> list[int]:
 
 
 def person_detail(username: str):
-    return get_user_model().objects.select_related(
-        "department", "position", "manager", "manager__position"
-    ).get(username=username)
+    return (
+        get_user_model()
+        .objects.select_related("department", "position", "manager", "manager__position")
+        .get(username=username)
+    )
 
 
 def person_reports(person) -> QuerySet:

@@ -16,11 +16,24 @@ def _path_for(parent: Department | None, dept_id: int) -> tuple[str, int]:
 
 
 @transaction.atomic
-def department_create(*, name: str, code: str, parent: Department | None = None, head=None,
-                      description: str = "", responsibilities: str = "", sort_order: int = 0) -> Department:
+def department_create(
+    *,
+    name: str,
+    code: str,
+    parent: Department | None = None,
+    head=None,
+    description: str = "",
+    responsibilities: str = "",
+    sort_order: int = 0,
+) -> Department:
     dept = Department.objects.create(
-        name=name, code=code, parent=parent, head=head, description=description,
-        responsibilities=responsibilities, sort_order=sort_order,
+        name=name,
+        code=code,
+        parent=parent,
+        head=head,
+        description=description,
+        responsibilities=responsibilities,
+        sort_order=sort_order,
     )
     dept.path, dept.depth = _path_for(parent, dept.pk)
     dept.save(update_fields=["path", "depth"])
@@ -33,8 +46,13 @@ def validate_parent(dept: Department, new_parent: Department | None) -> None:
         return
     if new_parent.pk == dept.pk or new_parent.path.startswith(dept.path):
         raise ValidationError(
-            {"parent": _("“%(parent)s” is inside “%(dept)s”: a department cannot be moved under itself "
-                         "or one of its sub-departments.") % {"parent": new_parent.name, "dept": dept.name}}
+            {
+                "parent": _(
+                    "“%(parent)s” is inside “%(dept)s”: a department cannot be moved under itself "
+                    "or one of its sub-departments."
+                )
+                % {"parent": new_parent.name, "dept": dept.name}
+            }
         )
 
 
@@ -128,10 +146,15 @@ def employee_import_apply(*, batch) -> tuple[int, int]:
             user.hire_date = date.fromisoformat(v["hire_date"].replace("/", "-"))
         user.save()
         existing[v["employee_no"]] = user
-    managers = {u.employee_no: u for u in User.objects.filter(employee_no__in=[r.values["manager"] for r in rows if r.values.get("manager")])}
+    managers = {
+        u.employee_no: u
+        for u in User.objects.filter(employee_no__in=[r.values["manager"] for r in rows if r.values.get("manager")])
+    }
     for row in rows:
         if row.values.get("manager"):
-            User.objects.filter(pk=existing[row.values["employee_no"]].pk).update(manager=managers[row.values["manager"]])
+            User.objects.filter(pk=existing[row.values["employee_no"]].pk).update(
+                manager=managers[row.values["manager"]]
+            )
     batch.applied_at = timezone.now()
     batch.created_count, batch.updated_count = created, updated
     batch.save(update_fields=["applied_at", "created_count", "updated_count"])

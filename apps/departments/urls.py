@@ -3,6 +3,7 @@ from django.urls import path
 from . import views
 
 app_name = "departments"
+URL_PREFIX = "org/"
 urlpatterns = [
     path("", views.org_chart, name="org_chart"),
     path("departments/new/", views.department_edit, name="department_create"),

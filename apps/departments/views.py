@@ -30,13 +30,17 @@ def department_detail(request, code):
     except Department.DoesNotExist:
         raise Http404 from None
     members = Paginator(selectors.department_members(dept), 50).get_page(request.GET.get("page"))
-    return render(request, "departments/department_detail.html", {
-        "dept": dept,
-        "breadcrumbs": selectors.department_breadcrumbs(dept),
-        "children": selectors.department_children(dept),
-        "positions": selectors.department_positions(dept),
-        "page_obj": members,
-    })
+    return render(
+        request,
+        "departments/department_detail.html",
+        {
+            "dept": dept,
+            "breadcrumbs": selectors.department_breadcrumbs(dept),
+            "children": selectors.department_children(dept),
+            "positions": selectors.department_positions(dept),
+            "page_obj": members,
+        },
+    )
 
 
 @view_org
@@ -45,12 +49,17 @@ def person_detail(request, username):
         person = selectors.person_detail(username)
     except get_user_model().DoesNotExist:
         raise Http404 from None
-    return render(request, "departments/person_detail.html", {
-        "person": person,
-        "reports": selectors.person_reports(person),
-        "breadcrumbs": selectors.department_breadcrumbs(person.department) + [person.department]
-        if person.department_id else [],
-    })
+    return render(
+        request,
+        "departments/person_detail.html",
+        {
+            "person": person,
+            "reports": selectors.person_reports(person),
+            "breadcrumbs": selectors.department_breadcrumbs(person.department) + [person.department]
+            if person.department_id
+            else [],
+        },
+    )
 
 
 @edit_org
@@ -83,7 +92,9 @@ def department_delete(request, code):
         try:
             dept.delete()
         except ProtectedError:
-            messages.error(request, _("“%(name)s” still has sub-departments: move or delete them first.") % {"name": dept.name})
+            messages.error(
+                request, _("“%(name)s” still has sub-departments: move or delete them first.") % {"name": dept.name}
+            )
             return redirect(dept)
         messages.success(request, _("Department “%(name)s” deleted.") % {"name": dept.name})
         return redirect("departments:org_chart")
@@ -130,13 +141,22 @@ def employee_import_preview(request, pk):
         except services.ImportNotValid:
             messages.error(request, _("The file has errors; nothing was saved."))
         else:
-            messages.success(request, _("Import done: %(c)d people added, %(u)d updated.") % {"c": created, "u": updated})
+            messages.success(
+                request, _("Import done: %(c)d people added, %(u)d updated.") % {"c": created, "u": updated}
+            )
             return redirect("departments:org_chart")
     rows = validate_rows(batch.rows)
     bad = [r for r in rows if r.errors]
-    return render(request, "departments/employee_import_preview.html", {
-        "batch": batch, "rows": rows, "bad_count": len(bad), "new_count": sum(r.is_new for r in rows),
-    })
+    return render(
+        request,
+        "departments/employee_import_preview.html",
+        {
+            "batch": batch,
+            "rows": rows,
+            "bad_count": len(bad),
+            "new_count": sum(r.is_new for r in rows),
+        },
+    )
 
 
 @import_employees
@@ -148,5 +168,7 @@ def employee_import_template(request):
     response.write("\ufeff")  # so Excel opens UTF-8 Chinese correctly
     writer = csv.writer(response)
     writer.writerow(TEMPLATE_HEADER)
-    writer.writerow(["E0999", "zhangsan", "张三", "zhangsan@example.com", "ops-planning", "", "E0002", "2026-01-05", ""])
+    writer.writerow(
+        ["E0999", "zhangsan", "张三", "zhangsan@example.com", "ops-planning", "", "E0002", "2026-01-05", ""]
+    )
     return response

@@ -15,7 +15,8 @@ Rules (all percentages are of the target):
   nearest bound is taken as a share of that bound (or of the band width when the bound is
   0): 63 against 40-60 -> 95 %. Either bound may be open.
 * achievement is never below 0 % (a far miss reads 0 %, not -250 %).
-* status (graded on the achievement rounded to 0.1, as shown): achievement >= green threshold -> green; >= amber threshold -> amber; else red.
+* status (graded on the achievement rounded to 0.1, as shown): achievement >= green threshold
+  -> green; >= amber threshold -> amber; else red.
 * zero target: a percentage of zero is undefined, so achievement is None ("n/a") and the
   status compares the actual with the target directly: met (>= 0 for higher, <= 0 for
   lower) -> green, otherwise red. There is no amber band around zero.
@@ -52,16 +53,26 @@ class Status(models.TextChoices):
 
 # worst first: what ops must look at first sorts first
 STATUS_RANK = {Status.RED: 0, Status.MISSING: 1, Status.AMBER: 2, Status.NO_TARGET: 3, Status.GREEN: 4}
-STATUS_TONE = {Status.RED: "danger", Status.AMBER: "warning", Status.GREEN: "success",
-               Status.MISSING: "secondary", Status.NO_TARGET: "light"}
-STATUS_COLOUR = {Status.RED: "#dc3545", Status.AMBER: "#f0ad4e", Status.GREEN: "#198754",
-                 Status.MISSING: "#adb5bd", Status.NO_TARGET: "#ced4da"}
+STATUS_TONE = {
+    Status.RED: "danger",
+    Status.AMBER: "warning",
+    Status.GREEN: "success",
+    Status.MISSING: "secondary",
+    Status.NO_TARGET: "light",
+}
+STATUS_COLOUR = {
+    Status.RED: "#dc3545",
+    Status.AMBER: "#f0ad4e",
+    Status.GREEN: "#198754",
+    Status.MISSING: "#adb5bd",
+    Status.NO_TARGET: "#ced4da",
+}
 
 
 @dataclass(frozen=True)
 class Evaluation:
     status: str
-    achievement: Decimal | None = None   # percent, 1 decimal; None when undefined
+    achievement: Decimal | None = None  # percent, 1 decimal; None when undefined
 
     @property
     def tone(self) -> str:
@@ -94,8 +105,7 @@ def _grade(achievement: Decimal, green: Decimal, amber: Decimal) -> str:
     return Status.RED
 
 
-def evaluate(*, direction: str, actual, target=None, low=None, high=None,
-             green=None, amber=None) -> Evaluation:
+def evaluate(*, direction: str, actual, target=None, low=None, high=None, green=None, amber=None) -> Evaluation:
     """Achievement % and status of one figure. See the module docstring for the rules."""
     actual, target, low, high = _dec(actual), _dec(target), _dec(low), _dec(high)
     green = _dec(green) if green is not None else DEFAULT_GREEN
@@ -141,4 +151,4 @@ def roll_up(rule: str, values: list, weights: list | None = None) -> Decimal | N
     total = sum(weights, Decimal(0))
     if len(weights) != len(values) or total == 0:
         return None
-    return sum((v * w for v, w in zip(values, weights)), Decimal(0)) / total
+    return sum((v * w for v, w in zip(values, weights, strict=False)), Decimal(0)) / total

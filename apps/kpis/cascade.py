@@ -14,6 +14,7 @@ from .figures import Figure, _target_rows, _with_relations, evaluate_figure
 from .models import Indicator, Measurement, Scope, Target, YearRule
 from .periods import MONTHS_PER_PERIOD, Period
 
+
 @dataclass
 class Node:
     figure: Figure
@@ -26,8 +27,13 @@ def _descendants(indicator: Indicator) -> tuple[dict[int, Indicator], dict[int, 
     children: dict[int, list[Indicator]] = defaultdict(list)
     frontier = [indicator.pk]
     while frontier:  # one query per level (three at most in practice)
-        level = [i for i in _with_relations(Indicator.objects.filter(parent_id__in=frontier, is_active=True)
-                                            .order_by("sort_order", "code")) if i.pk not in nodes]
+        level = [
+            i
+            for i in _with_relations(
+                Indicator.objects.filter(parent_id__in=frontier, is_active=True).order_by("sort_order", "code")
+            )
+            if i.pk not in nodes
+        ]
         for ind in level:
             nodes[ind.pk] = ind
             children[ind.parent_id].append(ind)
@@ -50,8 +56,12 @@ def cascade_trees(indicator: Indicator, periods: list[Period]) -> list[Node]:
     pq = Q(pk__in=[])
     for p in periods:
         pq |= Q(year=p.year, index=p.index)
-    values = {(i, y, x): (pk, v) for pk, i, y, x, v in Measurement.objects.filter(pq, indicator__in=ids)
-              .values_list("pk", "indicator_id", "year", "index", "value")}
+    values = {
+        (i, y, x): (pk, v)
+        for pk, i, y, x, v in Measurement.objects.filter(pq, indicator__in=ids).values_list(
+            "pk", "indicator_id", "year", "index", "value"
+        )
+    }
     targets = {row[:3]: row[3:] for row in _target_rows(Target.objects.filter(pq, indicator__in=ids))}
 
     def build(ind: Indicator, period: Period, depth: int) -> Node:
@@ -125,7 +135,8 @@ def kpi_achievement(*, indicator: Indicator, period, department=None, user=None)
         target = roll_up(rule, [f.target for f in figures])
         # the year's own thresholds, if its targets carry them
         green, amber = Target.objects.filter(indicator=node, year=period.year).values_list(
-            "green_pct", "amber_pct").first() or (None, None)
+            "green_pct", "amber_pct"
+        ).first() or (None, None)
         fig = evaluate_figure(node, period, actual, (target, green, amber) if target is not None else None)
     if fig.actual is None:
         return None

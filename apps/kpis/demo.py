@@ -21,8 +21,8 @@ def ratio(story: str, t: float, rng: random.Random) -> float:
     """Achievement ratio over the two years (t from 0 to 1), with a little noise."""
     base = {
         "improve": 0.86 + 0.20 * t,
-        "slip": 1.05 - 0.13 * t,        # ends at risk (amber)
-        "fall": 1.04 - 0.22 * t,        # ends off target (red)
+        "slip": 1.05 - 0.13 * t,  # ends at risk (amber)
+        "fall": 1.04 - 0.22 * t,  # ends off target (red)
         "steady": 1.01,
         "late": 1.0,
         "volatile": 1.0 + 0.09 * math.sin(7 * t),
@@ -52,14 +52,41 @@ def seed(ctx: dict) -> None:
 
     specs = {}
     for order, row in enumerate(INDICATORS):
-        (code, name, dept, unit, direction, freq, rule, target, growth, story, parent, resp, valid,
-         definition, formula, source) = row
+        (
+            code,
+            name,
+            dept,
+            unit,
+            direction,
+            freq,
+            rule,
+            target,
+            growth,
+            story,
+            parent,
+            resp,
+            valid,
+            definition,
+            formula,
+            source,
+        ) = row
         fields = dict(
-            name=name, department=depts[dept], unit=unit, direction=direction, frequency=freq, year_rule=rule,
-            scope=Scope.COMPANY if code.startswith("C-") else Scope.DEPARTMENT, responsible=who(resp, dept),
+            name=name,
+            department=depts[dept],
+            unit=unit,
+            direction=direction,
+            frequency=freq,
+            year_rule=rule,
+            scope=Scope.COMPANY if code.startswith("C-") else Scope.DEPARTMENT,
+            responsible=who(resp, dept),
             parent=Indicator.objects.filter(code=parent).first() if parent else None,
-            rollup=ROLLUPS.get(code, RollUp.SUM), weight=WEIGHTS.get(code, Decimal(1)),
-            valid_min=valid[0], valid_max=valid[1], definition=definition, formula=formula, data_source=source,
+            rollup=ROLLUPS.get(code, RollUp.SUM),
+            weight=WEIGHTS.get(code, Decimal(1)),
+            valid_min=valid[0],
+            valid_max=valid[1],
+            definition=definition,
+            formula=formula,
+            data_source=source,
             sort_order=order,
         )
         if direction == "range":
@@ -72,21 +99,49 @@ def seed(ctx: dict) -> None:
         rep = users.get(username)
         if rep is None:
             continue
-        ind = make(f"S-SAL-{i + 1:02d}", name=f"个人销售额（{rep.name}）", department=depts["sales"], unit="万元",
-                   direction="higher", frequency=Frequency.MONTHLY, year_rule="sum", scope=Scope.PERSON, person=rep,
-                   responsible=heads.get("sales"), parent=company_sales, valid_min=0, valid_max=2000,
-                   definition="销售代表个人确认的合同收入。", formula="CRM 中归属本人的成交合同收入之和。",
-                   data_source="CRM", sort_order=100 + i)
+        ind = make(
+            f"S-SAL-{i + 1:02d}",
+            name=f"个人销售额（{rep.name}）",
+            department=depts["sales"],
+            unit="万元",
+            direction="higher",
+            frequency=Frequency.MONTHLY,
+            year_rule="sum",
+            scope=Scope.PERSON,
+            person=rep,
+            responsible=heads.get("sales"),
+            parent=company_sales,
+            valid_min=0,
+            valid_max=2000,
+            definition="销售代表个人确认的合同收入。",
+            formula="CRM 中归属本人的成交合同收入之和。",
+            data_source="CRM",
+            sort_order=100 + i,
+        )
         if ind:
             specs[ind.pk] = (ind, 800 * share, 0.10, story)
     for code, name, username, unit, target, story in PERSONAL:
         person = users.get(username)
         if person is None:
             continue
-        ind = make(code, name=name, department=person.department, unit=unit, direction="higher",
-                   frequency=Frequency.MONTHLY, year_rule="sum", scope=Scope.PERSON, person=person,
-                   responsible=person, valid_min=0, valid_max=200, definition="本人在各媒体平台发布的品牌内容篇数。",
-                   formula="平台后台统计的本人发布篇数。", data_source="媒体平台后台", sort_order=200)
+        ind = make(
+            code,
+            name=name,
+            department=person.department,
+            unit=unit,
+            direction="higher",
+            frequency=Frequency.MONTHLY,
+            year_rule="sum",
+            scope=Scope.PERSON,
+            person=person,
+            responsible=person,
+            valid_min=0,
+            valid_max=200,
+            definition="本人在各媒体平台发布的品牌内容篇数。",
+            formula="平台后台统计的本人发布篇数。",
+            data_source="媒体平台后台",
+            sort_order=200,
+        )
         if ind:
             specs[ind.pk] = (ind, target, 0.1, story)
 
@@ -104,12 +159,18 @@ def seed(ctx: dict) -> None:
     for (code, p), value in values.items():
         ind = next(s[0] for s in specs.values() if s[0].code == code)
         by = ind.responsible or admin
-        measurements.append(Measurement(indicator=ind, year=p.year, index=p.index, value=value, entered_by=by, updated_by=by))
+        measurements.append(
+            Measurement(indicator=ind, year=p.year, index=p.index, value=value, entered_by=by, updated_by=by)
+        )
     Measurement.objects.bulk_create(measurements, batch_size=1000, ignore_conflicts=True)
     saved = Measurement.objects.filter(indicator__in=[s[0] for s in specs.values()])
     MeasurementRevision.objects.bulk_create(
-        [MeasurementRevision(measurement=m, changed_by_id=m.entered_by_id, new_value=m.value, source="import")
-         for m in saved], batch_size=1000)
+        [
+            MeasurementRevision(measurement=m, changed_by_id=m.entered_by_id, new_value=m.value, source="import")
+            for m in saved
+        ],
+        batch_size=1000,
+    )
     _a_few_corrections(specs, admin)
     closed = last_month.shift(-2)  # ops have closed everything up to two months ago
     for freq in Frequency.values:
@@ -126,8 +187,12 @@ def _targets(ind, target, growth, first_year, last_year, by):
         n = PERIODS_PER_YEAR[ind.frequency]
         if ind.code == "C-SAL" or (ind.scope == Scope.PERSON and ind.parent_id):
             annual = level * 12
-            targets_set_year(indicator=ind, year=year, by=by,
-                             values=[(annual * Decimal(str(w))).quantize(Decimal("0.1")) for w in SALES_SEASON])
+            targets_set_year(
+                indicator=ind,
+                year=year,
+                by=by,
+                values=[(annual * Decimal(str(w))).quantize(Decimal("0.1")) for w in SALES_SEASON],
+            )
         elif ind.year_rule == "sum":
             targets_set_year(indicator=ind, year=year, by=by, annual=level * n)
         else:
@@ -174,8 +239,9 @@ def _parents_follow_children(specs, values, first_month, last_month):
         kids = [i for i in inds if i.parent_id == parent.pk]
         if not kids:
             continue
-        for p in periods_between(Period.containing(first_month.start, parent.frequency),
-                                 Period.last_ended_by(last_month, parent.frequency)):
+        for p in periods_between(
+            Period.containing(first_month.start, parent.frequency), Period.last_ended_by(last_month, parent.frequency)
+        ):
             parts = [values.get((k.code, p)) for k in kids]
             value = roll_up(parent.rollup, parts, [k.weight for k in kids])
             if value is not None:
@@ -187,8 +253,10 @@ def _a_few_corrections(specs, by):
     from .services import measurement_save
 
     inds = {s[0].code: s[0] for s in specs.values()}
-    for code, note, reason in (("SV-COMPLAINT", "补录两起漏登投诉", "漏登投诉补录后重算"),
-                               ("P-INV", "盘点后修正", "月末盘点差异调整")):
+    for code, note, reason in (
+        ("SV-COMPLAINT", "补录两起漏登投诉", "漏登投诉补录后重算"),
+        ("P-INV", "盘点后修正", "月末盘点差异调整"),
+    ):
         ind = inds.get(code)
         m = Measurement.objects.filter(indicator=ind).order_by("-year", "-index").first() if ind else None
         if m and m.value is not None:

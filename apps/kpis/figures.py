@@ -41,8 +41,14 @@ class Figure:
         return (self.evaluation.rank, ach, self.indicator.code)
 
 
-def evaluate_figure(indicator: Indicator, period: Period, actual, target: Target | tuple | Decimal | None,
-                    measurement=None, rolled_up=False) -> Figure:
+def evaluate_figure(
+    indicator: Indicator,
+    period: Period,
+    actual,
+    target: Target | tuple | Decimal | None,
+    measurement=None,
+    rolled_up=False,
+) -> Figure:
     """`target` is a Target, a (value, green %, amber %) row, a bare value or None; a
     target's own thresholds win over the indicator's."""
     green, amber = indicator.green_pct, indicator.amber_pct
@@ -53,17 +59,51 @@ def evaluate_figure(indicator: Indicator, period: Period, actual, target: Target
         target_value = target[0]
         green = target[1] if target[1] is not None else green
         amber = target[2] if target[2] is not None else amber
-    ev = evaluate(direction=indicator.direction, actual=actual, target=target_value,
-                  low=indicator.range_low, high=indicator.range_high, green=green, amber=amber)
+    ev = evaluate(
+        direction=indicator.direction,
+        actual=actual,
+        target=target_value,
+        low=indicator.range_low,
+        high=indicator.range_high,
+        green=green,
+        amber=amber,
+    )
     return Figure(indicator, period, actual, target_value, ev, measurement, rolled_up)
 
 
 LIST_FIELDS = (
-    "code", "name", "unit", "direction", "range_low", "range_high", "frequency", "year_rule", "scope",
-    "department_id", "person_id", "responsible_id", "parent_id", "rollup", "weight", "green_pct", "amber_pct",
-    "valid_min", "valid_max", "sort_order", "is_active", "active_from", "reminder_days",
-    "department__name", "department__code", "department__path", "department__head_id",
-    "person__username", "person__display_name", "person__first_name", "person__last_name", "person__manager_id",
+    "code",
+    "name",
+    "unit",
+    "direction",
+    "range_low",
+    "range_high",
+    "frequency",
+    "year_rule",
+    "scope",
+    "department_id",
+    "person_id",
+    "responsible_id",
+    "parent_id",
+    "rollup",
+    "weight",
+    "green_pct",
+    "amber_pct",
+    "valid_min",
+    "valid_max",
+    "sort_order",
+    "is_active",
+    "active_from",
+    "reminder_days",
+    "department__name",
+    "department__code",
+    "department__path",
+    "department__head_id",
+    "person__username",
+    "person__display_name",
+    "person__first_name",
+    "person__last_name",
+    "person__manager_id",
 )
 
 

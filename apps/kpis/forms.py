@@ -36,7 +36,11 @@ def out_of_range_message(indicator, value) -> str:
     lo, hi = indicator.valid_min, indicator.valid_max
     if (lo is not None and value < lo) or (hi is not None and value > hi):
         bounds = f"{'' if lo is None else _num(lo)} – {'' if hi is None else _num(hi)}"
-        return _("%(v)s is outside the expected range %(r)s %(unit)s.") % {"v": _num(value), "r": bounds, "unit": indicator.unit}
+        return _("%(v)s is outside the expected range %(r)s %(unit)s.") % {
+            "v": _num(value),
+            "r": bounds,
+            "unit": indicator.unit,
+        }
     return ""
 
 
@@ -55,11 +59,15 @@ class FigureField(forms.CharField):
 class MeasurementForm(forms.Form):
     value = FigureField(label=gettext_lazy("Actual"), required=False)
     note = forms.CharField(label=gettext_lazy("Note"), required=False, max_length=500)
-    evidence = forms.FileField(label=gettext_lazy("Evidence"), required=False,
-                               help_text=gettext_lazy("Optional; PDF, image, Excel, Word or text, at most 5 MB."))
+    evidence = forms.FileField(
+        label=gettext_lazy("Evidence"),
+        required=False,
+        help_text=gettext_lazy("Optional; PDF, image, Excel, Word or text, at most 5 MB."),
+    )
     reason = forms.CharField(label=gettext_lazy("Reason for the change"), required=False, max_length=300)
-    confirm = forms.BooleanField(label=gettext_lazy("The value is right even though it is outside the expected range"),
-                                 required=False)
+    confirm = forms.BooleanField(
+        label=gettext_lazy("The value is right even though it is outside the expected range"), required=False
+    )
 
     def __init__(self, *args, indicator, **kwargs):
         self.indicator = indicator
@@ -86,12 +94,40 @@ class MeasurementForm(forms.Form):
 class IndicatorForm(forms.ModelForm):
     class Meta:
         model = Indicator
-        fields = ["code", "name", "definition", "formula", "unit", "direction", "range_low", "range_high",
-                  "frequency", "year_rule", "scope", "department", "person", "responsible", "data_source",
-                  "parent", "rollup", "weight", "processes", "green_pct", "amber_pct", "valid_min", "valid_max",
-                  "reminder_days", "active_from", "is_active", "sort_order"]
-        widgets = {"definition": forms.Textarea(attrs={"rows": 2}), "formula": forms.Textarea(attrs={"rows": 2}),
-                   "active_from": forms.DateInput(attrs={"type": "date"})}
+        fields = [
+            "code",
+            "name",
+            "definition",
+            "formula",
+            "unit",
+            "direction",
+            "range_low",
+            "range_high",
+            "frequency",
+            "year_rule",
+            "scope",
+            "department",
+            "person",
+            "responsible",
+            "data_source",
+            "parent",
+            "rollup",
+            "weight",
+            "processes",
+            "green_pct",
+            "amber_pct",
+            "valid_min",
+            "valid_max",
+            "reminder_days",
+            "active_from",
+            "is_active",
+            "sort_order",
+        ]
+        widgets = {
+            "definition": forms.Textarea(attrs={"rows": 2}),
+            "formula": forms.Textarea(attrs={"rows": 2}),
+            "active_from": forms.DateInput(attrs={"type": "date"}),
+        }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -99,13 +135,19 @@ class IndicatorForm(forms.ModelForm):
         self.fields["processes"].queryset = self.fields["processes"].queryset.order_by("code")
         self.fields["processes"].widget.attrs["size"] = 8
         self.fields["person"].queryset = self.fields["person"].queryset.filter(is_active=True).order_by("username")
-        self.fields["responsible"].queryset = self.fields["responsible"].queryset.filter(is_active=True).order_by("username")
+        self.fields["responsible"].queryset = (
+            self.fields["responsible"].queryset.filter(is_active=True).order_by("username")
+        )
 
     def clean(self):
         data = super().clean()
         if data.get("scope") == Scope.PERSON and not data.get("person"):
             self.add_error("person", _("A person-scope indicator names its person."))
-        if data.get("direction") == Direction.RANGE and data.get("range_low") is None and data.get("range_high") is None:
+        if (
+            data.get("direction") == Direction.RANGE
+            and data.get("range_low") is None
+            and data.get("range_high") is None
+        ):
             self.add_error("range_low", _("A range indicator needs at least one bound."))
         lo, hi = data.get("range_low"), data.get("range_high")
         if lo is not None and hi is not None and lo > hi:
@@ -121,28 +163,50 @@ class IndicatorForm(forms.ModelForm):
                     break
                 seen.add(node.pk)
                 node = node.parent
-        if data.get("amber_pct") is not None and data.get("green_pct") is not None and data["amber_pct"] > data["green_pct"]:
+        if (
+            data.get("amber_pct") is not None
+            and data.get("green_pct") is not None
+            and data["amber_pct"] > data["green_pct"]
+        ):
             self.add_error("amber_pct", _("Amber must start below green."))
         return data
 
 
 class TargetYearForm(forms.Form):
     MODE_EVEN, MODE_MANUAL = "even", "manual"
-    mode = forms.ChoiceField(label=gettext_lazy("How"), widget=forms.RadioSelect, initial="even", choices=[
-        ("even", gettext_lazy("Split a yearly target evenly")), ("manual", gettext_lazy("Set each period by hand"))])
+    mode = forms.ChoiceField(
+        label=gettext_lazy("How"),
+        widget=forms.RadioSelect,
+        initial="even",
+        choices=[
+            ("even", gettext_lazy("Split a yearly target evenly")),
+            ("manual", gettext_lazy("Set each period by hand")),
+        ],
+    )
     annual = FigureField(label=gettext_lazy("Yearly target"), required=False)
-    green_pct = forms.DecimalField(label=gettext_lazy("Green from (percent of target) this year"), required=False,
-                                   max_digits=6, decimal_places=2, min_value=0,
-                                   help_text=gettext_lazy("Empty: the indicator's thresholds."))
-    amber_pct = forms.DecimalField(label=gettext_lazy("Amber from (percent of target) this year"), required=False,
-                                   max_digits=6, decimal_places=2, min_value=0)
+    green_pct = forms.DecimalField(
+        label=gettext_lazy("Green from (percent of target) this year"),
+        required=False,
+        max_digits=6,
+        decimal_places=2,
+        min_value=0,
+        help_text=gettext_lazy("Empty: the indicator's thresholds."),
+    )
+    amber_pct = forms.DecimalField(
+        label=gettext_lazy("Amber from (percent of target) this year"),
+        required=False,
+        max_digits=6,
+        decimal_places=2,
+        min_value=0,
+    )
 
     def __init__(self, *args, indicator, year, initial_values=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.indicator, self.year = indicator, year
         for p in year_periods(year, indicator.frequency):
-            self.fields[f"p{p.index}"] = FigureField(label=p.label, required=False,
-                                                     initial=(initial_values or {}).get(p.index))
+            self.fields[f"p{p.index}"] = FigureField(
+                label=p.label, required=False, initial=(initial_values or {}).get(p.index)
+            )
 
     def period_fields(self):
         return [self[f"p{i}"] for i in range(1, PERIODS_PER_YEAR[self.indicator.frequency] + 1)]

@@ -78,7 +78,9 @@ def _read_xlsx(data: bytes) -> list[list]:
         # a cached result that may be stale or absent.
         book = load_workbook(io.BytesIO(data), read_only=True, data_only=False)
     except (BadZipFile, KeyError, OSError, ValueError, TypeError) as exc:
-        raise ImportFileError(_("This is not a valid Excel .xlsx file (is it another format renamed to .xlsx?).")) from exc
+        raise ImportFileError(
+            _("This is not a valid Excel .xlsx file (is it another format renamed to .xlsx?).")
+        ) from exc
     if not book.worksheets:
         raise ImportFileError(_("The file is empty: the first sheet has no rows."))
     sheet = book.worksheets[0]
@@ -113,8 +115,10 @@ def _map_header(header: list) -> dict[str, int]:
     mapping = map_header(header, COLUMNS)
     missing = [COLUMNS[k][0] for k in REQUIRED if k not in mapping]
     if missing:
-        raise ImportFileError(_("Missing columns: %(cols)s. Download the template to see the expected header.")
-                              % {"cols": "、".join(missing)})
+        raise ImportFileError(
+            _("Missing columns: %(cols)s. Download the template to see the expected header.")
+            % {"cols": "、".join(missing)}
+        )
     return mapping
 
 
@@ -131,8 +135,10 @@ def validate_rows(raw_rows: list[dict], *, user) -> list[Row]:
         v, err = row.values, row.errors
         for key in ("code", "period", "value", "note"):
             if isinstance(v.get(key), dict):
-                err.append(_("Column %(col)s holds a formula (%(f)s); paste the value instead.")
-                           % {"col": COLUMNS[key][0], "f": v[key]["formula"]})
+                err.append(
+                    _("Column %(col)s holds a formula (%(f)s); paste the value instead.")
+                    % {"col": COLUMNS[key][0], "f": v[key]["formula"]}
+                )
                 v = {**v, key: None}  # named once; the other checks skip it
         code = v.get("code", "")
         if code is None:
@@ -150,8 +156,10 @@ def validate_rows(raw_rows: list[dict], *, user) -> list[Row]:
         except ValueError:
             err.append(_("Period “%(v)s” is not like 2026-03, 2026-Q1 or 2026.") % {"v": v.get("period", "")})
         if row.indicator and row.period and row.period.frequency != row.indicator.frequency:
-            err.append(_("“%(code)s” is reported %(freq)s; period “%(p)s” does not fit.")
-                       % {"code": code, "freq": row.indicator.get_frequency_display(), "p": v.get("period")})
+            err.append(
+                _("“%(code)s” is reported %(freq)s; period “%(p)s” does not fit.")
+                % {"code": code, "freq": row.indicator.get_frequency_display(), "p": v.get("period")}
+            )
             row.period = None
         try:
             row.number = parse_number(v.get("value", ""))  # None for an empty or formula cell
@@ -172,7 +180,9 @@ def validate_rows(raw_rows: list[dict], *, user) -> list[Row]:
         if row.indicator and row.period:
             key = (row.indicator.pk, row.period.key)
             if key in seen:
-                row.errors.append(_("This indicator and period are repeated (also on row %(line)d).") % {"line": seen[key]})
+                row.errors.append(
+                    _("This indicator and period are repeated (also on row %(line)d).") % {"line": seen[key]}
+                )
             seen.setdefault(key, row.line)
             if (row.period.frequency, row.period.year, row.period.index) in locked and not may_override:
                 row.errors.append(_("Period %(p)s is locked.") % {"p": row.period.label})
@@ -184,8 +194,17 @@ def export_rows(entry_rows: list[dict]) -> list[list]:
     out = [HEADER]
     for r in entry_rows:
         ind, fig, m = r["indicator"], r["figure"], r["measurement"]
-        out.append([ind.code, ind.name, r["period"].key, ind.unit, _plain(fig.target),
-                    _plain(m.value if m else None), m.note if m else ""])
+        out.append(
+            [
+                ind.code,
+                ind.name,
+                r["period"].key,
+                ind.unit,
+                _plain(fig.target),
+                _plain(m.value if m else None),
+                m.note if m else "",
+            ]
+        )
     return out
 
 
@@ -208,7 +227,7 @@ def to_xlsx(rows: list[list]) -> bytes:
         sheet.append([_maybe_number(c) if i in (4, 5) else c for i, c in enumerate(row)])
     for cell in sheet[1]:
         cell.font = Font(bold=True)
-    for col, width in zip("ABCDEFG", (14, 28, 10, 8, 12, 12, 30)):
+    for col, width in zip("ABCDEFG", (14, 28, 10, 8, 12, 12, 30), strict=False):
         sheet.column_dimensions[col].width = width
     buf = io.BytesIO()
     book.save(buf)

@@ -55,45 +55,88 @@ class Indicator(models.Model):
     range_high = models.DecimalField(_("range high"), null=True, blank=True, **VALUE)
     frequency = models.CharField(_("frequency"), max_length=10, choices=Frequency.choices, default=Frequency.MONTHLY)
     year_rule = models.CharField(_("periods in a year"), max_length=10, choices=YearRule.choices, default=YearRule.SUM)
-    scope = models.CharField(pgettext_lazy("indicator", "scope"), max_length=12, choices=Scope.choices, default=Scope.DEPARTMENT)
+    scope = models.CharField(
+        pgettext_lazy("indicator", "scope"), max_length=12, choices=Scope.choices, default=Scope.DEPARTMENT
+    )
     department = models.ForeignKey(
-        "departments.Department", verbose_name=_("owning department"), on_delete=models.PROTECT,
+        "departments.Department",
+        verbose_name=_("owning department"),
+        on_delete=models.PROTECT,
         related_name="indicators",
     )
     person = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("person"), null=True, blank=True, on_delete=models.PROTECT,
-        related_name="personal_indicators", help_text=_("Only for person-scope indicators."),
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("person"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="personal_indicators",
+        help_text=_("Only for person-scope indicators."),
     )
     responsible = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=pgettext_lazy("indicator", "responsible person"), null=True, blank=True,
-        on_delete=models.SET_NULL, related_name="responsible_indicators",
+        settings.AUTH_USER_MODEL,
+        verbose_name=pgettext_lazy("indicator", "responsible person"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="responsible_indicators",
     )
     data_source = models.CharField(_("data source"), max_length=200, blank=True)
     parent = models.ForeignKey(
-        "self", verbose_name=_("parent indicator"), null=True, blank=True, on_delete=models.PROTECT,
+        "self",
+        verbose_name=_("parent indicator"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="children",
     )
-    rollup = models.CharField(_("roll-up rule"), max_length=10, choices=RollUp.choices, default=RollUp.SUM,
-                              help_text=_("How this indicator's children add up to it."))
-    weight = models.DecimalField(_("weight"), max_digits=8, decimal_places=3, default=Decimal("1"),
-                                 validators=[MinValueValidator(0)],
-                                 help_text=_("Weight in the parent's weighted roll-up."))
-    green_pct = models.DecimalField(_("green from (percent of target)"), max_digits=6, decimal_places=2, default=DEFAULT_GREEN)
-    amber_pct = models.DecimalField(_("amber from (percent of target)"), max_digits=6, decimal_places=2, default=DEFAULT_AMBER)
-    valid_min = models.DecimalField(_("plausible minimum"), null=True, blank=True, **VALUE,
-                                    help_text=_("Figures below this are flagged before saving."))
-    valid_max = models.DecimalField(_("plausible maximum"), null=True, blank=True, **VALUE,
-                                    help_text=_("Figures above this are flagged before saving."))
-    reminder_days = models.PositiveSmallIntegerField(_("remind after (days)"), default=5,
-                                                     help_text=_("Days after period end before a missing figure is chased."))
+    rollup = models.CharField(
+        _("roll-up rule"),
+        max_length=10,
+        choices=RollUp.choices,
+        default=RollUp.SUM,
+        help_text=_("How this indicator's children add up to it."),
+    )
+    weight = models.DecimalField(
+        _("weight"),
+        max_digits=8,
+        decimal_places=3,
+        default=Decimal("1"),
+        validators=[MinValueValidator(0)],
+        help_text=_("Weight in the parent's weighted roll-up."),
+    )
+    green_pct = models.DecimalField(
+        _("green from (percent of target)"), max_digits=6, decimal_places=2, default=DEFAULT_GREEN
+    )
+    amber_pct = models.DecimalField(
+        _("amber from (percent of target)"), max_digits=6, decimal_places=2, default=DEFAULT_AMBER
+    )
+    valid_min = models.DecimalField(
+        _("plausible minimum"),
+        null=True,
+        blank=True,
+        **VALUE,
+        help_text=_("Figures below this are flagged before saving."),
+    )
+    valid_max = models.DecimalField(
+        _("plausible maximum"),
+        null=True,
+        blank=True,
+        **VALUE,
+        help_text=_("Figures above this are flagged before saving."),
+    )
+    reminder_days = models.PositiveSmallIntegerField(
+        _("remind after (days)"), default=5, help_text=_("Days after period end before a missing figure is chased.")
+    )
     active_from = models.DateField(_("tracked from"), default=_first_of_year)
     is_active = models.BooleanField(_("active"), default=True)
     sort_order = models.PositiveIntegerField(_("sort order"), default=0)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     # The processes this indicator measures (process management links nothing from its side).
-    processes = models.ManyToManyField("processes.Process", verbose_name=_("linked processes"), blank=True,
-                                       related_name="indicators")
+    processes = models.ManyToManyField(
+        "processes.Process", verbose_name=_("linked processes"), blank=True, related_name="indicators"
+    )
 
     class Meta:
         verbose_name = _("indicator")
@@ -131,15 +174,23 @@ class Target(PeriodFields):
     indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="targets")
     value = models.DecimalField(_("target"), **VALUE)
     # None -> the indicator's thresholds
-    green_pct = models.DecimalField(_("green from (percent of target)"), max_digits=6, decimal_places=2, null=True, blank=True)
-    amber_pct = models.DecimalField(_("amber from (percent of target)"), max_digits=6, decimal_places=2, null=True, blank=True)
-    set_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    green_pct = models.DecimalField(
+        _("green from (percent of target)"), max_digits=6, decimal_places=2, null=True, blank=True
+    )
+    amber_pct = models.DecimalField(
+        _("amber from (percent of target)"), max_digits=6, decimal_places=2, null=True, blank=True
+    )
+    set_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     set_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         verbose_name = _("target")
         verbose_name_plural = _("targets")
-        constraints = [models.UniqueConstraint(fields=["indicator", "year", "index"], name="kpi_target_once_per_period")]
+        constraints = [
+            models.UniqueConstraint(fields=["indicator", "year", "index"], name="kpi_target_once_per_period")
+        ]
 
 
 def evidence_path(instance, filename: str) -> str:
@@ -162,7 +213,9 @@ class Measurement(PeriodFields):
     class Meta:
         verbose_name = _("measurement")
         verbose_name_plural = _("measurements")
-        constraints = [models.UniqueConstraint(fields=["indicator", "year", "index"], name="kpi_measurement_once_per_period")]
+        constraints = [
+            models.UniqueConstraint(fields=["indicator", "year", "index"], name="kpi_measurement_once_per_period")
+        ]
         indexes = [models.Index(fields=["year", "index"], name="kpi_measurement_period")]
 
 

@@ -40,7 +40,7 @@ class Period:
     # --- construction -------------------------------------------------------------
     @classmethod
     def parse(cls, key: str) -> Period:
-        """"2026-03" / "2026-3" / "2026-M03" / "2026M03" (monthly), "2026-Q1" / "2026Q1" (quarterly,
+        """ "2026-03" / "2026-3" / "2026-M03" / "2026M03" (monthly), "2026-Q1" / "2026Q1" (quarterly,
         the appraisal cycle's spelling), "2026" (annual)."""
         match = _KEY.match(str(key or ""))
         if not match:
@@ -91,7 +91,9 @@ class Period:
     @property
     def months(self) -> list[Period]:
         first = (self.index - 1) * MONTHS_PER_PERIOD[self.frequency] + 1
-        return [Period(self.year, m, Frequency.MONTHLY) for m in range(first, first + MONTHS_PER_PERIOD[self.frequency])]
+        return [
+            Period(self.year, m, Frequency.MONTHLY) for m in range(first, first + MONTHS_PER_PERIOD[self.frequency])
+        ]
 
     def __str__(self) -> str:
         return self.key

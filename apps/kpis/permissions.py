@@ -34,8 +34,9 @@ def can_see_personal(user, indicator) -> bool:
 def headed_paths(user) -> list[str]:
     """Tree paths of the departments `user` heads; one query, cached on the user object."""
     if not hasattr(user, "_kpis_headed_paths"):
-        user._kpis_headed_paths = list(user.headed_departments.values_list("path", flat=True)) \
-            if user.is_authenticated else []
+        user._kpis_headed_paths = (
+            list(user.headed_departments.values_list("path", flat=True)) if user.is_authenticated else []
+        )
     return user._kpis_headed_paths
 
 

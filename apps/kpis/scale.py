@@ -14,19 +14,44 @@ from .periods import PERIODS_PER_YEAR, Frequency, Period, periods_between, repor
 
 CODE_PREFIX = "SC-K"
 SUBJECTS = [
-    ("销售额", "万元", "higher", "sum", 800), ("回款率", "%", "higher", "average", 95),
-    ("客户满意度", "分", "higher", "average", 90), ("市场份额", "%", "higher", "average", 18),
-    ("用户反馈解决率", "%", "higher", "average", 95), ("投诉处理及时率", "%", "higher", "average", 98),
-    ("产品合格率", "%", "higher", "average", 98.5), ("按时交付率", "%", "higher", "average", 95),
-    ("库存周转天数", "天", "lower", "average", 35), ("回款周期", "天", "lower", "average", 45),
-    ("招聘完成率", "%", "higher", "average", 90), ("培训覆盖率", "%", "higher", "average", 95),
-    ("员工满意度", "分", "higher", "average", 85), ("单位生产成本", "元/台", "lower", "average", 1200),
-    ("新客户数", "个", "higher", "sum", 8), ("费用预算执行率", "%", "range", "average", (90, 105)),
-    ("流程审查完成率", "%", "higher", "average", 100), ("项目按期完成率", "%", "higher", "average", 90),
-    ("平均响应时长", "分钟", "lower", "average", 30), ("采购成本降低率", "%", "higher", "average", 3),
+    ("销售额", "万元", "higher", "sum", 800),
+    ("回款率", "%", "higher", "average", 95),
+    ("客户满意度", "分", "higher", "average", 90),
+    ("市场份额", "%", "higher", "average", 18),
+    ("用户反馈解决率", "%", "higher", "average", 95),
+    ("投诉处理及时率", "%", "higher", "average", 98),
+    ("产品合格率", "%", "higher", "average", 98.5),
+    ("按时交付率", "%", "higher", "average", 95),
+    ("库存周转天数", "天", "lower", "average", 35),
+    ("回款周期", "天", "lower", "average", 45),
+    ("招聘完成率", "%", "higher", "average", 90),
+    ("培训覆盖率", "%", "higher", "average", 95),
+    ("员工满意度", "分", "higher", "average", 85),
+    ("单位生产成本", "元/台", "lower", "average", 1200),
+    ("新客户数", "个", "higher", "sum", 8),
+    ("费用预算执行率", "%", "range", "average", (90, 105)),
+    ("流程审查完成率", "%", "higher", "average", 100),
+    ("项目按期完成率", "%", "higher", "average", 90),
+    ("平均响应时长", "分钟", "lower", "average", 30),
+    ("采购成本降低率", "%", "higher", "average", 3),
 ]
-QUALIFIERS = ["", "华东区", "华南区", "华北区", "西南区", "线上渠道", "重点客户", "新产品线", "一号工厂", "二号工厂",
-              "海外业务", "政企客户", "零售渠道", "售后服务", "核心供应商"]
+QUALIFIERS = [
+    "",
+    "华东区",
+    "华南区",
+    "华北区",
+    "西南区",
+    "线上渠道",
+    "重点客户",
+    "新产品线",
+    "一号工厂",
+    "二号工厂",
+    "海外业务",
+    "政企客户",
+    "零售渠道",
+    "售后服务",
+    "核心供应商",
+]
 STORIES = [(0.86, 0.20), (1.05, -0.19), (1.01, 0.0), (0.97, 0.05), (1.03, -0.08)]
 
 
@@ -81,25 +106,43 @@ def generate(ctx: dict, options: dict) -> None:
         for year in range(first.year, last_month.year + 1):
             for idx in range(1, PERIODS_PER_YEAR[ind.frequency] + 1):
                 if ind.direction != "range":
-                    targets.append(Target(indicator=ind, year=year, index=idx, value=_target(ind, base, year - first.year)))
+                    targets.append(
+                        Target(indicator=ind, year=year, index=idx, value=_target(ind, base, year - first.year))
+                    )
         periods = periods_between(first, last)
         span = max(len(periods) - 1, 1)
         for k, p in enumerate(periods):
             if rng.random() < 0.03 or (k == span and rng.random() < 0.1):
                 continue  # a few gaps: missing figures
             r = start_ratio + slope * k / span + rng.uniform(-0.03, 0.03)
-            figures.append(Measurement(indicator=ind, year=p.year, index=p.index, value=_value(ind, base, r, p.year - first.year),
-                                       entered_by_id=ind.responsible_id, updated_by_id=ind.responsible_id))
+            figures.append(
+                Measurement(
+                    indicator=ind,
+                    year=p.year,
+                    index=p.index,
+                    value=_value(ind, base, r, p.year - first.year),
+                    entered_by_id=ind.responsible_id,
+                    updated_by_id=ind.responsible_id,
+                )
+            )
     Target.objects.bulk_create(targets, batch_size=5000)
     Measurement.objects.bulk_create(figures, batch_size=5000)
     closed = last_month.shift(-2)
     PeriodLock.objects.bulk_create(
-        [PeriodLock(frequency=f, year=p.year, index=p.index)
-         for f in Frequency.values
-         for p in periods_between(Period.containing(first_month.start, f), Period.last_ended_by(closed, f))],
-        ignore_conflicts=True)
-    ctx["timings"].append({"name": "kpis: targets and figures", "seconds": time.perf_counter() - started,
-                           "items": len(targets) + len(figures)})
+        [
+            PeriodLock(frequency=f, year=p.year, index=p.index)
+            for f in Frequency.values
+            for p in periods_between(Period.containing(first_month.start, f), Period.last_ended_by(closed, f))
+        ],
+        ignore_conflicts=True,
+    )
+    ctx["timings"].append(
+        {
+            "name": "kpis: targets and figures",
+            "seconds": time.perf_counter() - started,
+            "items": len(targets) + len(figures),
+        }
+    )
     ctx["stdout"].write(f"  indicators: {len(inds)} indicators, {len(targets)} targets, {len(figures)} figures")
 
 
@@ -108,13 +151,26 @@ def _indicator(rng, i, scope, dept, head, person, parent=None) -> Indicator:
     freq = parent.frequency if parent is not None else rng.choices(Frequency.values, weights=[6, 3, 1])[0]
     qualifier = rng.choice(QUALIFIERS)
     ind = Indicator(
-        code=f"{CODE_PREFIX}{i + 1:05d}", name=f"{qualifier}{name}", unit=unit, direction=direction, frequency=freq,
-        year_rule=rule, scope=scope, department_id=dept, person_id=person, responsible_id=head or person,
-        parent=parent, rollup="sum" if rule == "sum" else "average",
-        range_low=base[0] if direction == "range" else None, range_high=base[1] if direction == "range" else None,
-        valid_min=0, valid_max=100 if unit == "%" else None, active_from=date(2020, 1, 1),
+        code=f"{CODE_PREFIX}{i + 1:05d}",
+        name=f"{qualifier}{name}",
+        unit=unit,
+        direction=direction,
+        frequency=freq,
+        year_rule=rule,
+        scope=scope,
+        department_id=dept,
+        person_id=person,
+        responsible_id=head or person,
+        parent=parent,
+        rollup="sum" if rule == "sum" else "average",
+        range_low=base[0] if direction == "range" else None,
+        range_high=base[1] if direction == "range" else None,
+        valid_min=0,
+        valid_max=100 if unit == "%" else None,
+        active_from=date(2020, 1, 1),
         definition=f"{qualifier or '公司'}{name}，按{dict(Frequency.choices)[freq]}统计。",
-        formula="按数据源口径计算。", data_source=rng.choice(["ERP", "CRM", "MES", "工单系统", "人事系统", "财务报表"]),
+        formula="按数据源口径计算。",
+        data_source=rng.choice(["ERP", "CRM", "MES", "工单系统", "人事系统", "财务报表"]),
     )
     ind._base = base
     ind._subject = (name, unit, direction, rule, base)
@@ -126,7 +182,7 @@ def _like(parent):
 
 
 def _target(ind, base, years_in) -> Decimal:
-    value = base * (1.05 ** years_in) if ind.year_rule == "sum" and ind.direction == "higher" else base
+    value = base * (1.05**years_in) if ind.year_rule == "sum" and ind.direction == "higher" else base
     return Decimal(str(round(value, 2)))
 
 

@@ -70,20 +70,44 @@ def overview(*, user, month: Period, department=None, status: str = "") -> dict:
         d = by_dept.get(f.indicator.department_id)
         if d is None:
             d = by_dept[f.indicator.department_id] = {
-                "department": f.indicator.department, "counts": dict.fromkeys(statuses, 0), "total": 0}
+                "department": f.indicator.department,
+                "counts": dict.fromkeys(statuses, 0),
+                "total": 0,
+            }
         d["counts"][f.status] += 1
         d["total"] += 1
-    departments = sorted(by_dept.values(), key=lambda d: (
-        -d["counts"][Status.RED], -d["counts"][Status.MISSING], -d["counts"][Status.AMBER], d["department"].name))
+    departments = sorted(
+        by_dept.values(),
+        key=lambda d: (
+            -d["counts"][Status.RED],
+            -d["counts"][Status.MISSING],
+            -d["counts"][Status.AMBER],
+            d["department"].name,
+        ),
+    )
     labels = dict(Status.choices)
     for d in departments:  # the stacked bar, computed here: templates are slow at 200 x 5
-        d["segments"] = [{"status": st, "label": labels[st], "n": n, "pct": f"{100 * n / d['total']:.2f}",
-                          "colour": STATUS_COLOUR[st]} for st, n in d["counts"].items() if n]
+        d["segments"] = [
+            {
+                "status": st,
+                "label": labels[st],
+                "n": n,
+                "pct": f"{100 * n / d['total']:.2f}",
+                "colour": STATUS_COLOUR[st],
+            }
+            for st, n in d["counts"].items()
+            if n
+        ]
         d["summary"] = ", ".join(f"{seg['label']} {seg['n']}" for seg in d["segments"])
     if status:
         figures = [f for f in figures if f.status == status]
-    return {"figures": figures, "counts": counts, "departments": departments,
-            "total": sum(counts.values()), "periods": periods_as_of(month)}
+    return {
+        "figures": figures,
+        "counts": counts,
+        "departments": departments,
+        "total": sum(counts.values()),
+        "periods": periods_as_of(month),
+    }
 
 
 # --- series ------------------------------------------------------------------------
@@ -103,16 +127,28 @@ def department_cards(*, user, department, month: Period) -> list[dict]:
     current = periods_as_of(month)
     first_year = min(current[f].shift(-SERIES_LENGTH[f] + 1).year for f in Frequency.values)
     ids = [i.pk for i in inds]
-    values = {(i, y, x): v for i, y, x, v in Measurement.objects.filter(indicator__in=ids, year__gte=first_year)
-              .values_list("indicator_id", "year", "index", "value")}
+    values = {
+        (i, y, x): v
+        for i, y, x, v in Measurement.objects.filter(indicator__in=ids, year__gte=first_year).values_list(
+            "indicator_id", "year", "index", "value"
+        )
+    }
     targets = {row[:3]: row[3:] for row in _target_rows(Target.objects.filter(indicator__in=ids, year__gte=first_year))}
     cards = []
     for ind in inds:
         last = current[ind.frequency]
-        series = [evaluate_figure(ind, p, values.get((ind.pk, p.year, p.index)), targets.get((ind.pk, p.year, p.index)))
-                  for p in periods_between(last.shift(-SERIES_LENGTH[ind.frequency] + 1), last)]
-        cards.append({"indicator": ind, "figure": series[-1], "series": series,
-                      "sparkline": sparkline([f.actual for f in series], [f.target for f in series])})
+        series = [
+            evaluate_figure(ind, p, values.get((ind.pk, p.year, p.index)), targets.get((ind.pk, p.year, p.index)))
+            for p in periods_between(last.shift(-SERIES_LENGTH[ind.frequency] + 1), last)
+        ]
+        cards.append(
+            {
+                "indicator": ind,
+                "figure": series[-1],
+                "series": series,
+                "sparkline": sparkline([f.actual for f in series], [f.target for f in series]),
+            }
+        )
     cards.sort(key=lambda c: c["figure"].sort_key)
     return cards
 
@@ -121,8 +157,10 @@ def indicator_history(indicator: Indicator, *, last: Period | None = None, lengt
     """The indicator's figures from when it was tracked (at most `length` periods) up to `last`."""
     last = last or Period.last_ended_by(reporting_month(timezone.localdate()), indicator.frequency)
     first = max(last.shift(-length + 1), Period.containing(indicator.active_from, indicator.frequency))
-    values = {(m.year, m.index): m for m in indicator.measurements.filter(year__gte=first.year, year__lte=last.year)
-              .select_related("updated_by")}
+    values = {
+        (m.year, m.index): m
+        for m in indicator.measurements.filter(year__gte=first.year, year__lte=last.year).select_related("updated_by")
+    }
     targets = {(t.year, t.index): t for t in indicator.targets.filter(year__gte=first.year, year__lte=last.year)}
     out = []
     for p in periods_between(first, last) if first <= last else []:
@@ -159,8 +197,14 @@ def sparkline(actuals: list, targets: list, width: int = 120, height: int = 32) 
     target_pts = [point(i, v) for i, v in enumerate(targets) if v is not None]
     fmt = lambda pts: " ".join(f"{x},{y}" for x, y in pts)  # noqa: E731
     last = point(len(actuals) - 1, actuals[-1]) if actuals and actuals[-1] is not None else None
-    return {"segments": [fmt(s) for s in segments], "dots": [s[0] for s in segments if len(s) == 1],
-            "target": fmt(target_pts), "width": width, "height": height, "last": last}
+    return {
+        "segments": [fmt(s) for s in segments],
+        "dots": [s[0] for s in segments if len(s) == 1],
+        "target": fmt(target_pts),
+        "width": width,
+        "height": height,
+        "last": last,
+    }
 
 
 # --- reminders ---------------------------------------------------------------------
@@ -168,7 +212,7 @@ def sparkline(actuals: list, targets: list, width: int = 120, height: int = 32) 
 class MissingFigure:
     indicator: Indicator
     period: Period
-    due: date          # the day after which the figure is chased (period end + N days)
+    due: date  # the day after which the figure is chased (period end + N days)
 
     @property
     def recipient_id(self) -> int | None:
@@ -189,8 +233,11 @@ def figures_missing(*, today: date | None = None, lookback_years: int = 2) -> li
     today = today or timezone.localdate()
     inds = list(_with_relations(Indicator.objects.filter(is_active=True)))
     since = date(today.year - lookback_years, 1, 1)
-    have = set(Measurement.objects.filter(value__isnull=False, year__gte=since.year)
-               .values_list("indicator_id", "year", "index"))
+    have = set(
+        Measurement.objects.filter(value__isnull=False, year__gte=since.year).values_list(
+            "indicator_id", "year", "index"
+        )
+    )
     out = []
     for ind in inds:
         start = Period.containing(max(ind.active_from, since), ind.frequency)
@@ -224,11 +271,29 @@ def entry_rows(*, user, department, month: Period) -> list[dict]:
     for ind in inds:
         p = due[ind.frequency]
         m = values.get(ind.pk)
-        rows.append({"indicator": ind, "period": p, "measurement": m,
-                     "figure": evaluate_figure(ind, p, m.value if m else None, targets.get(ind.pk), m),
-                     "locked": (p.frequency, p.year, p.index) in locked})
+        rows.append(
+            {
+                "indicator": ind,
+                "period": p,
+                "measurement": m,
+                "figure": evaluate_figure(ind, p, m.value if m else None, targets.get(ind.pk), m),
+                "locked": (p.frequency, p.year, p.index) in locked,
+            }
+        )
     return rows
 
 
-__all__ = ["kpi_achievement", "KpiAchievement", "figures_missing", "MissingFigure", "overview", "department_cards",
-           "indicator_history", "cascade_tree", "snapshot", "entry_rows", "visible_indicators", "STATUS_RANK"]
+__all__ = [
+    "kpi_achievement",
+    "KpiAchievement",
+    "figures_missing",
+    "MissingFigure",
+    "overview",
+    "department_cards",
+    "indicator_history",
+    "cascade_tree",
+    "snapshot",
+    "entry_rows",
+    "visible_indicators",
+    "STATUS_RANK",
+]

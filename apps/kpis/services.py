@@ -37,9 +37,18 @@ def validate_evidence(upload) -> None:
 
 
 @transaction.atomic
-def measurement_save(*, indicator, period: Period, value: Decimal | None, by, note: str | None = None,
-                     evidence=None, reason: str = "", source: str = "form",
-                     locked: bool | None = None) -> Measurement:
+def measurement_save(
+    *,
+    indicator,
+    period: Period,
+    value: Decimal | None,
+    by,
+    note: str | None = None,
+    evidence=None,
+    reason: str = "",
+    source: str = "form",
+    locked: bool | None = None,
+) -> Measurement:
     """Enter or correct one figure. Every change writes a MeasurementRevision (who, when,
     old -> new). In a locked period only someone with kpis.enter_locked may change it.
     `note=None` keeps the note as it is. Returns the measurement (unchanged if nothing changed)."""
@@ -61,7 +70,8 @@ def measurement_save(*, indicator, period: Period, value: Decimal | None, by, no
         # the row lock below and then records its change as a correction of the first.
         Measurement.objects.bulk_create(
             [Measurement(indicator=indicator, year=period.year, index=period.index, entered_by=by)],
-            ignore_conflicts=True)
+            ignore_conflicts=True,
+        )
         m = rows.select_for_update().get()
     old_value, old_note = m.value, m.note
     is_new = not m.revisions.exists()
@@ -73,8 +83,15 @@ def measurement_save(*, indicator, period: Period, value: Decimal | None, by, no
         m.evidence = evidence
     m.save()
     MeasurementRevision.objects.create(
-        measurement=m, changed_by=by, old_value=old_value, new_value=value, old_note=old_note,
-        new_note=new_note, evidence_changed=evidence is not None, reason=reason[:300], source=source,
+        measurement=m,
+        changed_by=by,
+        old_value=old_value,
+        new_value=value,
+        old_note=old_note,
+        new_note=new_note,
+        evidence_changed=evidence is not None,
+        reason=reason[:300],
+        source=source,
     )
     return m
 
@@ -90,9 +107,16 @@ def split_year(annual: Decimal, periods: int, rule: str) -> list[Decimal]:
 
 
 @transaction.atomic
-def targets_set_year(*, indicator, year: int, by, annual: Decimal | None = None,
-                     values: list[Decimal | None] | None = None, green_pct: Decimal | None = None,
-                     amber_pct: Decimal | None = None) -> list[Target]:
+def targets_set_year(
+    *,
+    indicator,
+    year: int,
+    by,
+    annual: Decimal | None = None,
+    values: list[Decimal | None] | None = None,
+    green_pct: Decimal | None = None,
+    amber_pct: Decimal | None = None,
+) -> list[Target]:
     """Set a year's targets: `annual` splits evenly (see split_year); `values` sets each
     period by hand (None leaves that period without a target). `green_pct`/`amber_pct`
     override the indicator's thresholds for this year (None: the indicator's)."""
@@ -107,7 +131,7 @@ def targets_set_year(*, indicator, year: int, by, annual: Decimal | None = None,
         raise ValidationError(_("Expected %(n)d period targets.") % {"n": n})
     existing = {t.index: t for t in Target.objects.select_for_update().filter(indicator=indicator, year=year)}
     saved = []
-    for period, value in zip(year_periods(year, indicator.frequency), values):
+    for period, value in zip(year_periods(year, indicator.frequency), values, strict=False):
         target = existing.get(period.index)
         if value is None:
             if target:
@@ -126,7 +150,8 @@ def period_lock(*, period: Period, by) -> PeriodLock:
     if not by.has_perm("kpis.lock"):
         raise PermissionDenied
     lock, _created = PeriodLock.objects.get_or_create(
-        frequency=period.frequency, year=period.year, index=period.index, defaults={"locked_by": by})
+        frequency=period.frequency, year=period.year, index=period.index, defaults={"locked_by": by}
+    )
     return lock
 
 
@@ -134,7 +159,9 @@ def period_lock(*, period: Period, by) -> PeriodLock:
 def period_unlock(*, period: Period, by) -> int:
     if not by.has_perm("kpis.lock"):
         raise PermissionDenied
-    deleted, _rows = PeriodLock.objects.filter(frequency=period.frequency, year=period.year, index=period.index).delete()
+    deleted, _rows = PeriodLock.objects.filter(
+        frequency=period.frequency, year=period.year, index=period.index
+    ).delete()
     return deleted
 
 
@@ -161,8 +188,15 @@ def figure_import_apply(*, batch, by) -> int:
         if row.number is None:
             continue
         note = row.values.get("note") or None
-        measurement_save(indicator=row.indicator, period=row.period, value=row.number, note=note, by=by,
-                         reason=_("Imported from %(file)s") % {"file": batch.filename}, source="import")
+        measurement_save(
+            indicator=row.indicator,
+            period=row.period,
+            value=row.number,
+            note=note,
+            by=by,
+            reason=_("Imported from %(file)s") % {"file": batch.filename},
+            source="import",
+        )
         count += 1
     batch.applied_at, batch.applied_count = timezone.now(), count
     batch.save(update_fields=["applied_at", "applied_count"])
@@ -185,8 +219,11 @@ def figures_missing_remind(*, today=None) -> int:
     missing = figures_missing(today=today)
     if not missing:
         return 0
-    sent = set(FigureReminder.objects.filter(indicator__in={m.indicator.pk for m in missing})
-               .values_list("indicator_id", "year", "index"))
+    sent = set(
+        FigureReminder.objects.filter(indicator__in={m.indicator.pk for m in missing}).values_list(
+            "indicator_id", "year", "index"
+        )
+    )
     count = 0
     for item in missing:
         ind, p = item.indicator, item.period
@@ -196,9 +233,12 @@ def figures_missing_remind(*, today=None) -> int:
         _reminder, created = FigureReminder.objects.get_or_create(indicator=ind, year=p.year, index=p.index)
         if not created or recipient is None:
             continue
-        notify(recipient=recipient, kind="kpis.figure_missing",
-               title=_("Figure missing: %(name)s, %(period)s") % {"name": ind.name, "period": p.label},
-               body=_("The figure for %(period)s was due by %(due)s.") % {"period": p.label, "due": item.due.isoformat()},
-               url=reverse("kpis:measurement", args=[ind.pk, p.key]))
+        notify(
+            recipient=recipient,
+            kind="kpis.figure_missing",
+            title=_("Figure missing: %(name)s, %(period)s") % {"name": ind.name, "period": p.label},
+            body=_("The figure for %(period)s was due by %(due)s.") % {"period": p.label, "due": item.due.isoformat()},
+            url=reverse("kpis:measurement", args=[ind.pk, p.key]),
+        )
         count += 1
     return count

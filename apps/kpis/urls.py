@@ -16,6 +16,7 @@ class PeriodKey:
 register_converter(PeriodKey, "period")
 
 app_name = "kpis"
+URL_PREFIX = "kpis/"
 urlpatterns = [
     path("", views.overview, name="overview"),
     path("d/<slug:code>/", views.department_page, name="department"),

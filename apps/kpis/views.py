@@ -30,13 +30,16 @@ def month_from(request) -> Period:
 
 def month_nav(month: Period) -> dict:
     latest = reporting_month(timezone.localdate())
-    return {"month": month, "prev_month": month.previous(),
-            "next_month": month.next() if month < latest else None, "latest_month": latest}
+    return {
+        "month": month,
+        "prev_month": month.previous(),
+        "next_month": month.next() if month < latest else None,
+        "latest_month": latest,
+    }
 
 
 def indicator_or_404(user, pk) -> Indicator:
-    ind = (Indicator.objects.select_related("department", "responsible", "person", "parent")
-           .filter(pk=pk).first())
+    ind = Indicator.objects.select_related("department", "responsible", "person", "parent").filter(pk=pk).first()
     if ind is None or not user.has_perm("kpis.view_indicator", ind):
         raise Http404
     return ind
@@ -58,24 +61,40 @@ def overview(request):
     for d in data["departments"]:
         d["url"] = dept_url.replace("-code-", d["department"].code)
     page = Paginator(data["figures"], 50).get_page(request.GET.get("page"))
-    return render(request, "kpis/overview.html", {
-        **data, **month_nav(month), "page_obj": page, "department": department, "status": status,
-        "statuses": Status.choices,
-        "all_departments": Department.objects.filter(indicators__is_active=True).distinct().order_by("path")
-        .only("code", "name", "depth"),
-        "extra_query": (f"&department={department.code}" if department else "") + (f"&status={status}" if status else ""),
-    })
+    return render(
+        request,
+        "kpis/overview.html",
+        {
+            **data,
+            **month_nav(month),
+            "page_obj": page,
+            "department": department,
+            "status": status,
+            "statuses": Status.choices,
+            "all_departments": Department.objects.filter(indicators__is_active=True)
+            .distinct()
+            .order_by("path")
+            .only("code", "name", "depth"),
+            "extra_query": (f"&department={department.code}" if department else "")
+            + (f"&status={status}" if status else ""),
+        },
+    )
 
 
 @view_kpis
 def department_page(request, code):
     dept = department_or_404(code)
     month = month_from(request)
-    return render(request, "kpis/department.html", {
-        "dept": dept, **month_nav(month),
-        "cards": selectors.department_cards(user=request.user, department=dept, month=month),
-        "can_enter": request.user.has_perm("kpis.enter_department", dept),
-    })
+    return render(
+        request,
+        "kpis/department.html",
+        {
+            "dept": dept,
+            **month_nav(month),
+            "cards": selectors.department_cards(user=request.user, department=dept, month=month),
+            "can_enter": request.user.has_perm("kpis.enter_department", dept),
+        },
+    )
 
 
 @view_kpis
@@ -84,8 +103,11 @@ def indicator_page(request, pk):
     history = selectors.indicator_history(ind)
     current = history[-1] if history else None
     tree = selectors.cascade_tree(ind, current.period) if current and ind.children.exists() else None
-    nodes = [n for n in selectors.flatten(tree) if request.user.has_perm("kpis.view_indicator", n.figure.indicator)] \
-        if tree else []
+    nodes = (
+        [n for n in selectors.flatten(tree) if request.user.has_perm("kpis.view_indicator", n.figure.indicator)]
+        if tree
+        else []
+    )
     chart = {
         "labels": [str(f.period.label) for f in history],
         "actual": [float(f.actual) if f.actual is not None else None for f in history],
@@ -95,12 +117,20 @@ def indicator_page(request, pk):
         "high": float(ind.range_high) if ind.range_high is not None else None,
         "unit": ind.unit,
     }
-    return render(request, "kpis/indicator.html", {
-        "ind": ind, "history": list(reversed(history)), "current": current, "chart": chart, "nodes": nodes,
-        "can_enter": request.user.has_perm("kpis.enter_indicator", ind),
-        "can_manage": request.user.has_perm("kpis.manage"),
-        # lower is better: green/amber expressed as "how far above the target" (see achievement.py)
-        "lower_bands": (100 - ind.green_pct, 100 - ind.amber_pct),
-        "target_year": current.period.year if current else timezone.localdate().year,
-        "processes": list(ind.processes.only("code", "name").order_by("code")),
-    })
+    return render(
+        request,
+        "kpis/indicator.html",
+        {
+            "ind": ind,
+            "history": list(reversed(history)),
+            "current": current,
+            "chart": chart,
+            "nodes": nodes,
+            "can_enter": request.user.has_perm("kpis.enter_indicator", ind),
+            "can_manage": request.user.has_perm("kpis.manage"),
+            # lower is better: green/amber expressed as "how far above the target" (see achievement.py)
+            "lower_bands": (100 - ind.green_pct, 100 - ind.amber_pct),
+            "target_year": current.period.year if current else timezone.localdate().year,
+            "processes": list(ind.processes.only("code", "name").order_by("code")),
+        },
+    )

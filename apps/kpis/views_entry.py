@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from . import importing, selectors, services
-from .forms import IndicatorForm, ImportForm, MeasurementForm, TargetYearForm, out_of_range_message, parse_number
+from .forms import ImportForm, IndicatorForm, MeasurementForm, TargetYearForm, out_of_range_message, parse_number
 from .models import FigureImport, Measurement, PeriodLock
 from .periods import Frequency, Period, reporting_month
 from .views import department_or_404, indicator_or_404, month_nav, view_kpis
@@ -36,7 +36,8 @@ def _entry_context(request, code, month_key):
 def _row_context(request, row):
     ind = row["indicator"]
     row["can_edit"] = request.user.has_perm("kpis.enter_indicator", ind) and (
-        not row["locked"] or request.user.has_perm("kpis.enter_locked"))
+        not row["locked"] or request.user.has_perm("kpis.enter_locked")
+    )
     return row
 
 
@@ -61,8 +62,11 @@ def enter_field(request, code, month, pk):
     typed = request.POST.get(f"v{pk}", request.POST.get("value", ""))
     note = request.POST.get(f"n{pk}", request.POST.get("note", ""))
     if not row["can_edit"]:
-        error = _("Period %(p)s is locked.") % {"p": row["period"].label} if row["locked"] else \
-            _("You may not enter figures for this indicator.")
+        error = (
+            _("Period %(p)s is locked.") % {"p": row["period"].label}
+            if row["locked"]
+            else _("You may not enter figures for this indicator.")
+        )
     else:
         try:
             value = parse_number(typed)
@@ -75,13 +79,26 @@ def enter_field(request, code, month, pk):
             else:
                 warning = ""
                 try:
-                    services.measurement_save(indicator=ind, period=row["period"], value=value, note=note[:500],
-                                              by=request.user, source="inline", locked=row["locked"])
+                    services.measurement_save(
+                        indicator=ind,
+                        period=row["period"],
+                        value=value,
+                        note=note[:500],
+                        by=request.user,
+                        source="inline",
+                        locked=row["locked"],
+                    )
                 except (ValidationError, services.PeriodLocked) as exc:
                     error = " ".join(exc.messages) if hasattr(exc, "messages") else str(exc)
                 else:
-                    row = _row_context(request, [r for r in selectors.entry_rows(
-                        user=request.user, department=dept, month=month) if r["indicator"].pk == pk][0])
+                    row = _row_context(
+                        request,
+                        [
+                            r
+                            for r in selectors.entry_rows(user=request.user, department=dept, month=month)
+                            if r["indicator"].pk == pk
+                        ][0],
+                    )
                     row["saved"] = True
     row.update({"error": error, "warning": warning, "typed": typed, "typed_note": note})
     return render(request, "kpis/_entry_row.html", {"r": row, "dept": dept, "month": month})
@@ -98,7 +115,9 @@ def measurement(request, pk, period):
         raise Http404
     m = Measurement.objects.filter(indicator=ind, year=period.year, index=period.index).first()
     locked = services.is_locked(period)
-    can_edit = request.user.has_perm("kpis.enter_indicator", ind) and (not locked or request.user.has_perm("kpis.enter_locked"))
+    can_edit = request.user.has_perm("kpis.enter_indicator", ind) and (
+        not locked or request.user.has_perm("kpis.enter_locked")
+    )
     initial = {"value": importing._plain(m.value) if m else None, "note": m.note if m else ""}
     form = MeasurementForm(request.POST or None, request.FILES or None, indicator=ind, initial=initial)
     if request.method == "POST":
@@ -107,8 +126,16 @@ def measurement(request, pk, period):
         if form.is_valid():
             d = form.cleaned_data
             try:
-                services.measurement_save(indicator=ind, period=period, value=d["value"], note=d["note"],
-                                          evidence=d["evidence"], reason=d["reason"], by=request.user, locked=locked)
+                services.measurement_save(
+                    indicator=ind,
+                    period=period,
+                    value=d["value"],
+                    note=d["note"],
+                    evidence=d["evidence"],
+                    reason=d["reason"],
+                    by=request.user,
+                    locked=locked,
+                )
             except ValidationError as exc:
                 form.add_error(None, exc)
             else:
@@ -116,10 +143,20 @@ def measurement(request, pk, period):
                 return redirect(ind)
     revisions = m.revisions.select_related("changed_by") if m else []
     target = ind.targets.filter(year=period.year, index=period.index).first()
-    return render(request, "kpis/measurement.html", {
-        "ind": ind, "period": period, "m": m, "form": form, "locked": locked, "can_edit": can_edit,
-        "revisions": revisions, "figure": selectors.evaluate_figure(ind, period, m.value if m else None, target, m),
-    })
+    return render(
+        request,
+        "kpis/measurement.html",
+        {
+            "ind": ind,
+            "period": period,
+            "m": m,
+            "form": form,
+            "locked": locked,
+            "can_edit": can_edit,
+            "revisions": revisions,
+            "figure": selectors.evaluate_figure(ind, period, m.value if m else None, target, m),
+        },
+    )
 
 
 @view_kpis
@@ -145,8 +182,9 @@ def export(request, code, month, fmt, blank=False):
         rows = [rows[0]] + [r[:5] + ["", ""] for r in rows[1:]]
     name = f"kpis-{dept.code}-{month.key}{'-template' if blank else ''}.{fmt}"
     if fmt == "xlsx":
-        response = HttpResponse(importing.to_xlsx(rows),
-                                content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+        response = HttpResponse(
+            importing.to_xlsx(rows), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        )
     else:
         response = HttpResponse(importing.to_csv(rows), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{name}"'
@@ -193,11 +231,17 @@ def import_preview(request, pk):
             messages.success(request, _("Import done: %(n)d figures saved.") % {"n": count})
             return redirect("kpis:overview")
     rows = importing.validate_rows(batch.rows, user=request.user)
-    return render(request, "kpis/import_preview.html", {
-        "batch": batch, "rows": rows, "bad_count": sum(1 for r in rows if r.errors),
-        "save_count": sum(1 for r in rows if r.number is not None and not r.errors),
-        "warn_count": sum(1 for r in rows if r.warnings),
-    })
+    return render(
+        request,
+        "kpis/import_preview.html",
+        {
+            "batch": batch,
+            "rows": rows,
+            "bad_count": sum(1 for r in rows if r.errors),
+            "save_count": sum(1 for r in rows if r.number is not None and not r.errors),
+            "warn_count": sum(1 for r in rows if r.warnings),
+        },
+    )
 
 
 @manage
@@ -216,8 +260,9 @@ def targets(request, pk, year):
             services.targets_set_year(indicator=ind, year=year, values=form.values(), by=request.user, **thresholds)
         messages.success(request, _("Targets for %(y)d saved.") % {"y": year})
         return redirect(ind)
-    return render(request, "kpis/targets.html", {"ind": ind, "year": year, "form": form,
-                                                 "years": [year - 1, year, year + 1]})
+    return render(
+        request, "kpis/targets.html", {"ind": ind, "year": year, "form": form, "years": [year - 1, year, year + 1]}
+    )
 
 
 @manage
@@ -247,10 +292,21 @@ def locks(request):
                 messages.success(request, _("Period %(p)s locked.") % {"p": period.label})
         return redirect(reverse("kpis:locks"))
     month = reporting_month(timezone.localdate())
-    suggestions = [month, Period.last_ended_by(month, Frequency.QUARTERLY), Period.last_ended_by(month, Frequency.ANNUAL)]
-    return render(request, "kpis/locks.html", {
-        # latest first by when the period ends, months and quarters interleaved
-        "locks": sorted(PeriodLock.objects.select_related("locked_by")[:200],
-                        key=lambda lock: (lock.period.end, -len(lock.period.months)), reverse=True),
-        "suggestions": suggestions,
-    })
+    suggestions = [
+        month,
+        Period.last_ended_by(month, Frequency.QUARTERLY),
+        Period.last_ended_by(month, Frequency.ANNUAL),
+    ]
+    return render(
+        request,
+        "kpis/locks.html",
+        {
+            # latest first by when the period ends, months and quarters interleaved
+            "locks": sorted(
+                PeriodLock.objects.select_related("locked_by")[:200],
+                key=lambda lock: (lock.period.end, -len(lock.period.months)),
+                reverse=True,
+            ),
+            "suggestions": suggestions,
+        },
+    )

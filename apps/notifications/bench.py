@@ -15,11 +15,18 @@ def pages(ctx) -> list[dict]:
     n = Notification.objects.filter(recipient=staff).count()
     url = reverse("notifications:list")
     return [
-        {"name": f"notifications ({n})", "path": url, "role": "staff",
-         "admin_peer": reverse("admin:notifications_notification_changelist") + f"?recipient__id__exact={staff.pk}"},
+        {
+            "name": f"notifications ({n})",
+            "path": url,
+            "role": "staff",
+            "admin_peer": reverse("admin:notifications_notification_changelist") + f"?recipient__id__exact={staff.pk}",
+        },
         {"name": f"notifications ({n}) unread, page 20", "path": url + "?unread=1&page=20", "role": "staff"},
-        {"name": "notifications by kind, page 3", "path": url + "?kind=processes.approval_required&page=3",
-         "role": "staff"},
+        {
+            "name": "notifications by kind, page 3",
+            "path": url + "?kind=processes.approval_required&page=3",
+            "role": "staff",
+        },
         {"name": "bell menu", "path": reverse("notifications:dropdown"), "role": "staff"},
     ]
 

@@ -2,6 +2,7 @@
 record the error and the next attempt (exponential backoff). A row leaves `pending` only when
 the mail server accepted it, so nothing is lost while the server is down."""
 
+import contextlib
 import logging
 from datetime import timedelta
 
@@ -40,18 +41,26 @@ def language_of(user) -> str:
 
 
 def _context(user, **extra) -> dict:
-    return {"user": user, "portal_url": absolute("/"), "portal_name": settings.PORTAL_NAME,
-            "language": "en" if translation.get_language() == "en" else "zh-CN",
-            "colon": ": " if translation.get_language() == "en" else "：",  # the plain-text mail's labels
-            "preferences_url": absolute(reverse("notifications:preferences")), **extra}
+    return {
+        "user": user,
+        "portal_url": absolute("/"),
+        "portal_name": settings.PORTAL_NAME,
+        "language": "en" if translation.get_language() == "en" else "zh-CN",
+        "colon": ": " if translation.get_language() == "en" else "：",  # the plain-text mail's labels
+        "preferences_url": absolute(reverse("notifications:preferences")),
+        **extra,
+    }
 
 
 def render_notification(user, notification: Notification) -> tuple[str, str, str]:
     with translation.override(language_of(user)):
         ctx = _context(user, notification=notification, link=absolute(notification.url))
         subject = f"[{settings.PORTAL_NAME}] {notification.title}"
-        return (subject[:250], render_to_string("notifications/email/notification.txt", ctx),
-                render_to_string("notifications/email/notification.html", ctx))
+        return (
+            subject[:250],
+            render_to_string("notifications/email/notification.txt", ctx),
+            render_to_string("notifications/email/notification.html", ctx),
+        )
 
 
 def render_digest(user, notifications: list[Notification]) -> tuple[str, str, str]:
@@ -60,11 +69,16 @@ def render_digest(user, notifications: list[Notification]) -> tuple[str, str, st
     with translation.override(language_of(user)):
         items = [{"n": n, "link": absolute(n.url)} for n in notifications]
         ctx = _context(user, items=items, count=len(items))
-        subject = ngettext("[%(portal)s] Your daily digest: %(count)d notification",
-                           "[%(portal)s] Your daily digest: %(count)d notifications", len(items)) % {
-            "portal": settings.PORTAL_NAME, "count": len(items)}
-        return (subject[:250], render_to_string("notifications/email/digest.txt", ctx),
-                render_to_string("notifications/email/digest.html", ctx))
+        subject = ngettext(
+            "[%(portal)s] Your daily digest: %(count)d notification",
+            "[%(portal)s] Your daily digest: %(count)d notifications",
+            len(items),
+        ) % {"portal": settings.PORTAL_NAME, "count": len(items)}
+        return (
+            subject[:250],
+            render_to_string("notifications/email/digest.txt", ctx),
+            render_to_string("notifications/email/digest.html", ctx),
+        )
 
 
 def deliver(ids: list[int]) -> list[int]:
@@ -75,18 +89,19 @@ def deliver(ids: list[int]) -> list[int]:
     try:
         for pk in ids:
             with transaction.atomic():
-                row = (OutboundEmail.objects.select_for_update(skip_locked=True, of=("self",))
-                       .select_related("recipient", "notification").filter(pk=pk, status=OutboundEmail.Status.PENDING)
-                       .first())
+                row = (
+                    OutboundEmail.objects.select_for_update(skip_locked=True, of=("self",))
+                    .select_related("recipient", "notification")
+                    .filter(pk=pk, status=OutboundEmail.Status.PENDING)
+                    .first()
+                )
                 if row is None:
                     continue  # sent already, or another worker is sending it right now
                 if not _send(row, connection):
                     failed.append(pk)
     finally:
-        try:
+        with contextlib.suppress(Exception):  # a broken server may fail on QUIT too
             connection.close()
-        except Exception:  # a broken server may fail on QUIT too
-            pass
     return failed
 
 
@@ -95,8 +110,9 @@ def _send(row: OutboundEmail, connection) -> bool:
     try:
         if not row.subject:
             row.subject, row.body_text, row.body_html = render_notification(row.recipient, row.notification)
-        message = EmailMultiAlternatives(row.subject, row.body_text, settings.DEFAULT_FROM_EMAIL, [row.to],
-                                         connection=connection)
+        message = EmailMultiAlternatives(
+            row.subject, row.body_text, settings.DEFAULT_FROM_EMAIL, [row.to], connection=connection
+        )
         message.attach_alternative(row.body_html, "text/html")
         message.send()
     except Exception as exc:
@@ -104,10 +120,8 @@ def _send(row: OutboundEmail, connection) -> bool:
         row.next_attempt_at = timezone.now() + timedelta(seconds=backoff(row.attempts))
         row.save(update_fields=["attempts", "last_error", "next_attempt_at", "subject", "body_text", "body_html"])
         log.warning("mail %s to %s failed (attempt %d): %s", row.pk, row.to, row.attempts, row.last_error)
-        try:
+        with contextlib.suppress(Exception):
             connection.close()
-        except Exception:
-            pass
         return False
     row.status = OutboundEmail.Status.SENT
     row.sent_at = timezone.now()
@@ -117,7 +131,10 @@ def _send(row: OutboundEmail, connection) -> bool:
 
 def deliver_pending(now, *, limit: int = 500) -> int:
     """The retry job: every pending mail whose next attempt is due."""
-    ids = list(OutboundEmail.objects.filter(status=OutboundEmail.Status.PENDING, next_attempt_at__lte=now)
-               .order_by("next_attempt_at").values_list("pk", flat=True)[:limit])
+    ids = list(
+        OutboundEmail.objects.filter(status=OutboundEmail.Status.PENDING, next_attempt_at__lte=now)
+        .order_by("next_attempt_at")
+        .values_list("pk", flat=True)[:limit]
+    )
     failed = deliver(ids)
     return len(ids) - len(failed)

@@ -33,8 +33,16 @@ def seed(ctx: dict) -> None:
     users = {u.username: u for u in get_user_model().objects.filter(username__in=[r[0] for r in DEMO_REMINDERS])}
     for username, object_id, title, body, url_name in DEMO_REMINDERS:
         if username in users:
-            plan_reminder(recipient=users[username], kind="reminders.planned", object_type="demo.item",
-                          object_id=object_id, due_date=ctx["today"], title=title, body=body, url=_url(url_name))
+            plan_reminder(
+                recipient=users[username],
+                kind="reminders.planned",
+                object_type="demo.item",
+                object_id=object_id,
+                due_date=ctx["today"],
+                title=title,
+                body=body,
+                url=_url(url_name),
+            )
     if settings.DEBUG:
         _scan_every_minute()
     ctx["stdout"].write("notifications: demo reminders due today; reminders.scan runs every minute (DEBUG)")
@@ -44,5 +52,6 @@ def _scan_every_minute() -> None:
     from django_celery_beat.models import CrontabSchedule, PeriodicTask
 
     every_minute, _ = CrontabSchedule.objects.get_or_create(
-        minute="*", hour="*", day_of_week="*", day_of_month="*", month_of_year="*", timezone=settings.TIME_ZONE)
+        minute="*", hour="*", day_of_week="*", day_of_month="*", month_of_year="*", timezone=settings.TIME_ZONE
+    )
     PeriodicTask.objects.filter(name="reminders.scan").exclude(crontab=every_minute).update(crontab=every_minute)

@@ -18,10 +18,13 @@ def daily_digest(now) -> int:
     recipients = sorted(set(Notification.objects.filter(digest_pending=True).values_list("recipient_id", flat=True)))
     mailed = 0
     for start in range(0, len(recipients), USERS_PER_BATCH):
-        chunk = recipients[start:start + USERS_PER_BATCH]
+        chunk = recipients[start : start + USERS_PER_BATCH]
         users = {u.pk: u for u in get_user_model().objects.filter(pk__in=chunk)}
-        pending = list(Notification.objects.filter(recipient_id__in=chunk, digest_pending=True)
-                       .order_by("recipient_id", "-created_at", "-id"))
+        pending = list(
+            Notification.objects.filter(recipient_id__in=chunk, digest_pending=True).order_by(
+                "recipient_id", "-created_at", "-id"
+            )
+        )
         outbox = []
         for user_id, group in groupby(pending, key=lambda n: n.recipient_id):
             user = users[user_id]
@@ -29,8 +32,17 @@ def daily_digest(now) -> int:
             if not unread or not (user.is_active and user.email):
                 continue
             subject, text, html = render_digest(user, unread[:MAX_ITEMS])
-            outbox.append(OutboundEmail(recipient=user, to=user.email, is_digest=True, subject=subject,
-                                        body_text=text, body_html=html, next_attempt_at=now + FIRST_ATTEMPT_GRACE))
+            outbox.append(
+                OutboundEmail(
+                    recipient=user,
+                    to=user.email,
+                    is_digest=True,
+                    subject=subject,
+                    body_text=text,
+                    body_html=html,
+                    next_attempt_at=now + FIRST_ATTEMPT_GRACE,
+                )
+            )
         OutboundEmail.objects.bulk_create(outbox)
         Notification.objects.filter(pk__in=[n.pk for n in pending]).update(digest_pending=False)
         if outbox:

@@ -9,8 +9,9 @@ class PreferencesForm(forms.Form):
     def __init__(self, *args, initial_channels: dict[str, str], **kwargs):
         super().__init__(*args, **kwargs)
         for code, kind in KINDS.items():
-            self.fields[code] = forms.ChoiceField(label=kind.label, choices=kind.choices,
-                                                  initial=initial_channels.get(code), widget=forms.RadioSelect)
+            self.fields[code] = forms.ChoiceField(
+                label=kind.label, choices=kind.choices, initial=initial_channels.get(code), widget=forms.RadioSelect
+            )
 
     def grouped(self):
         groups: dict[str, list] = {}

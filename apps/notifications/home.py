@@ -22,6 +22,15 @@ def my_work(user) -> list[WorkPanel]:
         items.extend(first)
     if not count:
         return []  # nothing due: no card (the modules' own cards still show their work)
-    return [WorkPanel(key="reminders", title=_("Reminders"), icon="bi-alarm", items=items[:SHOWN], count=count,
-                      more_url=reverse("notifications:list") + "?unread=1",
-                      empty_text=_("No reminders are due for you."), order=5)]
+    return [
+        WorkPanel(
+            key="reminders",
+            title=_("Reminders"),
+            icon="bi-alarm",
+            items=items[:SHOWN],
+            count=count,
+            more_url=reverse("notifications:list") + "?unread=1",
+            empty_text=_("No reminders are due for you."),
+            order=5,
+        )
+    ]

@@ -9,7 +9,9 @@ class Notification(models.Model):
     sends it ("policies.ack_required"); `url` points at the object it is about."""
 
     recipient = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications",
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="notifications",
         verbose_name=_("recipient"),
     )
     kind = models.CharField(_("kind"), max_length=64)
@@ -44,7 +46,9 @@ class Channel(models.TextChoices):
 
 
 class NotificationPreference(models.Model):
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notification_preferences")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notification_preferences"
+    )
     kind = models.CharField(_("kind"), max_length=64)
     channel = models.CharField(_("email"), max_length=10, choices=Channel.choices)
 
@@ -65,8 +69,9 @@ class OutboundEmail(models.Model):
         PENDING = "pending", _("pending")
         SENT = "sent", _("sent")
 
-    recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+",
-                                  verbose_name=_("recipient"))
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", verbose_name=_("recipient")
+    )
     to = models.EmailField(_("to"))
     notification = models.ForeignKey(Notification, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
     is_digest = models.BooleanField(_("digest"), default=False)
@@ -85,8 +90,9 @@ class OutboundEmail(models.Model):
         verbose_name = _("email")
         verbose_name_plural = _("outbox")
         ordering = ["-created_at", "-id"]
-        indexes = [models.Index(fields=["next_attempt_at"], name="outbox_pending",
-                                condition=models.Q(status="pending"))]
+        indexes = [
+            models.Index(fields=["next_attempt_at"], name="outbox_pending", condition=models.Q(status="pending"))
+        ]
 
     def __str__(self) -> str:
         return f"{self.to}: {self.subject or self.notification_id}"
@@ -96,8 +102,9 @@ class Reminder(models.Model):
     """A planned reminder: "tell this person about this object on this date" (for modules that
     push reminders instead of being scanned). Open until done_at is set."""
 
-    recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+",
-                                  verbose_name=_("recipient"))
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", verbose_name=_("recipient")
+    )
     kind = models.CharField(_("kind"), max_length=64)
     object_type = models.CharField(_("object type"), max_length=64)
     object_id = models.BigIntegerField(_("object id"))
@@ -111,10 +118,16 @@ class Reminder(models.Model):
     class Meta:
         verbose_name = _("planned reminder")
         verbose_name_plural = _("planned reminders")
-        constraints = [models.UniqueConstraint(fields=["object_type", "object_id", "kind", "due_date", "recipient"],
-                                               name="planned_reminder_key")]
-        indexes = [models.Index(fields=["recipient", "due_date"], name="reminder_open",
-                                condition=models.Q(done_at__isnull=True))]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["object_type", "object_id", "kind", "due_date", "recipient"], name="planned_reminder_key"
+            )
+        ]
+        indexes = [
+            models.Index(
+                fields=["recipient", "due_date"], name="reminder_open", condition=models.Q(done_at__isnull=True)
+            )
+        ]
 
     def __str__(self) -> str:
         return self.title
@@ -128,15 +141,19 @@ class SentReminder(models.Model):
     object_id = models.BigIntegerField(_("object id"))
     kind = models.CharField(_("kind"), max_length=64)
     due_date = models.DateField(_("due date"))
-    recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+",
-                                  verbose_name=_("recipient"))
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", verbose_name=_("recipient")
+    )
     sent_at = models.DateTimeField(_("sent at"), default=timezone.now)
 
     class Meta:
         verbose_name = _("sent reminder")
         verbose_name_plural = _("sent reminders")
-        constraints = [models.UniqueConstraint(fields=["object_type", "object_id", "kind", "due_date", "recipient"],
-                                               name="sent_reminder_key")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["object_type", "object_id", "kind", "due_date", "recipient"], name="sent_reminder_key"
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.kind} {self.object_type}#{self.object_id} {self.due_date} -> {self.recipient_id}"

@@ -28,10 +28,10 @@ BATCH_SIZE = 2000
 
 @dataclass(frozen=True, slots=True)
 class Due:
-    object_type: str     # "policies.policy"
+    object_type: str  # "policies.policy"
     object_id: int
-    kind: str            # the notification kind, "policies.review_due"
-    due_date: date       # the occasion (review date, escalation day, week of an overdue item)
+    kind: str  # the notification kind, "policies.review_due"
+    due_date: date  # the occasion (review date, escalation day, week of an overdue item)
     recipient_id: int
     title: str
     body: str = ""
@@ -45,8 +45,8 @@ class Due:
 
 
 class ReminderSource:
-    name = ""           # "policies.review"
-    order = 50          # scan order, and order of the items on the home page
+    name = ""  # "policies.review"
+    order = 50  # scan order, and order of the items on the home page
 
     def scan(self, today: date) -> Iterator[list[Due]]:
         raise NotImplementedError
@@ -105,7 +105,7 @@ def claim(dues: Iterable[Due], now: datetime) -> list[Due]:
     unique = {d.key: d for d in dues}
     if not unique:
         return []
-    columns = list(zip(*unique.keys()))
+    columns = list(zip(*unique.keys(), strict=False))
     with connection.cursor() as cur:
         cur.execute(_INSERT_KEYS, [now, *[list(c) for c in columns]])
         return [unique[tuple(row)] for row in cur.fetchall()]
@@ -117,8 +117,12 @@ def send_due(dues: Iterable[Due], now: datetime | None = None) -> int:
     dues = [d for d in dues if d.recipient_id is not None]
     if not dues:
         return 0
-    users = {u.pk: u for u in get_user_model().objects.filter(pk__in={d.recipient_id for d in dues})
-             .only("id", "email", "is_active", "preferred_language")}
+    users = {
+        u.pk: u
+        for u in get_user_model()
+        .objects.filter(pk__in={d.recipient_id for d in dues})
+        .only("id", "email", "is_active", "preferred_language")
+    }
     new = claim((d for d in dues if d.recipient_id in users), now)  # a vanished person is skipped
     if not new:
         return 0

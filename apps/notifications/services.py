@@ -12,7 +12,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from .kinds import kind_for
-from .models import Channel, Notification, NotificationPreference, OutboundEmail
+from .models import Channel, Notification, NotificationPreference
 
 log = logging.getLogger("apps.notifications")
 # The retry job leaves a fresh mail to its Celery task for this long before trying itself.
@@ -63,8 +63,9 @@ def create_notifications(rows: list[Notification], *, emails: dict[int, str]) ->
     """Insert the notifications and route their mail; a constant number of queries for any
     number of rows. `emails` maps recipient id -> address ("" for none/inactive)."""
     ids, created_at = insert_notifications(
-        [(n.recipient_id, n.kind, n.title, n.body, n.url) for n in rows], emails=emails)
-    for n, pk in zip(rows, ids):
+        [(n.recipient_id, n.kind, n.title, n.body, n.url) for n in rows], emails=emails
+    )
+    for n, pk in zip(rows, ids, strict=False):
         n.pk, n.created_at, n._state.adding = pk, created_at, False
     return rows
 
@@ -93,14 +94,17 @@ def insert_notifications(values: list[tuple[int, str, str, str, str]], *, emails
     channels = channels_for((v[0], v[1]) for v in values)
     digest = [bool(emails.get(v[0])) and channels[(v[0], v[1])] == Channel.DIGEST for v in values]
     now = timezone.now()
-    columns = list(zip(*values))
+    columns = list(zip(*values, strict=False))
     with connection.cursor() as cur:
         cur.execute(_INSERT_NOTIFICATIONS, [now, *[list(c) for c in columns], digest])
         ids = [row[0] for row in cur.fetchall()]
-        mail = [(v[0], emails[v[0]], pk) for v, pk in zip(values, ids)
-                if emails.get(v[0]) and channels[(v[0], v[1])] == Channel.IMMEDIATE]
+        mail = [
+            (v[0], emails[v[0]], pk)
+            for v, pk in zip(values, ids, strict=False)
+            if emails.get(v[0]) and channels[(v[0], v[1])] == Channel.IMMEDIATE
+        ]
         if mail:
-            recipients, addresses, notification_ids = (list(c) for c in zip(*mail))
+            recipients, addresses, notification_ids = (list(c) for c in zip(*mail, strict=False))
             cur.execute(_INSERT_OUTBOX, [now + FIRST_ATTEMPT_GRACE, now, recipients, addresses, notification_ids])
             queue_delivery([row[0] for row in cur.fetchall()])
     return ids, now
@@ -117,7 +121,7 @@ def _enqueue(ids: list[int]) -> None:
 
     for start in range(0, len(ids), DELIVERY_CHUNK):
         try:
-            deliver_emails.apply_async(args=[ids[start:start + DELIVERY_CHUNK]], retry=False)
+            deliver_emails.apply_async(args=[ids[start : start + DELIVERY_CHUNK]], retry=False)
         except Exception:  # broker down: the retry job sends them; the page goes on
             log.warning("could not queue %d mails; the retry job will send them", len(ids) - start, exc_info=True)
             return
@@ -138,18 +142,33 @@ def set_preferences(*, user, channels: dict[str, str]) -> None:
             raise ValueError(f"channel {channel!r} not allowed for {code}")
     NotificationPreference.objects.bulk_create(
         [NotificationPreference(user=user, kind=code, channel=channel) for code, channel in channels.items()],
-        update_conflicts=True, unique_fields=["user", "kind"], update_fields=["channel"],
+        update_conflicts=True,
+        unique_fields=["user", "kind"],
+        update_fields=["channel"],
     )
 
 
-def plan_reminder(*, recipient, kind: str, object_type: str, object_id: int, due_date, title: str,
-                  body: str = "", url: str = "") -> None:
+def plan_reminder(
+    *, recipient, kind: str, object_type: str, object_id: int, due_date, title: str, body: str = "", url: str = ""
+) -> None:
     """Ask for a reminder on `due_date` (idempotent: the same key twice plans one reminder)."""
     from .models import Reminder
 
-    Reminder.objects.bulk_create([Reminder(recipient=recipient, kind=kind, object_type=object_type,
-                                           object_id=object_id, due_date=due_date, title=title[:200], body=body,
-                                           url=url)], ignore_conflicts=True)
+    Reminder.objects.bulk_create(
+        [
+            Reminder(
+                recipient=recipient,
+                kind=kind,
+                object_type=object_type,
+                object_id=object_id,
+                due_date=due_date,
+                title=title[:200],
+                body=body,
+                url=url,
+            )
+        ],
+        ignore_conflicts=True,
+    )
 
 
 def close_reminders(*, object_type: str, object_id: int, kind: str | None = None) -> int:

@@ -3,6 +3,7 @@ from django.urls import path
 from . import views
 
 app_name = "notifications"
+URL_PREFIX = "notifications/"
 urlpatterns = [
     path("", views.notification_list, name="list"),
     path("<int:pk>/open/", views.open_notification, name="open"),

@@ -22,9 +22,16 @@ def notification_list(request):
     )
     for n in page:
         n.kind_label = kind_for(n.kind).label
-    return render(request, "notifications/list.html", {
-        "page_obj": page, "unread_only": unread_only, "kind": kind, "kinds": selectors.kinds_of(request.user),
-    })
+    return render(
+        request,
+        "notifications/list.html",
+        {
+            "page_obj": page,
+            "unread_only": unread_only,
+            "kind": kind,
+            "kinds": selectors.kinds_of(request.user),
+        },
+    )
 
 
 def open_notification(request, pk: int):
@@ -32,7 +39,9 @@ def open_notification(request, pk: int):
     notification = get_object_or_404(Notification, pk=pk, recipient=request.user)
     if notification.read_at is None:
         Notification.objects.filter(pk=pk).update(read_at=timezone.now())
-    if notification.url and url_has_allowed_host_and_scheme(notification.url, {request.get_host()}, request.is_secure()):
+    if notification.url and url_has_allowed_host_and_scheme(
+        notification.url, {request.get_host()}, request.is_secure()
+    ):
         return redirect(notification.url)
     return redirect("notifications:list")
 

@@ -69,27 +69,45 @@ def ack_report(request, code, label):
         return _export(version, rows, fmt)
     total_required = sum(r.required for r in rows)
     total_confirmed = sum(r.confirmed for r in rows)
-    return render(request, "policies/ack_report.html", {
-        "policy": policy, "version": version, "rows": rows, "dept": dept, "sees_all": sees_all,
-        "total_required": total_required, "total_confirmed": total_confirmed,
-        "percent": round(100 * total_confirmed / total_required) if total_required else 100,
-        "departments": Department.objects.order_by("path") if sees_all else [],
-    })
+    return render(
+        request,
+        "policies/ack_report.html",
+        {
+            "policy": policy,
+            "version": version,
+            "rows": rows,
+            "dept": dept,
+            "sees_all": sees_all,
+            "total_required": total_required,
+            "total_confirmed": total_confirmed,
+            "percent": round(100 * total_confirmed / total_required) if total_required else 100,
+            "departments": Department.objects.order_by("path") if sees_all else [],
+        },
+    )
 
 
 def _export_rows(version, rows):
     done = dict(Acknowledgement.objects.filter(version=version).values_list("user_id", "at"))
     header = [_("Department"), _("Employee number"), _("Name"), _("Position"), _("Confirmed"), _("Confirmed at")]
     yield header
-    users = selectors.ack_required_users(version).select_related("department", "position").order_by(
-        "department__path", "employee_no")
+    users = (
+        selectors.ack_required_users(version)
+        .select_related("department", "position")
+        .order_by("department__path", "employee_no")
+    )
     wanted = {r.department.pk for r in rows}
     for u in users:
         if u.department_id not in wanted:
             continue
         at = done.get(u.pk)
-        yield [u.department.name, u.employee_no or "", u.name, u.position.name if u.position else "",
-               _("Yes") if at else _("No"), at.strftime("%Y-%m-%d %H:%M") if at else ""]
+        yield [
+            u.department.name,
+            u.employee_no or "",
+            u.name,
+            u.position.name if u.position else "",
+            _("Yes") if at else _("No"),
+            at.strftime("%Y-%m-%d %H:%M") if at else "",
+        ]
 
 
 def _export(version, rows, fmt):
@@ -109,7 +127,8 @@ def _export(version, rows, fmt):
             ws.append(row)
         buffer = io.BytesIO()
         wb.save(buffer)
-        response = HttpResponse(buffer.getvalue(),
-                                content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+        response = HttpResponse(
+            buffer.getvalue(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        )
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response

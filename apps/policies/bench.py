@@ -11,28 +11,62 @@ def pages(ctx) -> list[dict]:
     out = [
         {"name": "policy list", "path": reverse("policies:list") + "?page=2", "role": "staff"},
         {"name": "policy list, article search", "path": reverse("policies:list") + "?q=应急预案", "role": "staff"},
-        {"name": "policy list, needs my acknowledgement", "path": reverse("policies:list") + "?needs_ack=on", "role": "staff"},
-        {"name": "policy list as ops, sorted by effective date",
-         "path": reverse("policies:list") + "?sort=-effective&page=3", "role": "ops"},
+        {
+            "name": "policy list, needs my acknowledgement",
+            "path": reverse("policies:list") + "?needs_ack=on",
+            "role": "staff",
+        },
+        {
+            "name": "policy list as ops, sorted by effective date",
+            "path": reverse("policies:list") + "?sort=-effective&page=3",
+            "role": "ops",
+        },
     ]
-    longest = (Policy.objects.filter(status="published", confidentiality="public")
-               .order_by("-current_version__article_count", "pk").select_related("current_version").first())
+    longest = (
+        Policy.objects.filter(status="published", confidentiality="public")
+        .order_by("-current_version__article_count", "pk")
+        .select_related("current_version")
+        .first()
+    )
     if longest:
-        out.append({"name": f"long policy detail ({longest.current_version.article_count} articles)",
-                    "path": longest.get_absolute_url(), "role": "staff"})
-    most = (Policy.objects.filter(confidentiality="public").annotate(n=Count("versions")).filter(n__gte=2)
-            .order_by("-n", "pk").first())
+        out.append(
+            {
+                "name": f"long policy detail ({longest.current_version.article_count} articles)",
+                "path": longest.get_absolute_url(),
+                "role": "staff",
+            }
+        )
+    most = (
+        Policy.objects.filter(confidentiality="public")
+        .annotate(n=Count("versions"))
+        .filter(n__gte=2)
+        .order_by("-n", "pk")
+        .first()
+    )
     if most:
         labels = list(most.versions.order_by("created_at", "pk").values_list("label", flat=True))
-        out.append({"name": f"version comparison ({labels[0]} → {labels[-1]})",
-                    "path": reverse("policies:compare", args=[most.code]) + f"?from={labels[0]}&to={labels[-1]}",
-                    "role": "staff"})
+        out.append(
+            {
+                "name": f"version comparison ({labels[0]} → {labels[-1]})",
+                "path": reverse("policies:compare", args=[most.code]) + f"?from={labels[0]}&to={labels[-1]}",
+                "role": "staff",
+            }
+        )
         out.append({"name": "policy history", "path": reverse("policies:history", args=[most.code]), "role": "staff"})
-    acked = (PolicyVersion.objects.filter(status=VersionStatus.PUBLISHED, ack_scope=AckScope.EVERYONE)
-             .select_related("policy").order_by("pk").first())
+    acked = (
+        PolicyVersion.objects.filter(status=VersionStatus.PUBLISHED, ack_scope=AckScope.EVERYONE)
+        .select_related("policy")
+        .order_by("pk")
+        .first()
+    )
     if acked:
-        out.append({"name": "acknowledgement report (every employee)",
-                    "path": reverse("policies:ack_report", args=[acked.policy.code, acked.label]), "role": "hr"})
+        out.append(
+            {
+                "name": "acknowledgement report (every employee)",
+                "path": reverse("policies:ack_report", args=[acked.policy.code, acked.label]),
+                "role": "hr",
+            }
+        )
         out.append({"name": "acknowledgement overview", "path": reverse("policies:ack_overview"), "role": "hr"})
     out.append({"name": "due for review", "path": reverse("policies:review_list"), "role": "ops"})
     return out
@@ -40,10 +74,10 @@ def pages(ctx) -> list[dict]:
 
 def jobs(ctx) -> list[dict]:
     def parse_long_regulation() -> int:
+        import random
+
         from .parsing import parse_text
         from .scale import _nodes_for
-
-        import random
 
         rows = _nodes_for(random.Random(1), 300, "综合")
         text = "综合管理制度\n" + "\n".join(f"{r['label']}{r['heading']}{r['text']}" for r in rows)

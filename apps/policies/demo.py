@@ -37,13 +37,26 @@ def seed(ctx: dict) -> None:
         owning = depts[owner]
         head = owning.head or admin
         for n, (label, effective, summary, text) in enumerate(versions):
-            kwargs = dict(label=label, effective_date=date.fromisoformat(effective), change_summary=summary,
-                          ack_scope=ack_scope, ack_departments=[depts[c] for c in ack_depts])
+            kwargs = dict(
+                label=label,
+                effective_date=date.fromisoformat(effective),
+                change_summary=summary,
+                ack_scope=ack_scope,
+                ack_departments=[depts[c] for c in ack_depts],
+            )
             if n == 0:
                 version = services.policy_create(
-                    actor=ops, code=code, title="", owning_department=owning, category=cats[cat],
-                    interpreting_department=depts[interp], confidentiality=conf,
-                    allowed_departments=[depts[c] for c in allowed], text=text, **kwargs)
+                    actor=ops,
+                    code=code,
+                    title="",
+                    owning_department=owning,
+                    category=cats[cat],
+                    interpreting_department=depts[interp],
+                    confidentiality=conf,
+                    allowed_departments=[depts[c] for c in allowed],
+                    text=text,
+                    **kwargs,
+                )
                 policy = version.policy
             else:
                 version = services.draft_create(policy=policy, actor=ops, text=text, **kwargs)
@@ -71,8 +84,9 @@ def _acknowledge_some(policy: Policy, rng: random.Random, *, skip: set[str]) -> 
         return
     people = [u for u in ack_required_users(version) if u.username not in skip]
     chosen = [u for u in people if rng.random() < 0.65]
-    Acknowledgement.objects.bulk_create([Acknowledgement(user=u, version=version) for u in chosen],
-                                        ignore_conflicts=True)
+    Acknowledgement.objects.bulk_create(
+        [Acknowledgement(user=u, version=version) for u in chosen], ignore_conflicts=True
+    )
 
 
 def _pending_examples(depts, users, cats, today) -> None:
@@ -80,15 +94,31 @@ def _pending_examples(depts, users, cats, today) -> None:
     a new regulation waiting for ops, and a plain draft."""
     ops = users["ops"]
     fin = Policy.objects.get(code="FIN-ZD-001")
-    text = services.version_as_text(fin.current_version).replace("每人每天100元", "每人每天120元").replace(
-        "30日内", "60日内")
-    v = services.draft_create(policy=fin, actor=ops, text=text, label="V2", change_summary="提高伙食补助标准，放宽报销时限。",
-                              ack_scope="everyone")
+    text = (
+        services.version_as_text(fin.current_version)
+        .replace("每人每天100元", "每人每天120元")
+        .replace("30日内", "60日内")
+    )
+    v = services.draft_create(
+        policy=fin,
+        actor=ops,
+        text=text,
+        label="V2",
+        change_summary="提高伙食补助标准，放宽报销时限。",
+        ack_scope="everyone",
+    )
     services.version_transition(version=v, action="submit", actor=ops, today=today)
 
-    v = services.policy_create(actor=ops, code="GMO-GD-002", title="", owning_department=depts["gm-office"],
-                               category=cats["general"], interpreting_department=depts["gm-office"], text=EXTRA_DRAFT,
-                               change_summary="首次发布。")
+    v = services.policy_create(
+        actor=ops,
+        code="GMO-GD-002",
+        title="",
+        owning_department=depts["gm-office"],
+        category=cats["general"],
+        interpreting_department=depts["gm-office"],
+        text=EXTRA_DRAFT,
+        change_summary="首次发布。",
+    )
     gm = get_user_model().objects.get(pk=depts["gm-office"].head_id)
     services.version_transition(version=v, action="submit", actor=ops, today=today)
     services.version_transition(version=v, action="approve", actor=gm, comment="同意，请运营管理部审核。", today=today)

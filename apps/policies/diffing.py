@@ -105,7 +105,7 @@ def tokenize(text: str) -> list[str]:
 def _trigrams(tokens: list[str]) -> set[tuple[str, ...]]:
     if len(tokens) < 3:
         return {tuple(tokens)} if tokens else set()
-    return {tuple(tokens[k:k + 3]) for k in range(len(tokens) - 2)}
+    return {tuple(tokens[k : k + 3]) for k in range(len(tokens) - 2)}
 
 
 def _coerce(item: Any) -> Article:
@@ -155,10 +155,7 @@ def _absorb_crumbs(segments: list[Segment]) -> list[Segment]:
     """
     out: list[Segment] = []
     for i, (op, text) in enumerate(segments):
-        between_edits = (
-            0 < i < len(segments) - 1
-            and segments[i - 1][0] != "equal" and segments[i + 1][0] != "equal"
-        )
+        between_edits = 0 < i < len(segments) - 1 and segments[i - 1][0] != "equal" and segments[i + 1][0] != "equal"
         if op == "equal" and between_edits and len(tokenize(text.strip())) <= 1:
             out += [("delete", text), ("insert", text)]
         else:
@@ -336,8 +333,10 @@ def diff_articles(old: Iterable[Any], new: Iterable[Any]) -> list[ArticleChange]
             removed_after.setdefault(anchor, []).append(i)
 
     def removed(anchor: int) -> list[ArticleChange]:
-        return [ArticleChange("removed", old_list[i], None, 0.0, [("delete", old_list[i].content)])
-                for i in removed_after.get(anchor, [])]
+        return [
+            ArticleChange("removed", old_list[i], None, 0.0, [("delete", old_list[i].content)])
+            for i in removed_after.get(anchor, [])
+        ]
 
     changes = removed(-1)
     for j, b in enumerate(new_list):
@@ -348,4 +347,3 @@ def diff_articles(old: Iterable[Any], new: Iterable[Any]) -> list[ArticleChange]
         changes.append(_change_for(old_list[i], b, matcher.ratios[j]))
         changes += removed(i)
     return changes
-

@@ -53,13 +53,21 @@ def policy_create(request):
         elif request.POST.get("save"):
             try:
                 version = services.policy_create(
-                    actor=request.user, code=data["code"], title=data["title"] or result.title or data["code"],
-                    owning_department=owning, category=data["category"],
+                    actor=request.user,
+                    code=data["code"],
+                    title=data["title"] or result.title or data["code"],
+                    owning_department=owning,
+                    category=data["category"],
                     interpreting_department=data["interpreting_department"] or _match_department(result.interpreter),
-                    confidentiality=data["confidentiality"], allowed_departments=data["allowed_departments"],
-                    review_interval_months=data["review_interval_months"], text=data["text"], label=data["label"],
-                    effective_date=data["effective_date"], change_summary=data["change_summary"],
-                    ack_scope=data["ack_scope"], ack_departments=data["ack_departments"],
+                    confidentiality=data["confidentiality"],
+                    allowed_departments=data["allowed_departments"],
+                    review_interval_months=data["review_interval_months"],
+                    text=data["text"],
+                    label=data["label"],
+                    effective_date=data["effective_date"],
+                    change_summary=data["change_summary"],
+                    ack_scope=data["ack_scope"],
+                    ack_departments=data["ack_departments"],
                 )
             except ValidationError as exc:
                 form.add_error(None, exc)
@@ -68,10 +76,17 @@ def policy_create(request):
                 return redirect(version.get_absolute_url())
     elif request.method == "POST":
         result = _preview(form.data.get("text", ""))
-    return render(request, "policies/draft_form.html", {
-        "form": form, "result": result, "heading": _("Import a regulation"), "policy": None,
-        "interpreter_match": _match_department(result.interpreter) if result else None,
-    })
+    return render(
+        request,
+        "policies/draft_form.html",
+        {
+            "form": form,
+            "result": result,
+            "heading": _("Import a regulation"),
+            "policy": None,
+            "interpreter_match": _match_department(result.interpreter) if result else None,
+        },
+    )
 
 
 class _Owned:
@@ -101,9 +116,17 @@ def draft_new(request, code):
         if request.POST.get("save"):
             try:
                 version = services.draft_create(
-                    policy=policy, actor=request.user, text=data["text"], title=data["title"], label=data["label"],
-                    effective_date=data["effective_date"], change_summary=data["change_summary"],
-                    ack_scope=data["ack_scope"], ack_departments=data["ack_departments"], result=result)
+                    policy=policy,
+                    actor=request.user,
+                    text=data["text"],
+                    title=data["title"],
+                    label=data["label"],
+                    effective_date=data["effective_date"],
+                    change_summary=data["change_summary"],
+                    ack_scope=data["ack_scope"],
+                    ack_departments=data["ack_departments"],
+                    result=result,
+                )
             except ValidationError as exc:
                 form.add_error(None, exc)
             else:
@@ -111,10 +134,16 @@ def draft_new(request, code):
                 return redirect(version.get_absolute_url())
     elif request.method == "POST":
         result = _preview(form.data.get("text", ""))
-    return render(request, "policies/draft_form.html", {
-        "form": form, "result": result, "policy": policy,
-        "heading": _("New version of %(title)s") % {"title": policy.title},
-    })
+    return render(
+        request,
+        "policies/draft_form.html",
+        {
+            "form": form,
+            "result": result,
+            "policy": policy,
+            "heading": _("New version of %(title)s") % {"title": policy.title},
+        },
+    )
 
 
 def draft_edit(request, code, label):
@@ -124,9 +153,15 @@ def draft_edit(request, code, label):
     if not version.is_editable:
         messages.error(request, _("Only a draft can be edited."))
         return redirect(version.get_absolute_url())
-    initial = {"text": services.version_as_text(version), "title": version.title, "label": version.label,
-               "effective_date": version.effective_date, "change_summary": version.change_summary,
-               "ack_scope": version.ack_scope, "ack_departments": list(version.ack_departments.all())}
+    initial = {
+        "text": services.version_as_text(version),
+        "title": version.title,
+        "label": version.label,
+        "effective_date": version.effective_date,
+        "change_summary": version.change_summary,
+        "ack_scope": version.ack_scope,
+        "ack_departments": list(version.ack_departments.all()),
+    }
     form = DraftTextForm(request.POST or None, request.FILES or None, initial=initial)
     result = _preview(initial["text"]) if request.method == "GET" else None
     if request.method == "POST" and form.is_valid():
@@ -135,9 +170,16 @@ def draft_edit(request, code, label):
         if request.POST.get("save"):
             try:
                 version = services.draft_update(
-                    version=version, actor=request.user, text=data["text"], title=data["title"], label=data["label"],
-                    effective_date=data["effective_date"], change_summary=data["change_summary"],
-                    ack_scope=data["ack_scope"], ack_departments=data["ack_departments"])
+                    version=version,
+                    actor=request.user,
+                    text=data["text"],
+                    title=data["title"],
+                    label=data["label"],
+                    effective_date=data["effective_date"],
+                    change_summary=data["change_summary"],
+                    ack_scope=data["ack_scope"],
+                    ack_departments=data["ack_departments"],
+                )
             except (ValidationError, services.TransitionError) as exc:
                 form.add_error(None, exc if isinstance(exc, ValidationError) else str(exc))
             else:
@@ -145,10 +187,17 @@ def draft_edit(request, code, label):
                 return redirect(version.get_absolute_url())
     elif request.method == "POST":
         result = _preview(form.data.get("text", ""))
-    return render(request, "policies/draft_form.html", {
-        "form": form, "result": result, "policy": policy, "version": version,
-        "heading": _("Edit draft %(label)s") % {"label": version.label},
-    })
+    return render(
+        request,
+        "policies/draft_form.html",
+        {
+            "form": form,
+            "result": result,
+            "policy": policy,
+            "version": version,
+            "heading": _("Edit draft %(label)s") % {"label": version.label},
+        },
+    )
 
 
 @require_POST
@@ -184,9 +233,13 @@ def version_transition(request, code, label, action):
     form = CommentForm(request.POST)
     form.is_valid()
     try:
-        version = services.version_transition(version=version, action=action, actor=request.user,
-                                              comment=form.cleaned_data.get("comment", ""),
-                                              from_status=request.GET.get("from") or None)
+        version = services.version_transition(
+            version=version,
+            action=action,
+            actor=request.user,
+            comment=form.cleaned_data.get("comment", ""),
+            from_status=request.GET.get("from") or None,
+        )
     except PermissionDenied:
         raise Http404 from None
     except services.TransitionError as exc:
@@ -236,6 +289,11 @@ def review_list(request):
     qs = selectors.policies_due_for_review(request.user, today=today, horizon_days=int(request.GET.get("days") or 30))
     from django.core.paginator import Paginator
 
-    return render(request, "policies/review_list.html", {
-        "page_obj": Paginator(qs, 50).get_page(request.GET.get("page")), "today": today,
-    })
+    return render(
+        request,
+        "policies/review_list.html",
+        {
+            "page_obj": Paginator(qs, 50).get_page(request.GET.get("page")),
+            "today": today,
+        },
+    )

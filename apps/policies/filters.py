@@ -19,21 +19,43 @@ SORTS = {
 
 
 class PolicyFilter(django_filters.FilterSet):
-    q = django_filters.CharFilter(label=_("Search"), method="search",
-                                  widget=forms.TextInput(attrs={"placeholder": _("Title, code or words in the text")}))
-    category = django_filters.ModelChoiceFilter(label=_("Category"), queryset=Category.objects.all(),
-                                                to_field_name="code", empty_label=_("All categories"))
-    department = django_filters.ModelChoiceFilter(label=_("Department"), field_name="owning_department",
-                                                  queryset=Department.objects.order_by("path"), to_field_name="code",
-                                                  empty_label=_("All departments"))
+    q = django_filters.CharFilter(
+        label=_("Search"),
+        method="search",
+        widget=forms.TextInput(attrs={"placeholder": _("Title, code or words in the text")}),
+    )
+    category = django_filters.ModelChoiceFilter(
+        label=_("Category"), queryset=Category.objects.all(), to_field_name="code", empty_label=_("All categories")
+    )
+    department = django_filters.ModelChoiceFilter(
+        label=_("Department"),
+        field_name="owning_department",
+        queryset=Department.objects.order_by("path"),
+        to_field_name="code",
+        empty_label=_("All departments"),
+    )
     status = django_filters.ChoiceFilter(label=_("Status"), choices=PolicyStatus.choices, empty_label=_("Any status"))
-    year = django_filters.NumberFilter(label=_("Year in force"), field_name="current_version__effective_date",
-                                       lookup_expr="year", widget=forms.NumberInput(attrs={"placeholder": "2026"}))
-    needs_ack = django_filters.BooleanFilter(label=_("Needs my acknowledgement"), method="filter_needs_ack",
-                                             widget=forms.CheckboxInput)
-    sort = django_filters.ChoiceFilter(label=_("Sort"), method="sort_by", empty_label=None, choices=[
-        ("code", _("Code")), ("title", _("Title")), ("-effective", _("Newest in force")),
-        ("effective", _("Oldest in force")), ("-updated", _("Recently changed"))])
+    year = django_filters.NumberFilter(
+        label=_("Year in force"),
+        field_name="current_version__effective_date",
+        lookup_expr="year",
+        widget=forms.NumberInput(attrs={"placeholder": "2026"}),
+    )
+    needs_ack = django_filters.BooleanFilter(
+        label=_("Needs my acknowledgement"), method="filter_needs_ack", widget=forms.CheckboxInput
+    )
+    sort = django_filters.ChoiceFilter(
+        label=_("Sort"),
+        method="sort_by",
+        empty_label=None,
+        choices=[
+            ("code", _("Code")),
+            ("title", _("Title")),
+            ("-effective", _("Newest in force")),
+            ("effective", _("Oldest in force")),
+            ("-updated", _("Recently changed")),
+        ],
+    )
 
     def __init__(self, *args, user=None, **kwargs):
         self.user = user

@@ -35,21 +35,38 @@ class DateInput(forms.DateInput):
 class DraftTextForm(forms.Form):
     """The text of a draft (pasted or uploaded) and its version details."""
 
-    upload = forms.FileField(label=_("Upload a file"), required=False,
-                             help_text=_(".txt (UTF-8 or GBK) or .docx; replaces the text below."))
-    text = forms.CharField(label=_("Text of the regulation"), required=False,
-                           widget=forms.Textarea(attrs={"rows": 16, "class": "font-monospace-cjk"}),
-                           help_text=_("Paste the whole text. Headings may run inline; the outline below shows what was recognised."))
-    title = forms.CharField(label=_("Title"), max_length=200, required=False,
-                            help_text=_("Leave empty to use the title found in the text."))
-    label = forms.CharField(label=_("Version"), max_length=20, help_text=_("Letters, digits, dot, dash, e.g. V2 or 2026.1"))
-    effective_date = forms.DateField(label=_("Effective date"), required=False, widget=DateInput,
-                                     help_text=_("Empty: the date found in the text, or the day it is published."))
-    change_summary = forms.CharField(label=_("Change summary"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    upload = forms.FileField(
+        label=_("Upload a file"), required=False, help_text=_(".txt (UTF-8 or GBK) or .docx; replaces the text below.")
+    )
+    text = forms.CharField(
+        label=_("Text of the regulation"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 16, "class": "font-monospace-cjk"}),
+        help_text=_("Paste the whole text. Headings may run inline; the outline below shows what was recognised."),
+    )
+    title = forms.CharField(
+        label=_("Title"), max_length=200, required=False, help_text=_("Leave empty to use the title found in the text.")
+    )
+    label = forms.CharField(
+        label=_("Version"), max_length=20, help_text=_("Letters, digits, dot, dash, e.g. V2 or 2026.1")
+    )
+    effective_date = forms.DateField(
+        label=_("Effective date"),
+        required=False,
+        widget=DateInput,
+        help_text=_("Empty: the date found in the text, or the day it is published."),
+    )
+    change_summary = forms.CharField(
+        label=_("Change summary"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
     ack_scope = forms.ChoiceField(label=_("Read and acknowledge"), choices=AckScope.choices, initial=AckScope.NONE)
     ack_departments = DepartmentMultipleChoiceField(
-        label=_("Departments that must acknowledge"), queryset=Department.objects.order_by("path"), required=False,
-        widget=forms.SelectMultiple(attrs={"size": 6}), help_text=_("Sub-departments are included."))
+        label=_("Departments that must acknowledge"),
+        queryset=Department.objects.order_by("path"),
+        required=False,
+        widget=forms.SelectMultiple(attrs={"size": 6}),
+        help_text=_("Sub-departments are included."),
+    )
 
     def clean_label(self):
         label = self.cleaned_data["label"].strip()
@@ -79,11 +96,22 @@ class DraftTextForm(forms.Form):
 class PolicySettingsForm(forms.ModelForm):
     class Meta:
         model = Policy
-        fields = ["title", "category", "owning_department", "interpreting_department", "confidentiality",
-                  "allowed_departments", "review_interval_months", "next_review_date"]
+        fields = [
+            "title",
+            "category",
+            "owning_department",
+            "interpreting_department",
+            "confidentiality",
+            "allowed_departments",
+            "review_interval_months",
+            "next_review_date",
+        ]
         widgets = {"next_review_date": DateInput, "allowed_departments": forms.SelectMultiple(attrs={"size": 6})}
-        field_classes = {"owning_department": DepartmentChoiceField, "interpreting_department": DepartmentChoiceField,
-                         "allowed_departments": DepartmentMultipleChoiceField}
+        field_classes = {
+            "owning_department": DepartmentChoiceField,
+            "interpreting_department": DepartmentChoiceField,
+            "allowed_departments": DepartmentMultipleChoiceField,
+        }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -102,19 +130,44 @@ class PolicyCreateForm(DraftTextForm):
 
     code = forms.CharField(label=_("Code"), max_length=40, help_text=_("e.g. OPS-ZD-001"))
     category = forms.ModelChoiceField(label=_("Category"), queryset=None, required=False)
-    owning_department = DepartmentChoiceField(label=_("Owning department"), queryset=Department.objects.order_by("path"))
+    owning_department = DepartmentChoiceField(
+        label=_("Owning department"), queryset=Department.objects.order_by("path")
+    )
     interpreting_department = DepartmentChoiceField(
-        label=_("Interpreting department"), queryset=Department.objects.order_by("path"), required=False,
-        help_text=_("Empty: the body named in the text (由…负责解释) when it matches a department."))
+        label=_("Interpreting department"),
+        queryset=Department.objects.order_by("path"),
+        required=False,
+        help_text=_("Empty: the body named in the text (由…负责解释) when it matches a department."),
+    )
     confidentiality = forms.ChoiceField(label=_("Confidentiality"), choices=Confidentiality.choices)
     allowed_departments = DepartmentMultipleChoiceField(
-        label=_("Visible to departments"), queryset=Department.objects.order_by("path"), required=False,
-        widget=forms.SelectMultiple(attrs={"size": 6}), help_text=_("Only for restricted policies."))
-    review_interval_months = forms.IntegerField(label=_("Review interval (months)"), min_value=1, max_value=60, initial=12)
+        label=_("Visible to departments"),
+        queryset=Department.objects.order_by("path"),
+        required=False,
+        widget=forms.SelectMultiple(attrs={"size": 6}),
+        help_text=_("Only for restricted policies."),
+    )
+    review_interval_months = forms.IntegerField(
+        label=_("Review interval (months)"), min_value=1, max_value=60, initial=12
+    )
 
-    field_order = ["upload", "text", "code", "title", "category", "owning_department", "interpreting_department",
-                   "confidentiality", "allowed_departments", "review_interval_months", "label", "effective_date",
-                   "change_summary", "ack_scope", "ack_departments"]
+    field_order = [
+        "upload",
+        "text",
+        "code",
+        "title",
+        "category",
+        "owning_department",
+        "interpreting_department",
+        "confidentiality",
+        "allowed_departments",
+        "review_interval_months",
+        "label",
+        "effective_date",
+        "change_summary",
+        "ack_scope",
+        "ack_departments",
+    ]
 
     def __init__(self, *args, **kwargs):
         from .models import Category

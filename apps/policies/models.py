@@ -51,7 +51,12 @@ class VersionStatus(models.TextChoices):
 
 
 # A policy has at most one version being worked on at a time.
-OPEN_VERSION_STATUSES = (VersionStatus.DRAFT, VersionStatus.IN_REVIEW, VersionStatus.OPS_REVIEW, VersionStatus.SCHEDULED)
+OPEN_VERSION_STATUSES = (
+    VersionStatus.DRAFT,
+    VersionStatus.IN_REVIEW,
+    VersionStatus.OPS_REVIEW,
+    VersionStatus.SCHEDULED,
+)
 
 
 class AckScope(models.TextChoices):
@@ -67,18 +72,27 @@ class Policy(models.Model):
         Category, verbose_name=_("category"), null=True, blank=True, on_delete=models.SET_NULL, related_name="policies"
     )
     owning_department = models.ForeignKey(
-        "departments.Department", verbose_name=_("owning department"), on_delete=models.PROTECT,
+        "departments.Department",
+        verbose_name=_("owning department"),
+        on_delete=models.PROTECT,
         related_name="owned_policies",
     )
     interpreting_department = models.ForeignKey(
-        "departments.Department", verbose_name=_("interpreting department"), null=True, blank=True,
-        on_delete=models.SET_NULL, related_name="interpreted_policies",
+        "departments.Department",
+        verbose_name=_("interpreting department"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="interpreted_policies",
     )
     confidentiality = models.CharField(
         _("confidentiality"), max_length=12, choices=Confidentiality.choices, default=Confidentiality.PUBLIC
     )
     allowed_departments = models.ManyToManyField(
-        "departments.Department", verbose_name=_("visible to departments"), blank=True, related_name="restricted_policies",
+        "departments.Department",
+        verbose_name=_("visible to departments"),
+        blank=True,
+        related_name="restricted_policies",
         help_text=_("Only for restricted policies: these departments and their sub-departments may read it."),
     )
     review_interval_months = models.PositiveSmallIntegerField(_("review interval (months)"), default=12)
@@ -86,7 +100,11 @@ class Policy(models.Model):
     last_reviewed_at = models.DateTimeField(_("last reviewed"), null=True, blank=True)
     status = models.CharField(_("status"), max_length=12, choices=PolicyStatus.choices, default=PolicyStatus.DRAFT)
     current_version = models.ForeignKey(
-        "PolicyVersion", verbose_name=_("current version"), null=True, blank=True, on_delete=models.SET_NULL,
+        "PolicyVersion",
+        verbose_name=_("current version"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         related_name="current_of",
     )
     created_at = models.DateTimeField(auto_now_add=True)
@@ -134,7 +152,11 @@ class PolicyVersion(models.Model):
     )
     dept_approved_at = models.DateTimeField(null=True, blank=True)
     approved_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("approved by"), null=True, blank=True, on_delete=models.SET_NULL,
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("approved by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         related_name="+",
     )
     approved_at = models.DateTimeField(_("approved at"), null=True, blank=True)
@@ -151,7 +173,8 @@ class PolicyVersion(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["policy", "label"], name="policy_version_label_unique"),
             models.UniqueConstraint(
-                fields=["policy"], condition=Q(status__in=[s.value for s in OPEN_VERSION_STATUSES]),
+                fields=["policy"],
+                condition=Q(status__in=[s.value for s in OPEN_VERSION_STATUSES]),
                 name="policy_one_open_version",
             ),
         ]
@@ -215,7 +238,9 @@ class HistoryAction(models.TextChoices):
 class PolicyHistory(models.Model):
     policy = models.ForeignKey(Policy, on_delete=models.CASCADE, related_name="history")
     version = models.ForeignKey(PolicyVersion, null=True, blank=True, on_delete=models.CASCADE, related_name="history")
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     action = models.CharField(max_length=16, choices=HistoryAction.choices)
     from_status = models.CharField(max_length=12, blank=True)
     to_status = models.CharField(max_length=12, blank=True)

@@ -33,9 +33,9 @@ is_editor = is_ops | is_admin | is_owning_head  # writes drafts, runs reviews
 
 rules.add_perm("policies.view_library", is_staff_member)
 rules.add_perm("policies.create_policy", is_ops | is_admin | (is_manager & heads_a_department))
-rules.add_perm("policies.edit_policy", is_editor)          # settings, new drafts, import a new version
-rules.add_perm("policies.view_drafts", is_editor)          # unpublished versions and their outline
-rules.add_perm("policies.review_policy", is_editor)        # record a periodic review outcome
+rules.add_perm("policies.edit_policy", is_editor)  # settings, new drafts, import a new version
+rules.add_perm("policies.view_drafts", is_editor)  # unpublished versions and their outline
+rules.add_perm("policies.review_policy", is_editor)  # record a periodic review outcome
 rules.add_perm("policies.view_review_list", is_ops | is_admin | (is_manager & heads_a_department))
 rules.add_perm("policies.view_all_ack_reports", is_hr | is_ops | is_admin)
 rules.add_perm("policies.view_ack_report", is_hr | is_ops | is_admin | is_manager)

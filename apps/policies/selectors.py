@@ -16,14 +16,21 @@ from apps.accounts.permissions import is_admin, is_ops
 from apps.departments.models import Department
 
 from .models import (
-    OPEN_VERSION_STATUSES, Acknowledgement, AckScope, Confidentiality, Policy, PolicyHistory, PolicyNode,
-    PolicyVersion, VersionStatus,
+    OPEN_VERSION_STATUSES,
+    Acknowledgement,
+    AckScope,
+    Confidentiality,
+    Policy,
+    PolicyHistory,
+    PolicyNode,
+    PolicyVersion,
+    VersionStatus,
 )
 from .parsing import Node, ParseResult, flatten_articles
 
 
 def ancestor_paths(dept_path: str | None) -> list[str]:
-    """"/1/7/23/" -> ["/1/", "/1/7/", "/1/7/23/"]: a department is inside a chosen one
+    """ "/1/7/23/" -> ["/1/", "/1/7/", "/1/7/23/"]: a department is inside a chosen one
     exactly when the chosen one's path is among these (no LIKE needed)."""
     if not dept_path:
         return []
@@ -55,8 +62,9 @@ def visible_policies(user) -> QuerySet[Policy]:
     if sees_everything(user):
         return qs
     paths = _user_paths(user)
-    shared = Exists(Policy.allowed_departments.through.objects.filter(
-        policy_id=OuterRef("pk"), department__path__in=paths))
+    shared = Exists(
+        Policy.allowed_departments.through.objects.filter(policy_id=OuterRef("pk"), department__path__in=paths)
+    )
     readable = Q(current_version__isnull=False) & (~Q(confidentiality=Confidentiality.RESTRICTED) | Q(shared))
     return qs.filter(readable | Q(owning_department__head=user))
 
@@ -82,18 +90,29 @@ def ack_required_q(user, prefix: str = "") -> Q:
     """A Q on PolicyVersion (or through `prefix`) for "this version asks `user` to acknowledge"."""
     paths = _user_paths(user)
     scope = f"{prefix}ack_scope"
-    return Q(**{scope: AckScope.EVERYONE}) | Q(**{scope: AckScope.DEPARTMENTS, f"{prefix}ack_departments__path__in": paths})
+    return Q(**{scope: AckScope.EVERYONE}) | Q(
+        **{scope: AckScope.DEPARTMENTS, f"{prefix}ack_departments__path__in": paths}
+    )
 
 
 def policies_needing_ack(user) -> QuerySet[Policy]:
     """Visible, in force, asking this user to acknowledge its current version, not yet done."""
     paths = _user_paths(user)
-    in_scope = Exists(PolicyVersion.ack_departments.through.objects.filter(
-        policyversion_id=OuterRef("current_version_id"), department__path__in=paths))
+    in_scope = Exists(
+        PolicyVersion.ack_departments.through.objects.filter(
+            policyversion_id=OuterRef("current_version_id"), department__path__in=paths
+        )
+    )
     done = Exists(Acknowledgement.objects.filter(user=user, version_id=OuterRef("current_version_id")))
-    return visible_policies(user).filter(status="published").filter(
-        Q(current_version__ack_scope=AckScope.EVERYONE) | (Q(current_version__ack_scope=AckScope.DEPARTMENTS) & Q(in_scope))
-    ).exclude(done)
+    return (
+        visible_policies(user)
+        .filter(status="published")
+        .filter(
+            Q(current_version__ack_scope=AckScope.EVERYONE)
+            | (Q(current_version__ack_scope=AckScope.DEPARTMENTS) & Q(in_scope))
+        )
+        .exclude(done)
+    )
 
 
 def user_must_ack(user, version: PolicyVersion) -> bool:
@@ -106,10 +125,11 @@ def user_must_ack(user, version: PolicyVersion) -> bool:
 
 # --- The text of a version ---------------------------------------------------------------
 
+
 @dataclass
 class TreeNode:
     row: PolicyNode
-    children: list["TreeNode"] = field(default_factory=list)
+    children: list[TreeNode] = field(default_factory=list)
 
     # The same attribute names as the parser's Node, so one template renders both.
     kind = property(lambda self: self.row.kind)
@@ -141,7 +161,9 @@ def to_parse_nodes(rows: list[PolicyNode]) -> list[Node]:
     roots: list[Node] = []
     stack: list[tuple[int, Node]] = []
     for row in rows:
-        node = Node(kind=row.kind, label=row.label, number=row.number, heading=row.heading, text=row.text, slug=row.slug)
+        node = Node(
+            kind=row.kind, label=row.label, number=row.number, heading=row.heading, text=row.text, slug=row.slug
+        )
         while stack and stack[-1][0] >= row.depth:
             stack.pop()
         (stack[-1][1].children if stack else roots).append(node)
@@ -151,9 +173,14 @@ def to_parse_nodes(rows: list[PolicyNode]) -> list[Node]:
 
 def version_articles(version: PolicyVersion, rows: list[PolicyNode] | None = None) -> list[dict]:
     rows = version_nodes(version) if rows is None else rows
-    result = ParseResult(title=version.title, effective_date=version.effective_date, effective_on_publish=False,
-                         interpreter=version.interpreter_text or None, preamble=version.preamble,
-                         nodes=to_parse_nodes(rows))
+    result = ParseResult(
+        title=version.title,
+        effective_date=version.effective_date,
+        effective_on_publish=False,
+        interpreter=version.interpreter_text or None,
+        preamble=version.preamble,
+        nodes=to_parse_nodes(rows),
+    )
     return flatten_articles(result)
 
 
@@ -177,20 +204,24 @@ def search_matches(policy_ids: list[int], q: str, limit_per_policy: int = 3) -> 
     """The articles of the current versions of these policies whose text contains q (one query)."""
     if not q or not policy_ids:
         return {}
-    rows = (PolicyNode.objects.filter(version__current_of__in=policy_ids, text__contains=q)
-            .values("version__current_of", "label", "slug", "text", "ordinal").order_by("version_id", "ordinal"))
+    rows = (
+        PolicyNode.objects.filter(version__current_of__in=policy_ids, text__contains=q)
+        .values("version__current_of", "label", "slug", "text", "ordinal")
+        .order_by("version_id", "ordinal")
+    )
     found: dict[int, list] = {}
     for r in rows[: len(policy_ids) * 20]:
         bucket = found.setdefault(r["version__current_of"], [])
         if len(bucket) < limit_per_policy:
             at = r["text"].find(q)
             start = max(0, at - 24)
-            r["snippet"] = ("…" if start else "") + r["text"][start:at + len(q) + 48].strip() + "…"
+            r["snippet"] = ("…" if start else "") + r["text"][start : at + len(q) + 48].strip() + "…"
             bucket.append(r)
     return found
 
 
 # --- Review ---------------------------------------------------------------------------------
+
 
 def policies_due_for_review(user, *, today: date, horizon_days: int = 30) -> QuerySet[Policy]:
     from datetime import timedelta
@@ -202,6 +233,7 @@ def policies_due_for_review(user, *, today: date, horizon_days: int = 30) -> Que
 
 
 # --- Acknowledgement reports ----------------------------------------------------------------
+
 
 @dataclass
 class DeptAckRow:
@@ -253,17 +285,24 @@ def ack_report(version: PolicyVersion, *, within: Department | None = None) -> l
         row.required += 1
         row.confirmed += pk in done
     User = get_user_model()
-    for user in (User.objects.filter(pk__in=missing_ids)
-                 .only("pk", "username", "display_name", "first_name", "last_name", "employee_no", "department_id")
-                 .order_by("employee_no", "username")):
+    for user in (
+        User.objects.filter(pk__in=missing_ids)
+        .only("pk", "username", "display_name", "first_name", "last_name", "employee_no", "department_id")
+        .order_by("employee_no", "username")
+    ):
         rows[user.department_id].missing.append(user)
     return sorted(rows.values(), key=lambda r: [int(x) for x in r.department.path.strip("/").split("/") if x])
 
 
 def ack_versions(user) -> QuerySet[PolicyVersion]:
     """Versions in force that ask for acknowledgement, among the policies this user sees."""
-    return (PolicyVersion.objects.filter(status=VersionStatus.PUBLISHED).exclude(ack_scope=AckScope.NONE)
-            .filter(policy__in=visible_policies(user)).select_related("policy").order_by("-effective_date", "-pk"))
+    return (
+        PolicyVersion.objects.filter(status=VersionStatus.PUBLISHED)
+        .exclude(ack_scope=AckScope.NONE)
+        .filter(policy__in=visible_policies(user))
+        .select_related("policy")
+        .order_by("-effective_date", "-pk")
+    )
 
 
 def ack_summaries(versions: list[PolicyVersion], *, within: Department | None = None) -> dict[int, tuple[int, int]]:
@@ -281,11 +320,13 @@ def ack_summaries(versions: list[PolicyVersion], *, within: Department | None = 
     ids = [v.pk for v in versions]
     scope_paths: dict[int, list[str]] = {}
     for vid, path in PolicyVersion.ack_departments.through.objects.filter(policyversion_id__in=ids).values_list(
-            "policyversion_id", "department__path"):
+        "policyversion_id", "department__path"
+    ):
         scope_paths.setdefault(vid, []).append(path)
     allowed: dict[int, list[str]] = {}
     for pid, path in Policy.allowed_departments.through.objects.filter(
-            policy_id__in=[v.policy_id for v in versions]).values_list("policy_id", "department__path"):
+        policy_id__in=[v.policy_id for v in versions]
+    ).values_list("policy_id", "department__path"):
         allowed.setdefault(pid, []).append(path)
     acks = Acknowledgement.objects.filter(version_id__in=ids, user__is_active=True)
     if within is not None:
@@ -295,7 +336,9 @@ def ack_summaries(versions: list[PolicyVersion], *, within: Department | None = 
     for v in versions:
         prefixes = scope_paths.get(v.pk, []) if v.ack_scope == AckScope.DEPARTMENTS else ["/"]
         limit = allowed.get(v.policy_id) if v.policy.confidentiality == Confidentiality.RESTRICTED else ["/"]
-        required = sum(1 for p in paths if any(p.startswith(s) for s in prefixes) and any(p.startswith(a) for a in limit or []))
+        required = sum(
+            1 for p in paths if any(p.startswith(s) for s in prefixes) and any(p.startswith(a) for a in limit or [])
+        )
         out[v.pk] = (required, confirmed.get(v.pk, 0))
     return out
 
@@ -312,14 +355,28 @@ def related_processes(policy: Policy) -> list[dict]:
     through = field.through  # the reverse side of processes.Process.articles
     process_fk = next(f.name for f in through._meta.fields if f.related_model is field.related_model)
     node_fk = next(f.name for f in through._meta.fields if f.related_model is PolicyNode)
-    rows = (through.objects.filter(**{f"{node_fk}__version__policy": policy})
-            .values(f"{process_fk}__code", f"{process_fk}__name", f"{node_fk}__label", f"{node_fk}__slug",
-                    f"{node_fk}__version_id")
-            .order_by(f"{process_fk}__code", f"{node_fk}__ordinal"))
+    rows = (
+        through.objects.filter(**{f"{node_fk}__version__policy": policy})
+        .values(
+            f"{process_fk}__code",
+            f"{process_fk}__name",
+            f"{node_fk}__label",
+            f"{node_fk}__slug",
+            f"{node_fk}__version_id",
+        )
+        .order_by(f"{process_fk}__code", f"{node_fk}__ordinal")
+    )
     out: dict[str, dict] = {}
     for r in rows:
-        entry = out.setdefault(r[f"{process_fk}__code"], {"code": r[f"{process_fk}__code"],
-                                                           "name": r[f"{process_fk}__name"], "articles": []})
-        entry["articles"].append({"label": r[f"{node_fk}__label"], "slug": r[f"{node_fk}__slug"],
-                                  "current": r[f"{node_fk}__version_id"] == policy.current_version_id})
+        entry = out.setdefault(
+            r[f"{process_fk}__code"],
+            {"code": r[f"{process_fk}__code"], "name": r[f"{process_fk}__name"], "articles": []},
+        )
+        entry["articles"].append(
+            {
+                "label": r[f"{node_fk}__label"],
+                "slug": r[f"{node_fk}__slug"],
+                "current": r[f"{node_fk}__version_id"] == policy.current_version_id,
+            }
+        )
     return list(out.values())

@@ -17,8 +17,17 @@ from apps.accounts.permissions import is_admin, is_ops
 from apps.notifications.services import notify, notify_many
 
 from .models import (
-    OPEN_VERSION_STATUSES, Acknowledgement, AckScope, HistoryAction, Policy, PolicyHistory, PolicyNode,
-    PolicyStatus, PolicyVersion, ReviewOutcome, VersionStatus,
+    OPEN_VERSION_STATUSES,
+    Acknowledgement,
+    AckScope,
+    HistoryAction,
+    Policy,
+    PolicyHistory,
+    PolicyNode,
+    PolicyStatus,
+    PolicyVersion,
+    ReviewOutcome,
+    VersionStatus,
 )
 from .parsing import ParseResult, iter_nodes, parse_text
 from .permissions import is_editor, is_owning_head
@@ -68,13 +77,27 @@ def allowed_actions(user, version: PolicyVersion) -> list[str]:
 
 
 def _history(*, policy, version=None, actor=None, action, comment="", from_status="", to_status="") -> PolicyHistory:
-    return PolicyHistory.objects.create(policy=policy, version=version, actor=actor, action=action, comment=comment,
-                                        from_status=from_status, to_status=to_status)
+    return PolicyHistory.objects.create(
+        policy=policy,
+        version=version,
+        actor=actor,
+        action=action,
+        comment=comment,
+        from_status=from_status,
+        to_status=to_status,
+    )
 
 
 @transaction.atomic
-def version_transition(*, version: PolicyVersion, action: str, actor, comment: str = "",
-                       today: date | None = None, from_status: str | None = None) -> PolicyVersion:
+def version_transition(
+    *,
+    version: PolicyVersion,
+    action: str,
+    actor,
+    comment: str = "",
+    today: date | None = None,
+    from_status: str | None = None,
+) -> PolicyVersion:
     """Apply one step of the machine. Locks the policy then the version, so two approvers
     clicking at once give one decision: the second finds the state moved on. `from_status`
     is the state the person saw when they clicked (pages send it): a decision taken on a
@@ -84,8 +107,10 @@ def version_transition(*, version: PolicyVersion, action: str, actor, comment: s
     version = PolicyVersion.objects.select_for_update().select_related("policy__owning_department").get(pk=version.pk)
     transition = TRANSITIONS.get((version.status, action))
     if transition is None or (from_status and from_status != version.status):
-        raise TransitionError(_("This version is “%(status)s”; “%(action)s” is no longer possible.")
-                              % {"status": version.get_status_display(), "action": action})
+        raise TransitionError(
+            _("This version is “%(status)s”; “%(action)s” is no longer possible.")
+            % {"status": version.get_status_display(), "action": action}
+        )
     if not transition.allowed.test(actor, version):
         raise PermissionDenied
     if action == "return" and not comment.strip():
@@ -100,8 +125,15 @@ def version_transition(*, version: PolicyVersion, action: str, actor, comment: s
     elif action == "approve" and before == S.OPS_REVIEW:
         version.approved_by, version.approved_at = actor, now
     version.save()
-    _history(policy=policy, version=version, actor=actor, action=transition.history, comment=comment,
-             from_status=before, to_status=version.status)
+    _history(
+        policy=policy,
+        version=version,
+        actor=actor,
+        action=transition.history,
+        comment=comment,
+        from_status=before,
+        to_status=version.status,
+    )
     if action == "retire":
         policy.status = PolicyStatus.RETIRED
         policy.save(update_fields=["status", "updated_at"])
@@ -124,8 +156,14 @@ def _publish(*, policy: Policy, version: PolicyVersion, today: date, actor=None)
             old_status = old.status
             old.status = S.SUPERSEDED
             old.save(update_fields=["status"])
-            _history(policy=policy, version=old, actor=actor, action=HistoryAction.SUPERSEDE, from_status=old_status,
-                     to_status=S.SUPERSEDED)
+            _history(
+                policy=policy,
+                version=old,
+                actor=actor,
+                action=HistoryAction.SUPERSEDE,
+                from_status=old_status,
+                to_status=S.SUPERSEDED,
+            )
     version.status = S.PUBLISHED
     version.published_at = timezone.now()
     if version.effective_date is None:
@@ -136,34 +174,60 @@ def _publish(*, policy: Policy, version: PolicyVersion, today: date, actor=None)
     policy.status = PolicyStatus.PUBLISHED
     policy.next_review_date = add_months(version.effective_date, policy.review_interval_months)
     policy.save()
-    _history(policy=policy, version=version, actor=actor, action=HistoryAction.PUBLISH, from_status=S.SCHEDULED,
-             to_status=S.PUBLISHED)
+    _history(
+        policy=policy,
+        version=version,
+        actor=actor,
+        action=HistoryAction.PUBLISH,
+        from_status=S.SCHEDULED,
+        to_status=S.PUBLISHED,
+    )
     if version.ack_scope != AckScope.NONE:
         from .selectors import ack_required_users
 
         recipients = list(ack_required_users(version).only("pk"))
-        notify_many(recipients=recipients, kind="policies.ack_required",
-                    title=_("Please read and acknowledge: %(title)s") % {"title": policy.title},
-                    url=policy.get_absolute_url())
+        notify_many(
+            recipients=recipients,
+            kind="policies.ack_required",
+            title=_("Please read and acknowledge: %(title)s") % {"title": policy.title},
+            url=policy.get_absolute_url(),
+        )
 
 
 def _notify_step(*, version, action, actor, before, comment) -> None:
     policy = version.policy
     url = version.get_absolute_url()
     if action == "submit" and policy.owning_department.head_id not in (None, getattr(actor, "pk", None)):
-        notify(recipient=policy.owning_department.head, kind="policies.approval",
-               title=_("Draft to approve: %(title)s") % {"title": version.title}, url=url)
+        notify(
+            recipient=policy.owning_department.head,
+            kind="policies.approval",
+            title=_("Draft to approve: %(title)s") % {"title": version.title},
+            url=url,
+        )
     elif action == "approve" and before == S.IN_REVIEW:
         from django.contrib.auth import get_user_model
 
         from apps.accounts.roles import Role
 
-        ops = get_user_model().objects.filter(groups__name=Role.OPS, is_active=True).exclude(pk=getattr(actor, "pk", None))
-        notify_many(recipients=list(ops.only("pk")), kind="policies.approval",
-                    title=_("Draft to approve: %(title)s") % {"title": version.title}, url=url)
+        ops = (
+            get_user_model()
+            .objects.filter(groups__name=Role.OPS, is_active=True)
+            .exclude(pk=getattr(actor, "pk", None))
+        )
+        notify_many(
+            recipients=list(ops.only("pk")),
+            kind="policies.approval",
+            title=_("Draft to approve: %(title)s") % {"title": version.title},
+            url=url,
+        )
     elif action == "return" and version.created_by_id and version.created_by_id != getattr(actor, "pk", None):
-        notify(recipient=version.created_by, kind="policies.returned",
-               title=_("Draft returned: %(title)s") % {"title": version.title}, body=comment, url=url)
+        notify(
+            recipient=version.created_by,
+            kind="policies.returned",
+            title=_("Draft returned: %(title)s") % {"title": version.title},
+            body=comment,
+            url=url,
+        )
 
 
 @transaction.atomic
@@ -184,12 +248,23 @@ def policies_publish_due(*, today: date) -> int:
 
 # --- Creating and editing drafts -----------------------------------------------------------
 
+
 def _node_rows(version: PolicyVersion, result: ParseResult) -> list[PolicyNode]:
     rows = []
     for ordinal, (node, ancestors) in enumerate(iter_nodes(result.nodes)):
-        rows.append(PolicyNode(version=version, ordinal=ordinal, depth=len(ancestors), kind=node.kind,
-                               label=node.label[:40], number=node.number or 0, heading=node.heading[:300],
-                               text=node.text, slug=node.slug[:80]))
+        rows.append(
+            PolicyNode(
+                version=version,
+                ordinal=ordinal,
+                depth=len(ancestors),
+                kind=node.kind,
+                label=node.label[:40],
+                number=node.number or 0,
+                heading=node.heading[:300],
+                text=node.text,
+                slug=node.slug[:80],
+            )
+        )
     return rows
 
 
@@ -212,31 +287,68 @@ def next_label(policy: Policy) -> str:
 
 
 @transaction.atomic
-def policy_create(*, actor, code: str, title: str, owning_department, category=None, interpreting_department=None,
-                  confidentiality: str = "public", allowed_departments=(), review_interval_months: int = 12,
-                  text: str = "", label: str = "V1", effective_date: date | None = None,
-                  change_summary: str = "", ack_scope: str = AckScope.NONE, ack_departments=()) -> PolicyVersion:
+def policy_create(
+    *,
+    actor,
+    code: str,
+    title: str,
+    owning_department,
+    category=None,
+    interpreting_department=None,
+    confidentiality: str = "public",
+    allowed_departments=(),
+    review_interval_months: int = 12,
+    text: str = "",
+    label: str = "V1",
+    effective_date: date | None = None,
+    change_summary: str = "",
+    ack_scope: str = AckScope.NONE,
+    ack_departments=(),
+) -> PolicyVersion:
     """A new policy with its first draft, parsed from `text`."""
     if Policy.objects.filter(code=code).exists():
         raise ValidationError({"code": _("A policy with this code already exists.")})
     result = parse_text(text)
     title = title or result.title or code
     policy = Policy.objects.create(
-        code=code, title=title, category=category, owning_department=owning_department,
-        interpreting_department=interpreting_department, confidentiality=confidentiality,
+        code=code,
+        title=title,
+        category=category,
+        owning_department=owning_department,
+        interpreting_department=interpreting_department,
+        confidentiality=confidentiality,
         review_interval_months=review_interval_months,
     )
     policy.allowed_departments.set(allowed_departments)
     _history(policy=policy, actor=actor, action=HistoryAction.CREATE, to_status=PolicyStatus.DRAFT)
-    return draft_create(policy=policy, actor=actor, text=text, title=title, label=label, effective_date=effective_date,
-                        change_summary=change_summary, ack_scope=ack_scope, ack_departments=ack_departments,
-                        result=result)
+    return draft_create(
+        policy=policy,
+        actor=actor,
+        text=text,
+        title=title,
+        label=label,
+        effective_date=effective_date,
+        change_summary=change_summary,
+        ack_scope=ack_scope,
+        ack_departments=ack_departments,
+        result=result,
+    )
 
 
 @transaction.atomic
-def draft_create(*, policy: Policy, actor, text: str, title: str = "", label: str = "",
-                 effective_date: date | None = None, change_summary: str = "", ack_scope: str = AckScope.NONE,
-                 ack_departments=(), result: ParseResult | None = None) -> PolicyVersion:
+def draft_create(
+    *,
+    policy: Policy,
+    actor,
+    text: str,
+    title: str = "",
+    label: str = "",
+    effective_date: date | None = None,
+    change_summary: str = "",
+    ack_scope: str = AckScope.NONE,
+    ack_departments=(),
+    result: ParseResult | None = None,
+) -> PolicyVersion:
     policy = Policy.objects.select_for_update().get(pk=policy.pk)
     if policy.versions.filter(status__in=OPEN_VERSION_STATUSES).exists():
         raise ValidationError(_("This policy already has a version being drafted or approved; finish that one first."))
@@ -244,14 +356,22 @@ def draft_create(*, policy: Policy, actor, text: str, title: str = "", label: st
     label = label or next_label(policy)
     if policy.versions.filter(label=label).exists():
         raise ValidationError({"label": _("Version %(label)s already exists.") % {"label": label}})
-    version = PolicyVersion(policy=policy, label=label, title=title or result.title or policy.title,
-                            effective_date=effective_date or result.effective_date, change_summary=change_summary,
-                            ack_scope=ack_scope, created_by=actor)
+    version = PolicyVersion(
+        policy=policy,
+        label=label,
+        title=title or result.title or policy.title,
+        effective_date=effective_date or result.effective_date,
+        change_summary=change_summary,
+        ack_scope=ack_scope,
+        created_by=actor,
+    )
     try:
         with transaction.atomic():
             version.save()
     except IntegrityError:
-        raise ValidationError(_("This policy already has a version being drafted or approved; finish that one first.")) from None
+        raise ValidationError(
+            _("This policy already has a version being drafted or approved; finish that one first.")
+        ) from None
     _apply_parse(version, result, text)
     version.save()
     version.ack_departments.set(ack_departments)
@@ -279,13 +399,30 @@ def draft_from_current(*, policy: Policy, actor, label: str = "") -> PolicyVersi
     current = policy.current_version
     if current is None:
         raise ValidationError(_("There is no version in force to copy."))
-    return draft_create(policy=policy, actor=actor, text=version_as_text(current), title=current.title, label=label,
-                        ack_scope=current.ack_scope, ack_departments=list(current.ack_departments.all()))
+    return draft_create(
+        policy=policy,
+        actor=actor,
+        text=version_as_text(current),
+        title=current.title,
+        label=label,
+        ack_scope=current.ack_scope,
+        ack_departments=list(current.ack_departments.all()),
+    )
 
 
 @transaction.atomic
-def draft_update(*, version: PolicyVersion, actor, text: str, title: str, label: str, effective_date: date | None,
-                 change_summary: str, ack_scope: str, ack_departments=()) -> PolicyVersion:
+def draft_update(
+    *,
+    version: PolicyVersion,
+    actor,
+    text: str,
+    title: str,
+    label: str,
+    effective_date: date | None,
+    change_summary: str,
+    ack_scope: str,
+    ack_departments=(),
+) -> PolicyVersion:
     """Edit a draft: its text is parsed again. Any other status is immutable."""
     version = PolicyVersion.objects.select_for_update().get(pk=version.pk)
     if version.status != S.DRAFT:
@@ -329,6 +466,7 @@ def policy_update_settings(*, policy: Policy, actor, allowed_departments=(), **f
 
 # --- Read and acknowledge ------------------------------------------------------------------
 
+
 def acknowledge(*, user, version: PolicyVersion) -> Acknowledgement:
     """Idempotent: a second click keeps the first confirmation's time."""
     from .selectors import user_must_ack
@@ -341,9 +479,11 @@ def acknowledge(*, user, version: PolicyVersion) -> Acknowledgement:
 
 # --- Periodic review -----------------------------------------------------------------------
 
+
 @transaction.atomic
-def policy_record_review(*, policy: Policy, actor, outcome: str, comment: str = "",
-                         today: date | None = None) -> PolicyVersion | None:
+def policy_record_review(
+    *, policy: Policy, actor, outcome: str, comment: str = "", today: date | None = None
+) -> PolicyVersion | None:
     """Record the outcome of a periodic review. "revise" opens a draft copy (returned),
     "retire" retires the version in force, "no change" moves the next review date on."""
     today = today or timezone.localdate()
@@ -355,8 +495,14 @@ def policy_record_review(*, policy: Policy, actor, outcome: str, comment: str = 
     policy.last_reviewed_at = timezone.now()
     policy.next_review_date = add_months(today, policy.review_interval_months)
     policy.save(update_fields=["last_reviewed_at", "next_review_date", "updated_at"])
-    _history(policy=policy, version=policy.current_version, actor=actor, action=HistoryAction.REVIEW,
-             to_status=outcome, comment=comment)
+    _history(
+        policy=policy,
+        version=policy.current_version,
+        actor=actor,
+        action=HistoryAction.REVIEW,
+        to_status=outcome,
+        comment=comment,
+    )
     if outcome == ReviewOutcome.REVISE:
         open_draft = policy.versions.filter(status__in=OPEN_VERSION_STATUSES).first()
         return open_draft or draft_from_current(policy=policy, actor=actor)

@@ -3,6 +3,7 @@ from django.urls import path
 from . import ack_views, drafting_views, views
 
 app_name = "policies"
+URL_PREFIX = "policies/"
 urlpatterns = [
     path("", views.policy_list, name="list"),
     path("new/", drafting_views.policy_create, name="create"),

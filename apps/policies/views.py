@@ -18,8 +18,12 @@ PAGE_SIZE = 25
 def get_policy(user, code: str) -> Policy:
     return get_object_or_404(
         selectors.visible_policies(user).select_related(
-            "category", "owning_department", "interpreting_department", "current_version",
-            "current_version__approved_by"),
+            "category",
+            "owning_department",
+            "interpreting_department",
+            "current_version",
+            "current_version__approved_by",
+        ),
         code=code,
     )
 
@@ -49,14 +53,21 @@ def policy_list(request):
     matches = selectors.search_matches([p.pk for p in page], q)
     for policy in page:
         policy.matches = matches.get(policy.pk, [])
-    needing = set(selectors.policies_needing_ack(request.user).filter(pk__in=[p.pk for p in page])
-                  .values_list("pk", flat=True))
+    needing = set(
+        selectors.policies_needing_ack(request.user).filter(pk__in=[p.pk for p in page]).values_list("pk", flat=True)
+    )
     for policy in page:
         policy.needs_my_ack = policy.pk in needing
-    return render(request, "policies/policy_list.html", {
-        "filter": filterset, "page_obj": page, "q": q,
-        "ack_count": selectors.policies_needing_ack(request.user).count(),
-    })
+    return render(
+        request,
+        "policies/policy_list.html",
+        {
+            "filter": filterset,
+            "page_obj": page,
+            "q": q,
+            "ack_count": selectors.policies_needing_ack(request.user).count(),
+        },
+    )
 
 
 def policy_detail(request, code):
@@ -84,13 +95,24 @@ def _render_version(request, policy, version):
     open_draft = None
     if selectors.can_see_drafts(request.user, policy):
         open_draft = policy.versions.filter(status__in=OPEN_VERSION_STATUSES).exclude(pk=version.pk).first()
-    return render(request, "policies/policy_detail.html", {
-        "policy": policy, "version": version, "tree": selectors.build_tree(rows),
-        "toc": selectors.toc_entries(rows), "is_current": is_current, "must_ack": must_ack, "acked": acked,
-        "actions": services.allowed_actions(request.user, version), "open_draft": open_draft,
-        "base_url": policy.get_absolute_url() if is_current else version.get_absolute_url(),
-        "today": timezone.localdate(), "processes": selectors.related_processes(policy),
-    })
+    return render(
+        request,
+        "policies/policy_detail.html",
+        {
+            "policy": policy,
+            "version": version,
+            "tree": selectors.build_tree(rows),
+            "toc": selectors.toc_entries(rows),
+            "is_current": is_current,
+            "must_ack": must_ack,
+            "acked": acked,
+            "actions": services.allowed_actions(request.user, version),
+            "open_draft": open_draft,
+            "base_url": policy.get_absolute_url() if is_current else version.get_absolute_url(),
+            "today": timezone.localdate(),
+            "processes": selectors.related_processes(policy),
+        },
+    )
 
 
 def policy_history(request, code):
@@ -100,9 +122,15 @@ def policy_history(request, code):
     if not selectors.can_see_drafts(request.user, policy):
         visible_ids = {v.pk for v in versions}
         history = [h for h in history if h.version_id is None or h.version_id in visible_ids]
-    return render(request, "policies/policy_history.html", {
-        "policy": policy, "versions": versions, "history": history,
-    })
+    return render(
+        request,
+        "policies/policy_history.html",
+        {
+            "policy": policy,
+            "versions": versions,
+            "history": history,
+        },
+    )
 
 
 def policy_compare(request, code):
@@ -110,7 +138,9 @@ def policy_compare(request, code):
     versions = list(selectors.versions_visible(request.user, policy))
     by_label = {v.label: v for v in versions}
     if len(versions) < 2:
-        return render(request, "policies/policy_compare.html", {"policy": policy, "versions": versions, "changes": None})
+        return render(
+            request, "policies/policy_compare.html", {"policy": policy, "versions": versions, "changes": None}
+        )
     old_label = request.GET.get("from") or versions[1].label
     new_label = request.GET.get("to") or versions[0].label
     old, new = by_label.get(old_label), by_label.get(new_label)
@@ -121,7 +151,16 @@ def policy_compare(request, code):
         change.html = render_inline_html(change.segments) if change.segments else ""
     counts = {kind: sum(1 for c in changes if c.kind == kind) for kind in ("added", "removed", "changed", "moved")}
     show_all = request.GET.get("all") == "1"
-    return render(request, "policies/policy_compare.html", {
-        "policy": policy, "versions": versions, "old": old, "new": new, "counts": counts, "show_all": show_all,
-        "changes": changes if show_all else [c for c in changes if c.kind != "unchanged"],
-    })
+    return render(
+        request,
+        "policies/policy_compare.html",
+        {
+            "policy": policy,
+            "versions": versions,
+            "old": old,
+            "new": new,
+            "counts": counts,
+            "show_all": show_all,
+            "changes": changes if show_all else [c for c in changes if c.kind != "unchanged"],
+        },
+    )

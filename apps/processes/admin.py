@@ -1,6 +1,14 @@
 from django.contrib import admin
 
-from .models import ChangeRequest, ChangeRequestEvent, Delegation, ImprovementAction, Process, ProcessReview, ProcessVersion
+from .models import (
+    ChangeRequest,
+    ChangeRequestEvent,
+    Delegation,
+    ImprovementAction,
+    Process,
+    ProcessReview,
+    ProcessVersion,
+)
 
 
 @admin.register(Process)

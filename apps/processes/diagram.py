@@ -17,10 +17,19 @@ BOX_H = 64
 LANE_H = 112
 TOP = 8
 NODE_R = 15
-PALETTE = ["#2563eb", "#059669", "#d97706", "#7c3aed", "#db2777", "#0891b2", "#65a30d", "#dc2626", "#4f46e5",
-           "#0d9488"]
-LANE_FILL = ["#eff6ff", "#ecfdf5", "#fffbeb", "#f5f3ff", "#fdf2f8", "#ecfeff", "#f7fee7", "#fef2f2", "#eef2ff",
-             "#f0fdfa"]
+PALETTE = ["#2563eb", "#059669", "#d97706", "#7c3aed", "#db2777", "#0891b2", "#65a30d", "#dc2626", "#4f46e5", "#0d9488"]
+LANE_FILL = [
+    "#eff6ff",
+    "#ecfdf5",
+    "#fffbeb",
+    "#f5f3ff",
+    "#fdf2f8",
+    "#ecfeff",
+    "#f7fee7",
+    "#fef2f2",
+    "#eef2ff",
+    "#f0fdfa",
+]
 HIGHLIGHT = {"added": ("#16a34a", "#f0fdf4"), "changed": ("#d97706", "#fffbeb"), "moved": ("#2563eb", "#eff6ff")}
 
 
@@ -100,10 +109,12 @@ def layout(steps: list[dict]) -> tuple[list[int], dict[str, Box]]:
 
 def _label(x: float, y: float, text: str, color: str) -> str:
     w = text_width(text, 11) + 10
-    return (f'<g class="pd-cond"><rect x="{x - w / 2:.1f}" y="{y - 9:.1f}" width="{w:.1f}" height="18" rx="9" '
-            f'fill="#fff" stroke="{color}" stroke-width="1"/>'
-            f'<text x="{x:.1f}" y="{y + 4:.1f}" text-anchor="middle" font-size="11" fill="{color}">'
-            f'{escape(text)}</text></g>')
+    return (
+        f'<g class="pd-cond"><rect x="{x - w / 2:.1f}" y="{y - 9:.1f}" width="{w:.1f}" height="18" rx="9" '
+        f'fill="#fff" stroke="{color}" stroke-width="1"/>'
+        f'<text x="{x:.1f}" y="{y + 4:.1f}" text-anchor="middle" font-size="11" fill="{color}">'
+        f"{escape(text)}</text></g>"
+    )
 
 
 def _route(a: Box, b: Box, boxes: dict[str, Box]) -> list[tuple[float, float]]:
@@ -128,15 +139,20 @@ def _route(a: Box, b: Box, boxes: dict[str, Box]) -> list[tuple[float, float]]:
 
 def _longest_segment_mid(points) -> tuple[float, float]:
     best, mid = -1.0, points[0]
-    for (x1, y1), (x2, y2) in zip(points, points[1:]):
+    for (x1, y1), (x2, y2) in zip(points, points[1:], strict=False):
         length = abs(x2 - x1) + abs(y2 - y1)
         if length > best:
             best, mid = length, ((x1 + x2) / 2, (y1 + y2) / 2)
     return mid
 
 
-def render(steps: list[dict], departments: dict, positions: dict | None = None,
-           highlight: dict[str, str] | None = None, title: str = "") -> str:
+def render(
+    steps: list[dict],
+    departments: dict,
+    positions: dict | None = None,
+    highlight: dict[str, str] | None = None,
+    title: str = "",
+) -> str:
     """SVG markup for `steps` (step dicts). `departments`/`positions`: {id: name}.
     `highlight`: {step key: added|changed|moved} to mark a proposal's changes."""
     positions = positions or {}
@@ -149,33 +165,45 @@ def render(steps: list[dict], departments: dict, positions: dict | None = None,
     width = ex + NODE_R + 28
     height = TOP * 2 + len(lanes) * LANE_H
     aria = escape(title or _("Swimlane diagram"))
-    out = [f'<svg xmlns="http://www.w3.org/2000/svg" class="process-diagram" viewBox="0 0 {width:.0f} {height:.0f}" '
-           f'width="{width:.0f}" height="{height:.0f}" style="width:100%;min-width:{width * 0.62:.0f}px;max-width:{width:.0f}px;height:auto" role="img" aria-label="{aria}" '
-           f'font-family="system-ui, \'PingFang SC\', \'Microsoft YaHei\', \'Noto Sans CJK SC\', sans-serif">',
-           '<defs><marker id="pd-arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" '
-           'orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z" fill="#475569"/></marker>'
-           '<marker id="pd-arrow-c" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" '
-           'orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z" fill="#b45309"/></marker></defs>']
+    out = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" class="process-diagram" viewBox="0 0 {width:.0f} {height:.0f}" '
+        f'width="{width:.0f}" height="{height:.0f}" '
+        f'style="width:100%;min-width:{width * 0.62:.0f}px;max-width:{width:.0f}px;height:auto" '
+        f'role="img" aria-label="{aria}" '
+        f"font-family=\"system-ui, 'PingFang SC', 'Microsoft YaHei', 'Noto Sans CJK SC', sans-serif\">",
+        '<defs><marker id="pd-arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" '
+        'orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z" fill="#475569"/></marker>'
+        '<marker id="pd-arrow-c" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" '
+        'orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z" fill="#b45309"/></marker></defs>',
+    ]
     for i, dept_id in enumerate(lanes):
         y = TOP + i * LANE_H
         color, fill = PALETTE[i % len(PALETTE)], LANE_FILL[i % len(LANE_FILL)]
-        out.append(f'<rect x="0" y="{y}" width="{width:.0f}" height="{LANE_H}" fill="{fill}" '
-                   f'stroke="#cbd5e1" stroke-width="1"/>')
-        out.append(f'<rect x="0" y="{y}" width="{HEADER_W}" height="{LANE_H}" fill="{color}" fill-opacity="0.12" '
-                   f'stroke="#cbd5e1" stroke-width="1"/><rect x="0" y="{y}" width="5" height="{LANE_H}" fill="{color}"/>')
+        out.append(
+            f'<rect x="0" y="{y}" width="{width:.0f}" height="{LANE_H}" fill="{fill}" '
+            f'stroke="#cbd5e1" stroke-width="1"/>'
+        )
+        out.append(
+            f'<rect x="0" y="{y}" width="{HEADER_W}" height="{LANE_H}" fill="{color}" fill-opacity="0.12" '
+            f'stroke="#cbd5e1" stroke-width="1"/><rect x="0" y="{y}" width="5" height="{LANE_H}" fill="{color}"/>'
+        )
         name_lines = wrap(str(departments.get(dept_id, "?")), 14, HEADER_W - 20, 3)
         start = y + LANE_H / 2 - (len(name_lines) - 1) * 9 + 5
         for j, line in enumerate(name_lines):
-            out.append(f'<text x="{HEADER_W / 2 + 2}" y="{start + j * 18:.1f}" text-anchor="middle" font-size="14" '
-                       f'font-weight="600" fill="#1e293b">{escape(line)}</text>')
+            out.append(
+                f'<text x="{HEADER_W / 2 + 2}" y="{start + j * 18:.1f}" text-anchor="middle" font-size="14" '
+                f'font-weight="600" fill="#1e293b">{escape(line)}</text>'
+            )
     # Start and end markers (labels outside the f-strings, so makemessages finds them).
     start_label, end_label = escape(_("Start")), escape(_("End"))
     first = boxes[steps[0]["key"]]
     sx, sy = HEADER_W + 34, first.cy
-    out.append(f'<circle cx="{sx:.1f}" cy="{sy:.1f}" r="{NODE_R}" fill="#fff" stroke="#16a34a" stroke-width="2.5"/>'
-               f'<text x="{sx:.1f}" y="{sy + 32:.1f}" text-anchor="middle" font-size="11" fill="#166534">{start_label}</text>'
-               f'<path d="M{sx + NODE_R:.1f},{sy:.1f} L{first.x:.1f},{sy:.1f}" stroke="#475569" stroke-width="1.6" '
-               f'fill="none" marker-end="url(#pd-arrow)"/>')
+    out.append(
+        f'<circle cx="{sx:.1f}" cy="{sy:.1f}" r="{NODE_R}" fill="#fff" stroke="#16a34a" stroke-width="2.5"/>'
+        f'<text x="{sx:.1f}" y="{sy + 32:.1f}" text-anchor="middle" font-size="11" fill="#166534">{start_label}</text>'
+        f'<path d="M{sx + NODE_R:.1f},{sy:.1f} L{first.x:.1f},{sy:.1f}" stroke="#475569" stroke-width="1.6" '
+        f'fill="none" marker-end="url(#pd-arrow)"/>'
+    )
     terminals = [boxes[s["key"]] for s in steps if not [n for n in s.get("next", []) if n["to"] in boxes]]
     last = max(terminals or list(boxes.values()), key=lambda b: (b.col, b.order))
     ey = last.cy
@@ -189,11 +217,15 @@ def render(steps: list[dict], departments: dict, positions: dict | None = None,
             # no line crosses the boxes further along the lane.
             mx = t.x + BOX_W + (COL_W - BOX_W) / 2 + 4
             arrows.append(_path([(t.x + BOX_W, t.cy), (mx - 8, t.cy)], "#475569", "pd-arrow"))
-            arrows.append(f'<circle cx="{mx:.1f}" cy="{t.cy:.1f}" r="8" fill="#fff" stroke="#dc2626" stroke-width="2"/>'
-                          f'<circle cx="{mx:.1f}" cy="{t.cy:.1f}" r="4" fill="#dc2626"/>')
-    out.append(f'<circle cx="{ex:.1f}" cy="{ey:.1f}" r="{NODE_R}" fill="#fff" stroke="#dc2626" stroke-width="2.5"/>'
-               f'<circle cx="{ex:.1f}" cy="{ey:.1f}" r="{NODE_R - 5}" fill="#dc2626"/>'
-               f'<text x="{ex:.1f}" y="{ey + 32:.1f}" text-anchor="middle" font-size="11" fill="#991b1b">{end_label}</text>')
+            arrows.append(
+                f'<circle cx="{mx:.1f}" cy="{t.cy:.1f}" r="8" fill="#fff" stroke="#dc2626" stroke-width="2"/>'
+                f'<circle cx="{mx:.1f}" cy="{t.cy:.1f}" r="4" fill="#dc2626"/>'
+            )
+    out.append(
+        f'<circle cx="{ex:.1f}" cy="{ey:.1f}" r="{NODE_R}" fill="#fff" stroke="#dc2626" stroke-width="2.5"/>'
+        f'<circle cx="{ex:.1f}" cy="{ey:.1f}" r="{NODE_R - 5}" fill="#dc2626"/>'
+        f'<text x="{ex:.1f}" y="{ey + 32:.1f}" text-anchor="middle" font-size="11" fill="#991b1b">{end_label}</text>'
+    )
     for s in steps:
         a = boxes[s["key"]]
         for n in s.get("next", []):
@@ -202,8 +234,14 @@ def render(steps: list[dict], departments: dict, positions: dict | None = None,
                 continue
             points = _route(a, b, boxes)
             cond = (n.get("condition") or "").strip()
-            arrows.append(_path(points, "#b45309" if cond else "#475569", "pd-arrow-c" if cond else "pd-arrow",
-                                dashed=b.col <= a.col))
+            arrows.append(
+                _path(
+                    points,
+                    "#b45309" if cond else "#475569",
+                    "pd-arrow-c" if cond else "pd-arrow",
+                    dashed=b.col <= a.col,
+                )
+            )
             if cond:
                 labels.append(_label(*_longest_segment_mid(points), cond, "#b45309"))
     out.extend(arrows)
@@ -228,26 +266,34 @@ def _box(b: Box, color: str, positions: dict, mark: str | None) -> str:
     if s.get("time_limit_hours"):
         sub = f"{sub} · ≤{s['time_limit_hours']}h" if sub else f"≤{s['time_limit_hours']}h"
     tooltip = s["name"] + (f"\n{s['description']}" if s.get("description") else "")
-    parts = [f'<g class="pd-step" data-key="{escape(b.key)}"><title>{escape(tooltip)}</title>',
-             f'<rect x="{b.x:.1f}" y="{b.y:.1f}" width="{BOX_W}" height="{BOX_H}" rx="8" fill="{fill}" '
-             f'stroke="{stroke}" stroke-width="{2.5 if mark else 1.5}"/>',
-             f'<circle cx="{b.x + 14:.1f}" cy="{b.y + 14:.1f}" r="9" fill="{color}"/>'
-             f'<text x="{b.x + 14:.1f}" y="{b.y + 18:.1f}" text-anchor="middle" font-size="10" font-weight="700" '
-             f'fill="#fff">{b.order}</text>']
+    parts = [
+        f'<g class="pd-step" data-key="{escape(b.key)}"><title>{escape(tooltip)}</title>',
+        f'<rect x="{b.x:.1f}" y="{b.y:.1f}" width="{BOX_W}" height="{BOX_H}" rx="8" fill="{fill}" '
+        f'stroke="{stroke}" stroke-width="{2.5 if mark else 1.5}"/>',
+        f'<circle cx="{b.x + 14:.1f}" cy="{b.y + 14:.1f}" r="9" fill="{color}"/>'
+        f'<text x="{b.x + 14:.1f}" y="{b.y + 18:.1f}" text-anchor="middle" font-size="10" font-weight="700" '
+        f'fill="#fff">{b.order}</text>',
+    ]
     text_x = b.x + 28
     first_y = b.y + (20 if len(name_lines) > 1 or sub else 30) + (0 if sub or len(name_lines) > 1 else 6)
     for i, line in enumerate(name_lines):
-        parts.append(f'<text x="{text_x:.1f}" y="{first_y + i * 16:.1f}" font-size="13" font-weight="600" '
-                     f'fill="#0f172a">{escape(line)}</text>')
+        parts.append(
+            f'<text x="{text_x:.1f}" y="{first_y + i * 16:.1f}" font-size="13" font-weight="600" '
+            f'fill="#0f172a">{escape(line)}</text>'
+        )
     if sub:
         sub_lines = wrap(sub, 10.5, BOX_W - 34, 1)
-        parts.append(f'<text x="{text_x:.1f}" y="{b.y + BOX_H - 9:.1f}" font-size="10.5" fill="#64748b">'
-                     f'{escape(sub_lines[0])}</text>')
+        parts.append(
+            f'<text x="{text_x:.1f}" y="{b.y + BOX_H - 9:.1f}" font-size="10.5" fill="#64748b">'
+            f"{escape(sub_lines[0])}</text>"
+        )
     if mark:
         badge = {"added": _("new"), "changed": _("changed"), "moved": _("moved")}[mark]
         w = text_width(badge, 10) + 10
-        parts.append(f'<rect x="{b.x + BOX_W - w - 4:.1f}" y="{b.y - 8:.1f}" width="{w:.1f}" height="15" rx="7" '
-                     f'fill="{stroke}"/><text x="{b.x + BOX_W - w / 2 - 4:.1f}" y="{b.y + 3:.1f}" text-anchor="middle" '
-                     f'font-size="10" fill="#fff">{escape(badge)}</text>')
+        parts.append(
+            f'<rect x="{b.x + BOX_W - w - 4:.1f}" y="{b.y - 8:.1f}" width="{w:.1f}" height="15" rx="7" '
+            f'fill="{stroke}"/><text x="{b.x + BOX_W - w / 2 - 4:.1f}" y="{b.y + 3:.1f}" text-anchor="middle" '
+            f'font-size="10" fill="#fff">{escape(badge)}</text>'
+        )
     parts.append("</g>")
     return "".join(parts)

@@ -22,10 +22,15 @@ def _person_label(u) -> str:
 
 
 class ProcessFilter(django_filters.FilterSet):
-    REVIEW_CHOICES = (("overdue", _("Review overdue")), ("30", _("Due within 30 days")), ("90", _("Due within 90 days")))
+    REVIEW_CHOICES = (
+        ("overdue", _("Review overdue")),
+        ("30", _("Due within 30 days")),
+        ("90", _("Due within 90 days")),
+    )
     q = django_filters.CharFilter(method="search", label=_("Search"))
-    department = django_filters.ModelChoiceFilter(queryset=Department.objects.order_by("path"), label=_("Department"),
-                                                  method="in_department")
+    department = django_filters.ModelChoiceFilter(
+        queryset=Department.objects.order_by("path"), label=_("Department"), method="in_department"
+    )
     status = django_filters.ChoiceFilter(choices=Process.Status.choices, label=_("Status"))
     review = django_filters.ChoiceFilter(choices=REVIEW_CHOICES, method="review_due", label=_("Review"))
 
@@ -49,8 +54,9 @@ class ProcessFilter(django_filters.FilterSet):
         today = timezone.localdate()
         if value == "overdue":
             return qs.filter(next_review_date__lt=today, status=Process.Status.IN_USE)
-        return qs.filter(next_review_date__lte=today + datetime.timedelta(days=int(value)),
-                         status=Process.Status.IN_USE)
+        return qs.filter(
+            next_review_date__lte=today + datetime.timedelta(days=int(value)), status=Process.Status.IN_USE
+        )
 
 
 def models_q(value: str):
@@ -62,10 +68,24 @@ def models_q(value: str):
 class ProcessForm(forms.ModelForm):
     class Meta:
         model = Process
-        fields = ["code", "name", "department", "owner", "status", "purpose", "scope", "start_trigger",
-                  "end_condition", "target_cycle_days", "next_review_date"]
-        widgets = {"purpose": forms.Textarea(attrs={"rows": 2}), "scope": forms.Textarea(attrs={"rows": 2}),
-                   "next_review_date": forms.DateInput(attrs={"type": "date"})}
+        fields = [
+            "code",
+            "name",
+            "department",
+            "owner",
+            "status",
+            "purpose",
+            "scope",
+            "start_trigger",
+            "end_condition",
+            "target_cycle_days",
+            "next_review_date",
+        ]
+        widgets = {
+            "purpose": forms.Textarea(attrs={"rows": 2}),
+            "scope": forms.Textarea(attrs={"rows": 2}),
+            "next_review_date": forms.DateInput(attrs={"type": "date"}),
+        }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -124,8 +144,12 @@ class StepForm(forms.Form):
     outputs = forms.CharField(label=_("Outputs"), required=False, max_length=300)
     time_limit_hours = forms.IntegerField(label=_("Time limit (hours)"), required=False, min_value=1)
     # How to write it is explained once above the list, not under every row.
-    next = forms.CharField(label=_("Next steps"), required=False, max_length=300,
-                           widget=forms.TextInput(attrs={"placeholder": "S4, S6（金额≥10万）"}))
+    next = forms.CharField(
+        label=_("Next steps"),
+        required=False,
+        max_length=300,
+        widget=forms.TextInput(attrs={"placeholder": "S4, S6（金额≥10万）"}),
+    )
 
     def __init__(self, *args, departments=None, positions=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -179,12 +203,16 @@ class BaseStepFormSet(forms.BaseFormSet):
         for f in forms_:
             for target, _cond in f.cleaned_data["next"] or []:
                 if target not in keys:
-                    raise ValidationError(_("Step “%(name)s” points to %(target)s, which is not in the list.") % {
-                        "name": f.cleaned_data["name"], "target": target.upper()})
+                    raise ValidationError(
+                        _("Step “%(name)s” points to %(target)s, which is not in the list.")
+                        % {"name": f.cleaned_data["name"], "target": target.upper()}
+                    )
         lost = unreachable(self.steps())
         if lost:
-            raise ValidationError(_("No step leads to “%(name)s” (%(key)s): write its ID in an earlier step's "
-                                    "“Next steps”.") % {"name": lost[0]["name"], "key": lost[0]["key"].upper()})
+            raise ValidationError(
+                _("No step leads to “%(name)s” (%(key)s): write its ID in an earlier step's “Next steps”.")
+                % {"name": lost[0]["name"], "key": lost[0]["key"].upper()}
+            )
 
     def steps(self) -> list[dict]:
         """The proposed steps in their new order (ORDER field, then position)."""
@@ -198,15 +226,25 @@ class BaseStepFormSet(forms.BaseFormSet):
                 nxt = [{"to": following, "condition": ""}] if following else []
             else:
                 nxt = [{"to": t, "condition": c} for t, c in d["next"]]
-            out.append({"key": d["key"], "name": d["name"], "department_id": d["department"].pk,
-                        "position_id": d["position"].pk if d["position"] else None,
-                        "description": d["description"], "inputs": d["inputs"], "outputs": d["outputs"],
-                        "time_limit_hours": d["time_limit_hours"], "next": nxt})
+            out.append(
+                {
+                    "key": d["key"],
+                    "name": d["name"],
+                    "department_id": d["department"].pk,
+                    "position_id": d["position"].pk if d["position"] else None,
+                    "description": d["description"],
+                    "inputs": d["inputs"],
+                    "outputs": d["outputs"],
+                    "time_limit_hours": d["time_limit_hours"],
+                    "next": nxt,
+                }
+            )
         return out
 
 
-StepFormSet = forms.formset_factory(StepForm, formset=BaseStepFormSet, extra=1, can_order=True, can_delete=True,
-                                    max_num=200, absolute_max=300)
+StepFormSet = forms.formset_factory(
+    StepForm, formset=BaseStepFormSet, extra=1, can_order=True, can_delete=True, max_num=200, absolute_max=300
+)
 
 
 def step_initial(steps: list[dict]) -> list[dict]:
@@ -214,11 +252,20 @@ def step_initial(steps: list[dict]) -> list[dict]:
     rows = []
     for i, s in enumerate(steps):
         following = steps[i + 1]["key"] if i + 1 < len(steps) else None
-        rows.append({"key": s["key"], "name": s["name"], "department": s["department_id"],
-                     "position": s.get("position_id"), "description": s.get("description", ""),
-                     "inputs": s.get("inputs", ""), "outputs": s.get("outputs", ""),
-                     "time_limit_hours": s.get("time_limit_hours"), "next": format_next(s, following),
-                     "ORDER": i + 1})
+        rows.append(
+            {
+                "key": s["key"],
+                "name": s["name"],
+                "department": s["department_id"],
+                "position": s.get("position_id"),
+                "description": s.get("description", ""),
+                "inputs": s.get("inputs", ""),
+                "outputs": s.get("outputs", ""),
+                "time_limit_hours": s.get("time_limit_hours"),
+                "next": format_next(s, following),
+                "ORDER": i + 1,
+            }
+        )
     return rows
 
 
@@ -233,8 +280,10 @@ class DelegationForm(forms.ModelForm):
     class Meta:
         model = Delegation
         fields = ["delegate", "start_date", "end_date", "note"]
-        widgets = {"start_date": forms.DateInput(attrs={"type": "date"}),
-                   "end_date": forms.DateInput(attrs={"type": "date"})}
+        widgets = {
+            "start_date": forms.DateInput(attrs={"type": "date"}),
+            "end_date": forms.DateInput(attrs={"type": "date"}),
+        }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -21,40 +21,94 @@ def my_work(user) -> list[WorkPanel]:
     first = list(waiting[:5])
     if first:
         count = len(first) if len(first) < 5 else waiting.count()
-        panels.append(WorkPanel(
-            key="processes.inbox", title=_("Process changes awaiting my decision"), icon="bi-diagram-3",
-            count=count, more_url=reverse("processes:inbox"), order=20,
-            items=[WorkItem(title=cr.title, url=cr.get_absolute_url(),
-                            detail=f"{cr.process.name} · {cr.proposer.name}",
-                            badge=span(now - (cr.stage_entered_at or cr.created_at)),
-                            badge_tone="danger" if (now - (cr.stage_entered_at or cr.created_at)).days > 3 else "secondary")
-                   for cr in first]))
-    returned = list(ChangeRequest.objects.filter(proposer=user, status=ChangeRequest.Status.RETURNED)
-                    .select_related("process")[:5])
+        panels.append(
+            WorkPanel(
+                key="processes.inbox",
+                title=_("Process changes awaiting my decision"),
+                icon="bi-diagram-3",
+                count=count,
+                more_url=reverse("processes:inbox"),
+                order=20,
+                items=[
+                    WorkItem(
+                        title=cr.title,
+                        url=cr.get_absolute_url(),
+                        detail=f"{cr.process.name} · {cr.proposer.name}",
+                        badge=span(now - (cr.stage_entered_at or cr.created_at)),
+                        badge_tone="danger" if (now - (cr.stage_entered_at or cr.created_at)).days > 3 else "secondary",
+                    )
+                    for cr in first
+                ],
+            )
+        )
+    returned = list(
+        ChangeRequest.objects.filter(proposer=user, status=ChangeRequest.Status.RETURNED).select_related("process")[:5]
+    )
     if returned:
-        panels.append(WorkPanel(
-            key="processes.returned", title=_("My process changes returned for revision"), icon="bi-arrow-return-left",
-            count=len(returned), more_url=reverse("processes:cr_list") + "?mine=1", order=21,
-            items=[WorkItem(title=cr.title, url=cr.get_absolute_url(), detail=cr.process.name,
-                            badge=_("returned"), badge_tone="warning") for cr in returned]))
+        panels.append(
+            WorkPanel(
+                key="processes.returned",
+                title=_("My process changes returned for revision"),
+                icon="bi-arrow-return-left",
+                count=len(returned),
+                more_url=reverse("processes:cr_list") + "?mine=1",
+                order=21,
+                items=[
+                    WorkItem(
+                        title=cr.title,
+                        url=cr.get_absolute_url(),
+                        detail=cr.process.name,
+                        badge=_("returned"),
+                        badge_tone="warning",
+                    )
+                    for cr in returned
+                ],
+            )
+        )
     actions = list(selectors.open_actions_for(user)[:6])
     if actions:
-        panels.append(WorkPanel(
-            key="processes.actions", title=_("My process improvement actions"), icon="bi-wrench-adjustable",
-            count=len(actions), more_url=actions[0].review.process.get_absolute_url() + "#reviews", order=22,
-            items=[WorkItem(title=a.description, url=a.review.process.get_absolute_url() + "#reviews",
-                            detail=a.review.process.name, badge=a.due_date.strftime("%Y-%m-%d"),
-                            badge_tone="danger" if a.due_date < today else "secondary") for a in actions]))
+        panels.append(
+            WorkPanel(
+                key="processes.actions",
+                title=_("My process improvement actions"),
+                icon="bi-wrench-adjustable",
+                count=len(actions),
+                more_url=actions[0].review.process.get_absolute_url() + "#reviews",
+                order=22,
+                items=[
+                    WorkItem(
+                        title=a.description,
+                        url=a.review.process.get_absolute_url() + "#reviews",
+                        detail=a.review.process.name,
+                        badge=a.due_date.strftime("%Y-%m-%d"),
+                        badge_tone="danger" if a.due_date < today else "secondary",
+                    )
+                    for a in actions
+                ],
+            )
+        )
     if selectors.is_ops_user(user):
         due = selectors.reviews_due(today=today, within_days=14)
         first_due = list(due[:5])
         if first_due:
-            panels.append(WorkPanel(
-                key="processes.reviews_due", title=_("Process reviews due"), icon="bi-clipboard-check",
-                count=len(first_due) if len(first_due) < 5 else due.count(),
-                more_url=reverse("processes:list") + "?review=30", order=23,
-                items=[WorkItem(title=p.name, url=p.get_absolute_url(), detail=p.department.name,
-                                badge=p.next_review_date.strftime("%Y-%m-%d"),
-                                badge_tone="danger" if p.next_review_date < today else "warning")
-                       for p in first_due]))
+            panels.append(
+                WorkPanel(
+                    key="processes.reviews_due",
+                    title=_("Process reviews due"),
+                    icon="bi-clipboard-check",
+                    count=len(first_due) if len(first_due) < 5 else due.count(),
+                    more_url=reverse("processes:list") + "?review=30",
+                    order=23,
+                    items=[
+                        WorkItem(
+                            title=p.name,
+                            url=p.get_absolute_url(),
+                            detail=p.department.name,
+                            badge=p.next_review_date.strftime("%Y-%m-%d"),
+                            badge_tone="danger" if p.next_review_date < today else "warning",
+                        )
+                        for p in first_due
+                    ],
+                )
+            )
     return panels

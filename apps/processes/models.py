@@ -20,12 +20,18 @@ class Process(models.Model):
     code = models.SlugField(_("code"), max_length=40, unique=True)
     name = models.CharField(_("name"), max_length=120)
     department = models.ForeignKey(
-        "departments.Department", verbose_name=_("owning department"), on_delete=models.PROTECT,
+        "departments.Department",
+        verbose_name=_("owning department"),
+        on_delete=models.PROTECT,
         related_name="owned_processes",
     )
     owner = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("responsible person"), null=True, blank=True,
-        on_delete=models.SET_NULL, related_name="owned_processes",
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("responsible person"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="owned_processes",
     )
     purpose = models.TextField(_("purpose"), blank=True)
     scope = models.TextField(_("scope"), blank=True)
@@ -35,13 +41,19 @@ class Process(models.Model):
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.IN_USE)
     next_review_date = models.DateField(_("next review date"), null=True, blank=True)
     current_version = models.ForeignKey(
-        "ProcessVersion", verbose_name=_("current version"), null=True, blank=True,
-        on_delete=models.SET_NULL, related_name="+",
+        "ProcessVersion",
+        verbose_name=_("current version"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     # The regulation articles (制度条款) this process implements: nodes of a published
     # policy version, so a link names the exact text it was made against.
     articles = models.ManyToManyField(
-        "policies.PolicyNode", verbose_name=_("implements (regulation articles)"), blank=True,
+        "policies.PolicyNode",
+        verbose_name=_("implements (regulation articles)"),
+        blank=True,
         related_name="processes",
     )
     created_at = models.DateTimeField(auto_now_add=True)
@@ -70,13 +82,21 @@ class ProcessVersion(models.Model):
     number = models.PositiveIntegerField(_("version"))
     effective_date = models.DateField(_("effective date"))
     published_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("published by"), null=True, blank=True,
-        on_delete=models.SET_NULL, related_name="+",
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("published by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     published_at = models.DateTimeField(_("published at"))
     summary = models.CharField(_("change summary"), max_length=300, blank=True)
     change_request = models.OneToOneField(
-        "ChangeRequest", null=True, blank=True, on_delete=models.SET_NULL, related_name="published_version",
+        "ChangeRequest",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="published_version",
     )
 
     class Meta:
@@ -95,12 +115,18 @@ class ProcessStep(models.Model):
     order = models.PositiveIntegerField(_("order"))
     name = models.CharField(_("step"), max_length=120)
     department = models.ForeignKey(
-        "departments.Department", verbose_name=_("responsible department"), on_delete=models.PROTECT,
+        "departments.Department",
+        verbose_name=_("responsible department"),
+        on_delete=models.PROTECT,
         related_name="process_steps",
     )
     position = models.ForeignKey(
-        "departments.Position", verbose_name=_("responsible position"), null=True, blank=True,
-        on_delete=models.SET_NULL, related_name="process_steps",
+        "departments.Position",
+        verbose_name=_("responsible position"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="process_steps",
     )
     description = models.TextField(_("description"), blank=True)
     inputs = models.CharField(_("inputs (documents received)"), max_length=300, blank=True)
@@ -147,29 +173,45 @@ class ChangeRequest(models.Model):
         NORMAL = "normal", _("Normal")
         HIGH = "high", _("High")
 
-    process = models.ForeignKey(Process, verbose_name=_("process"), on_delete=models.CASCADE,
-                                related_name="change_requests")
-    base_version = models.ForeignKey(ProcessVersion, null=True, blank=True, on_delete=models.SET_NULL,
-                                     related_name="+")
-    proposer = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("proposer"), on_delete=models.PROTECT,
-                                 related_name="process_change_requests")
+    process = models.ForeignKey(
+        Process, verbose_name=_("process"), on_delete=models.CASCADE, related_name="change_requests"
+    )
+    base_version = models.ForeignKey(ProcessVersion, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    proposer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("proposer"),
+        on_delete=models.PROTECT,
+        related_name="process_change_requests",
+    )
     title = models.CharField(_("title"), max_length=200)
     reason = models.TextField(_("reason for the change"))
     expected_effect = models.TextField(_("expected effect"), blank=True)
     urgency = models.CharField(_("urgency"), max_length=10, choices=Urgency.choices, default=Urgency.NORMAL)
-    marked_major = models.BooleanField(_("major change"), default=False,
-                                       help_text=_("A major change also needs the general manager's approval."))
+    marked_major = models.BooleanField(
+        _("major change"), default=False, help_text=_("A major change also needs the general manager's approval.")
+    )
     touches_other_departments = models.BooleanField(default=False, editable=False)
     proposed_steps = models.JSONField(default=list, editable=False)
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.DRAFT, db_index=True)
     # Bumped on every edit and (re)submission; a decision form carries it, so a decision
     # about an older submission is refused.
     revision = models.PositiveIntegerField(default=1)
-    assignee = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                                 related_name="+", help_text="who decides the current stage (None: the ops pool)")
-    assignee_principal = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
-                                           on_delete=models.SET_NULL, related_name="+",
-                                           help_text="the approver the assignee stands in for (delegation)")
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="who decides the current stage (None: the ops pool)",
+    )
+    assignee_principal = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="the approver the assignee stands in for (delegation)",
+    )
     stage_entered_at = models.DateTimeField(null=True, blank=True)
     submitted_at = models.DateTimeField(null=True, blank=True)
     closed_at = models.DateTimeField(null=True, blank=True)
@@ -206,7 +248,9 @@ class ChangeRequest(models.Model):
 
 
 PENDING_STATUSES = (
-    ChangeRequest.Status.PENDING_HEAD, ChangeRequest.Status.PENDING_OPS, ChangeRequest.Status.PENDING_GM,
+    ChangeRequest.Status.PENDING_HEAD,
+    ChangeRequest.Status.PENDING_OPS,
+    ChangeRequest.Status.PENDING_GM,
 )
 OPEN_STATUSES = (ChangeRequest.Status.DRAFT, ChangeRequest.Status.RETURNED, *PENDING_STATUSES)
 
@@ -227,10 +271,12 @@ class ChangeRequestEvent(models.Model):
         PUBLISH = "publish", _("Published")
 
     request = models.ForeignKey(ChangeRequest, on_delete=models.CASCADE, related_name="events")
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                              related_name="+")
-    on_behalf_of = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                                     related_name="+")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    on_behalf_of = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     action = models.CharField(max_length=10, choices=Action.choices)
     from_status = models.CharField(max_length=20, choices=ChangeRequest.Status.choices, blank=True)
     to_status = models.CharField(max_length=20, choices=ChangeRequest.Status.choices, blank=True)
@@ -247,10 +293,18 @@ class ChangeRequestEvent(models.Model):
 class Delegation(models.Model):
     """While away, `principal`'s approvals go to `delegate` (委托)."""
 
-    principal = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("approver"), on_delete=models.CASCADE,
-                                  related_name="process_delegations_given")
-    delegate = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("delegate"), on_delete=models.CASCADE,
-                                 related_name="process_delegations_received")
+    principal = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("approver"),
+        on_delete=models.CASCADE,
+        related_name="process_delegations_given",
+    )
+    delegate = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("delegate"),
+        on_delete=models.CASCADE,
+        related_name="process_delegations_received",
+    )
     start_date = models.DateField(_("from"))
     end_date = models.DateField(_("until"))
     note = models.CharField(_("note"), max_length=200, blank=True)
@@ -269,8 +323,9 @@ class ProcessReview(models.Model):
 
     process = models.ForeignKey(Process, on_delete=models.CASCADE, related_name="reviews")
     reviewed_on = models.DateField(_("review date"))
-    reviewer = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("reviewer"), null=True,
-                                 on_delete=models.SET_NULL, related_name="+")
+    reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("reviewer"), null=True, on_delete=models.SET_NULL, related_name="+"
+    )
     findings = models.TextField(_("findings"))
     next_review_date = models.DateField(_("next review date"))
     created_at = models.DateTimeField(auto_now_add=True)
@@ -284,8 +339,12 @@ class ProcessReview(models.Model):
 class ImprovementAction(models.Model):
     review = models.ForeignKey(ProcessReview, on_delete=models.CASCADE, related_name="actions")
     description = models.CharField(_("improvement action"), max_length=300)
-    owner = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("owner"), on_delete=models.PROTECT,
-                              related_name="process_improvement_actions")
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("owner"),
+        on_delete=models.PROTECT,
+        related_name="process_improvement_actions",
+    )
     due_date = models.DateField(_("due date"))
     done_at = models.DateTimeField(_("done at"), null=True, blank=True)
 

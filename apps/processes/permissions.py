@@ -51,8 +51,10 @@ rules.add_perm("processes.view_catalogue", is_staff_member)
 rules.add_perm("processes.view_process", is_staff_member)
 rules.add_perm("processes.edit_process", is_staff_member & (is_ops | is_admin))
 rules.add_perm("processes.propose_change", is_staff_member & process_in_use)
-rules.add_perm("processes.view_change_request",
-               is_staff_member & (is_proposer | is_ops | is_admin | is_general_manager | is_involved))
+rules.add_perm(
+    "processes.view_change_request",
+    is_staff_member & (is_proposer | is_ops | is_admin | is_general_manager | is_involved),
+)
 rules.add_perm("processes.edit_change_request", is_staff_member & is_proposer & is_editable)
 rules.add_perm("processes.decide_change_request", is_staff_member & may_decide)
 rules.add_perm("processes.delegate", is_staff_member & (is_manager | is_ops | is_admin | is_general_manager))

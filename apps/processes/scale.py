@@ -17,21 +17,68 @@ from apps.accounts.roles import Role
 from apps.departments.models import Department, Position
 
 from .models import (
-    ChangeRequest, ChangeRequestEvent, ImprovementAction, Process, ProcessReview, ProcessStep, ProcessVersion,
+    ChangeRequest,
+    ChangeRequestEvent,
+    ImprovementAction,
+    Process,
+    ProcessReview,
+    ProcessStep,
+    ProcessVersion,
     StepLink,
 )
 
 CODE_PREFIX = "SC-P"
 S = ChangeRequest.Status
-OBJECTS = ["采购", "合同", "报销", "订单", "投诉", "招聘", "培训", "入库", "出库", "检验", "立项", "付款", "对账", "开票",
-           "退货", "盘点", "维修", "保养", "巡检", "用印", "档案", "预算", "结算", "质保"]
+OBJECTS = [
+    "采购",
+    "合同",
+    "报销",
+    "订单",
+    "投诉",
+    "招聘",
+    "培训",
+    "入库",
+    "出库",
+    "检验",
+    "立项",
+    "付款",
+    "对账",
+    "开票",
+    "退货",
+    "盘点",
+    "维修",
+    "保养",
+    "巡检",
+    "用印",
+    "档案",
+    "预算",
+    "结算",
+    "质保",
+]
 KINDS = ["管理流程", "审批流程", "办理流程", "处理流程", "作业流程"]
-QUALIFIERS = ["", "华东区", "华南区", "线上渠道", "重点客户", "一号工厂", "二号工厂", "海外业务", "备品备件", "新产品线"]
+QUALIFIERS = [
+    "",
+    "华东区",
+    "华南区",
+    "线上渠道",
+    "重点客户",
+    "一号工厂",
+    "二号工厂",
+    "海外业务",
+    "备品备件",
+    "新产品线",
+]
 VERBS = ["提交", "登记", "初审", "复核", "审批", "会签", "确认", "执行", "检验", "汇总", "归档", "通知", "跟踪", "评估"]
 THINGS = ["申请单", "计划", "方案", "报告", "清单", "合同", "记录", "台账", "凭证", "意见", "结果", "通知单"]
 CONDITIONS = ["金额≥10万", "金额<10万", "合格", "不合格", "重大变更", "一般变更", "紧急", "常规"]
-REASONS = ["审批环节过多，平均周期超出目标", "资料流转路径不清晰，多次返工", "新系统上线后需调整步骤",
-           "岗位调整后责任人变化", "审查发现时限设置不合理", "客户投诉反映响应慢"]
+REASONS = [
+    "审批环节过多，平均周期超出目标",
+    "资料流转路径不清晰，多次返工",
+    "新系统上线后需调整步骤",
+    "岗位调整后责任人变化",
+    "审查发现时限设置不合理",
+    "客户投诉反映响应慢",
+]
 EFFECTS = ["周期缩短两天", "返工率下降一半", "责任更加明确", "客户满意度提升"]
 
 
@@ -62,33 +109,63 @@ def generate(ctx: dict, options: dict) -> None:
     for i in range(n):
         dept = manager_dept if manager_dept and i % 8 == 0 else rng.choice(dept_ids)
         name = f"{rng.choice(QUALIFIERS)}{rng.choice(OBJECTS)}{rng.choice(KINDS)}"
-        procs.append(Process(
-            code=f"{CODE_PREFIX}{i + 1:05d}", name=name, department_id=dept, owner_id=heads.get(dept),
-            purpose=f"规范{name}，明确职责与资料流转路径。", scope="公司相关部门", start_trigger="收到申请",
-            end_condition="资料归档", target_cycle_days=rng.randint(2, 30),
-            status=Process.Status.RETIRED if rng.random() < 0.06 else Process.Status.IN_USE,
-            next_review_date=today + datetime.timedelta(days=rng.randint(-60, 360))))
+        procs.append(
+            Process(
+                code=f"{CODE_PREFIX}{i + 1:05d}",
+                name=name,
+                department_id=dept,
+                owner_id=heads.get(dept),
+                purpose=f"规范{name}，明确职责与资料流转路径。",
+                scope="公司相关部门",
+                start_trigger="收到申请",
+                end_condition="资料归档",
+                target_cycle_days=rng.randint(2, 30),
+                status=Process.Status.RETIRED if rng.random() < 0.06 else Process.Status.IN_USE,
+                next_review_date=today + datetime.timedelta(days=rng.randint(-60, 360)),
+            )
+        )
     Process.objects.bulk_create(procs, batch_size=1000)
     published = timezone.now() - datetime.timedelta(days=400)
-    versions = [ProcessVersion(process=p, number=1, effective_date=today - datetime.timedelta(days=400),
-                               published_at=published, summary="初始版本") for p in procs]
+    versions = [
+        ProcessVersion(
+            process=p,
+            number=1,
+            effective_date=today - datetime.timedelta(days=400),
+            published_at=published,
+            summary="初始版本",
+        )
+        for p in procs
+    ]
     ProcessVersion.objects.bulk_create(versions, batch_size=1000)
-    for p, v in zip(procs, versions):
+    for p, v in zip(procs, versions, strict=False):
         p.current_version = v
     Process.objects.bulk_update(procs, ["current_version"], batch_size=1000)
 
     steps, plans = [], []
     for idx, v in enumerate(versions):
         count = 60 if idx == 1 else rng.randint(4, 14)
-        lanes = [procs[idx].department_id] + rng.sample(dept_ids, k=min(len(dept_ids), 7 if idx == 1 else rng.randint(1, 4)))
+        lanes = [procs[idx].department_id] + rng.sample(
+            dept_ids, k=min(len(dept_ids), 7 if idx == 1 else rng.randint(1, 4))
+        )
         rows = []
         for k in range(count):
             dept = lanes[0] if k == 0 else rng.choice(lanes)
             pos = rng.choice(positions[dept]) if positions.get(dept) and rng.random() < 0.7 else None
             thing = rng.choice(THINGS)
-            rows.append(ProcessStep(version=v, key=f"s{k + 1}", order=k + 1, name=f"{rng.choice(VERBS)}{thing}",
-                                    department_id=dept, position_id=pos, description=f"按要求{rng.choice(VERBS)}{thing}。",
-                                    inputs=rng.choice(THINGS), outputs=thing, time_limit_hours=rng.choice([4, 8, 16, 24, 40])))
+            rows.append(
+                ProcessStep(
+                    version=v,
+                    key=f"s{k + 1}",
+                    order=k + 1,
+                    name=f"{rng.choice(VERBS)}{thing}",
+                    department_id=dept,
+                    position_id=pos,
+                    description=f"按要求{rng.choice(VERBS)}{thing}。",
+                    inputs=rng.choice(THINGS),
+                    outputs=thing,
+                    time_limit_hours=rng.choice([4, 8, 16, 24, 40]),
+                )
+            )
         steps.extend(rows)
         plans.append(rows)
     ProcessStep.objects.bulk_create(steps, batch_size=5000)
@@ -102,31 +179,59 @@ def generate(ctx: dict, options: dict) -> None:
             else:
                 links.append(StepLink(from_step=row, to_step=rows[k + 1]))
     StepLink.objects.bulk_create(links, batch_size=5000, ignore_conflicts=True)
-    ctx["timings"].append({"name": "processes: processes, versions, steps, links", "seconds": time.perf_counter() - started,
-                           "items": len(procs) + len(steps) + len(links)})
+    ctx["timings"].append(
+        {
+            "name": "processes: processes, versions, steps, links",
+            "seconds": time.perf_counter() - started,
+            "items": len(procs) + len(steps) + len(links),
+        }
+    )
 
     started = time.perf_counter()
     made = _change_requests(rng, options["change_requests"], procs, plans, user_ids, heads, root, ops_ids, manager)
     _reviews(rng, today, procs, user_ids, ops_ids)
-    ctx["timings"].append({"name": "processes: change requests with history", "seconds": time.perf_counter() - started,
-                           "items": made})
+    ctx["timings"].append(
+        {"name": "processes: change requests with history", "seconds": time.perf_counter() - started, "items": made}
+    )
     ctx["stdout"].write(f"  processes: {len(procs)} processes, {len(steps)} steps, {made} change requests")
 
 
 def _as_dicts(rows, links_by_step):
-    return [{"key": r.key, "name": r.name, "department_id": r.department_id, "position_id": r.position_id,
-             "description": r.description, "inputs": r.inputs, "outputs": r.outputs,
-             "time_limit_hours": r.time_limit_hours, "next": links_by_step.get(r.pk, [])} for r in rows]
+    return [
+        {
+            "key": r.key,
+            "name": r.name,
+            "department_id": r.department_id,
+            "position_id": r.position_id,
+            "description": r.description,
+            "inputs": r.inputs,
+            "outputs": r.outputs,
+            "time_limit_hours": r.time_limit_hours,
+            "next": links_by_step.get(r.pk, []),
+        }
+        for r in rows
+    ]
 
 
-STATES = [(S.DRAFT, 0.06), (S.PENDING_HEAD, 0.16), (S.PENDING_OPS, 0.12), (S.PENDING_GM, 0.06), (S.RETURNED, 0.08),
-          (S.APPROVED, 0.34), (S.REJECTED, 0.1), (S.WITHDRAWN, 0.08)]
+STATES = [
+    (S.DRAFT, 0.06),
+    (S.PENDING_HEAD, 0.16),
+    (S.PENDING_OPS, 0.12),
+    (S.PENDING_GM, 0.06),
+    (S.RETURNED, 0.08),
+    (S.APPROVED, 0.34),
+    (S.REJECTED, 0.1),
+    (S.WITHDRAWN, 0.08),
+]
 PATHS = {  # the decisions that brought a request to its state: (from stage, action)
-    S.DRAFT: [], S.PENDING_HEAD: [], S.PENDING_OPS: [(S.PENDING_HEAD, "approve")],
+    S.DRAFT: [],
+    S.PENDING_HEAD: [],
+    S.PENDING_OPS: [(S.PENDING_HEAD, "approve")],
     S.PENDING_GM: [(S.PENDING_HEAD, "approve"), (S.PENDING_OPS, "approve")],
     S.RETURNED: [(S.PENDING_HEAD, "approve"), (S.PENDING_OPS, "return")],
     S.APPROVED: [(S.PENDING_HEAD, "approve"), (S.PENDING_OPS, "approve")],
-    S.REJECTED: [(S.PENDING_HEAD, "reject")], S.WITHDRAWN: [(S.PENDING_HEAD, "withdraw")],
+    S.REJECTED: [(S.PENDING_HEAD, "reject")],
+    S.WITHDRAWN: [(S.PENDING_HEAD, "withdraw")],
 }
 NEXT = {S.PENDING_HEAD: S.PENDING_OPS, S.PENDING_OPS: S.PENDING_GM}
 
@@ -134,7 +239,9 @@ NEXT = {S.PENDING_HEAD: S.PENDING_OPS, S.PENDING_OPS: S.PENDING_GM}
 def _change_requests(rng, n, procs, plans, user_ids, heads, gm_id, ops_ids, manager) -> int:
     links_by_step: dict[int, list] = {}
     key_of = {s.pk: s.key for rows in plans for s in rows}
-    for f, t, c in StepLink.objects.filter(from_step_id__in=list(key_of)).values_list("from_step", "to_step", "condition"):
+    for f, t, c in StepLink.objects.filter(from_step_id__in=list(key_of)).values_list(
+        "from_step", "to_step", "condition"
+    ):
         links_by_step.setdefault(f, []).append({"to": key_of[t], "condition": c})
     states = [s for s, _w in STATES]
     weights = [w for _s, w in STATES]
@@ -145,12 +252,17 @@ def _change_requests(rng, n, procs, plans, user_ids, heads, gm_id, ops_ids, mana
     for j in range(n):
         state = rng.choices(states, weights)[0]
         # pending_head requests lean on the bench manager's processes: a busy inbox
-        idx = rng.choice(manager_procs) if state == S.PENDING_HEAD and manager_procs and j % 2 == 0 else rng.choice(live)
+        idx = (
+            rng.choice(manager_procs) if state == S.PENDING_HEAD and manager_procs and j % 2 == 0 else rng.choice(live)
+        )
         p, rows = procs[idx], plans[idx]
         proposed = _as_dicts(rows, links_by_step)
         k = rng.randrange(len(proposed))
-        proposed[k] = {**proposed[k], "name": proposed[k]["name"] + "（优化）",
-                       "time_limit_hours": rng.choice([2, 4, 8])}
+        proposed[k] = {
+            **proposed[k],
+            "name": proposed[k]["name"] + "（优化）",
+            "time_limit_hours": rng.choice([2, 4, 8]),
+        }
         head = heads.get(p.department_id)
         proposer = rng.choice(user_ids)
         while proposer in (head, gm_id):
@@ -167,12 +279,19 @@ def _change_requests(rng, n, procs, plans, user_ids, heads, gm_id, ops_ids, mana
             status = S.PENDING_HEAD
             for stage, action in path:
                 t = t + datetime.timedelta(hours=rng.randint(2, 120))
-                actor = {S.PENDING_HEAD: head, S.PENDING_OPS: rng.choice(ops_ids) if ops_ids else None,
-                         S.PENDING_GM: gm_id}[stage]
+                actor = {
+                    S.PENDING_HEAD: head,
+                    S.PENDING_OPS: rng.choice(ops_ids) if ops_ids else None,
+                    S.PENDING_GM: gm_id,
+                }[stage]
                 if action == "withdraw":
                     actor = proposer
-                target = {"approve": NEXT.get(stage, S.APPROVED), "return": S.RETURNED, "reject": S.REJECTED,
-                          "withdraw": S.WITHDRAWN}[action]
+                target = {
+                    "approve": NEXT.get(stage, S.APPROVED),
+                    "return": S.RETURNED,
+                    "reject": S.REJECTED,
+                    "withdraw": S.WITHDRAWN,
+                }[action]
                 if action == "approve" and stage == S.PENDING_OPS and not major:
                     target = S.APPROVED
                 events.append((action, stage, target, actor, t, stage_start))
@@ -181,25 +300,48 @@ def _change_requests(rng, n, procs, plans, user_ids, heads, gm_id, ops_ids, mana
             if state == S.APPROVED:
                 events.append(("publish", status, S.APPROVED, events[-1][3], t, t))
         assignee = {S.PENDING_HEAD: head, S.PENDING_GM: gm_id}.get(state)
-        crs.append(ChangeRequest(
-            process=p, base_version_id=p.current_version_id, proposer_id=proposer,
-            title=f"{p.name}：{proposed[k]['name']}", reason=rng.choice(REASONS), expected_effect=rng.choice(EFFECTS),
-            urgency=rng.choice(["low", "normal", "normal", "high"]), marked_major=major, proposed_steps=proposed,
-            status=state, revision=2 if state != S.DRAFT else 1, assignee_id=assignee,
-            stage_entered_at=stage_start, submitted_at=events[1][4] if len(events) > 1 else None,
-            closed_at=t if state in (S.APPROVED, S.REJECTED, S.WITHDRAWN) else None))
+        crs.append(
+            ChangeRequest(
+                process=p,
+                base_version_id=p.current_version_id,
+                proposer_id=proposer,
+                title=f"{p.name}：{proposed[k]['name']}",
+                reason=rng.choice(REASONS),
+                expected_effect=rng.choice(EFFECTS),
+                urgency=rng.choice(["low", "normal", "normal", "high"]),
+                marked_major=major,
+                proposed_steps=proposed,
+                status=state,
+                revision=2 if state != S.DRAFT else 1,
+                assignee_id=assignee,
+                stage_entered_at=stage_start,
+                submitted_at=events[1][4] if len(events) > 1 else None,
+                closed_at=t if state in (S.APPROVED, S.REJECTED, S.WITHDRAWN) else None,
+            )
+        )
         histories.append(events)
     ChangeRequest.objects.bulk_create(crs, batch_size=500)
     rows = []
-    for cr, events in zip(crs, histories):
+    for cr, events in zip(crs, histories, strict=False):
         for action, frm, to, actor, at, started in events:
-            rows.append(ChangeRequestEvent(request=cr, actor_id=actor, action=action, from_status=frm, to_status=to,
-                                           revision=cr.revision, stage_started_at=started, created_at=at,
-                                           comment="同意。" if action == "approve" else "请补充说明。" if action == "return" else ""))
+            rows.append(
+                ChangeRequestEvent(
+                    request=cr,
+                    actor_id=actor,
+                    action=action,
+                    from_status=frm,
+                    to_status=to,
+                    revision=cr.revision,
+                    stage_started_at=started,
+                    created_at=at,
+                    comment="同意。" if action == "approve" else "请补充说明。" if action == "return" else "",
+                )
+            )
     ChangeRequestEvent.objects.bulk_create(rows, batch_size=5000)
     # created_at is auto_now_add: set the historical moment afterwards, in one statement per batch
-    ChangeRequest.objects.bulk_update([_with_created(cr, h[0][4]) for cr, h in zip(crs, histories)],
-                                      ["created_at"], batch_size=1000)
+    ChangeRequest.objects.bulk_update(
+        [_with_created(cr, h[0][4]) for cr, h in zip(crs, histories, strict=False)], ["created_at"], batch_size=1000
+    )
     return len(crs)
 
 
@@ -212,11 +354,25 @@ def _reviews(rng, today, procs, user_ids, ops_ids) -> None:
     if not ops_ids:
         return
     sample = rng.sample(procs, k=max(1, len(procs) // 10))
-    reviews = [ProcessReview(process=p, reviewer_id=rng.choice(ops_ids), reviewed_on=today - datetime.timedelta(days=rng.randint(10, 200)),
-                             findings="审批环节耗时超出目标；部分资料未按要求归档。",
-                             next_review_date=p.next_review_date or today) for p in sample]
+    reviews = [
+        ProcessReview(
+            process=p,
+            reviewer_id=rng.choice(ops_ids),
+            reviewed_on=today - datetime.timedelta(days=rng.randint(10, 200)),
+            findings="审批环节耗时超出目标；部分资料未按要求归档。",
+            next_review_date=p.next_review_date or today,
+        )
+        for p in sample
+    ]
     ProcessReview.objects.bulk_create(reviews, batch_size=1000)
-    actions = [ImprovementAction(review=r, description=rng.choice(["修订资料模板", "明确时限", "增加抽检", "组织培训"]),
-                                 owner_id=rng.choice(user_ids), due_date=today + datetime.timedelta(days=rng.randint(-30, 90)))
-               for r in reviews for _ in range(rng.randint(1, 3))]
+    actions = [
+        ImprovementAction(
+            review=r,
+            description=rng.choice(["修订资料模板", "明确时限", "增加抽检", "组织培训"]),
+            owner_id=rng.choice(user_ids),
+            due_date=today + datetime.timedelta(days=rng.randint(-30, 90)),
+        )
+        for r in reviews
+        for _ in range(rng.randint(1, 3))
+    ]
     ImprovementAction.objects.bulk_create(actions, batch_size=1000)

@@ -12,28 +12,46 @@ from apps.departments.models import Department, Position
 
 from . import steps as steplib
 from .models import (
-    OPEN_STATUSES, PENDING_STATUSES, ChangeRequest, ChangeRequestEvent, ImprovementAction, Process, ProcessStep,
+    OPEN_STATUSES,
+    PENDING_STATUSES,
+    ChangeRequest,
+    ChangeRequestEvent,
+    ImprovementAction,
+    Process,
+    ProcessStep,
     ProcessVersion,
 )
-
 
 SUBMITTED_OPEN = [s for s in OPEN_STATUSES if s != ChangeRequest.Status.DRAFT]
 
 
 def catalogue() -> QuerySet[Process]:
     # Drafts are the proposer's own business until submitted.
-    open_crs = (ChangeRequest.objects.filter(process=OuterRef("pk"), status__in=SUBMITTED_OPEN)
-                .order_by().values("process").annotate(n=Count("pk")).values("n"))
-    n_steps = (ProcessStep.objects.filter(version=OuterRef("current_version")).order_by()
-               .values("version").annotate(n=Count("pk")).values("n"))
-    return (Process.objects.select_related("department", "owner", "current_version")
-            .annotate(open_requests=Coalesce(Subquery(open_crs), 0), step_count=Coalesce(Subquery(n_steps), 0))
-            .order_by("code"))
+    open_crs = (
+        ChangeRequest.objects.filter(process=OuterRef("pk"), status__in=SUBMITTED_OPEN)
+        .order_by()
+        .values("process")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    n_steps = (
+        ProcessStep.objects.filter(version=OuterRef("current_version"))
+        .order_by()
+        .values("version")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return (
+        Process.objects.select_related("department", "owner", "current_version")
+        .annotate(open_requests=Coalesce(Subquery(open_crs), 0), step_count=Coalesce(Subquery(n_steps), 0))
+        .order_by("code")
+    )
 
 
 def process_detail(code: str) -> Process:
-    return Process.objects.select_related("department", "department__head", "owner", "current_version",
-                                          "current_version__published_by").get(code=code)
+    return Process.objects.select_related(
+        "department", "department__head", "owner", "current_version", "current_version__published_by"
+    ).get(code=code)
 
 
 def version_for(process: Process, number: int | None) -> ProcessVersion | None:
@@ -45,8 +63,9 @@ def version_for(process: Process, number: int | None) -> ProcessVersion | None:
 def version_step_rows(version: ProcessVersion | None) -> list[ProcessStep]:
     if version is None:
         return []
-    return list(version.steps.select_related("department", "position")
-                .prefetch_related("links_out__to_step").order_by("order"))
+    return list(
+        version.steps.select_related("department", "position").prefetch_related("links_out__to_step").order_by("order")
+    )
 
 
 def names_for(step_dicts: list[dict]) -> tuple[dict, dict]:
@@ -63,8 +82,7 @@ def process_versions(process: Process) -> QuerySet[ProcessVersion]:
 
 
 def process_open_requests(process: Process) -> QuerySet[ChangeRequest]:
-    return (process.change_requests.filter(status__in=SUBMITTED_OPEN).select_related("proposer")
-            .order_by("-created_at"))
+    return process.change_requests.filter(status__in=SUBMITTED_OPEN).select_related("proposer").order_by("-created_at")
 
 
 def process_reviews(process: Process):
@@ -77,18 +95,28 @@ def department_processes(dept: Department) -> QuerySet[Process]:
 
 def department_steps(dept: Department) -> QuerySet[ProcessStep]:
     """Steps of current versions that this department performs, in processes of any owner."""
-    return (ProcessStep.objects.filter(department=dept, version__process__current_version=F("version"),
-                                       version__process__status=Process.Status.IN_USE)
-            .select_related("version__process__department", "position")
-            .order_by("version__process__code", "order"))
+    return (
+        ProcessStep.objects.filter(
+            department=dept,
+            version__process__current_version=F("version"),
+            version__process__status=Process.Status.IN_USE,
+        )
+        .select_related("version__process__department", "position")
+        .order_by("version__process__code", "order")
+    )
 
 
 # --- change requests -------------------------------------------------------------------------
 
+
 def change_request_detail(pk: int) -> ChangeRequest:
     return ChangeRequest.objects.select_related(
-        "process__department__head", "process__current_version", "base_version", "proposer__department",
-        "assignee", "assignee_principal",
+        "process__department__head",
+        "process__current_version",
+        "base_version",
+        "proposer__department",
+        "assignee",
+        "assignee_principal",
     ).get(pk=pk)
 
 
@@ -119,8 +147,10 @@ def impact(changes, process: Process, depts: dict, positions: dict) -> dict:
         "departments": sorted(depts.get(d, "?") for d in dept_ids),
         "positions": sorted(positions.get(p, "?") for p in pos_ids),
         "other_departments": sorted(depts.get(d, "?") for d in dept_ids - {process.department_id}),
-        "counts": {k: sum(1 for c in changes if c.kind == k or (k == "moved" and c.moved and c.kind == "changed"))
-                   for k in ("added", "removed", "changed", "moved")},
+        "counts": {
+            k: sum(1 for c in changes if c.kind == k or (k == "moved" and c.moved and c.kind == "changed"))
+            for k in ("added", "removed", "changed", "moved")
+        },
     }
 
 
@@ -137,29 +167,44 @@ def inbox(user) -> QuerySet[ChangeRequest]:
     mine = Q(assignee=user) | Q(assignee_principal=user)
     if _is_ops(user):
         mine |= Q(status=ChangeRequest.Status.PENDING_OPS)
-    return (ChangeRequest.objects.filter(mine, status__in=PENDING_STATUSES).exclude(proposer=user)
-            .select_related("process__department", "proposer", "assignee_principal")
-            .order_by("stage_entered_at"))
+    return (
+        ChangeRequest.objects.filter(mine, status__in=PENDING_STATUSES)
+        .exclude(proposer=user)
+        .select_related("process__department", "proposer", "assignee_principal")
+        .order_by("stage_entered_at")
+    )
 
 
 def visible_requests(user) -> QuerySet[ChangeRequest]:
     qs = ChangeRequest.objects.select_related("process__department", "proposer", "assignee")
-    if user.is_superuser or user.groups.filter(name__in=[Role.OPS, Role.ADMIN]).exists() or \
-            Department.objects.filter(parent__isnull=True, head=user).exists():
+    if (
+        user.is_superuser
+        or user.groups.filter(name__in=[Role.OPS, Role.ADMIN]).exists()
+        or Department.objects.filter(parent__isnull=True, head=user).exists()
+    ):
         return qs
     acted = ChangeRequestEvent.objects.filter(Q(actor=user) | Q(on_behalf_of=user)).values("request")
-    return qs.filter(Q(proposer=user) | Q(assignee=user) | Q(assignee_principal=user)
-                     | Q(process__department__head=user) | Q(pk__in=acted))
+    return qs.filter(
+        Q(proposer=user)
+        | Q(assignee=user)
+        | Q(assignee_principal=user)
+        | Q(process__department__head=user)
+        | Q(pk__in=acted)
+    )
 
 
 # --- report: time per stage --------------------------------------------------------------------
+
 
 def stage_durations(*, since: datetime.date | None = None, process: Process | None = None):
     """Rows of (stage, process or approver, count, average, longest) of finished stages:
     every decision event measures the stage it left."""
     duration = ExpressionWrapper(F("created_at") - F("stage_started_at"), output_field=DurationField())
-    qs = ChangeRequestEvent.objects.filter(from_status__in=PENDING_STATUSES, stage_started_at__isnull=False,
-                                           action__in=["approve", "reject", "return", "withdraw"])
+    qs = ChangeRequestEvent.objects.filter(
+        from_status__in=PENDING_STATUSES,
+        stage_started_at__isnull=False,
+        action__in=["approve", "reject", "return", "withdraw"],
+    )
     if since:
         qs = qs.filter(created_at__date__gte=since)
     if process:
@@ -167,18 +212,25 @@ def stage_durations(*, since: datetime.date | None = None, process: Process | No
     qs = qs.annotate(d=duration)
     from django.db.models import Avg, Max
 
-    by_stage = list(qs.values("from_status").annotate(n=Count("pk"), avg=Avg("d"), longest=Max("d"))
-                    .order_by("from_status"))
-    by_process = list(qs.values("request__process__code", "request__process__name", "from_status")
-                      .annotate(n=Count("pk"), avg=Avg("d"), longest=Max("d"))
-                      .order_by("-avg")[:60])
-    by_approver = list(qs.filter(action__in=["approve", "reject", "return"]).values(
-        "actor__display_name", "actor__username", "from_status")
-        .annotate(n=Count("pk"), avg=Avg("d"), longest=Max("d")).order_by("-avg")[:60])
+    by_stage = list(
+        qs.values("from_status").annotate(n=Count("pk"), avg=Avg("d"), longest=Max("d")).order_by("from_status")
+    )
+    by_process = list(
+        qs.values("request__process__code", "request__process__name", "from_status")
+        .annotate(n=Count("pk"), avg=Avg("d"), longest=Max("d"))
+        .order_by("-avg")[:60]
+    )
+    by_approver = list(
+        qs.filter(action__in=["approve", "reject", "return"])
+        .values("actor__display_name", "actor__username", "from_status")
+        .annotate(n=Count("pk"), avg=Avg("d"), longest=Max("d"))
+        .order_by("-avg")[:60]
+    )
     return {"by_stage": by_stage, "by_process": by_process, "by_approver": by_approver}
 
 
 # --- scheduled work: state-based, idempotent -------------------------------------------------
+
 
 def working_days_before(today: datetime.date, days: int) -> datetime.date:
     d = today
@@ -192,25 +244,38 @@ def working_days_before(today: datetime.date, days: int) -> datetime.date:
 def approvals_overdue(*, today: datetime.date, working_days: int = 3) -> QuerySet[ChangeRequest]:
     """Pending requests that have waited at their stage for more than `working_days`."""
     cutoff = working_days_before(today, working_days)
-    return (ChangeRequest.objects.filter(status__in=PENDING_STATUSES, stage_entered_at__date__lt=cutoff)
-            .select_related("process", "assignee", "assignee_principal").order_by("stage_entered_at"))
+    return (
+        ChangeRequest.objects.filter(status__in=PENDING_STATUSES, stage_entered_at__date__lt=cutoff)
+        .select_related("process", "assignee", "assignee_principal")
+        .order_by("stage_entered_at")
+    )
 
 
 def reviews_due(*, today: datetime.date, within_days: int = 0) -> QuerySet[Process]:
     """Processes in use whose periodic review is due (or due within `within_days`)."""
-    return (Process.objects.filter(status=Process.Status.IN_USE,
-                                   next_review_date__lte=today + datetime.timedelta(days=within_days))
-            .select_related("department", "owner").order_by("next_review_date"))
+    return (
+        Process.objects.filter(
+            status=Process.Status.IN_USE, next_review_date__lte=today + datetime.timedelta(days=within_days)
+        )
+        .select_related("department", "owner")
+        .order_by("next_review_date")
+    )
 
 
 def actions_overdue(*, today: datetime.date) -> QuerySet[ImprovementAction]:
-    return (ImprovementAction.objects.filter(done_at__isnull=True, due_date__lt=today)
-            .select_related("owner", "review__process").order_by("due_date"))
+    return (
+        ImprovementAction.objects.filter(done_at__isnull=True, due_date__lt=today)
+        .select_related("owner", "review__process")
+        .order_by("due_date")
+    )
 
 
 def open_actions_for(user) -> QuerySet[ImprovementAction]:
-    return (ImprovementAction.objects.filter(owner=user, done_at__isnull=True)
-            .select_related("review__process").order_by("due_date"))
+    return (
+        ImprovementAction.objects.filter(owner=user, done_at__isnull=True)
+        .select_related("review__process")
+        .order_by("due_date")
+    )
 
 
 def ops_users():
@@ -219,6 +284,7 @@ def ops_users():
 
 # --- regulation articles a process implements (apps.policies) ------------------------------
 
+
 def process_articles(process: Process, user) -> list:
     """The linked articles the user may read (restricted policies stay hidden), grouped
     per policy: [(policy, [node, ...]), ...]. Each node gets `.url` and `.superseded`."""
@@ -226,14 +292,20 @@ def process_articles(process: Process, user) -> list:
 
     from apps.policies.selectors import visible_policies
 
-    nodes = (process.articles.filter(version__policy__in=visible_policies(user))
-             .select_related("version__policy").order_by("version__policy__code", "ordinal"))
+    nodes = (
+        process.articles.filter(version__policy__in=visible_policies(user))
+        .select_related("version__policy")
+        .order_by("version__policy__code", "ordinal")
+    )
     groups: dict[int, tuple] = {}
     for node in nodes:
         policy = node.version.policy
         node.superseded = node.version_id != policy.current_version_id
-        base = (reverse("policies:version", args=[policy.code, node.version.label]) if node.superseded
-                else policy.get_absolute_url())
+        base = (
+            reverse("policies:version", args=[policy.code, node.version.label])
+            if node.superseded
+            else policy.get_absolute_url()
+        )
         node.url = f"{base}#{node.slug}"
         groups.setdefault(policy.pk, (policy, []))[1].append(node)
     return list(groups.values())

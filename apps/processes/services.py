@@ -14,7 +14,13 @@ from apps.notifications.services import notify, notify_many
 from . import steps as steplib
 from . import workflow as wf
 from .models import (
-    ChangeRequest, ChangeRequestEvent, Delegation, ImprovementAction, Process, ProcessReview, ProcessVersion,
+    ChangeRequest,
+    ChangeRequestEvent,
+    Delegation,
+    ImprovementAction,
+    Process,
+    ProcessReview,
+    ProcessVersion,
 )
 
 S = ChangeRequest.Status
@@ -39,8 +45,19 @@ class StaleDecision(WorkflowError):
 
 # --- processes -----------------------------------------------------------------------------
 
-PROCESS_FIELDS = ("code", "name", "department", "owner", "purpose", "scope", "start_trigger", "end_condition",
-                  "target_cycle_days", "status", "next_review_date")
+PROCESS_FIELDS = (
+    "code",
+    "name",
+    "department",
+    "owner",
+    "purpose",
+    "scope",
+    "start_trigger",
+    "end_condition",
+    "target_cycle_days",
+    "status",
+    "next_review_date",
+)
 
 
 @transaction.atomic
@@ -55,15 +72,27 @@ def process_save(*, process: Process | None = None, **data) -> Process:
 
 
 @transaction.atomic
-def version_publish(*, process: Process, steps: list[dict], user, effective_date, summary: str = "",
-                    change_request: ChangeRequest | None = None) -> ProcessVersion:
+def version_publish(
+    *,
+    process: Process,
+    steps: list[dict],
+    user,
+    effective_date,
+    summary: str = "",
+    change_request: ChangeRequest | None = None,
+) -> ProcessVersion:
     """A new immutable version with its steps and links; becomes current."""
     validate_steps(steps)
     locked = Process.objects.select_for_update().get(pk=process.pk)
     number = (locked.versions.aggregate(n=Max("number"))["n"] or 0) + 1
     version = ProcessVersion.objects.create(
-        process=locked, number=number, effective_date=effective_date, published_by=user,
-        published_at=timezone.now(), summary=summary[:300], change_request=change_request,
+        process=locked,
+        number=number,
+        effective_date=effective_date,
+        published_by=user,
+        published_at=timezone.now(),
+        summary=summary[:300],
+        change_request=change_request,
     )
     steplib.materialise(version, steps)
     locked.current_version = version
@@ -86,8 +115,9 @@ def validate_steps(steps: list[dict]) -> None:
                 raise ValidationError(_("Step “%(name)s” points to a step that does not exist.") % {"name": s["name"]})
     unreachable = steplib.unreachable(steps)
     if unreachable:
-        raise ValidationError(_("No step leads to “%(name)s”: link an earlier step to it.") % {
-            "name": unreachable[0]["name"]})
+        raise ValidationError(
+            _("No step leads to “%(name)s”: link an earlier step to it.") % {"name": unreachable[0]["name"]}
+        )
 
 
 @transaction.atomic
@@ -102,6 +132,7 @@ def process_articles_set(*, process: Process, policy, node_ids: set[int]) -> Non
 
 # --- change requests -------------------------------------------------------------------------
 
+
 def _touches_other_departments(cr: ChangeRequest) -> bool:
     base = steplib.version_steps(cr.process.current_version)
     changes = steplib.diff_steps(base, cr.proposed_steps)
@@ -109,25 +140,50 @@ def _touches_other_departments(cr: ChangeRequest) -> bool:
     return any(c.kind != "same" and (c.department_ids - {owner}) for c in changes)
 
 
-def _event(cr: ChangeRequest, *, action: str, actor, from_status: str, comment: str = "", on_behalf_of=None,
-           now=None) -> ChangeRequestEvent:
+def _event(
+    cr: ChangeRequest, *, action: str, actor, from_status: str, comment: str = "", on_behalf_of=None, now=None
+) -> ChangeRequestEvent:
     return ChangeRequestEvent.objects.create(
-        request=cr, actor=actor, on_behalf_of=on_behalf_of, action=action, from_status=from_status,
-        to_status=cr.status, comment=comment, revision=cr.revision,
-        stage_started_at=cr.stage_entered_at, created_at=now or timezone.now(),
+        request=cr,
+        actor=actor,
+        on_behalf_of=on_behalf_of,
+        action=action,
+        from_status=from_status,
+        to_status=cr.status,
+        comment=comment,
+        revision=cr.revision,
+        stage_started_at=cr.stage_entered_at,
+        created_at=now or timezone.now(),
     )
 
 
 @transaction.atomic
-def change_request_create(*, process: Process, proposer, title: str, reason: str, expected_effect: str = "",
-                          urgency: str = ChangeRequest.Urgency.NORMAL, marked_major: bool = False,
-                          steps: list[dict]) -> ChangeRequest:
+def change_request_create(
+    *,
+    process: Process,
+    proposer,
+    title: str,
+    reason: str,
+    expected_effect: str = "",
+    urgency: str = ChangeRequest.Urgency.NORMAL,
+    marked_major: bool = False,
+    steps: list[dict],
+) -> ChangeRequest:
     if process.status != Process.Status.IN_USE:
         raise WorkflowError(_("A retired process cannot be changed."))
     validate_steps(steps)
-    cr = ChangeRequest(process=process, base_version=process.current_version, proposer=proposer, title=title,
-                       reason=reason, expected_effect=expected_effect, urgency=urgency, marked_major=marked_major,
-                       proposed_steps=steps, stage_entered_at=timezone.now())
+    cr = ChangeRequest(
+        process=process,
+        base_version=process.current_version,
+        proposer=proposer,
+        title=title,
+        reason=reason,
+        expected_effect=expected_effect,
+        urgency=urgency,
+        marked_major=marked_major,
+        proposed_steps=steps,
+        stage_entered_at=timezone.now(),
+    )
     cr.touches_other_departments = _touches_other_departments(cr)
     cr.save()
     _event(cr, action=E.CREATE, actor=proposer, from_status="")
@@ -215,17 +271,28 @@ def _notify_stage(cr: ChangeRequest) -> None:
 def _publish(cr: ChangeRequest, *, actor, today, now) -> None:
     process = Process.objects.select_for_update().get(pk=cr.process_id)
     if process.current_version_id != cr.base_version_id:
-        raise StaleDecision(_("Another change to this process was published after this request was written; "
-                              "return it so the proposer can check the steps against the current version."))
+        raise StaleDecision(
+            _(
+                "Another change to this process was published after this request was written; "
+                "return it so the proposer can check the steps against the current version."
+            )
+        )
     previous = cr.status
-    version_publish(process=process, steps=cr.proposed_steps, user=actor, effective_date=today,
-                    summary=cr.title, change_request=cr)
+    version_publish(
+        process=process, steps=cr.proposed_steps, user=actor, effective_date=today, summary=cr.title, change_request=cr
+    )
     cr.status = S.APPROVED
     cr.assignee = cr.assignee_principal = None
     cr.closed_at = now
     cr.save()
-    _event(cr, action=E.PUBLISH, actor=actor, from_status=previous, now=now,
-           comment=_("Version %(n)d published.") % {"n": process.current_version.number})
+    _event(
+        cr,
+        action=E.PUBLISH,
+        actor=actor,
+        from_status=previous,
+        now=now,
+        comment=_("Version %(n)d published.") % {"n": process.current_version.number},
+    )
     head = wf.department_head(process.department)
     title = _("Process change approved and published: %(title)s") % {"title": cr.title}
     recipients = {cr.proposer_id: cr.proposer}
@@ -238,30 +305,48 @@ def _publish(cr: ChangeRequest, *, actor, today, now) -> None:
 def _conflict_message(cr: ChangeRequest) -> str:
     last = cr.events.exclude(action=E.SKIP).select_related("actor").order_by("-created_at", "-pk").first()
     who = last.actor.name if last and last.actor else _("someone else")
-    return _("This request was already decided meanwhile (%(action)s by %(who)s); it is now “%(status)s”. "
-             "Your decision was not recorded.") % {
-        "action": last.get_action_display() if last else "", "who": who, "status": cr.get_status_display()}
+    return _(
+        "This request was already decided meanwhile (%(action)s by %(who)s); it is now “%(status)s”. "
+        "Your decision was not recorded."
+    ) % {"action": last.get_action_display() if last else "", "who": who, "status": cr.get_status_display()}
 
 
 @transaction.atomic
-def change_request_transition(*, cr: ChangeRequest, user, action: str, comment: str = "",
-                              expected_revision: int | None = None, expected_status: str | None = None,
-                              today=None) -> ChangeRequest:
+def change_request_transition(
+    *,
+    cr: ChangeRequest,
+    user,
+    action: str,
+    comment: str = "",
+    expected_revision: int | None = None,
+    expected_status: str | None = None,
+    today=None,
+) -> ChangeRequest:
     """Apply `action` per the transition table. The row is locked, so of two people
     deciding at once one decides and the other gets AlreadyDecided."""
     now = timezone.now()
     today = today or timezone.localdate()
-    cr = (ChangeRequest.objects.select_for_update(of=("self",))
-          .select_related("process__department", "process__current_version", "proposer").get(pk=cr.pk))
+    cr = (
+        ChangeRequest.objects.select_for_update(of=("self",))
+        .select_related("process__department", "process__current_version", "proposer")
+        .get(pk=cr.pk)
+    )
     if expected_status is not None and cr.status != expected_status:
         raise AlreadyDecided(_conflict_message(cr))
     if expected_revision is not None and cr.revision != expected_revision:
-        raise StaleDecision(_("This request was resubmitted (revision %(n)d) after you opened it; "
-                              "read the new version before deciding.") % {"n": cr.revision})
+        raise StaleDecision(
+            _(
+                "This request was resubmitted (revision %(n)d) after you opened it; "
+                "read the new version before deciding."
+            )
+            % {"n": cr.revision}
+        )
     rule = wf.TRANSITIONS.get((cr.status, action))
     if rule is None:
-        raise NotAllowed(_("“%(action)s” is not possible while the request is “%(status)s”.") % {
-            "action": wf.ACTION_LABELS.get(action, action), "status": cr.get_status_display()})
+        raise NotAllowed(
+            _("“%(action)s” is not possible while the request is “%(status)s”.")
+            % {"action": wf.ACTION_LABELS.get(action, action), "status": cr.get_status_display()}
+        )
     if rule.who == wf.PROPOSER and user.pk != cr.proposer_id:
         raise NotAllowed(_("Only the proposer can do this."))
     if rule.who == wf.APPROVER:
@@ -283,8 +368,9 @@ def change_request_transition(*, cr: ChangeRequest, user, action: str, comment: 
         _enter_next_stage(cr, actor=user, today=today, now=now, restart=True)
         ChangeRequestEvent.objects.filter(pk=event.pk).update(to_status=cr.status)
     elif action == wf.A_APPROVE:
-        event = _event(cr, action=E.APPROVE, actor=user, on_behalf_of=on_behalf, from_status=previous,
-                       comment=comment, now=now)
+        event = _event(
+            cr, action=E.APPROVE, actor=user, on_behalf_of=on_behalf, from_status=previous, comment=comment, now=now
+        )
         _enter_next_stage(cr, actor=user, today=today, now=now)
         ChangeRequestEvent.objects.filter(pk=event.pk).update(to_status=cr.status)
     else:
@@ -292,19 +378,34 @@ def change_request_transition(*, cr: ChangeRequest, user, action: str, comment: 
         cr.assignee = cr.assignee_principal = None
         if cr.status in (S.REJECTED, S.WITHDRAWN):
             cr.closed_at = now
-        _event(cr, action={wf.A_REJECT: E.REJECT, wf.A_RETURN: E.RETURN, wf.A_WITHDRAW: E.WITHDRAW}[action],
-               actor=user, on_behalf_of=on_behalf, from_status=previous, comment=comment, now=now)
+        _event(
+            cr,
+            action={wf.A_REJECT: E.REJECT, wf.A_RETURN: E.RETURN, wf.A_WITHDRAW: E.WITHDRAW}[action],
+            actor=user,
+            on_behalf_of=on_behalf,
+            from_status=previous,
+            comment=comment,
+            now=now,
+        )
         cr.stage_entered_at = now
         cr.save()
         if action in (wf.A_REJECT, wf.A_RETURN):
-            title = {wf.A_REJECT: _("Your process change was rejected: %(title)s"),
-                     wf.A_RETURN: _("Your process change was returned for revision: %(title)s")}[action]
-            notify(recipient=cr.proposer, kind=f"processes.{action}", title=title % {"title": cr.title},
-                   body=comment, url=cr.get_absolute_url())
+            title = {
+                wf.A_REJECT: _("Your process change was rejected: %(title)s"),
+                wf.A_RETURN: _("Your process change was returned for revision: %(title)s"),
+            }[action]
+            notify(
+                recipient=cr.proposer,
+                kind=f"processes.{action}",
+                title=title % {"title": cr.title},
+                body=comment,
+                url=cr.get_absolute_url(),
+            )
     return cr
 
 
 # --- delegation ------------------------------------------------------------------------------
+
 
 @transaction.atomic
 def delegation_create(*, principal, delegate, start_date, end_date, note: str = "") -> Delegation:
@@ -312,11 +413,15 @@ def delegation_create(*, principal, delegate, start_date, end_date, note: str = 
         raise ValidationError(_("You cannot delegate to yourself."))
     if end_date < start_date:
         raise ValidationError(_("The end date is before the start date."))
-    d = Delegation.objects.create(principal=principal, delegate=delegate, start_date=start_date,
-                                  end_date=end_date, note=note)
-    notify(recipient=delegate, kind="processes.delegation",
-           title=_("%(name)s delegated process approvals to you from %(start)s to %(end)s") % {
-               "name": principal.name, "start": start_date, "end": end_date})
+    d = Delegation.objects.create(
+        principal=principal, delegate=delegate, start_date=start_date, end_date=end_date, note=note
+    )
+    notify(
+        recipient=delegate,
+        kind="processes.delegation",
+        title=_("%(name)s delegated process approvals to you from %(start)s to %(end)s")
+        % {"name": principal.name, "start": start_date, "end": end_date},
+    )
     return d
 
 
@@ -329,13 +434,20 @@ def delegation_cancel(*, delegation: Delegation, user) -> None:
 
 # --- periodic review -------------------------------------------------------------------------
 
+
 @transaction.atomic
-def review_record(*, process: Process, reviewer, reviewed_on, findings: str, next_review_date,
-                  actions: list[dict]) -> ProcessReview:
+def review_record(
+    *, process: Process, reviewer, reviewed_on, findings: str, next_review_date, actions: list[dict]
+) -> ProcessReview:
     if next_review_date <= reviewed_on:
         raise ValidationError(_("The next review must come after this one."))
-    review = ProcessReview.objects.create(process=process, reviewer=reviewer, reviewed_on=reviewed_on,
-                                          findings=findings, next_review_date=next_review_date)
+    review = ProcessReview.objects.create(
+        process=process,
+        reviewer=reviewer,
+        reviewed_on=reviewed_on,
+        findings=findings,
+        next_review_date=next_review_date,
+    )
     rows = ImprovementAction.objects.bulk_create(
         ImprovementAction(review=review, description=a["description"], owner=a["owner"], due_date=a["due_date"])
         for a in actions
@@ -343,10 +455,13 @@ def review_record(*, process: Process, reviewer, reviewed_on, findings: str, nex
     Process.objects.filter(pk=process.pk).update(next_review_date=next_review_date, updated_at=timezone.now())
     process.next_review_date = next_review_date
     for row in rows:
-        notify(recipient=row.owner, kind="processes.improvement_action",
-               title=_("Improvement action for %(process)s: %(action)s") % {"process": process.name,
-                                                                         "action": row.description},
-               url=process.get_absolute_url() + "#reviews")
+        notify(
+            recipient=row.owner,
+            kind="processes.improvement_action",
+            title=_("Improvement action for %(process)s: %(action)s")
+            % {"process": process.name, "action": row.description},
+            url=process.get_absolute_url() + "#reviews",
+        )
     return review
 
 

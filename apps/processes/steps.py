@@ -32,11 +32,18 @@ def version_steps(version: ProcessVersion | None, steps=None) -> list[dict]:
         steps = list(version.steps.prefetch_related("links_out__to_step").order_by("order"))
     return [
         {
-            "key": s.key, "name": s.name, "department_id": s.department_id, "position_id": s.position_id,
-            "description": s.description, "inputs": s.inputs, "outputs": s.outputs,
+            "key": s.key,
+            "name": s.name,
+            "department_id": s.department_id,
+            "position_id": s.position_id,
+            "description": s.description,
+            "inputs": s.inputs,
+            "outputs": s.outputs,
             "time_limit_hours": s.time_limit_hours,
-            "next": [{"to": link.to_step.key, "condition": link.condition}
-                     for link in sorted(s.links_out.all(), key=lambda lk: lk.to_step.order)],
+            "next": [
+                {"to": link.to_step.key, "condition": link.condition}
+                for link in sorted(s.links_out.all(), key=lambda lk: lk.to_step.order)
+            ],
         }
         for s in steps
     ]
@@ -116,7 +123,8 @@ def diff_steps(old: list[dict], new: list[dict]) -> list[StepChange]:
         old_order, before = old_by_key[key]
         fields = [
             FieldChange(f, FIELD_LABELS[f], before.get(f), step.get(f))
-            for f in STEP_FIELDS if (before.get(f) or None) != (step.get(f) or None)
+            for f in STEP_FIELDS
+            if (before.get(f) or None) != (step.get(f) or None)
         ]
         if _next_set(before) != _next_set(step):
             fields.append(FieldChange("next", FIELD_LABELS["next"], before.get("next", []), step.get("next", [])))
@@ -159,17 +167,27 @@ def materialise(version: ProcessVersion, steps: list[dict]) -> list[ProcessStep]
     from .models import StepLink
 
     rows = [
-        ProcessStep(version=version, key=s["key"], order=i + 1, name=s["name"], department_id=s["department_id"],
-                    position_id=s.get("position_id"), description=s.get("description", ""),
-                    inputs=s.get("inputs", ""), outputs=s.get("outputs", ""),
-                    time_limit_hours=s.get("time_limit_hours"))
+        ProcessStep(
+            version=version,
+            key=s["key"],
+            order=i + 1,
+            name=s["name"],
+            department_id=s["department_id"],
+            position_id=s.get("position_id"),
+            description=s.get("description", ""),
+            inputs=s.get("inputs", ""),
+            outputs=s.get("outputs", ""),
+            time_limit_hours=s.get("time_limit_hours"),
+        )
         for i, s in enumerate(steps)
     ]
     created = ProcessStep.objects.bulk_create(rows)
     by_key = {s.key: s for s in created}
     links = [
         StepLink(from_step=by_key[s["key"]], to_step=by_key[n["to"]], condition=n.get("condition", "") or "")
-        for s in steps for n in s.get("next", []) if n["to"] in by_key and n["to"] != s["key"]
+        for s in steps
+        for n in s.get("next", [])
+        if n["to"] in by_key and n["to"] != s["key"]
     ]
     StepLink.objects.bulk_create(links)
     return created

@@ -3,6 +3,7 @@ from django.urls import path
 from . import views, views_requests
 
 app_name = "processes"
+URL_PREFIX = "processes/"
 urlpatterns = [
     path("", views.process_list, name="list"),
     path("new/", views.process_edit, name="create"),

@@ -26,9 +26,15 @@ edit_process = permission_required("processes.edit_process", raise_exception=Tru
 def process_list(request):
     filterset = ProcessFilter(request.GET or None, queryset=selectors.catalogue())
     page = Paginator(filterset.qs, 25).get_page(request.GET.get("page"))
-    return render(request, "processes/process_list.html", {
-        "filter": filterset, "page_obj": page, "today": timezone.localdate(),
-    })
+    return render(
+        request,
+        "processes/process_list.html",
+        {
+            "filter": filterset,
+            "page_obj": page,
+            "today": timezone.localdate(),
+        },
+    )
 
 
 def _load_process(code):
@@ -51,16 +57,23 @@ def process_detail(request, code):
     depts = {r.department_id: r.department.name for r in rows}
     positions = {r.position_id: r.position.name for r in rows if r.position_id}
     names = {r.key: r for r in rows}
-    return render(request, "processes/process_detail.html", {
-        "process": process, "version": version, "rows": rows, "names": names,
-        "is_current": version is not None and version.pk == process.current_version_id,
-        "svg": diagram.render(step_dicts, depts, positions, title=process.name),
-        "versions": selectors.process_versions(process),
-        "open_requests": selectors.process_open_requests(process),
-        "reviews": selectors.process_reviews(process),
-        "articles": selectors.process_articles(process, request.user),
-        "today": timezone.localdate(),
-    })
+    return render(
+        request,
+        "processes/process_detail.html",
+        {
+            "process": process,
+            "version": version,
+            "rows": rows,
+            "names": names,
+            "is_current": version is not None and version.pk == process.current_version_id,
+            "svg": diagram.render(step_dicts, depts, positions, title=process.name),
+            "versions": selectors.process_versions(process),
+            "open_requests": selectors.process_open_requests(process),
+            "reviews": selectors.process_reviews(process),
+            "articles": selectors.process_articles(process, request.user),
+            "today": timezone.localdate(),
+        },
+    )
 
 
 @edit_process
@@ -82,10 +95,16 @@ def process_edit(request, code=None):
 def department_processes(request, code):
     dept = get_object_or_404(Department.objects.select_related("head"), code=code)
     steps = list(selectors.department_steps(dept))
-    return render(request, "processes/department.html", {
-        "dept": dept, "owned": selectors.department_processes(dept), "steps": steps,
-        "other_steps": [s for s in steps if s.version.process.department_id != dept.pk],
-    })
+    return render(
+        request,
+        "processes/department.html",
+        {
+            "dept": dept,
+            "owned": selectors.department_processes(dept),
+            "steps": steps,
+            "other_steps": [s for s in steps if s.version.process.department_id != dept.pk],
+        },
+    )
 
 
 @permission_required("processes.record_review", raise_exception=True)
@@ -101,8 +120,10 @@ def review_create(request, code):
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
-            messages.success(request, _("Review recorded; next review on %(date)s.") % {
-                "date": form.cleaned_data["next_review_date"]})
+            messages.success(
+                request,
+                _("Review recorded; next review on %(date)s.") % {"date": form.cleaned_data["next_review_date"]},
+            )
             return redirect(process.get_absolute_url() + "#reviews")
     return render(request, "processes/review_form.html", {"process": process, "form": form, "actions": actions})
 
@@ -135,6 +156,14 @@ def articles_edit(request, code):
         messages.success(request, _("Linked articles of “%(policy)s” saved.") % {"policy": chosen.title})
         return redirect(process)
     linked = set(process.articles.values_list("pk", flat=True))
-    return render(request, "processes/articles_form.html", {
-        "process": process, "policies": policies, "chosen": chosen, "nodes": nodes, "linked": linked,
-    })
+    return render(
+        request,
+        "processes/articles_form.html",
+        {
+            "process": process,
+            "policies": policies,
+            "chosen": chosen,
+            "nodes": nodes,
+            "linked": linked,
+        },
+    )

@@ -44,8 +44,13 @@ def _save_steps_form(request, *, process, cr=None):
                 cr = services.change_request_create(process=process, proposer=request.user, steps=steps, **data)
             else:
                 revision = request.POST.get("revision", "")
-                cr = services.change_request_update(cr=cr, user=request.user, steps=steps,
-                                                    expected_revision=int(revision) if revision.isdigit() else 0, **data)
+                cr = services.change_request_update(
+                    cr=cr,
+                    user=request.user,
+                    steps=steps,
+                    expected_revision=int(revision) if revision.isdigit() else 0,
+                    **data,
+                )
         except (ValidationError, services.WorkflowError) as exc:
             messages.error(request, exc.messages[0] if isinstance(exc, ValidationError) else str(exc))
         else:
@@ -58,14 +63,22 @@ def _save_steps_form(request, *, process, cr=None):
             except services.WorkflowError as exc:
                 messages.error(request, str(exc))
             else:
-                messages.success(request, _("Change request submitted: now “%(status)s”.") % {
-                    "status": cr.get_status_display()})
+                messages.success(
+                    request, _("Change request submitted: now “%(status)s”.") % {"status": cr.get_status_display()}
+                )
             return redirect(cr)
     depts, positions = selectors.names_for(base)
-    return render(request, "processes/request_form.html", {
-        "process": process, "cr": cr, "form": form, "formset": formset,
-        "base_svg": diagram.render(base, depts, positions) if base else "",
-    })
+    return render(
+        request,
+        "processes/request_form.html",
+        {
+            "process": process,
+            "cr": cr,
+            "form": form,
+            "formset": formset,
+            "base_svg": diagram.render(base, depts, positions) if base else "",
+        },
+    )
 
 
 @view_catalogue
@@ -96,8 +109,9 @@ def _display(field, value, depts, positions, names) -> str:
     if field == "position_id":
         return positions.get(value, "?")
     if field == "next":
-        return "、".join(names.get(n["to"], n["to"]) + (f"（{n['condition']}）" if n.get("condition") else "")
-                        for n in value)
+        return "、".join(
+            names.get(n["to"], n["to"]) + (f"（{n['condition']}）" if n.get("condition") else "") for n in value
+        )
     return str(value)
 
 
@@ -111,12 +125,18 @@ def _progress(cr: ChangeRequest, events) -> list[dict]:
             done[e.from_status] = e
         elif e.action == "skip":
             skipped[e.from_status] = e
-    approvers = {ChangeRequest.Status.PENDING_HEAD: wf.department_head(cr.process.department),
-                 ChangeRequest.Status.PENDING_GM: wf.general_manager()}
+    approvers = {
+        ChangeRequest.Status.PENDING_HEAD: wf.department_head(cr.process.department),
+        ChangeRequest.Status.PENDING_GM: wf.general_manager(),
+    }
     out = []
     for stage in wf.chain(cr):
         who = approvers.get(stage)
-        row = {"label": wf.STAGE_LABELS[stage], "who": who.name if who else _("Operations management"), "state": "upcoming"}
+        row = {
+            "label": wf.STAGE_LABELS[stage],
+            "who": who.name if who else _("Operations management"),
+            "state": "upcoming",
+        }
         if stage in done:
             row.update(state="done", who=done[stage].actor.name if done[stage].actor else row["who"])
         elif stage in skipped:
@@ -135,23 +155,41 @@ def request_detail(request, pk):
     depts, positions = selectors.names_for(base + cr.proposed_steps)
     names = {s["key"]: s["name"] for s in base + cr.proposed_steps}
     for c in changes:
-        c.display = [(f.label, _display(f.field, f.old, depts, positions, names),
-                      _display(f.field, f.new, depts, positions, names)) for f in c.fields]
-    highlight = {c.key: ("moved" if c.kind == "moved" else c.kind) for c in changes
-                 if c.kind in ("added", "changed", "moved")}
+        c.display = [
+            (
+                f.label,
+                _display(f.field, f.old, depts, positions, names),
+                _display(f.field, f.new, depts, positions, names),
+            )
+            for f in c.fields
+        ]
+    highlight = {
+        c.key: ("moved" if c.kind == "moved" else c.kind) for c in changes if c.kind in ("added", "changed", "moved")
+    }
     events = list(selectors.change_request_events(cr))
     for e in events:
         e.stage = wf.STAGE_LABELS.get(e.from_status, "")
     stale_base = cr.base_version_id != cr.process.current_version_id
-    return render(request, "processes/request_detail.html", {
-        "cr": cr, "changes": changes, "impact": selectors.impact(changes, cr.process, depts, positions),
-        "depts": depts, "positions": positions, "events": events,
-        "actions": wf.allowed_actions(cr, request.user), "chain": wf.chain(cr),
-        "svg": diagram.render(cr.proposed_steps, depts, positions, highlight=highlight, title=cr.title),
-        "stale_base": stale_base and cr.is_open, "progress": _progress(cr, events),
-        "articles": selectors.process_articles(cr.process, request.user),
-        "is_changed": steplib.is_changed(changes), "base_version": selectors.diff_base(cr),
-    })
+    return render(
+        request,
+        "processes/request_detail.html",
+        {
+            "cr": cr,
+            "changes": changes,
+            "impact": selectors.impact(changes, cr.process, depts, positions),
+            "depts": depts,
+            "positions": positions,
+            "events": events,
+            "actions": wf.allowed_actions(cr, request.user),
+            "chain": wf.chain(cr),
+            "svg": diagram.render(cr.proposed_steps, depts, positions, highlight=highlight, title=cr.title),
+            "stale_base": stale_base and cr.is_open,
+            "progress": _progress(cr, events),
+            "articles": selectors.process_articles(cr.process, request.user),
+            "is_changed": steplib.is_changed(changes),
+            "base_version": selectors.diff_base(cr),
+        },
+    )
 
 
 @require_POST
@@ -164,13 +202,21 @@ def request_decide(request, pk):
     d = form.cleaned_data
     try:
         cr = services.change_request_transition(
-            cr=cr, user=request.user, action=d["action"], comment=d["comment"],
-            expected_revision=d["revision"], expected_status=d["status"])
+            cr=cr,
+            user=request.user,
+            action=d["action"],
+            comment=d["comment"],
+            expected_revision=d["revision"],
+            expected_status=d["status"],
+        )
     except services.WorkflowError as exc:
         messages.error(request, str(exc))
     else:
-        messages.success(request, _("Recorded: %(action)s. The request is now “%(status)s”.") % {
-            "action": wf.ACTION_LABELS[d["action"]], "status": cr.get_status_display()})
+        messages.success(
+            request,
+            _("Recorded: %(action)s. The request is now “%(status)s”.")
+            % {"action": wf.ACTION_LABELS[d["action"]], "status": cr.get_status_display()},
+        )
     if not request.user.has_perm("processes.view_change_request", cr):
         return redirect("processes:inbox")
     return redirect(cr)
@@ -194,8 +240,11 @@ def request_list(request):
     if request.GET.get("mine"):
         qs = qs.filter(proposer=request.user)
     page = Paginator(qs.order_by("-updated_at"), 30).get_page(request.GET.get("page"))
-    return render(request, "processes/request_list.html", {
-        "page_obj": page, "statuses": ChangeRequest.Status.choices, "status": status})
+    return render(
+        request,
+        "processes/request_list.html",
+        {"page_obj": page, "statuses": ChangeRequest.Status.choices, "status": status},
+    )
 
 
 @permission_required("processes.delegate", raise_exception=True)
@@ -210,10 +259,14 @@ def delegations(request):
             messages.success(request, _("Delegation saved."))
             return redirect("processes:delegations")
     mine = Delegation.objects.filter(principal=request.user).select_related("delegate")[:50]
-    received = Delegation.objects.filter(delegate=request.user, cancelled_at__isnull=True,
-                                         end_date__gte=timezone.localdate()).select_related("principal")
-    return render(request, "processes/delegations.html", {"form": form, "mine": mine, "received": received,
-                                                          "today": timezone.localdate()})
+    received = Delegation.objects.filter(
+        delegate=request.user, cancelled_at__isnull=True, end_date__gte=timezone.localdate()
+    ).select_related("principal")
+    return render(
+        request,
+        "processes/delegations.html",
+        {"form": form, "mine": mine, "received": received, "today": timezone.localdate()},
+    )
 
 
 @require_POST

@@ -38,13 +38,18 @@ TRANSITIONS: dict[tuple[str, str], Rule] = {
     **{(stage, A_APPROVE): Rule(NEXT_STAGE, APPROVER) for stage in (S.PENDING_HEAD, S.PENDING_OPS, S.PENDING_GM)},
     **{(stage, A_REJECT): Rule(S.REJECTED, APPROVER) for stage in (S.PENDING_HEAD, S.PENDING_OPS, S.PENDING_GM)},
     **{(stage, A_RETURN): Rule(S.RETURNED, APPROVER) for stage in (S.PENDING_HEAD, S.PENDING_OPS, S.PENDING_GM)},
-    **{(stage, A_WITHDRAW): Rule(S.WITHDRAWN, PROPOSER)
-       for stage in (S.DRAFT, S.RETURNED, S.PENDING_HEAD, S.PENDING_OPS, S.PENDING_GM)},
+    **{
+        (stage, A_WITHDRAW): Rule(S.WITHDRAWN, PROPOSER)
+        for stage in (S.DRAFT, S.RETURNED, S.PENDING_HEAD, S.PENDING_OPS, S.PENDING_GM)
+    },
 }
 
 ACTION_LABELS = {
-    A_SUBMIT: _("Submit"), A_APPROVE: _("Approve"), A_REJECT: _("Reject"),
-    A_RETURN: _("Return for revision"), A_WITHDRAW: _("Withdraw"),
+    A_SUBMIT: _("Submit"),
+    A_APPROVE: _("Approve"),
+    A_REJECT: _("Reject"),
+    A_RETURN: _("Return for revision"),
+    A_WITHDRAW: _("Withdraw"),
 }
 
 
@@ -63,7 +68,9 @@ def chain(cr: ChangeRequest) -> list[str]:
 
 
 def general_manager():
-    root = Department.objects.filter(parent__isnull=True, head__isnull=False).select_related("head").order_by("pk").first()
+    root = (
+        Department.objects.filter(parent__isnull=True, head__isnull=False).select_related("head").order_by("pk").first()
+    )
     return root.head if root else None
 
 
@@ -91,9 +98,18 @@ def stage_approver(cr: ChangeRequest, stage: str):
 def active_delegate(principal, on_date):
     if principal is None:
         return None
-    d = (Delegation.objects.filter(principal=principal, start_date__lte=on_date, end_date__gte=on_date,
-                                   cancelled_at__isnull=True, delegate__is_active=True)
-         .select_related("delegate").order_by("-created_at").first())
+    d = (
+        Delegation.objects.filter(
+            principal=principal,
+            start_date__lte=on_date,
+            end_date__gte=on_date,
+            cancelled_at__isnull=True,
+            delegate__is_active=True,
+        )
+        .select_related("delegate")
+        .order_by("-created_at")
+        .first()
+    )
     return d.delegate if d else None
 
 
@@ -107,8 +123,11 @@ def is_ops(user) -> bool:
 
 def may_decide(cr: ChangeRequest, user) -> bool:
     """Whether `user` is the approver of the request's current stage."""
-    if not user.is_authenticated or user.pk == cr.proposer_id or cr.status not in (
-            S.PENDING_HEAD, S.PENDING_OPS, S.PENDING_GM):
+    if (
+        not user.is_authenticated
+        or user.pk == cr.proposer_id
+        or cr.status not in (S.PENDING_HEAD, S.PENDING_OPS, S.PENDING_GM)
+    ):
         return False
     if cr.status == S.PENDING_OPS:
         return is_ops(user)
@@ -120,8 +139,6 @@ def allowed_actions(cr: ChangeRequest, user) -> list[str]:
     for (state, action), rule in TRANSITIONS.items():
         if state != cr.status:
             continue
-        if rule.who == PROPOSER and user.pk == cr.proposer_id:
-            actions.append(action)
-        elif rule.who == APPROVER and may_decide(cr, user):
+        if rule.who == PROPOSER and user.pk == cr.proposer_id or rule.who == APPROVER and may_decide(cr, user):
             actions.append(action)
     return actions

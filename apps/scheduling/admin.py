@@ -16,8 +16,16 @@ from .runner import TASK_NAME
 
 @admin.register(ScheduledJob)
 class ScheduledJobAdmin(AdminRoleAccess, admin.ModelAdmin):
-    list_display = ("job", "schedule", "enabled", "last_started", "last_duration", "outcome_badge",
-                    "last_items", "last_failure")
+    list_display = (
+        "job",
+        "schedule",
+        "enabled",
+        "last_started",
+        "last_duration",
+        "outcome_badge",
+        "last_items",
+        "last_failure",
+    )
     list_editable = ("enabled",)
     list_select_related = ("crontab", "interval")
     search_fields = ("name",)
@@ -30,13 +38,18 @@ class ScheduledJobAdmin(AdminRoleAccess, admin.ModelAdmin):
     def get_queryset(self, request):
         runs = JobRun.objects.filter(name=OuterRef("name")).order_by("-started_at", "-id")
         failed = runs.filter(outcome=JobRun.Outcome.FAILED)
-        return super().get_queryset(request).filter(task=TASK_NAME).annotate(
-            _started=Subquery(runs.values("started_at")[:1]),
-            _duration=Subquery(runs.values("duration")[:1]),
-            _outcome=Subquery(runs.values("outcome")[:1]),
-            _items=Subquery(runs.values("items")[:1]),
-            _failed_at=Subquery(failed.values("started_at")[:1]),
-            _error=Subquery(failed.values("error")[:1]),
+        return (
+            super()
+            .get_queryset(request)
+            .filter(task=TASK_NAME)
+            .annotate(
+                _started=Subquery(runs.values("started_at")[:1]),
+                _duration=Subquery(runs.values("duration")[:1]),
+                _outcome=Subquery(runs.values("outcome")[:1]),
+                _items=Subquery(runs.values("items")[:1]),
+                _failed_at=Subquery(failed.values("started_at")[:1]),
+                _error=Subquery(failed.values("error")[:1]),
+            )
         )
 
     def has_add_permission(self, request):
@@ -88,8 +101,7 @@ class ScheduledJobAdmin(AdminRoleAccess, admin.ModelAdmin):
         for task in queryset:
             run_job_task.delay(task.name)
         n = queryset.count()
-        self.message_user(request, ngettext("%(n)d job queued.", "%(n)d jobs queued.", n) % {"n": n},
-                          messages.SUCCESS)
+        self.message_user(request, ngettext("%(n)d job queued.", "%(n)d jobs queued.", n) % {"n": n}, messages.SUCCESS)
 
 
 @admin.register(JobRun)

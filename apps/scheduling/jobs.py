@@ -27,6 +27,7 @@ def prune_runs(now) -> int:
 # A module may register its jobs itself in apps/<app>/jobs.py (policies does: policies.publish_due);
 # these are for the modules that expose a service but no job.
 
+
 @job("kpis.remind_missing_figures", _("Remind the responsible person of indicator figures still missing."))
 def kpis_remind_missing_figures(now) -> int:
     from apps.kpis.services import figures_missing_remind
@@ -34,8 +35,10 @@ def kpis_remind_missing_figures(now) -> int:
     return figures_missing_remind(today=timezone.localdate(now))
 
 
-@job("appraisals.open_previous_quarter",
-     _("On the first working day of a quarter, open the previous quarter's appraisal cycle."))
+@job(
+    "appraisals.open_previous_quarter",
+    _("On the first working day of a quarter, open the previous quarter's appraisal cycle."),
+)
 def appraisals_open_previous_quarter(now) -> int:
     from apps.appraisals.services import appraisal_cycle_open_previous_quarter
 

@@ -29,12 +29,15 @@ def post_scores(appraisal, score="85", summary="季度总结", **extra):
 def review_all(cycle, score_of=lambda a: "85"):
     """Every live appraisal of the cycle reviewed by its reviewer (manager review stage)."""
     set_stage(cycle, Stage.REVIEW)
-    for a in Appraisal.objects.filter(cycle=cycle, is_excluded=False).select_related("cycle", "form", "reviewer", "employee"):
+    for a in Appraisal.objects.filter(cycle=cycle, is_excluded=False).select_related(
+        "cycle", "form", "reviewer", "employee"
+    ):
         if a.reviewer is None:  # the top of the company: HR would assign or exclude
             Appraisal.objects.filter(pk=a.pk).update(is_excluded=True, excluded_reason="最高负责人")
             continue
-        services.appraisal_save_review(appraisal=a, actor=a.reviewer, scores=full_scores(a, score_of(a)),
-                                       summary="评语", submit=True)
+        services.appraisal_save_review(
+            appraisal=a, actor=a.reviewer, scores=full_scores(a, score_of(a)), summary="评语", submit=True
+        )
     return cycle
 
 

@@ -13,7 +13,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[3]))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "opsportal.settings")
 os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"  # the ORM helpers run beside Playwright's event loop
 
-import django  # noqa: E402
+import django
 
 django.setup()
 
@@ -41,11 +41,16 @@ def colleagues_done(stage):
 
     rng = random.Random(3)
     cycle = Cycle.objects.get(code=CODE)
-    rows = [a for a in Appraisal.objects.filter(cycle=cycle).select_related("form", "cycle", "employee")
-            if a.employee.username not in ("staff",)]
+    rows = [
+        a
+        for a in Appraisal.objects.filter(cycle=cycle).select_related("form", "cycle", "employee")
+        if a.employee.username not in ("staff",)
+    ]
     for a in rows:
         if a.reviewer_id is None:
-            Appraisal.objects.filter(pk=a.pk).update(is_excluded=True, excluded_reason="公司最高负责人，由董事会另行考核")
+            Appraisal.objects.filter(pk=a.pk).update(
+                is_excluded=True, excluded_reason="公司最高负责人，由董事会另行考核"
+            )
             continue
         if stage == "review":
             fill(a, rng)
@@ -76,8 +81,10 @@ def login(browser, username):
 def main():
     reset_cycle()
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path="/usr/bin/chromium",
-                                    args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"])
+        browser = p.chromium.launch(
+            executable_path="/usr/bin/chromium",
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
+        )
         staff = login(browser, "staff")
         staff.goto(f"{BASE}/appraisals/")
         shot(staff, "01-staff-home")
@@ -150,11 +157,16 @@ def main():
         # calibrate excellent ones down until the rule holds
         from apps.appraisals import services
         from apps.appraisals.models import Appraisal, Cycle
+
         cycle = Cycle.objects.get(code=CODE)
         first = True
         while services.publish_problems(cycle):
-            a = Appraisal.objects.filter(cycle=cycle, final_grade="excellent", is_excluded=False).exclude(
-                employee__username="staff").order_by("total").first()
+            a = (
+                Appraisal.objects.filter(cycle=cycle, final_grade="excellent", is_excluded=False)
+                .exclude(employee__username="staff")
+                .order_by("total")
+                .first()
+            )
             if first:
                 hr.goto(f"{BASE}/appraisals/a/{a.pk}/")
                 hr.select_option("#id_final_grade", "good")
@@ -165,8 +177,13 @@ def main():
                 first = False
             else:
                 from django.contrib.auth import get_user_model
-                services.appraisal_calibrate(appraisal=a, actor=get_user_model().objects.get(username="hr"),
-                                             final_grade="good", reason="横向比较后调整")
+
+                services.appraisal_calibrate(
+                    appraisal=a,
+                    actor=get_user_model().objects.get(username="hr"),
+                    final_grade="good",
+                    reason="横向比较后调整",
+                )
         hr.goto(f"{BASE}/appraisals/cycles/{CODE}/calibration/")
         hr.click("button[value=publish]")
         hr.wait_for_load_state("networkidle")
@@ -182,6 +199,7 @@ def main():
         staff.wait_for_load_state("networkidle")
         shot(staff, "14-staff-objected")
         from apps.appraisals.models import PeerReview
+
         assert PeerReview.objects.filter(appraisal__cycle__code=CODE).exclude(submitted_at=None).exists()
         assert "品牌活动策划周密" in staff.content() and "许明" not in staff.content()  # anonymous
 

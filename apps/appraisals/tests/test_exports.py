@@ -23,10 +23,12 @@ def test_the_cycle_export_has_a_row_per_employee_and_a_column_per_criterion(org,
     rows = _rows(client_for(org["hr"]).get(reverse("appraisals:cycle_export", args=[cycle.code])))
     header, body = rows[0], rows[1:]
     criteria = [c["name"] for c in publish_target.form.criteria]
-    assert header[:6] == ["工号", "姓名", "部门", "岗位", "考核人", "状态"] and header[6:6 + len(criteria)] == criteria
+    assert (
+        header[:6] == ["工号", "姓名", "部门", "岗位", "考核人", "状态"] and header[6 : 6 + len(criteria)] == criteria
+    )
     assert len(body) == Appraisal.objects.filter(cycle=cycle, is_excluded=False).count()
     staff_row = next(r for r in body if r[1] == org["staff"].name)
-    assert staff_row[6:6 + len(criteria)] == [91.0] * len(criteria)
+    assert staff_row[6 : 6 + len(criteria)] == [91.0] * len(criteria)
     assert staff_row[header.index("加权总分")] == 91.0 and staff_row[header.index("等级")] == "优秀"
     assert staff_row[header.index("考核人")] == org["manager"].name
 

@@ -21,14 +21,23 @@ def test_a_draft_keeps_partial_scores_and_a_bad_score_loses_nothing(org, cycle, 
     a = appraisal_of(cycle, org["staff"])
     first, second = (str(c["id"]) for c in a.form.criteria[:2])
     client = client_for(org["staff"])
-    response = client.post(reverse("appraisals:self", args=[a.pk]), {f"score-{first}": "88", f"comment-{first}": "完成",
-                                                                     "summary": "草稿", "save": "1"})
+    response = client.post(
+        reverse("appraisals:self", args=[a.pk]),
+        {f"score-{first}": "88", f"comment-{first}": "完成", "summary": "草稿", "save": "1"},
+    )
     assert response.status_code == 302
     a.refresh_from_db()
     assert a.self_scores[first] == {"score": "88.00", "comment": "完成"} and a.status == Status.SELF
-    response = client.post(reverse("appraisals:self", args=[a.pk]), {f"score-{first}": "88", f"score-{second}": "150",
-                                                                     f"comment-{second}": "刚写的说明", "summary": "新的总结",
-                                                                     "save": "1"})
+    response = client.post(
+        reverse("appraisals:self", args=[a.pk]),
+        {
+            f"score-{first}": "88",
+            f"score-{second}": "150",
+            f"comment-{second}": "刚写的说明",
+            "summary": "新的总结",
+            "save": "1",
+        },
+    )
     body = response.content.decode()
     assert response.status_code == 400 and "刚写的说明" in body and "150" in body and "新的总结" in body
 
@@ -39,7 +48,9 @@ def test_submitting_needs_every_score_and_a_summary(org, cycle):
         services.appraisal_save_self(appraisal=a, actor=org["staff"], scores={}, summary="总结", submit=True)
     with pytest.raises(ValidationError):
         services.appraisal_save_self(appraisal=a, actor=org["staff"], scores=full_scores(a), summary="", submit=True)
-    services.appraisal_save_self(appraisal=a, actor=org["staff"], scores=full_scores(a, "90"), summary="总结", submit=True)
+    services.appraisal_save_self(
+        appraisal=a, actor=org["staff"], scores=full_scores(a, "90"), summary="总结", submit=True
+    )
     a.refresh_from_db()
     assert (a.status, a.self_total) == (Status.SUBMITTED, 90)
     assert Notification.objects.filter(recipient=org["manager"], kind="appraisals.self_submitted").exists()
@@ -52,13 +63,22 @@ def test_after_the_deadline_the_self_form_is_read_only_with_a_notice(org, open_c
         services.appraisal_save_self(appraisal=a, actor=org["staff"], scores=full_scores(a), summary="x", submit=False)
     response = client_for(org["staff"]).get(reverse("appraisals:appraisal", args=[a.pk]))
     assert response.context["mode"] == "read" and 'data-testid="readonly-notice"' in response.content.decode()
-    assert client_for(org["staff"]).post(reverse("appraisals:self", args=[a.pk]), post_scores(a, save="1")).status_code == 400
+    assert (
+        client_for(org["staff"]).post(reverse("appraisals:self", args=[a.pk]), post_scores(a, save="1")).status_code
+        == 400
+    )
 
 
-@pytest.mark.parametrize("stage,self_ok,review_ok", [
-    (Stage.SELF, True, False), (Stage.REVIEW, False, True), (Stage.CALIBRATION, False, False),
-    (Stage.PUBLISHED, False, False), (Stage.CLOSED, False, False),
-])
+@pytest.mark.parametrize(
+    "stage,self_ok,review_ok",
+    [
+        (Stage.SELF, True, False),
+        (Stage.REVIEW, False, True),
+        (Stage.CALIBRATION, False, False),
+        (Stage.PUBLISHED, False, False),
+        (Stage.CLOSED, False, False),
+    ],
+)
 def test_each_stage_opens_only_its_own_form(org, cycle, stage, self_ok, review_ok, today):
     a = appraisal_of(set_stage(cycle, stage), org["staff"])
     assert (services.action_check(a, "self_save", org["staff"], today) == "") is self_ok
@@ -67,10 +87,20 @@ def test_each_stage_opens_only_its_own_form(org, cycle, stage, self_ok, review_o
 
 # the appraisal state machine: (status, action, who) -> allowed
 ROLE = {"employee": "staff", "reviewer": "manager", "hr": "hr", "other": "outsider"}
-STAGE_OF = {"self_submit": Stage.SELF, "review_submit": Stage.REVIEW, "calibrate": Stage.CALIBRATION,
-            "acknowledge": Stage.PUBLISHED, "object": Stage.PUBLISHED, "resolve": Stage.PUBLISHED}
-TABLE = [(status, action, who, services.APPRAISAL_TRANSITIONS.get((status, action), (None, None))[1] == who)
-         for status in Status.values for action in STAGE_OF for who in ROLE]
+STAGE_OF = {
+    "self_submit": Stage.SELF,
+    "review_submit": Stage.REVIEW,
+    "calibrate": Stage.CALIBRATION,
+    "acknowledge": Stage.PUBLISHED,
+    "object": Stage.PUBLISHED,
+    "resolve": Stage.PUBLISHED,
+}
+TABLE = [
+    (status, action, who, services.APPRAISAL_TRANSITIONS.get((status, action), (None, None))[1] == who)
+    for status in Status.values
+    for action in STAGE_OF
+    for who in ROLE
+]
 
 
 @pytest.mark.parametrize("status,action,who,allowed", TABLE)
@@ -84,10 +114,14 @@ def test_transition_table(org, cycle, today, status, action, who, allowed):
 def test_the_review_stores_total_and_grade_and_later_changes_are_history(org, cycle):
     set_stage(cycle, Stage.REVIEW)
     a = appraisal_of(cycle, org["staff"])
-    services.appraisal_save_review(appraisal=a, actor=org["manager"], scores=full_scores(a, "89.99"), summary="好", submit=True)
+    services.appraisal_save_review(
+        appraisal=a, actor=org["manager"], scores=full_scores(a, "89.99"), summary="好", submit=True
+    )
     a.refresh_from_db()
     assert (a.total, a.grade, a.final_grade, a.status) == (Decimal("89.99"), "good", "good", Status.REVIEWED)
-    services.appraisal_save_review(appraisal=a, actor=org["manager"], scores=full_scores(a, "90"), summary="很好", submit=True)
+    services.appraisal_save_review(
+        appraisal=a, actor=org["manager"], scores=full_scores(a, "90"), summary="很好", submit=True
+    )
     a.refresh_from_db()
     assert (a.total, a.grade) == (Decimal("90.00"), "excellent")
     changed = AppraisalEvent.objects.filter(appraisal=a, action="review_changed").get()
@@ -96,8 +130,9 @@ def test_the_review_stores_total_and_grade_and_later_changes_are_history(org, cy
 
 def test_the_live_total_endpoint_answers_with_a_fragment(org, cycle, client_for):
     a = appraisal_of(cycle, org["staff"])
-    response = client_for(org["staff"]).post(reverse("appraisals:total", args=[a.pk]), post_scores(a, "90"),
-                                             HTTP_HX_REQUEST="true")
+    response = client_for(org["staff"]).post(
+        reverse("appraisals:total", args=[a.pk]), post_scores(a, "90"), HTTP_HX_REQUEST="true"
+    )
     body = response.content.decode()
     assert response.status_code == 200 and "90.00" in body and "优秀" in body and "<html" not in body
     a.refresh_from_db()
@@ -107,7 +142,9 @@ def test_the_live_total_endpoint_answers_with_a_fragment(org, cycle, client_for)
 def test_publishing_is_refused_while_the_forced_distribution_is_broken(org, cycle, client_for):
     review_all(cycle, score_of=lambda a: "95")  # everybody 优秀: 100 % > 20 %
     set_stage(cycle, Stage.CALIBRATION)
-    response = client_for(org["hr"]).post(reverse("appraisals:cycle_action", args=[cycle.code]), {"action": "publish"}, follow=True)
+    response = client_for(org["hr"]).post(
+        reverse("appraisals:cycle_action", args=[cycle.code]), {"action": "publish"}, follow=True
+    )
     cycle.refresh_from_db()
     assert cycle.stage == Stage.CALIBRATION
     assert "“优秀”占全公司 100.0 %，最多允许 20.0 %" in response.content.decode()
@@ -116,7 +153,9 @@ def test_publishing_is_refused_while_the_forced_distribution_is_broken(org, cycl
     for a in live[1:]:
         services.appraisal_calibrate(appraisal=a, actor=org["hr"], final_grade="good", reason="横向比较")
     assert services.cycle_transition(cycle=cycle, action="publish", actor=org["hr"]).stage == Stage.PUBLISHED
-    assert set(Appraisal.objects.filter(cycle=cycle, is_excluded=False).values_list("status", flat=True)) == {Status.PUBLISHED}
+    assert set(Appraisal.objects.filter(cycle=cycle, is_excluded=False).values_list("status", flat=True)) == {
+        Status.PUBLISHED
+    }
 
 
 def test_a_calibration_needs_a_reason_and_the_manager_sees_it(org, cycle, client_for):
@@ -128,7 +167,10 @@ def test_a_calibration_needs_a_reason_and_the_manager_sees_it(org, cycle, client
     services.appraisal_calibrate(appraisal=a, actor=org["hr"], final_grade="pass", reason="部门整体偏高")
     body = client_for(org["manager"]).get(reverse("appraisals:appraisal", args=[a.pk])).content.decode()
     assert "部门整体偏高" in body
-    assert "部门整体偏高" not in client_for(org["staff"]).get(reverse("appraisals:appraisal", args=[a.pk])).content.decode()
+    assert (
+        "部门整体偏高"
+        not in client_for(org["staff"]).get(reverse("appraisals:appraisal", args=[a.pk])).content.decode()
+    )
 
 
 def test_the_objection_flow(org, cycle, client_for):
@@ -143,7 +185,9 @@ def test_the_objection_flow(org, cycle, client_for):
     # a second objection or an acknowledgement after objecting is refused
     with pytest.raises(ValidationError):
         services.appraisal_acknowledge(appraisal=a, actor=org["staff"])
-    client_for(org["hr"]).post(reverse("appraisals:resolve", args=[a.pk]), {"resolution": "复核后上调", "final_grade": "excellent"})
+    client_for(org["hr"]).post(
+        reverse("appraisals:resolve", args=[a.pk]), {"resolution": "复核后上调", "final_grade": "excellent"}
+    )
     a.refresh_from_db()
     assert (a.status, a.final_grade, a.objection_resolution) == (Status.RESOLVED, "excellent", "复核后上调")
     assert list(a.events.values_list("action", flat=True))[-2:] == ["objected", "objection_resolved"]
@@ -164,14 +208,32 @@ def test_an_improvement_plan_is_for_a_fail_and_needs_owner_and_date(org, cycle):
     publish(cycle, org["hr"])
     failed, passed = appraisal_of(cycle, org["staff"]), appraisal_of(cycle, org["ops"])
     with pytest.raises(ValidationError):
-        services.appraisal_set_followup(appraisal=passed, actor=org["hr"], bonus_coefficient=None, promotion_recommended=False,
-                                        improvement_plan="改进", improvement_owner=org["manager"], improvement_due=cycle.close_date)
+        services.appraisal_set_followup(
+            appraisal=passed,
+            actor=org["hr"],
+            bonus_coefficient=None,
+            promotion_recommended=False,
+            improvement_plan="改进",
+            improvement_owner=org["manager"],
+            improvement_due=cycle.close_date,
+        )
     with pytest.raises(ValidationError):
-        services.appraisal_set_followup(appraisal=failed, actor=org["hr"], bonus_coefficient=None, promotion_recommended=False,
-                                        improvement_plan="改进")
-    services.appraisal_set_followup(appraisal=failed, actor=org["hr"], bonus_coefficient=0.5, promotion_recommended=False,
-                                    improvement_plan="每周复盘销售漏斗", improvement_owner=org["manager"],
-                                    improvement_due=cycle.close_date)
+        services.appraisal_set_followup(
+            appraisal=failed,
+            actor=org["hr"],
+            bonus_coefficient=None,
+            promotion_recommended=False,
+            improvement_plan="改进",
+        )
+    services.appraisal_set_followup(
+        appraisal=failed,
+        actor=org["hr"],
+        bonus_coefficient=0.5,
+        promotion_recommended=False,
+        improvement_plan="每周复盘销售漏斗",
+        improvement_owner=org["manager"],
+        improvement_due=cycle.close_date,
+    )
     failed.refresh_from_db()
     assert failed.improvement_owner == org["manager"] and failed.events.filter(action="followup").exists()
 
@@ -190,18 +252,23 @@ def test_hr_excludes_with_a_reason_and_reassigns_a_reviewer(org, cycle):
 def test_peers_comment_anonymously_on_chosen_criteria(org, cycle, client_for):
     a = appraisal_of(cycle, org["staff"])
     chosen = a.form.criteria[-1]
-    services.peer_invite(appraisal=a, actor=org["manager"], peers=[org["ops"]], criteria=[chosen["id"]],
-                         deadline=cycle.self_deadline)
+    services.peer_invite(
+        appraisal=a, actor=org["manager"], peers=[org["ops"]], criteria=[chosen["id"]], deadline=cycle.self_deadline
+    )
     review = PeerReview.objects.get(appraisal=a)
-    client_for(org["ops"]).post(reverse("appraisals:peer_feedback", args=[review.pk]),
-                                {f"comment-{chosen['id']}": "乐于分享，配合度高"})
+    client_for(org["ops"]).post(
+        reverse("appraisals:peer_feedback", args=[review.pk]), {f"comment-{chosen['id']}": "乐于分享，配合度高"}
+    )
     body = client_for(org["staff"]).get(reverse("appraisals:appraisal", args=[a.pk])).content.decode()
     assert "乐于分享，配合度高" in body and org["ops"].name not in body
 
 
 def test_scheduled_stage_moves_catch_up_and_do_nothing_twice(org, open_cycle, today):
-    cycle = open_cycle(self_deadline=today - timedelta(days=10), review_deadline=today - timedelta(days=5),
-                       calibration_deadline=today + timedelta(days=1))
+    cycle = open_cycle(
+        self_deadline=today - timedelta(days=10),
+        review_deadline=today - timedelta(days=5),
+        calibration_deadline=today + timedelta(days=1),
+    )
     moved = services.appraisal_stages_advance_due(today=today)
     assert moved == [(cycle.code, Stage.REVIEW), (cycle.code, Stage.CALIBRATION)]
     assert services.appraisal_stages_advance_due(today=today) == []
@@ -216,17 +283,28 @@ def test_the_tasks_call_the_services(org, default_template):
 
 
 def test_hr_changes_deadlines_and_rules_but_not_the_bands_once_reviews_started(org, cycle, client_for, today):
-    data = {"cutoff_date": cycle.cutoff_date, "self_deadline": today + timedelta(days=6),
-            "review_deadline": today + timedelta(days=12), "calibration_deadline": today + timedelta(days=16),
-            "close_date": today + timedelta(days=31), "distribution_is_hard": "on", "excellent_max": "15",
-            "fail_min": "5", "band_excellent": "92", "band_good": "80", "band_pass": "60"}
+    data = {
+        "cutoff_date": cycle.cutoff_date,
+        "self_deadline": today + timedelta(days=6),
+        "review_deadline": today + timedelta(days=12),
+        "calibration_deadline": today + timedelta(days=16),
+        "close_date": today + timedelta(days=31),
+        "distribution_is_hard": "on",
+        "excellent_max": "15",
+        "fail_min": "5",
+        "band_excellent": "92",
+        "band_good": "80",
+        "band_pass": "60",
+    }
     response = client_for(org["hr"]).post(reverse("appraisals:cycle", args=[cycle.code]), data)
     assert response.status_code == 302
     cycle.refresh_from_db()
     assert cycle.forced_distribution == {"excellent": {"max": 15.0}, "fail": {"min": 5.0}}
     assert cycle.grade_bands[0] == {"grade": "excellent", "min": "92"}
     set_stage(cycle, Stage.REVIEW)
-    response = client_for(org["hr"]).post(reverse("appraisals:cycle", args=[cycle.code]), {**data, "band_excellent": "95"})
+    response = client_for(org["hr"]).post(
+        reverse("appraisals:cycle", args=[cycle.code]), {**data, "band_excellent": "95"}
+    )
     assert response.status_code == 200 and "自评阶段" in response.content.decode()
 
 
@@ -262,7 +340,9 @@ def test_two_hr_clicks_on_publish_give_one_publication(org, open_cycle):
 def test_a_submitted_review_cannot_be_emptied_by_a_draft_save(org, cycle):
     set_stage(cycle, Stage.REVIEW)
     a = appraisal_of(cycle, org["staff"])
-    services.appraisal_save_review(appraisal=a, actor=org["manager"], scores=full_scores(a, "80"), summary="好", submit=True)
+    services.appraisal_save_review(
+        appraisal=a, actor=org["manager"], scores=full_scores(a, "80"), summary="好", submit=True
+    )
     with pytest.raises(ValidationError):
         services.appraisal_save_review(appraisal=a, actor=org["manager"], scores={}, summary="好", submit=False)
     a.refresh_from_db()

@@ -49,8 +49,12 @@ def test_changing_the_proposed_score_needs_a_reason(org, bound_cycle):
     scores[bound]["reason"] = "大客户回款延迟，业绩质量打折"
     services.appraisal_save_review(appraisal=a, actor=org["manager"], scores=scores, summary="评语", submit=True)
     a.refresh_from_db()
-    assert a.manager_scores[bound] == {"score": "80.00", "comment": "", "proposed": "95.00",
-                                       "reason": "大客户回款延迟，业绩质量打折"}
+    assert a.manager_scores[bound] == {
+        "score": "80.00",
+        "comment": "",
+        "proposed": "95.00",
+        "reason": "大客户回款延迟，业绩质量打折",
+    }
     assert a.total == Decimal("82.00")
 
 

@@ -19,7 +19,9 @@ CUTOFF = date(2026, 9, 1)
 
 
 def open_q3(**kwargs):
-    cycle, created = appraisal_cycle_open(code="2026Q3", today=date(2026, 10, 8), cutoff_date=CUTOFF, notify=False, **kwargs)
+    cycle, created = appraisal_cycle_open(
+        code="2026Q3", today=date(2026, 10, 8), cutoff_date=CUTOFF, notify=False, **kwargs
+    )
     return cycle, created
 
 
@@ -27,11 +29,14 @@ def reviewer_of(cycle, user):
     return Appraisal.objects.get(cycle=cycle, employee=user).reviewer
 
 
-@pytest.mark.parametrize("code,kind,start,end", [
-    ("2026Q3", CycleKind.QUARTER, date(2026, 7, 1), date(2026, 9, 30)),
-    ("2026q1", CycleKind.QUARTER, date(2026, 1, 1), date(2026, 3, 31)),
-    ("2026", CycleKind.ANNUAL, date(2026, 1, 1), date(2026, 12, 31)),
-])
+@pytest.mark.parametrize(
+    "code,kind,start,end",
+    [
+        ("2026Q3", CycleKind.QUARTER, date(2026, 7, 1), date(2026, 9, 30)),
+        ("2026q1", CycleKind.QUARTER, date(2026, 1, 1), date(2026, 3, 31)),
+        ("2026", CycleKind.ANNUAL, date(2026, 1, 1), date(2026, 12, 31)),
+    ],
+)
 def test_parse_period(code, kind, start, end):
     assert parse_period(code) == (kind, start, end)
 
@@ -43,7 +48,9 @@ def test_bad_periods_are_refused(code):
 
 
 def test_joiners_before_the_cutoff_are_in_and_after_it_out(org, default_template, make_user):
-    in_time = make_user(username="early", department=org["sales_dept"], manager=org["manager"], hire_date=CUTOFF - timedelta(days=1))
+    in_time = make_user(
+        username="early", department=org["sales_dept"], manager=org["manager"], hire_date=CUTOFF - timedelta(days=1)
+    )
     too_late = make_user(username="late", department=org["sales_dept"], manager=org["manager"], hire_date=CUTOFF)
     cycle, _n = open_q3()
     employees = set(cycle.appraisals.values_list("employee__username", flat=True))
@@ -51,10 +58,20 @@ def test_joiners_before_the_cutoff_are_in_and_after_it_out(org, default_template
 
 
 def test_leavers_before_the_period_end_are_out_and_later_leavers_in(org, default_template, make_user):
-    left = make_user(username="left", department=org["sales_dept"], manager=org["manager"], is_active=False,
-                     leave_date=date(2026, 9, 15))
-    left_after = make_user(username="left_after", department=org["sales_dept"], manager=org["manager"], is_active=False,
-                           leave_date=date(2026, 10, 3))
+    left = make_user(
+        username="left",
+        department=org["sales_dept"],
+        manager=org["manager"],
+        is_active=False,
+        leave_date=date(2026, 9, 15),
+    )
+    left_after = make_user(
+        username="left_after",
+        department=org["sales_dept"],
+        manager=org["manager"],
+        is_active=False,
+        leave_date=date(2026, 10, 3),
+    )
     disabled = make_user(username="disabled", department=org["sales_dept"], is_active=False)
     cycle, _n = open_q3()
     employees = set(cycle.appraisals.values_list("employee__username", flat=True))
@@ -155,11 +172,14 @@ def test_the_command_opens_quarters_and_years(org, default_template, capsys):
     assert Cycle.objects.get(code="2026").kind == CycleKind.ANNUAL
 
 
-@pytest.mark.parametrize("today,code", [
-    (date(2026, 10, 1), "2026Q3"),   # Thursday, the first working day of Q4
-    (date(2026, 10, 20), "2026Q3"),  # a missed run catches up
-    (date(2027, 1, 1), "2026Q4"),    # a Friday (public holidays are not modelled)
-])
+@pytest.mark.parametrize(
+    "today,code",
+    [
+        (date(2026, 10, 1), "2026Q3"),  # Thursday, the first working day of Q4
+        (date(2026, 10, 20), "2026Q3"),  # a missed run catches up
+        (date(2027, 1, 1), "2026Q4"),  # a Friday (public holidays are not modelled)
+    ],
+)
 def test_the_scheduled_job_opens_the_previous_quarter_once(org, default_template, today, code):
     assert services.appraisal_cycle_open_previous_quarter(today=today).code == code
     assert services.appraisal_cycle_open_previous_quarter(today=today) is None  # a second run does nothing
@@ -186,7 +206,7 @@ def test_two_openers_at_once_create_one_appraisal_per_person(default_template):
     def run():
         try:
             results.append(open_q3()[1])
-        except Exception as exc:  # noqa: BLE001 — reported below
+        except Exception as exc:
             errors.append(exc)
         finally:
             connection.close()

@@ -17,8 +17,13 @@ EVERYONE = ["staff", "manager", "gm", "hr", "outsider", "peer"]
 
 def _setup(org, cycle, today):
     staff_appraisal = appraisal_of(cycle, org["staff"])
-    PeerReview.objects.create(appraisal=staff_appraisal, peer=org["ops"], criteria=[staff_appraisal.form.criteria[0]["id"]],
-                              deadline=today, invited_by=org["manager"])
+    PeerReview.objects.create(
+        appraisal=staff_appraisal,
+        peer=org["ops"],
+        criteria=[staff_appraisal.form.criteria[0]["id"]],
+        deadline=today,
+        invited_by=org["manager"],
+    )
     return staff_appraisal
 
 
@@ -47,9 +52,15 @@ GET_PAGES = [
 
 
 def _args(kind, cycle, appraisal, default_template):
-    return {None: [], "code": [cycle.code], "staff": [appraisal.pk], "year": [cycle.period_end.year],
-            "peer": [PeerReview.objects.get(appraisal=appraisal).pk], "staff_username": [appraisal.employee.username],
-            "template": [default_template.pk]}[kind]
+    return {
+        None: [],
+        "code": [cycle.code],
+        "staff": [appraisal.pk],
+        "year": [cycle.period_end.year],
+        "peer": [PeerReview.objects.get(appraisal=appraisal).pk],
+        "staff_username": [appraisal.employee.username],
+        "template": [default_template.pk],
+    }[kind]
 
 
 @pytest.mark.parametrize("name,kind,allowed", GET_PAGES)
@@ -68,8 +79,13 @@ def test_page_access_matrix(org, cycle, today, client_for, default_template, nam
 
 def test_a_peer_never_sees_scores_on_the_feedback_page(org, cycle, today, client_for):
     appraisal = _setup(org, cycle, today)
-    services.appraisal_save_self(appraisal=appraisal, actor=org["staff"], scores={str(c["id"]): {"score": "77.77"} for c in appraisal.form.criteria},
-                                 summary="总结", submit=False)
+    services.appraisal_save_self(
+        appraisal=appraisal,
+        actor=org["staff"],
+        scores={str(c["id"]): {"score": "77.77"} for c in appraisal.form.criteria},
+        summary="总结",
+        submit=False,
+    )
     review = PeerReview.objects.get(appraisal=appraisal)
     body = client_for(org["ops"]).get(reverse("appraisals:peer_feedback", args=[review.pk])).content.decode()
     assert "77.77" not in body and appraisal.form.criteria[0]["name"] in body
@@ -124,8 +140,9 @@ def test_only_hr_moves_a_cycle(org, cycle, client_for, who, allowed):
 @pytest.mark.parametrize("who,allowed", [("hr", True), ("manager", False), ("staff", False)])
 def test_only_hr_adds_people(org, cycle, client_for, make_user, who, allowed):
     newcomer = make_user(username="newbie", department=org["sales_dept"], manager=org["manager"])
-    response = client_for(org[who]).post(reverse("appraisals:cycle_add", args=[cycle.code]),
-                                         {"add-person": "newbie", "add-reason": "试用期转正"})
+    response = client_for(org[who]).post(
+        reverse("appraisals:cycle_add", args=[cycle.code]), {"add-person": "newbie", "add-reason": "试用期转正"}
+    )
     assert response.status_code == (302 if allowed else 404)
     assert cycle.appraisals.filter(employee=newcomer).exists() is allowed
 
@@ -141,9 +158,13 @@ def test_a_manager_does_not_see_their_own_appraisal_on_the_team_page(org, cycle,
 def test_the_employee_does_not_see_manager_scores_before_publication(org, cycle, client_for):
     appraisal = appraisal_of(cycle, org["staff"])
     set_stage(cycle, Stage.REVIEW)
-    services.appraisal_save_review(appraisal=appraisal, actor=org["manager"],
-                                   scores={str(c["id"]): {"score": "66.66"} for c in appraisal.form.criteria},
-                                   summary="经理评语草稿", submit=True)
+    services.appraisal_save_review(
+        appraisal=appraisal,
+        actor=org["manager"],
+        scores={str(c["id"]): {"score": "66.66"} for c in appraisal.form.criteria},
+        summary="经理评语草稿",
+        submit=True,
+    )
     body = client_for(org["staff"]).get(reverse("appraisals:appraisal", args=[appraisal.pk])).content.decode()
     assert "66.66" not in body and "经理评语草稿" not in body
     assert "66.66" in client_for(org["gm"]).get(reverse("appraisals:appraisal", args=[appraisal.pk])).content.decode()

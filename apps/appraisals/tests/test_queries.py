@@ -32,8 +32,9 @@ def test_queries_stay_flat_from_10_to_100_people(org, open_cycle, client_for, pa
         cycle = open_cycle(f"2025Q{len(counts) + 1}")
         review_all(cycle)
         a = appraisal_of(cycle, org["staff"])
-        AppraisalEvent.objects.bulk_create([AppraisalEvent(appraisal=a, action="review_changed", changes={"total": ["1", "2"]})
-                                            for _ in range(n)])
+        AppraisalEvent.objects.bulk_create(
+            [AppraisalEvent(appraisal=a, action="review_changed", changes={"total": ["1", "2"]}) for _ in range(n)]
+        )
         who, url = {
             "team": ("manager", reverse("appraisals:cycle_team", args=[cycle.code])),
             "calibration": ("hr", reverse("appraisals:calibration", args=[cycle.code])),

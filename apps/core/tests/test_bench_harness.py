@@ -24,14 +24,17 @@ def test_nearest_rank_percentiles():
 def test_results_file_has_exactly_the_agreed_keys(tmp_path, monkeypatch):
     monkeypatch.setattr(report, "RESULTS", tmp_path / "results.json")
     load = {"requests": 30, "failures": 0, "elapsed": 3.0}
-    rows = [report.page_figures({"name": "floor", "path": "/floor/", "role": "staff"}, load, [10.0] * 30),
-            report.page_figures({"name": "broken", "path": "", "role": ""}, None, [])]
+    rows = [
+        report.page_figures({"name": "floor", "path": "/floor/", "role": "staff"}, load, [10.0] * 30),
+        report.page_figures({"name": "broken", "path": "", "role": ""}, None, []),
+    ]
     rows[0]["x_floor"], rows[0]["peer"] = 1.0, None
     report.write_results(rows, [{"name": "scan", "seconds": 1.5, "items": 10}], "2 cores")
     data = json.loads((tmp_path / "results.json").read_text())
     assert set(data) == {"machine", "when", "pages", "jobs"}
     assert [set(p) for p in data["pages"]] == [
-        {"name", "path", "role", "p50_ms", "p95_ms", "p99_ms", "rps", "errors", "x_floor"}] * 2
+        {"name", "path", "role", "p50_ms", "p95_ms", "p99_ms", "rps", "errors", "x_floor"}
+    ] * 2
     assert data["pages"][0]["rps"] == 10.0 and data["pages"][1]["p95_ms"] is None
     assert data["jobs"] == [{"name": "scan", "seconds": 1.5, "items": 10}]
 
@@ -58,5 +61,5 @@ def test_data_marker_asks_for_new_data_when_a_generator_changes():
     wanted = db.wanted_marker(sizes=[])
     assert db.marker_differences(wanted, wanted) == []
     assert db.marker_differences(None, wanted) == ["no scale data yet"]
-    older = {**wanted, "code": {k: "0" for k in wanted["code"]}}
-    assert any("apps/departments/scale.py changed" == r for r in db.marker_differences(older, wanted))
+    older = {**wanted, "code": dict.fromkeys(wanted["code"], "0")}
+    assert any(r == "apps/departments/scale.py changed" for r in db.marker_differences(older, wanted))

@@ -66,8 +66,10 @@ def test_bench_logins_exist_with_their_roles():
     out = generate("--reset")
     assert "Bench logins:" in out
     User = get_user_model()
-    roles = {u.username: set(u.groups.values_list("name", flat=True))
-             for u in User.objects.filter(username__startswith="bench-")}
+    roles = {
+        u.username: set(u.groups.values_list("name", flat=True))
+        for u in User.objects.filter(username__startswith="bench-")
+    }
     assert set(roles) == {f"bench-{r}" for r in ("gm", "manager", "staff", "hr", "ops", "admin")}
     assert "manager" in roles["bench-manager"]
     assert "hr" in roles["bench-hr"] and "ops" in roles["bench-ops"] and "admin" in roles["bench-admin"]

@@ -12,18 +12,18 @@ OK, FORBIDDEN, LOGIN = 200, 403, 302
 
 # page -> expected status per role (anonymous is always sent to the login page)
 MATRIX = {
-    "home":              dict(staff=OK, manager=OK, hr=OK, ops=OK, admin=OK),
-    "org_chart":         dict(staff=OK, manager=OK, hr=OK, ops=OK, admin=OK),
-    "department":        dict(staff=OK, manager=OK, hr=OK, ops=OK, admin=OK),
-    "person":            dict(staff=OK, manager=OK, hr=OK, ops=OK, admin=OK),
+    "home": dict(staff=OK, manager=OK, hr=OK, ops=OK, admin=OK),
+    "org_chart": dict(staff=OK, manager=OK, hr=OK, ops=OK, admin=OK),
+    "department": dict(staff=OK, manager=OK, hr=OK, ops=OK, admin=OK),
+    "person": dict(staff=OK, manager=OK, hr=OK, ops=OK, admin=OK),
     "department_create": dict(staff=FORBIDDEN, manager=FORBIDDEN, hr=FORBIDDEN, ops=OK, admin=OK),
-    "department_edit":   dict(staff=FORBIDDEN, manager=FORBIDDEN, hr=FORBIDDEN, ops=OK, admin=OK),
-    "position_create":   dict(staff=FORBIDDEN, manager=FORBIDDEN, hr=FORBIDDEN, ops=OK, admin=OK),
-    "employee_import":   dict(staff=FORBIDDEN, manager=FORBIDDEN, hr=OK, ops=FORBIDDEN, admin=OK),
-    "import_template":   dict(staff=FORBIDDEN, manager=FORBIDDEN, hr=OK, ops=FORBIDDEN, admin=OK),
-    "notifications":     dict(staff=OK, manager=OK, hr=OK, ops=OK, admin=OK),
-    "password_change":   dict(staff=OK, manager=OK, hr=OK, ops=OK, admin=OK),
-    "admin_index":       dict(staff=LOGIN, manager=LOGIN, hr=LOGIN, ops=LOGIN, admin=OK),
+    "department_edit": dict(staff=FORBIDDEN, manager=FORBIDDEN, hr=FORBIDDEN, ops=OK, admin=OK),
+    "position_create": dict(staff=FORBIDDEN, manager=FORBIDDEN, hr=FORBIDDEN, ops=OK, admin=OK),
+    "employee_import": dict(staff=FORBIDDEN, manager=FORBIDDEN, hr=OK, ops=FORBIDDEN, admin=OK),
+    "import_template": dict(staff=FORBIDDEN, manager=FORBIDDEN, hr=OK, ops=FORBIDDEN, admin=OK),
+    "notifications": dict(staff=OK, manager=OK, hr=OK, ops=OK, admin=OK),
+    "password_change": dict(staff=OK, manager=OK, hr=OK, ops=OK, admin=OK),
+    "admin_index": dict(staff=LOGIN, manager=LOGIN, hr=LOGIN, ops=LOGIN, admin=OK),
 }
 
 
@@ -57,9 +57,14 @@ def test_each_role_reaches_exactly_the_pages_it_should(org, client_for, page, ro
         assert response.status_code == MATRIX[page][role]
 
 
-@pytest.mark.parametrize("path", [
-    "/org/departments/no-such-dept/", "/org/people/nobody/", "/org/departments/no-such/edit/",
-])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/org/departments/no-such-dept/",
+        "/org/people/nobody/",
+        "/org/departments/no-such/edit/",
+    ],
+)
 def test_unknown_objects_are_404(org, client_for, path):
     assert client_for(org["admin"]).get(path).status_code == 404
 

@@ -49,10 +49,10 @@ def test_a_good_file_previews_then_imports_everyone(org, hr_client):
 
 def test_bad_rows_are_named_and_nothing_is_saved(org, hr_client):
     csv = HEADER + (
-        "E9001,lilei,李雷,lilei@example.com,sales,,,2026-03-01\n"        # fine
-        "E9003,zhao,赵六,not-an-email,no-such-dept,,,2026-13-45\n"       # three errors
-        "E9001,lilei2,李雷二,,sales,,E7777,\n"                           # repeated number, unknown manager
-        ",,,,sales,,,\n"                                                  # required fields
+        "E9001,lilei,李雷,lilei@example.com,sales,,,2026-03-01\n"  # fine
+        "E9003,zhao,赵六,not-an-email,no-such-dept,,,2026-13-45\n"  # three errors
+        "E9001,lilei2,李雷二,,sales,,E7777,\n"  # repeated number, unknown manager
+        ",,,,sales,,,\n"  # required fields
     )
     response = upload(hr_client, "people.csv", csv.encode("utf-8"))
     preview = hr_client.get(response["Location"])
@@ -94,12 +94,15 @@ def test_an_xlsx_file_is_read(org, hr_client):
     assert User.objects.get(employee_no="9100").display_name == "王五"
 
 
-@pytest.mark.parametrize("name, content, message", [
-    ("people.csv", b"", "empty"),
-    ("people.xlsx", b"PK\x03\x04 not really a zip", "Excel"),
-    ("people.pdf", b"%PDF-1.4", ".csv"),
-    ("people.csv", "姓名,邮箱\n张三,a@b.c\n".encode(), "Missing columns"),
-])
+@pytest.mark.parametrize(
+    "name, content, message",
+    [
+        ("people.csv", b"", "empty"),
+        ("people.xlsx", b"PK\x03\x04 not really a zip", "Excel"),
+        ("people.pdf", b"%PDF-1.4", ".csv"),
+        ("people.csv", "姓名,邮箱\n张三,a@b.c\n".encode(), "Missing columns"),
+    ],
+)
 def test_unreadable_files_get_one_clear_message_and_keep_the_form(hr_client, name, content, message, settings):
     settings.LANGUAGE_CODE = "en"
     response = upload(hr_client, name, content)

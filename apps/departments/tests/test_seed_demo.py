@@ -1,3 +1,5 @@
+from io import StringIO
+
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
@@ -16,7 +18,7 @@ def seed_org_only(settings, monkeypatch):
 
     settings.DEBUG = True
     monkeypatch.setattr(seed_demo, "app_modules", lambda name: [demo])
-    call_command("seed_demo", stdout=open("/dev/null", "w"))
+    call_command("seed_demo", stdout=StringIO())
 
 
 def test_seed_demo_refuses_when_debug_is_off(settings):
@@ -42,7 +44,9 @@ def test_seed_demo_builds_a_believable_company_and_is_idempotent(settings, monke
     gm = User.objects.get(username="gm")
     assert Department.objects.get(code="company").head == gm
     # Department heads report to the general manager; everyone else has a manager too.
-    for dept in Department.objects.filter(parent__code="company").exclude(code__in=["board", "supervisors", "gm-office"]):
+    for dept in Department.objects.filter(parent__code="company").exclude(
+        code__in=["board", "supervisors", "gm-office"]
+    ):
         assert dept.head.manager == gm, dept.name
     assert not User.objects.filter(manager__isnull=True).exclude(username="board-chair").exists()
     assert User.objects.get(username="staff").check_password(settings.DEMO_PASSWORD)

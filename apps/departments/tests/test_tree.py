@@ -51,8 +51,14 @@ def test_the_edit_form_names_the_cycle_and_keeps_what_was_typed(org, client_for)
     ops, group = org["ops_dept"], org["ops_group"]
     response = client_for(org["ops"]).post(
         reverse("departments:department_edit", args=[ops.code]),
-        {"name": "运营管理部（新）", "code": ops.code, "parent": group.pk, "sort_order": 0,
-         "description": "刚输入的说明", "responsibilities": ""},
+        {
+            "name": "运营管理部（新）",
+            "code": ops.code,
+            "parent": group.pk,
+            "sort_order": 0,
+            "description": "刚输入的说明",
+            "responsibilities": "",
+        },
     )
     assert response.status_code == 200
     form = response.context["form"]
@@ -98,7 +104,7 @@ def test_the_org_chart_nests_every_department_under_its_parent(org, client_for):
 
     html = client_for(org["staff"]).get(reverse("departments:org_chart")).content.decode()
     parser = Nesting()
-    parser.feed(html[html.index('<ul class="org-tree">'):html.index("</main>")])
+    parser.feed(html[html.index('<ul class="org-tree">') : html.index("</main>")])
     assert parser.tags == []
     assert parser.parents["深层组"] == ["公司", "运营管理部", "流程优化组"]
     assert parser.parents["其后部门"] == ["公司"]

@@ -38,8 +38,10 @@ def main():
     month = reporting_month(timezone.localdate()).key
     only = set(sys.argv[2:])
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path="/usr/bin/chromium",
-                                    args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"])
+        browser = p.chromium.launch(
+            executable_path="/usr/bin/chromium",
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
+        )
         for user, path, name in PAGES:
             if only and name not in only:
                 continue

@@ -20,12 +20,12 @@ def test_two_first_entries_at_once_give_one_figure_and_two_revisions(kpi):
         try:
             barrier.wait()
             services.measurement_save(indicator=ind, period=Period(2026, 3), value=value, by=user)
-        except Exception as exc:  # noqa: BLE001 - reported below
+        except Exception as exc:
             errors.append(exc)
         finally:
             connection.close()
 
-    threads = [threading.Thread(target=enter, args=(u, D(v))) for u, v in zip(people, (90, 95))]
+    threads = [threading.Thread(target=enter, args=(u, D(v))) for u, v in zip(people, (90, 95), strict=False)]
     for t in threads:
         t.start()
     for t in threads:

@@ -41,9 +41,18 @@ def quarterly(kpi):
 
 def test_a_good_xlsx_file_is_previewed_then_saved(kpi, client_for, quarterly):
     c = client_for(kpi["manager"])
-    r = upload(c, "figures.xlsx", xlsx([HEADER, ["S-1", "回款率", "2026-03", "%", 95, 93.5, "按时"],
-                                         ["S-Q", "季度", "2026-Q1", "%", "", 88, ""],
-                                         ["S-1", "回款率", "2026-04", "%", 95, None, ""]]))
+    r = upload(
+        c,
+        "figures.xlsx",
+        xlsx(
+            [
+                HEADER,
+                ["S-1", "回款率", "2026-03", "%", 95, 93.5, "按时"],
+                ["S-Q", "季度", "2026-Q1", "%", "", 88, ""],
+                ["S-1", "回款率", "2026-04", "%", 95, None, ""],
+            ]
+        ),
+    )
     batch = FigureImport.objects.get()
     assert r.status_code == 302 and r["Location"] == reverse("kpis:import_preview", args=[batch.pk])
     preview = c.get(r["Location"])
@@ -65,14 +74,22 @@ def test_a_good_csv_file_in_gbk_is_read(kpi):
 
 def test_bad_rows_are_named_and_nothing_is_saved(kpi, client_for, quarterly):
     c = client_for(kpi["manager"])
-    upload(c, "f.csv", csv_bytes([["指标编码", "期间", "实际值"],
-                                  ["S-1", "2026-03", "90"],       # fine
-                                  ["S-1", "2026-03", "91"],       # repeated
-                                  ["NOPE", "2026-03", "1"],       # unknown
-                                  ["O-1", "2026-03", "1"],        # another department's
-                                  ["S-1", "March", "1"],          # bad period
-                                  ["S-Q", "2026-03", "1"],        # quarterly indicator, monthly period
-                                  ["S-1", "2026-05", "abc"]]))    # not a number
+    upload(
+        c,
+        "f.csv",
+        csv_bytes(
+            [
+                ["指标编码", "期间", "实际值"],
+                ["S-1", "2026-03", "90"],  # fine
+                ["S-1", "2026-03", "91"],  # repeated
+                ["NOPE", "2026-03", "1"],  # unknown
+                ["O-1", "2026-03", "1"],  # another department's
+                ["S-1", "March", "1"],  # bad period
+                ["S-Q", "2026-03", "1"],  # quarterly indicator, monthly period
+                ["S-1", "2026-05", "abc"],
+            ]
+        ),
+    )  # not a number
     batch = FigureImport.objects.get()
     preview = c.get(reverse("kpis:import_preview", args=[batch.pk]))
     errors = {r.line: r.errors for r in preview.context["rows"]}
@@ -89,7 +106,9 @@ def test_bad_rows_are_named_and_nothing_is_saved(kpi, client_for, quarterly):
 
 
 def test_nothing_is_half_saved_when_the_database_changed_since_the_preview(kpi):
-    raw = read_table("f.csv", csv_bytes([["指标编码", "期间", "实际值"], ["S-1", "2026-01", "90"], ["S-1", "2026-02", "80"]]))
+    raw = read_table(
+        "f.csv", csv_bytes([["指标编码", "期间", "实际值"], ["S-1", "2026-01", "90"], ["S-1", "2026-02", "80"]])
+    )
     batch = FigureImport.objects.create(created_by=kpi["manager"], filename="f.csv", rows=raw)
     services.period_lock(period=Period(2026, 2), by=kpi["ops"])  # ops closed February meanwhile
     with pytest.raises(services.ImportNotValid):
@@ -113,17 +132,20 @@ def test_a_formula_cell_is_refused_with_its_formula_named(kpi, client_for):
     assert row.errors == ["Column 实际值 holds a formula (=E2*0.9); paste the value instead."]
 
 
-@pytest.mark.parametrize("name, data, message", [
-    ("empty.xlsx", xlsx([]), "The file is empty"),
-    ("blank-rows.xlsx", xlsx([[None, None], ["", " "]]), "The file is empty"),
-    ("header-only.xlsx", xlsx([HEADER]), "header but no rows"),
-    ("fake.xlsx", b"this is a text file, not a workbook", "not a valid Excel .xlsx file"),
-    ("fake.xlsx", "指标编码,期间,实际值\nS-1,2026-03,1".encode(), "not a valid Excel .xlsx file"),
-    ("figures.pdf", b"%PDF-1.4", "Unsupported file type"),
-    ("empty.csv", b"\n\n", "The file is empty"),
-    ("cols.csv", "编码,实际值\nS-1,1".encode(), "Missing columns: 期间"),
-    ("binary.csv", b"\x00\x01\x02abc", "does not look like a CSV"),
-])
+@pytest.mark.parametrize(
+    "name, data, message",
+    [
+        ("empty.xlsx", xlsx([]), "The file is empty"),
+        ("blank-rows.xlsx", xlsx([[None, None], ["", " "]]), "The file is empty"),
+        ("header-only.xlsx", xlsx([HEADER]), "header but no rows"),
+        ("fake.xlsx", b"this is a text file, not a workbook", "not a valid Excel .xlsx file"),
+        ("fake.xlsx", "指标编码,期间,实际值\nS-1,2026-03,1".encode(), "not a valid Excel .xlsx file"),
+        ("figures.pdf", b"%PDF-1.4", "Unsupported file type"),
+        ("empty.csv", b"\n\n", "The file is empty"),
+        ("cols.csv", "编码,实际值\nS-1,1".encode(), "Missing columns: 期间"),
+        ("binary.csv", b"\x00\x01\x02abc", "does not look like a CSV"),
+    ],
+)
 def test_files_that_cannot_be_read_get_a_clear_message(kpi, client_for, name, data, message):
     with pytest.raises(ImportFileError, match=message):
         read_table(name, data)
@@ -141,8 +163,9 @@ def test_out_of_range_values_are_flagged_but_do_not_block(kpi):
 @pytest.mark.parametrize("fmt", ["xlsx", "csv"])
 def test_export_and_import_use_the_same_format(kpi, client_for, fmt):
     TargetFactory(indicator=kpi["sales_kpi"], year=2026, index=3, value=D(95))
-    services.measurement_save(indicator=kpi["sales_kpi"], period=Period(2026, 3), value=D("91.25"), note="初报",
-                              by=kpi["manager"])
+    services.measurement_save(
+        indicator=kpi["sales_kpi"], period=Period(2026, 3), value=D("91.25"), note="初报", by=kpi["manager"]
+    )
     c = client_for(kpi["manager"])
     r = c.get(reverse("kpis:export", args=["sales", "2026-03", fmt]))
     assert r.status_code == 200 and f"kpis-sales-2026-03.{fmt}" in r["Content-Disposition"]

@@ -124,21 +124,51 @@ def test_ops_lock_and_unlock_a_period_from_the_page(kpi, client_for):
 
 def test_ops_define_an_indicator_and_a_cycle_is_refused(kpi, client_for):
     c = client_for(kpi["ops"])
-    data = {"code": "NEW-1", "name": "新指标", "unit": "%", "direction": "higher", "frequency": "monthly",
-            "year_rule": "average", "scope": "department", "department": kpi["sales_dept"].pk, "rollup": "sum",
-            "weight": "1", "green_pct": "100", "amber_pct": "90", "reminder_days": "5", "active_from": "2026-01-01",
-            "is_active": "on", "sort_order": "0", "parent": kpi["sales_kpi"].pk}
+    data = {
+        "code": "NEW-1",
+        "name": "新指标",
+        "unit": "%",
+        "direction": "higher",
+        "frequency": "monthly",
+        "year_rule": "average",
+        "scope": "department",
+        "department": kpi["sales_dept"].pk,
+        "rollup": "sum",
+        "weight": "1",
+        "green_pct": "100",
+        "amber_pct": "90",
+        "reminder_days": "5",
+        "active_from": "2026-01-01",
+        "is_active": "on",
+        "sort_order": "0",
+        "parent": kpi["sales_kpi"].pk,
+    }
     assert c.post(reverse("kpis:indicator_create"), data).status_code == 302
     child = Indicator.objects.get(code="NEW-1")
-    r = c.post(reverse("kpis:indicator_edit", args=[kpi["sales_kpi"].pk]),
-               {**data, "code": "S-1", "name": "回款率", "parent": child.pk})
+    r = c.post(
+        reverse("kpis:indicator_edit", args=[kpi["sales_kpi"].pk]),
+        {**data, "code": "S-1", "name": "回款率", "parent": child.pk},
+    )
     assert r.status_code == 200 and "cannot sit under itself" in r.content.decode()
 
 
 def test_a_range_indicator_needs_a_bound(kpi, client_for):
-    data = {"code": "R-1", "name": "区间", "direction": "range", "frequency": "monthly", "year_rule": "average",
-            "scope": "department", "department": kpi["sales_dept"].pk, "rollup": "sum", "weight": "1",
-            "green_pct": "100", "amber_pct": "90", "reminder_days": "5", "active_from": "2026-01-01", "sort_order": "0"}
+    data = {
+        "code": "R-1",
+        "name": "区间",
+        "direction": "range",
+        "frequency": "monthly",
+        "year_rule": "average",
+        "scope": "department",
+        "department": kpi["sales_dept"].pk,
+        "rollup": "sum",
+        "weight": "1",
+        "green_pct": "100",
+        "amber_pct": "90",
+        "reminder_days": "5",
+        "active_from": "2026-01-01",
+        "sort_order": "0",
+    }
     r = client_for(kpi["ops"]).post(reverse("kpis:indicator_create"), data)
     assert r.status_code == 200 and "at least one bound" in r.content.decode()
 
@@ -179,7 +209,12 @@ def test_home_card_lists_departments_with_figures_still_to_enter(kpi, client_for
 
 def test_a_field_reads_its_own_row_when_the_whole_form_is_sent(kpi, client_for):
     other = kpi["personal_kpi"]
-    data = {f"v{kpi['sales_kpi'].pk}": "90", f"n{kpi['sales_kpi'].pk}": "本行", f"v{other.pk}": "15", f"n{other.pk}": "别行"}
+    data = {
+        f"v{kpi['sales_kpi'].pk}": "90",
+        f"n{kpi['sales_kpi'].pk}": "本行",
+        f"v{other.pk}": "15",
+        f"n{other.pk}": "别行",
+    }
     post_field(client_for(kpi["manager"]), field_url(kpi), **data)
     m = Measurement.objects.get()
     assert (m.indicator, m.value, m.note) == (kpi["sales_kpi"], D(90), "本行")
@@ -187,14 +222,18 @@ def test_a_field_reads_its_own_row_when_the_whole_form_is_sent(kpi, client_for):
 
 def test_a_years_targets_can_carry_their_own_thresholds(kpi, client_for):
     ind = IndicatorFactory(department=kpi["sales_dept"], frequency="quarterly")
-    client_for(kpi["ops"]).post(reverse("kpis:targets", args=[ind.pk, 2026]),
-                                {"mode": "even", "annual": "100", "green_pct": "95", "amber_pct": "80"})
+    client_for(kpi["ops"]).post(
+        reverse("kpis:targets", args=[ind.pk, 2026]),
+        {"mode": "even", "annual": "100", "green_pct": "95", "amber_pct": "80"},
+    )
     services.measurement_save(indicator=ind, period=Period(2026, 1, "quarterly"), value=D(96), by=kpi["ops"])
     from apps.kpis.selectors import kpi_achievement
 
     assert kpi_achievement(indicator=ind, period="2026-Q1").status == "green"  # 96 % >= 95 % this year
-    r = client_for(kpi["ops"]).post(reverse("kpis:targets", args=[ind.pk, 2026]),
-                                    {"mode": "even", "annual": "100", "green_pct": "80", "amber_pct": "95"})
+    r = client_for(kpi["ops"]).post(
+        reverse("kpis:targets", args=[ind.pk, 2026]),
+        {"mode": "even", "annual": "100", "green_pct": "80", "amber_pct": "95"},
+    )
     assert r.status_code == 200 and "Amber must start below green" in r.content.decode()
 
 
@@ -205,10 +244,25 @@ def test_indicator_page_lists_its_linked_processes_and_ops_link_them(kpi, client
     ind = kpi["sales_kpi"]
     url = reverse("kpis:indicator", args=[ind.pk])
     assert "Not linked yet." in client_for(kpi["staff"]).get(url).content.decode()
-    data = {"code": "S-1", "name": "回款率", "unit": "%", "direction": "higher", "frequency": "monthly",
-            "year_rule": "average", "scope": "department", "department": kpi["sales_dept"].pk, "rollup": "sum",
-            "weight": "1", "green_pct": "100", "amber_pct": "90", "reminder_days": "5", "active_from": "2026-01-01",
-            "is_active": "on", "sort_order": "0", "processes": [proc.pk]}
+    data = {
+        "code": "S-1",
+        "name": "回款率",
+        "unit": "%",
+        "direction": "higher",
+        "frequency": "monthly",
+        "year_rule": "average",
+        "scope": "department",
+        "department": kpi["sales_dept"].pk,
+        "rollup": "sum",
+        "weight": "1",
+        "green_pct": "100",
+        "amber_pct": "90",
+        "reminder_days": "5",
+        "active_from": "2026-01-01",
+        "is_active": "on",
+        "sort_order": "0",
+        "processes": [proc.pk],
+    }
     assert client_for(kpi["ops"]).post(reverse("kpis:indicator_edit", args=[ind.pk]), data).status_code == 302
     page = client_for(kpi["staff"]).get(url).content.decode()
     assert "销售合同流程" in page and proc.get_absolute_url() in page

@@ -20,14 +20,31 @@ def grow(org, n, months):
     for i in range(n):
         freq = ("monthly", "quarterly", "annual")[i % 3]
         person = org["staff"] if i % 5 == 0 else None
-        inds.append(IndicatorFactory(department=org["sales_dept"], frequency=freq, responsible=org["manager"],
-                                     scope="person" if person else "department", person=person))
+        inds.append(
+            IndicatorFactory(
+                department=org["sales_dept"],
+                frequency=freq,
+                responsible=org["manager"],
+                scope="person" if person else "department",
+                person=person,
+            )
+        )
     rows_m, rows_t = [], []
     for ind in inds:
         last = Period.last_ended_by(Period(2026, 3), ind.frequency)
-        for p in periods_between(last.shift(-months // {"monthly": 1, "quarterly": 3, "annual": 12}[ind.frequency]), last):
-            rows_m.append(Measurement(indicator=ind, year=p.year, index=p.index, value=D(90), entered_by=org["manager"],
-                                      updated_by=org["manager"]))
+        for p in periods_between(
+            last.shift(-months // {"monthly": 1, "quarterly": 3, "annual": 12}[ind.frequency]), last
+        ):
+            rows_m.append(
+                Measurement(
+                    indicator=ind,
+                    year=p.year,
+                    index=p.index,
+                    value=D(90),
+                    entered_by=org["manager"],
+                    updated_by=org["manager"],
+                )
+            )
             rows_t.append(Target(indicator=ind, year=p.year, index=p.index, value=D(100)))
     Measurement.objects.bulk_create(rows_m, ignore_conflicts=True)
     Target.objects.bulk_create(rows_t, ignore_conflicts=True)

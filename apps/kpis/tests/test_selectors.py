@@ -26,10 +26,24 @@ def cascade(org):
     """Company sales (sum) -> sales department -> two people."""
     company = IndicatorFactory(code="C", scope="company", department=org["root"], year_rule="sum", rollup="sum")
     dept = IndicatorFactory(code="D", department=org["sales_dept"], parent=company, year_rule="sum", rollup="sum")
-    a = IndicatorFactory(code="PA", scope="person", person=org["staff"], department=org["sales_dept"], parent=dept,
-                         year_rule="sum", weight=3)
-    b = IndicatorFactory(code="PB", scope="person", person=org["manager"], department=org["sales_dept"], parent=dept,
-                         year_rule="sum", weight=1)
+    a = IndicatorFactory(
+        code="PA",
+        scope="person",
+        person=org["staff"],
+        department=org["sales_dept"],
+        parent=dept,
+        year_rule="sum",
+        weight=3,
+    )
+    b = IndicatorFactory(
+        code="PB",
+        scope="person",
+        person=org["manager"],
+        department=org["sales_dept"],
+        parent=dept,
+        year_rule="sum",
+        weight=1,
+    )
     return {"company": company, "dept": dept, "a": a, "b": b, **org}
 
 
@@ -41,7 +55,9 @@ def test_kpi_achievement_for_the_indicator_itself(cascade):
 
 def test_kpi_achievement_for_a_department_finds_its_level_in_the_cascade(cascade):
     _month(cascade["dept"], 3, 120, 100)
-    got = selectors.kpi_achievement(indicator=cascade["company"], period=Period(2026, 3), department=cascade["sales_dept"])
+    got = selectors.kpi_achievement(
+        indicator=cascade["company"], period=Period(2026, 3), department=cascade["sales_dept"]
+    )
     assert got.indicator == cascade["dept"] and got.status == Status.GREEN
 
 
@@ -54,7 +70,10 @@ def test_kpi_achievement_for_a_person_uses_their_own_indicator(cascade):
 def test_kpi_achievement_for_a_person_without_one_falls_back_to_their_department(cascade, make_user):
     colleague = make_user(department=cascade["sales_dept"])
     _month(cascade["dept"], 3, 100, 100)
-    assert selectors.kpi_achievement(indicator=cascade["company"], period="2026-03", user=colleague).indicator == cascade["dept"]
+    assert (
+        selectors.kpi_achievement(indicator=cascade["company"], period="2026-03", user=colleague).indicator
+        == cascade["dept"]
+    )
 
 
 def test_kpi_achievement_for_a_quarter_adds_up_a_monthly_flow(cascade):
@@ -79,7 +98,10 @@ def test_kpi_achievement_is_none_when_a_figure_is_missing(cascade, months):
 
 
 def test_kpi_achievement_is_none_for_a_department_outside_the_cascade(cascade):
-    assert selectors.kpi_achievement(indicator=cascade["company"], period="2026-03", department=cascade["ops_dept"]) is None
+    assert (
+        selectors.kpi_achievement(indicator=cascade["company"], period="2026-03", department=cascade["ops_dept"])
+        is None
+    )
 
 
 def test_cascade_rolls_up_missing_levels_and_never_counts_a_gap_as_zero(cascade):
@@ -105,7 +127,9 @@ def test_weighted_roll_up(cascade):
 
 
 def test_overview_puts_the_worst_first_and_counts_by_status(org):
-    make = lambda code, value, target: _month(IndicatorFactory(code=code, department=org["sales_dept"]), 3, value, target)  # noqa: E731
+    def make(code, value, target):
+        return _month(IndicatorFactory(code=code, department=org["sales_dept"]), 3, value, target)
+
     make("GOOD", 100, 100)
     make("RED", 50, 100)
     make("AMBER", 95, 100)
@@ -133,8 +157,9 @@ def test_sparkline_leaves_a_gap_for_a_missing_figure():
 
 def test_figures_missing_after_n_days_and_reminders_are_sent_once(org):
     ind = IndicatorFactory(department=org["sales_dept"], active_from=date(2026, 1, 1), reminder_days=5)
-    late = IndicatorFactory(department=org["sales_dept"], active_from=date(2026, 1, 1), reminder_days=10,
-                            responsible=org["staff"])
+    late = IndicatorFactory(
+        department=org["sales_dept"], active_from=date(2026, 1, 1), reminder_days=10, responsible=org["staff"]
+    )
     MeasurementFactory(indicator=ind, year=2026, index=1)
     MeasurementFactory(indicator=late, year=2026, index=1)
     on = date(2026, 3, 6)  # February ended 6 days ago
@@ -161,8 +186,9 @@ def test_kpi_achievement_speaks_the_appraisal_cycles_period_code(cascade):
     """apps.appraisals passes cycle codes like "2026Q1" with the person and their department."""
     for month in (1, 2, 3):
         _month(cascade["dept"], month, 40, 40)
-    got = selectors.kpi_achievement(indicator=cascade["company"], period="2026Q1", user=cascade["outsider"],
-                                    department=cascade["sales_dept"])
+    got = selectors.kpi_achievement(
+        indicator=cascade["company"], period="2026Q1", user=cascade["outsider"], department=cascade["sales_dept"]
+    )
     assert got.indicator == cascade["dept"] and got.period == Q1 and got.status == Status.GREEN
 
 

@@ -22,10 +22,16 @@ def test_entering_a_figure_records_who_and_when(kpi):
 
 def test_a_correction_keeps_the_history_of_who_changed_what_from_what(kpi):
     services.measurement_save(indicator=kpi["sales_kpi"], period=MAR, value=D("91.5"), note="初报", by=kpi["manager"])
-    m = services.measurement_save(indicator=kpi["sales_kpi"], period=MAR, value=D("93"), note="补录", by=kpi["ops"],
-                                  reason="漏登回款")
+    m = services.measurement_save(
+        indicator=kpi["sales_kpi"], period=MAR, value=D("93"), note="补录", by=kpi["ops"], reason="漏登回款"
+    )
     latest, first = list(m.revisions.all())
-    assert (latest.old_value, latest.new_value, latest.changed_by, latest.reason) == (D("91.5"), D("93"), kpi["ops"], "漏登回款")
+    assert (latest.old_value, latest.new_value, latest.changed_by, latest.reason) == (
+        D("91.5"),
+        D("93"),
+        kpi["ops"],
+        "漏登回款",
+    )
     assert (latest.old_note, latest.new_note) == ("初报", "补录")
     assert first.new_value == D("91.5")
     assert Measurement.objects.count() == 1
@@ -45,7 +51,9 @@ def test_clearing_a_figure_keeps_the_row_and_its_history(kpi):
 
 def test_a_figure_must_match_the_indicators_frequency(kpi):
     with pytest.raises(ValidationError):
-        services.measurement_save(indicator=kpi["sales_kpi"], period=Period(2026, 1, "quarterly"), value=1, by=kpi["ops"])
+        services.measurement_save(
+            indicator=kpi["sales_kpi"], period=Period(2026, 1, "quarterly"), value=1, by=kpi["ops"]
+        )
 
 
 @pytest.mark.parametrize("who, allowed", [("manager", False), ("staff", False), ("ops", True), ("admin", True)])
@@ -64,7 +72,9 @@ def test_in_a_locked_period_only_ops_change_figures(kpi, who, allowed):
 def test_unlocking_lets_the_department_correct_again(kpi):
     services.period_lock(period=MAR, by=kpi["ops"])
     services.period_unlock(period=MAR, by=kpi["ops"])
-    assert services.measurement_save(indicator=kpi["sales_kpi"], period=MAR, value=D("1"), by=kpi["manager"]).value == D("1")
+    assert services.measurement_save(
+        indicator=kpi["sales_kpi"], period=MAR, value=D("1"), by=kpi["manager"]
+    ).value == D("1")
 
 
 def test_locking_a_month_does_not_lock_the_quarter(kpi):
@@ -103,15 +113,24 @@ def test_targets_by_hand_need_one_per_period(kpi):
         services.targets_set_year(indicator=kpi["sales_kpi"], year=2026, values=[D(1)] * 4, by=kpi["ops"])
 
 
-@pytest.mark.parametrize("name, size, ok", [
-    ("proof.pdf", 100, True), ("proof.xlsx", 100, True), ("proof.exe", 100, False),
-    ("big.pdf", services.EVIDENCE_MAX_BYTES + 1, False),
-])
+@pytest.mark.parametrize(
+    "name, size, ok",
+    [
+        ("proof.pdf", 100, True),
+        ("proof.xlsx", 100, True),
+        ("proof.exe", 100, False),
+        ("big.pdf", services.EVIDENCE_MAX_BYTES + 1, False),
+    ],
+)
 def test_evidence_is_limited_in_type_and_size(kpi, name, size, ok):
     upload = SimpleUploadedFile(name, b"x" * size)
     if ok:
-        m = services.measurement_save(indicator=kpi["sales_kpi"], period=MAR, value=D(1), evidence=upload, by=kpi["manager"])
+        m = services.measurement_save(
+            indicator=kpi["sales_kpi"], period=MAR, value=D(1), evidence=upload, by=kpi["manager"]
+        )
         assert m.evidence.name.endswith(name.rsplit(".", 1)[1]) and m.revisions.get().evidence_changed
     else:
         with pytest.raises(ValidationError):
-            services.measurement_save(indicator=kpi["sales_kpi"], period=MAR, value=D(1), evidence=upload, by=kpi["manager"])
+            services.measurement_save(
+                indicator=kpi["sales_kpi"], period=MAR, value=D(1), evidence=upload, by=kpi["manager"]
+            )

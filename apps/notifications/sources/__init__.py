@@ -15,6 +15,6 @@ for _name in MODULE_ADAPTERS:
     try:
         import_module(f"{__name__}.{_name}")
         LOADED[_name] = True
-    except Exception:  # noqa: BLE001 - one module's breakage must not stop every reminder
+    except Exception:
         LOADED[_name] = False
         log.exception("reminder adapter for %s not loaded", _name)

@@ -35,11 +35,19 @@ class MissingFiguresToHead(ReminderSource):
                 continue  # the first reminder already went to the head
             if m.due + timedelta(days=ESCALATE_AFTER_DAYS) >= today:
                 continue
-            dues.append(Due("kpis.indicator", m.indicator.pk, "kpis.figures_missing_head", m.period.end, head,
-                            gettext_noop("Figure still missing in your department: %(name)s, %(period)s"),
-                            gettext_noop("It was due by %(due)s; the responsible person has been reminded."),
-                            _url(m), {"name": m.indicator.name, "period": m.period.label,
-                                      "due": m.due.isoformat()}))
+            dues.append(
+                Due(
+                    "kpis.indicator",
+                    m.indicator.pk,
+                    "kpis.figures_missing_head",
+                    m.period.end,
+                    head,
+                    gettext_noop("Figure still missing in your department: %(name)s, %(period)s"),
+                    gettext_noop("It was due by %(due)s; the responsible person has been reminded."),
+                    _url(m),
+                    {"name": m.indicator.name, "period": m.period.label, "due": m.due.isoformat()},
+                )
+            )
             if len(dues) >= CHUNK:
                 yield dues
                 dues = []
@@ -48,8 +56,15 @@ class MissingFiguresToHead(ReminderSource):
 
     def my_work(self, user, today):
         missing = missing_for(user, today)
-        return len(missing), [WorkItem(title=f"{m.indicator.name} · {m.period.label}", url=_url(m),
-                                       badge=m.due.isoformat(), badge_tone="danger") for m in missing[:5]]
+        return len(missing), [
+            WorkItem(
+                title=f"{m.indicator.name} · {m.period.label}",
+                url=_url(m),
+                badge=m.due.isoformat(),
+                badge_tone="danger",
+            )
+            for m in missing[:5]
+        ]
 
 
 def missing_for(user, today, lookback_years: int = 2) -> list:
@@ -59,13 +74,19 @@ def missing_for(user, today, lookback_years: int = 2) -> list:
     from apps.kpis.models import Measurement
     from apps.kpis.periods import Period
 
-    inds = list(Indicator.objects.filter(is_active=True)
-                .filter(Q(responsible=user) | Q(responsible__isnull=True, department__head=user)))
+    inds = list(
+        Indicator.objects.filter(is_active=True).filter(
+            Q(responsible=user) | Q(responsible__isnull=True, department__head=user)
+        )
+    )
     if not inds:
         return []
     since = date(today.year - lookback_years, 1, 1)
-    have = set(Measurement.objects.filter(indicator__in=inds, value__isnull=False, year__gte=since.year)
-               .values_list("indicator_id", "year", "index"))
+    have = set(
+        Measurement.objects.filter(indicator__in=inds, value__isnull=False, year__gte=since.year).values_list(
+            "indicator_id", "year", "index"
+        )
+    )
     out = []
     for ind in inds:
         p = Period.containing(max(ind.active_from, since), ind.frequency)

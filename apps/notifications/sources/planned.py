@@ -23,9 +23,20 @@ class PlannedReminders(ReminderSource):
     def my_work(self, user, today):
         qs = self.open_due(today).filter(recipient=user)
         count = qs.count()
-        items = [WorkItem(title=r.title, url=r.url or reverse("notifications:list"), detail=r.body[:80],
-                          badge=r.due_date.strftime("%m-%d"), badge_tone="warning")
-                 for r in qs.order_by("due_date", "pk")[:5]] if count else []
+        items = (
+            [
+                WorkItem(
+                    title=r.title,
+                    url=r.url or reverse("notifications:list"),
+                    detail=r.body[:80],
+                    badge=r.due_date.strftime("%m-%d"),
+                    badge_tone="warning",
+                )
+                for r in qs.order_by("due_date", "pk")[:5]
+            ]
+            if count
+            else []
+        )
         return count, items
 
 

@@ -17,9 +17,15 @@ def plan(db):
     counter = iter(range(1, 10**6))
 
     def make(user, due_date, *, object_id=None, kind="reminders.planned", title="请确认《员工手册》", url="/x/"):
-        return Reminder.objects.create(recipient=user, kind=kind, object_type="test.thing",
-                                       object_id=object_id or next(counter), due_date=due_date, title=title,
-                                       url=url)
+        return Reminder.objects.create(
+            recipient=user,
+            kind=kind,
+            object_type="test.thing",
+            object_id=object_id or next(counter),
+            due_date=due_date,
+            title=title,
+            url=url,
+        )
 
     return make
 

@@ -1,6 +1,6 @@
 """Screenshots of the bell, its menu, the notifications page, the settings and a rendered mail.
 
-    DEBUG=1 .venv/bin/python apps/notifications/tests/screens.py [base_url]   (a server with seed_demo data)
+DEBUG=1 .venv/bin/python apps/notifications/tests/screens.py [base_url]   (a server with seed_demo data)
 """
 
 import os
@@ -45,8 +45,10 @@ def render_mails() -> list[Path]:
 def main() -> None:
     mails = render_mails()
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path="/usr/bin/chromium",
-                                    args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"])
+        browser = p.chromium.launch(
+            executable_path="/usr/bin/chromium",
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
+        )
         page = browser.new_page(viewport={"width": 1280, "height": 800}, locale="zh-CN")
         page.goto(f"{BASE}/accounts/login/")
         page.fill("input[name=username]", "staff")

@@ -28,14 +28,16 @@ def test_a_notification_is_mailed_immediately_by_default_in_the_recipients_langu
     staff.preferred_language = "en"
     staff.save()
     for user in (staff, manager):
-        notify(recipient=user, kind="policies.ack_required", title="《员工手册》待确认", body="请阅读", url="/policies/1/")
+        notify(
+            recipient=user, kind="policies.ack_required", title="《员工手册》待确认", body="请阅读", url="/policies/1/"
+        )
     ids = list(OutboundEmail.objects.values_list("pk", flat=True))
     assert len(ids) == 2 and delivery.deliver(ids) == []
     by_to = {m.to[0]: m for m in mailbox}
     english, chinese = by_to[staff.email], by_to[manager.email]
     assert "Hello" in english.body and "/policies/1/" in english.body and "http" in english.body
     assert "您好" in chinese.body or "你好" in chinese.body
-    html = dict((mime, c) for c, mime in chinese.alternatives)["text/html"]
+    html = {mime: c for c, mime in chinese.alternatives}["text/html"]
     assert "《员工手册》待确认" in html and "<a href=" in html
     assert OutboundEmail.objects.filter(status="sent").count() == 2
 
@@ -119,9 +121,12 @@ def test_an_approval_waiting_cannot_be_switched_off(org):
     # even a row written behind our back does not silence it
     NotificationPreference.objects.create(user=staff, kind="processes.approval_waiting", channel=Channel.OFF)
     assert channels_for([(staff.pk, "processes.approval_waiting")]) == {
-        (staff.pk, "processes.approval_waiting"): Channel.IMMEDIATE}
+        (staff.pk, "processes.approval_waiting"): Channel.IMMEDIATE
+    }
     set_preferences(user=staff, channels={"processes.approval_waiting": Channel.DIGEST})
-    assert channels_for([(staff.pk, "processes.approval_waiting")])[(staff.pk, "processes.approval_waiting")] == "digest"
+    assert (
+        channels_for([(staff.pk, "processes.approval_waiting")])[(staff.pk, "processes.approval_waiting")] == "digest"
+    )
 
 
 @pytest.mark.django_db
@@ -155,5 +160,7 @@ def test_recipients_passed_as_id_only_stubs_still_get_their_mail(org):
     from django.contrib.auth import get_user_model
 
     User = get_user_model()
-    notify_many(recipients=[User(pk=org["staff"].pk), User(pk=org["hr"].pk)], kind="appraisals.self_open", title="自评开始")
+    notify_many(
+        recipients=[User(pk=org["staff"].pk), User(pk=org["hr"].pk)], kind="appraisals.self_open", title="自评开始"
+    )
     assert sorted(OutboundEmail.objects.values_list("to", flat=True)) == sorted([org["staff"].email, org["hr"].email])

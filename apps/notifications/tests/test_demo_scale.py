@@ -23,8 +23,9 @@ def seed(settings, monkeypatch):
     from apps.policies import demo as policies_demo
 
     settings.DEBUG = True
-    monkeypatch.setattr(seed_demo, "app_modules",
-                        lambda name: [org_demo, notifications_demo, policies_demo, scheduling_demo])
+    monkeypatch.setattr(
+        seed_demo, "app_modules", lambda name: [org_demo, notifications_demo, policies_demo, scheduling_demo]
+    )
     call_command("seed_demo", stdout=io.StringIO())
 
 
@@ -48,13 +49,19 @@ def test_scale_data_makes_open_reminder_items_and_a_long_notification_history(or
 
     User = get_user_model()
     bench_staff = org["staff"]
-    ctx = {"rng": random.Random(1), "today": timezone.localdate(), "user_ids": list(User.objects.values_list("pk", flat=True)),
-           "bench_users": {"staff": bench_staff.username}, "stdout": io.StringIO(), "timings": []}
+    ctx = {
+        "rng": random.Random(1),
+        "today": timezone.localdate(),
+        "user_ids": list(User.objects.values_list("pk", flat=True)),
+        "bench_users": {"staff": bench_staff.username},
+        "stdout": io.StringIO(),
+        "timings": [],
+    }
     scale.generate(ctx, {"reminder_items": 300, "bench_notifications": 120})
     assert Reminder.objects.filter(done_at=None).count() == 300
     assert Notification.objects.filter(recipient=bench_staff).count() == 120
     bench_ctx = {"bench_users": {"staff": bench_staff.username}}
-    job, = bench.jobs(bench_ctx)
+    (job,) = bench.jobs(bench_ctx)
     assert job["run"]() == 300
     assert job["run"]() == 300  # repeatable: it rolls back
     assert Notification.objects.filter(recipient=bench_staff).count() == 120

@@ -23,11 +23,20 @@ def sent(kind, recipient=None):
 def test_every_module_adapter_is_loaded():
     assert all(LOADED.get(name) for name in MODULE_ADAPTERS), LOADED
     names = {s.name for s in reminding.all_sources()}
-    assert {"policies.review", "policies.acknowledgement", "processes.approvals", "processes.reviews",
-            "processes.actions", "kpis.figures_missing", "appraisals.deadlines", "reminders.planned"} <= names
+    assert {
+        "policies.review",
+        "policies.acknowledgement",
+        "processes.approvals",
+        "processes.reviews",
+        "processes.actions",
+        "kpis.figures_missing",
+        "appraisals.deadlines",
+        "reminders.planned",
+    } <= names
 
 
 # --- Regulations ---------------------------------------------------------------------------
+
 
 @pytest.fixture
 def policy(org):
@@ -42,8 +51,14 @@ def test_a_regulation_review_is_announced_30_and_7_days_before_and_on_the_day_to
 
     review = DAY + timedelta(days=30)
     Policy.objects.filter(pk=policy.pk).update(next_review_date=review)
-    for day, expected in [(DAY - timedelta(days=1), 0), (DAY, 1), (DAY + timedelta(days=5), 1),
-                          (review - timedelta(days=7), 2), (review, 3), (review, 3)]:
+    for day, expected in [
+        (DAY - timedelta(days=1), 0),
+        (DAY, 1),
+        (DAY + timedelta(days=5), 1),
+        (review - timedelta(days=7), 2),
+        (review, 3),
+        (review, 3),
+    ]:
         reminding.scan_all(at(day))
         assert sent("policies.review_due", org["manager"]) == expected, day
     assert sent("policies.review_due") == 3
@@ -93,6 +108,7 @@ def test_future_versions_are_published_by_the_scheduled_job(org):
 
 # --- Processes ---------------------------------------------------------------------------
 
+
 @pytest.fixture
 def waiting_request(org):
     from apps.processes.models import ChangeRequest
@@ -133,10 +149,15 @@ def test_process_reviews_and_overdue_improvement_actions_reach_their_owners(org)
 
     process = published_process(org["sales_dept"], user=org["ops"], owner=org["ops"])
     Process.objects.filter(pk=process.pk).update(next_review_date=DAY + timedelta(days=7))
-    review = ProcessReview.objects.create(process=process, reviewed_on=DAY - timedelta(days=30), reviewer=org["ops"],
-                                          next_review_date=DAY + timedelta(days=7))
-    ImprovementAction.objects.create(review=review, description="简化审批环节", owner=org["staff"],
-                                     due_date=DAY - timedelta(days=1))
+    review = ProcessReview.objects.create(
+        process=process,
+        reviewed_on=DAY - timedelta(days=30),
+        reviewer=org["ops"],
+        next_review_date=DAY + timedelta(days=7),
+    )
+    ImprovementAction.objects.create(
+        review=review, description="简化审批环节", owner=org["staff"], due_date=DAY - timedelta(days=1)
+    )
     reminding.scan_all(at(DAY))
     reminding.scan_all(at(DAY))
     assert sent("processes.review_due", org["ops"]) == 1
@@ -148,12 +169,18 @@ def test_process_reviews_and_overdue_improvement_actions_reach_their_owners(org)
 
 # --- Indicators ----------------------------------------------------------------------------
 
+
 @pytest.mark.django_db
 def test_a_missing_figure_goes_to_the_responsible_person_then_the_department_head(org):
     from apps.kpis.tests.factories import IndicatorFactory
 
-    IndicatorFactory(department=org["sales_dept"], responsible=org["staff"], active_from=date(2026, 9, 1),
-                     reminder_days=5, name="客户满意度")
+    IndicatorFactory(
+        department=org["sales_dept"],
+        responsible=org["staff"],
+        active_from=date(2026, 9, 1),
+        reminder_days=5,
+        name="客户满意度",
+    )
     today = date(2026, 11, 12)  # October's figure: due 5 Nov, chased; head told after 10 Nov
     assert run_job("kpis.remind_missing_figures", now=at(today)).items == 2  # September and October
     assert sent("kpis.figure_missing", org["staff"]) == 2
@@ -166,15 +193,22 @@ def test_a_missing_figure_goes_to_the_responsible_person_then_the_department_hea
 
 # --- Appraisals ----------------------------------------------------------------------------
 
+
 @pytest.fixture
 def cycle(org):
     from apps.appraisals.defaults import ensure_default_template
     from apps.appraisals.opening import appraisal_cycle_open
 
     ensure_default_template()
-    cycle, _n = appraisal_cycle_open(code="2026Q3", today=DAY, notify=False, self_deadline=DAY + timedelta(days=3),
-                                     review_deadline=DAY + timedelta(days=10),
-                                     calibration_deadline=DAY + timedelta(days=15), close_date=DAY + timedelta(days=30))
+    cycle, _n = appraisal_cycle_open(
+        code="2026Q3",
+        today=DAY,
+        notify=False,
+        self_deadline=DAY + timedelta(days=3),
+        review_deadline=DAY + timedelta(days=10),
+        calibration_deadline=DAY + timedelta(days=15),
+        close_date=DAY + timedelta(days=30),
+    )
     return cycle
 
 
@@ -199,8 +233,10 @@ def test_reviewers_who_have_not_reviewed_hear_once_with_the_number_waiting(org, 
     reminding.scan_all(at(DAY))
     note = Notification.objects.get(kind="appraisals.stage_deadline", recipient=org["manager"])
     assert note.title.startswith("1 ") or "1" in note.title  # staff is the manager's only report
-    assert SentReminder.objects.filter(kind="appraisals.stage_deadline").count() == \
-        Notification.objects.filter(kind="appraisals.stage_deadline").count()
+    assert (
+        SentReminder.objects.filter(kind="appraisals.stage_deadline").count()
+        == Notification.objects.filter(kind="appraisals.stage_deadline").count()
+    )
 
 
 @pytest.mark.django_db
@@ -221,13 +257,14 @@ def test_the_appraisal_jobs_open_the_previous_quarter_and_move_stages_on(org):
 
 # --- The home page agrees with the mail ------------------------------------------------------
 
+
 @pytest.mark.django_db
 def test_the_home_card_lists_what_the_reminders_are_about(org, policy, waiting_request, client_for):
     from apps.notifications.home import my_work
     from apps.policies.models import Policy
 
     Policy.objects.filter(pk=policy.pk).update(next_review_date=timezone.localdate() - timedelta(days=3))
-    panel, = my_work(org["manager"])
+    (panel,) = my_work(org["manager"])
     titles = [i.title for i in panel.items]
     assert policy.title in titles
     assert waiting_request.title in titles or timezone.localdate() < date(2026, 11, 20)
@@ -252,10 +289,13 @@ def test_the_home_card_lists_the_same_missing_figures_as_the_kpi_module(org):
     from apps.notifications.sources.kpis import missing_for
 
     IndicatorFactory(department=org["sales_dept"], responsible=org["staff"], active_from=date(2025, 3, 1))
-    IndicatorFactory(department=org["sales_dept"], responsible=None, frequency="quarterly", active_from=date(2025, 1, 1))
+    IndicatorFactory(
+        department=org["sales_dept"], responsible=None, frequency="quarterly", active_from=date(2025, 1, 1)
+    )
     IndicatorFactory(department=org["ops_dept"], responsible=org["ops"], active_from=date(2026, 1, 1))
     today = date(2026, 11, 21)
     for user in (org["staff"], org["manager"], org["ops"], org["gm"]):
-        expected = {(m.indicator.pk, m.period.key) for m in selectors.figures_missing(today=today)
-                    if m.recipient_id == user.pk}
+        expected = {
+            (m.indicator.pk, m.period.key) for m in selectors.figures_missing(today=today) if m.recipient_id == user.pk
+        }
         assert {(m.indicator.pk, m.period.key) for m in missing_for(user, today)} == expected

@@ -60,8 +60,17 @@ class WeeklyOverdue(ReminderSource):
         if today > self.due:
             weeks = (today - self.due).days // 7
             occasion = self.due + timedelta(days=7 * weeks)
-            yield [Due("test.policy", 1, "policies.review_overdue", occasion, self.recipient_id,
-                       gettext_noop("Regulation review overdue"), params={})]
+            yield [
+                Due(
+                    "test.policy",
+                    1,
+                    "policies.review_overdue",
+                    occasion,
+                    self.recipient_id,
+                    gettext_noop("Regulation review overdue"),
+                    params={},
+                )
+            ]
 
 
 @pytest.mark.django_db
@@ -73,8 +82,8 @@ def test_after_a_missed_week_the_scan_sends_what_is_due_once_not_seven_times(org
     sent = reminding.scan_all(at(TODAY))
     assert sent == 7 + 1  # each planned day once, and the overdue item once (this week's occasion)
     assert Notification.objects.filter(recipient=org["ops"]).count() == 1
-    assert reminding.scan_all(at(TODAY + timedelta(days=3))) == 0   # same week: nothing new
-    assert reminding.scan_all(at(TODAY + timedelta(days=7))) == 1   # next week: the weekly reminder
+    assert reminding.scan_all(at(TODAY + timedelta(days=3))) == 0  # same week: nothing new
+    assert reminding.scan_all(at(TODAY + timedelta(days=7))) == 1  # next week: the weekly reminder
 
 
 @pytest.mark.django_db
@@ -87,8 +96,10 @@ def test_reminder_texts_are_written_in_the_recipients_language(org, temp_source)
         name = "test.lang"
 
         def scan(self, today):
-            yield [Due("x", 1, "policies.review_overdue", today, u.pk, gettext_noop("Notifications"), params={})
-                   for u in (staff, ops)]
+            yield [
+                Due("x", 1, "policies.review_overdue", today, u.pk, gettext_noop("Notifications"), params={})
+                for u in (staff, ops)
+            ]
 
     temp_source(Both())
     reminding.scan_all(at(TODAY))
@@ -134,9 +145,8 @@ def test_the_scan_costs_a_constant_number_of_queries_per_batch(org, plan, monkey
         Reminder.objects.all().delete()
         for i in range(n):
             plan(users[i % 4], TODAY, object_id=i + 1)
-        with CaptureQueriesContext(connection) as ctx:
-            with transaction.atomic():
-                sent = reminding.scan_all(at(TODAY), only="reminders.planned")
+        with CaptureQueriesContext(connection) as ctx, transaction.atomic():
+            sent = reminding.scan_all(at(TODAY), only="reminders.planned")
         assert sent == n
         return len(ctx.captured_queries)
 
@@ -169,9 +179,11 @@ def test_a_source_naming_nobody_or_a_deleted_person_does_not_break_the_scan(org,
         name = "test.sloppy"
 
         def scan(self, today):
-            yield [Due("x", 1, "reminders.planned", today, None, "无人"),
-                   Due("x", 2, "reminders.planned", today, 987654321, "已删除"),
-                   Due("x", 3, "reminders.planned", today, org["staff"].pk, "正常")]
+            yield [
+                Due("x", 1, "reminders.planned", today, None, "无人"),
+                Due("x", 2, "reminders.planned", today, 987654321, "已删除"),
+                Due("x", 3, "reminders.planned", today, org["staff"].pk, "正常"),
+            ]
 
     temp_source(Sloppy())
     assert reminding.scan_all(at(TODAY)) == 1

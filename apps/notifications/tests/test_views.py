@@ -10,8 +10,18 @@ ROLES = ["staff", "manager", "hr", "ops", "admin", "outsider"]
 
 
 def make_notes(user, n, kind="policies.ack_required"):
-    Notification.objects.bulk_create([Notification(recipient=user, kind=kind if i % 3 else "kpis.figure_missing",
-                                                   title=f"通知 {i}", body="正文", url=f"/x/{i}/") for i in range(n)])
+    Notification.objects.bulk_create(
+        [
+            Notification(
+                recipient=user,
+                kind=kind if i % 3 else "kpis.figure_missing",
+                title=f"通知 {i}",
+                body="正文",
+                url=f"/x/{i}/",
+            )
+            for i in range(n)
+        ]
+    )
 
 
 @pytest.mark.django_db
@@ -102,14 +112,17 @@ def test_the_bell_counts_unread_and_its_menu_lists_the_latest(client_for, org):
 
 @pytest.mark.django_db
 def test_the_notifications_page_costs_the_same_queries_for_30_or_3000_notifications(
-        client_for, org, django_assert_max_num_queries):
+    client_for, org, django_assert_max_num_queries
+):
     client = client_for(org["staff"])
     make_notes(org["staff"], 30)
     with django_assert_max_num_queries(8):
         assert client.get(reverse("notifications:list")).status_code == 200
     make_notes(org["staff"], 3000)
     with django_assert_max_num_queries(8):
-        assert client.get(reverse("notifications:list"), {"page": 50, "kind": "policies.ack_required"}).status_code == 200
+        assert (
+            client.get(reverse("notifications:list"), {"page": 50, "kind": "policies.ack_required"}).status_code == 200
+        )
     with django_assert_max_num_queries(5):
         assert client.get(reverse("notifications:dropdown")).status_code == 200
 
@@ -164,7 +177,7 @@ def test_the_home_reminder_card_costs_a_few_queries_per_source(client_for, org, 
         plan(org["staff"], timezone.localdate(), title=f"提醒 {i}")
     sources = all_sources()
     with django_assert_max_num_queries(2 * len(sources)):
-        panel, = my_work(org["staff"])
+        (panel,) = my_work(org["staff"])
     assert panel.count == 30 and len(panel.items) == 5
 
 

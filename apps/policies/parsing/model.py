@@ -32,12 +32,25 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 NODE_KINDS: tuple[str, ...] = (
-    "part", "chapter", "section", "article", "clause", "item", "subitem", "point",
+    "part",
+    "chapter",
+    "section",
+    "article",
+    "clause",
+    "item",
+    "subitem",
+    "point",
 )
 STRUCTURAL_KINDS: frozenset[str] = frozenset({"part", "chapter", "section", "article"})
 SLUG_CODES: dict[str, str] = {
-    "part": "pt", "chapter": "c", "section": "s", "article": "a",
-    "clause": "h", "item": "i", "subitem": "n", "point": "p",
+    "part": "pt",
+    "chapter": "c",
+    "section": "s",
+    "article": "a",
+    "clause": "h",
+    "item": "i",
+    "subitem": "n",
+    "point": "p",
 }
 
 
@@ -48,7 +61,7 @@ class Node:
     number: int
     heading: str = ""
     text: str = ""
-    children: list["Node"] = field(default_factory=list)
+    children: list[Node] = field(default_factory=list)
     slug: str = ""
 
 
@@ -117,9 +130,9 @@ def flatten_articles(result: ParseResult) -> list[dict]:
     pairs = list(iter_nodes(result.nodes))
     units = [(n, a) for n, a in pairs if n.kind == "article"]
     if not units:
-        units = [(n, a) for n, a in pairs
-                 if n.kind not in STRUCTURAL_KINDS
-                 and all(x.kind in STRUCTURAL_KINDS for x in a)]
+        units = [
+            (n, a) for n, a in pairs if n.kind not in STRUCTURAL_KINDS and all(x.kind in STRUCTURAL_KINDS for x in a)
+        ]
     return [
         {
             "key": node.slug,

@@ -89,8 +89,14 @@ SHORT_SCAN = 4 * MAX_HEADING_CHARS  # look-back window that decides SHORT vs INL
 MAX_GAP = 2  # at most this many missing numbers are bridged (with a warning)
 
 RANK: dict[str, int] = {
-    "part": 0, "chapter": 1, "section": 2, "article": 3,
-    "clause": 4, "item": 5, "subitem": 6, "point": 7,
+    "part": 0,
+    "chapter": 1,
+    "section": 2,
+    "article": 3,
+    "clause": 4,
+    "item": 5,
+    "subitem": 6,
+    "point": 7,
 }
 # Numbered through the whole document rather than per parent.
 DOCUMENT_WIDE = ("part", "chapter", "article")
@@ -105,14 +111,48 @@ SENTENCE_END = set("。;:!?")
 HEADING_STOP = set("。;!?,")
 # Text right before a label that makes it a reference, not a heading.
 REF_PREFIX_WORDS = (
-    "本制度", "本办法", "本规定", "本细则", "本条例", "本规则", "本章程", "本法",
-    "本编", "本章", "本节", "本条", "前款", "前述", "上述", "下述",
+    "本制度",
+    "本办法",
+    "本规定",
+    "本细则",
+    "本条例",
+    "本规则",
+    "本章程",
+    "本法",
+    "本编",
+    "本章",
+    "本节",
+    "本条",
+    "前款",
+    "前述",
+    "上述",
+    "下述",
 )
 REF_PREFIX_CHARS = set("照据见按如于从与和或及即经反守、")
 # Text right after 第X条/章 that makes it a reference.
 REF_FOLLOWERS = (
-    "规定", "所", "之", "、", "至", "到", "和", "或", "及", "与", "中", "第",
-    "款", "项", "的", ",", "。", ";", ")", "》", "”", '"',
+    "规定",
+    "所",
+    "之",
+    "、",
+    "至",
+    "到",
+    "和",
+    "或",
+    "及",
+    "与",
+    "中",
+    "第",
+    "款",
+    "项",
+    "的",
+    ",",
+    "。",
+    ";",
+    ")",
+    "》",
+    "”",
+    '"',
 )
 REF_BEFORE_LIST = set("第条條款项項见照据按、和或及至")
 # Function words after which a number is part of the sentence ("分为1.").
@@ -130,8 +170,13 @@ _PATTERNS: tuple[tuple[str | None, re.Pattern[str]], ...] = (
     ("point", re.compile(r"\([ \t]*(?P<num>[0-9]{1,3})[ \t]*\)")),
 )
 _UNIT_KIND = {
-    "编": "part", "編": "part", "章": "chapter", "节": "section", "節": "section",
-    "条": "article", "條": "article",
+    "编": "part",
+    "編": "part",
+    "章": "chapter",
+    "节": "section",
+    "節": "section",
+    "条": "article",
+    "條": "article",
 }
 
 _DATE_RE = re.compile(
@@ -191,8 +236,9 @@ def _find_candidates(norm: str, start: int) -> list[_Candidate]:
     for kind, pattern in _PATTERNS:
         for m in pattern.finditer(norm, start):
             k = kind or _UNIT_KIND[m.group("unit")]
-            found.append(_Candidate(m.start(), m.end(), k, numeral_to_int(m.group("num")),
-                                    m.start("num"), m.end("num")))
+            found.append(
+                _Candidate(m.start(), m.end(), k, numeral_to_int(m.group("num")), m.start("num"), m.end("num"))
+            )
     found.sort(key=lambda c: (c.start, -c.end))
     return found
 
@@ -225,7 +271,7 @@ class _TreeBuilder:
         segment = self.norm[seg_start:pos]
         sentence_end = max(segment.rfind(c) for c in SENTENCE_END)
         if sentence_end >= 0:
-            segment = segment[sentence_end + 1:]
+            segment = segment[sentence_end + 1 :]
         elif seg_start == pos - SHORT_SCAN:
             return INLINE  # the stretch runs further back than any heading would
         if len(segment.strip()) <= MAX_HEADING_CHARS and not any(c in HEADING_STOP for c in segment):
@@ -233,8 +279,8 @@ class _TreeBuilder:
         return INLINE
 
     def is_reference(self, cand: _Candidate) -> bool:
-        before = self.norm[max(0, cand.start - 4):cand.start].rstrip()
-        after = self.norm[cand.end:cand.end + 2]
+        before = self.norm[max(0, cand.start - 4) : cand.start].rstrip()
+        after = self.norm[cand.end : cand.end + 2]
         if cand.kind in STRUCTURAL_KINDS:
             if before.endswith(REF_PREFIX_WORDS) or (before and before[-1] in REF_PREFIX_CHARS):
                 return True
@@ -248,10 +294,10 @@ class _TreeBuilder:
         return bool(before) and before[-1] in REF_BEFORE_LIST
 
     def numeral_follows(self, cand: _Candidate) -> bool:
-        """"一、二、三类", "3、5天": a list of numbers, not a label."""
+        """ "一、二、三类", "3、5天": a list of numbers, not a label."""
         if cand.kind not in ("clause", "subitem"):
             return False
-        nxt = self.norm[cand.end:cand.end + 1]
+        nxt = self.norm[cand.end : cand.end + 1]
         return bool(nxt) and (nxt.isdigit() or nxt in CN_NUMERAL_CHARS)
 
     # -- tree helpers -------------------------------------------------------
@@ -270,13 +316,13 @@ class _TreeBuilder:
         return None
 
     def label_of(self, cand: _Candidate) -> str:
-        return self.text[cand.start:cand.end]
+        return self.text[cand.start : cand.end]
 
     def label_with_number(self, cand: _Candidate, n: int) -> str:
         """The candidate's label rewritten with another number (for warnings)."""
-        num = self.norm[cand.num_start:cand.num_end]
+        num = self.norm[cand.num_start : cand.num_end]
         written = str(n) if num.isdigit() else int_to_cn(n)
-        return self.text[cand.start:cand.num_start] + written + self.text[cand.num_end:cand.end]
+        return self.text[cand.start : cand.num_start] + written + self.text[cand.num_end : cand.end]
 
     # -- the decision -------------------------------------------------------
     def offer(self, cand: _Candidate) -> None:
@@ -349,13 +395,13 @@ def _split_body(node: Node, body: str, child_follows: bool) -> tuple[str, str]:
         return "", body
     if node.kind in STRUCTURAL_KINDS:
         if _is_heading_like(first):
-            return lead + first, body[len(lead) + len(first):]
+            return lead + first, body[len(lead) + len(first) :]
         for word in ("总则", "附则", "總則", "附則"):
             if stripped.startswith(word):
-                return lead + word, body[len(lead) + len(word):]
+                return lead + word, body[len(lead) + len(word) :]
         return "", body
     if _is_heading_like(first) and (newline or child_follows):
-        return lead + first, body[len(lead) + len(first):]
+        return lead + first, body[len(lead) + len(first) :]
     return "", body
 
 
@@ -376,9 +422,12 @@ def _find_title(text: str) -> tuple[str | None, int]:
 def _assign_slugs(nodes: list[Node], parent: Node | None, seen: set[str]) -> None:
     for node in nodes:
         own = f"{SLUG_CODES[node.kind]}{node.number}"
-        if node.kind in ("part", "chapter", "article") or parent is None:
-            slug = own
-        elif node.kind == "section" and parent.kind != "chapter":
+        if (
+            node.kind in ("part", "chapter", "article")
+            or parent is None
+            or node.kind == "section"
+            and parent.kind != "chapter"
+        ):
             slug = own
         else:
             slug = f"{parent.slug}-{own}"
@@ -410,7 +459,7 @@ def _find_interpreter(text: str, norm: str) -> str | None:
     if not matches:
         return None
     first = min(matches, key=lambda m: m.start())
-    return text[first.start("who"):first.end("who")]
+    return text[first.start("who") : first.end("who")]
 
 
 def parse_text(text: str) -> ParseResult:
@@ -432,7 +481,7 @@ def parse_text(text: str) -> ParseResult:
 
     for i, p in enumerate(placed):
         end = placed[i + 1].cand.start if i + 1 < len(placed) else len(text)
-        heading, body_text = _split_body(p.node, text[p.cand.end:end], bool(p.node.children))
+        heading, body_text = _split_body(p.node, text[p.cand.end : end], bool(p.node.children))
         p.node.heading, p.node.text = clean(heading), clean(body_text)
 
     nodes = builder.root.children

@@ -40,8 +40,11 @@ def read_upload(filename: str, data: bytes) -> str:
 def _decode_text(data: bytes) -> str:
     # A BOM is authoritative; UTF-32 must be tested before UTF-16 (same prefix).
     for bom, encoding in (
-        (b"\xff\xfe\x00\x00", "utf-32"), (b"\x00\x00\xfe\xff", "utf-32"),
-        (b"\xef\xbb\xbf", "utf-8-sig"), (b"\xff\xfe", "utf-16"), (b"\xfe\xff", "utf-16"),
+        (b"\xff\xfe\x00\x00", "utf-32"),
+        (b"\x00\x00\xfe\xff", "utf-32"),
+        (b"\xef\xbb\xbf", "utf-8-sig"),
+        (b"\xff\xfe", "utf-16"),
+        (b"\xfe\xff", "utf-16"),
     ):
         if data.startswith(bom):
             try:
@@ -62,10 +65,7 @@ def _decode_text(data: bytes) -> str:
 
 
 def _looks_like_text(text: str) -> bool:
-    odd = sum(
-        1 for c in text
-        if c not in "\n\r\t\f" and unicodedata.category(c) in ("Cc", "Cn", "Co", "Cs")
-    )
+    odd = sum(1 for c in text if c not in "\n\r\t\f" and unicodedata.category(c) in ("Cc", "Cn", "Co", "Cs"))
     return odd <= MAX_ODD_CHAR_SHARE * max(len(text), 1)
 
 

@@ -20,9 +20,14 @@ def rnd(org, make_user):
 @pytest.fixture
 def restricted(org, rnd):
     """A published policy only 研发部 (and its groups), ops and admin may read."""
-    version = make_draft(actor=org["ops"], owning_department=rnd["dept"], code="RND-SECRET",
-                         text="研发保密制度\n第一条 核心算法属于机密信息。\n第二条 只限项目组成员查阅。",
-                         confidentiality="restricted", allowed_departments=[rnd["dept"]])
+    version = make_draft(
+        actor=org["ops"],
+        owning_department=rnd["dept"],
+        code="RND-SECRET",
+        text="研发保密制度\n第一条 核心算法属于机密信息。\n第二条 只限项目组成员查阅。",
+        confidentiality="restricted",
+        allowed_departments=[rnd["dept"]],
+    )
     from .factories import publish
 
     return publish(version, head=rnd["head"], ops=org["ops"])

@@ -5,7 +5,13 @@ from datetime import date
 
 from apps.policies import services
 from apps.policies.models import (
-    AckScope, Category, Policy, PolicyNode, PolicyStatus, PolicyVersion, VersionStatus,
+    AckScope,
+    Category,
+    Policy,
+    PolicyNode,
+    PolicyStatus,
+    PolicyVersion,
+    VersionStatus,
 )
 
 _counter = [0]
@@ -29,9 +35,17 @@ def next_code(prefix: str = "T") -> str:
     return f"{prefix}-{_counter[0]:05d}"
 
 
-def make_draft(*, actor, owning_department, text: str | None = None, code: str | None = None, **kwargs) -> PolicyVersion:
-    return services.policy_create(actor=actor, code=code or next_code(), title="", owning_department=owning_department,
-                                  text=text or regulation_text(), **kwargs)
+def make_draft(
+    *, actor, owning_department, text: str | None = None, code: str | None = None, **kwargs
+) -> PolicyVersion:
+    return services.policy_create(
+        actor=actor,
+        code=code or next_code(),
+        title="",
+        owning_department=owning_department,
+        text=text or regulation_text(),
+        **kwargs,
+    )
 
 
 def publish(version: PolicyVersion, *, head, ops, today: date | None = None) -> PolicyVersion:
@@ -46,24 +60,59 @@ def make_published(*, org, owning=None, text=None, **kwargs) -> PolicyVersion:
     return publish(version, head=owning.head, ops=org["ops"])
 
 
-def bulk_policies(*, owning, count: int, articles: int, category: Category | None = None, ack_everyone=False) -> list[Policy]:
+def bulk_policies(
+    *, owning, count: int, articles: int, category: Category | None = None, ack_everyone=False
+) -> list[Policy]:
     """Many published policies fast (no parsing), for query-count tests."""
     start = Policy.objects.count()
-    policies = Policy.objects.bulk_create([
-        Policy(code=f"B-{start + i:05d}", title=f"批量制度{start + i}", owning_department=owning, category=category,
-               status=PolicyStatus.PUBLISHED) for i in range(count)])
-    versions = PolicyVersion.objects.bulk_create([
-        PolicyVersion(policy=p, label="V1", title=p.title, status=VersionStatus.PUBLISHED, effective_date=date(2025, 1, 1),
-                      article_count=articles, ack_scope=AckScope.EVERYONE if ack_everyone else AckScope.NONE)
-        for p in policies])
+    policies = Policy.objects.bulk_create(
+        [
+            Policy(
+                code=f"B-{start + i:05d}",
+                title=f"批量制度{start + i}",
+                owning_department=owning,
+                category=category,
+                status=PolicyStatus.PUBLISHED,
+            )
+            for i in range(count)
+        ]
+    )
+    versions = PolicyVersion.objects.bulk_create(
+        [
+            PolicyVersion(
+                policy=p,
+                label="V1",
+                title=p.title,
+                status=VersionStatus.PUBLISHED,
+                effective_date=date(2025, 1, 1),
+                article_count=articles,
+                ack_scope=AckScope.EVERYONE if ack_everyone else AckScope.NONE,
+            )
+            for p in policies
+        ]
+    )
     nodes = []
     for v in versions:
-        nodes.append(PolicyNode(version=v, ordinal=0, depth=0, kind="chapter", label="第一章", number=1, heading="总则", slug="c1"))
+        nodes.append(
+            PolicyNode(
+                version=v, ordinal=0, depth=0, kind="chapter", label="第一章", number=1, heading="总则", slug="c1"
+            )
+        )
         for a in range(1, articles + 1):
-            nodes.append(PolicyNode(version=v, ordinal=a, depth=1, kind="article", label=f"第{a}条", number=a,
-                                    text=f"第{a}条的内容。", slug=f"a{a}"))
+            nodes.append(
+                PolicyNode(
+                    version=v,
+                    ordinal=a,
+                    depth=1,
+                    kind="article",
+                    label=f"第{a}条",
+                    number=a,
+                    text=f"第{a}条的内容。",
+                    slug=f"a{a}",
+                )
+            )
     PolicyNode.objects.bulk_create(nodes, batch_size=2000)
-    for p, v in zip(policies, versions):
+    for p, v in zip(policies, versions, strict=False):
         p.current_version = v
     Policy.objects.bulk_update(policies, ["current_version"])
     return policies

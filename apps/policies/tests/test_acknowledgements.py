@@ -20,8 +20,13 @@ from .factories import make_draft, publish, regulation_text
 @pytest.fixture
 def sales_only(org):
     """Published, asking 销售部 (and its sub-departments) to acknowledge."""
-    version = make_draft(actor=org["ops"], owning_department=org["ops_dept"], code="ACK-SALES",
-                         ack_scope="departments", ack_departments=[org["sales_dept"]])
+    version = make_draft(
+        actor=org["ops"],
+        owning_department=org["ops_dept"],
+        code="ACK-SALES",
+        ack_scope="departments",
+        ack_departments=[org["sales_dept"]],
+    )
     return publish(version, head=org["ops_head"], ops=org["ops"])
 
 
@@ -50,9 +55,17 @@ def test_a_new_version_asks_again(org, sales_only):
     services.acknowledge(user=org["staff"], version=sales_only)
     assert not policies_needing_ack(org["staff"]).exists()
     v2 = services.draft_from_current(policy=sales_only.policy, actor=org["ops"])
-    services.draft_update(version=v2, actor=org["ops"], text=regulation_text(extra="修订"), title="", label=v2.label,
-                          effective_date=None, change_summary="修订", ack_scope="departments",
-                          ack_departments=[org["sales_dept"]])
+    services.draft_update(
+        version=v2,
+        actor=org["ops"],
+        text=regulation_text(extra="修订"),
+        title="",
+        label=v2.label,
+        effective_date=None,
+        change_summary="修订",
+        ack_scope="departments",
+        ack_departments=[org["sales_dept"]],
+    )
     publish(v2, head=org["ops_head"], ops=org["ops"])
     assert list(policies_needing_ack(org["staff"]).values_list("code", flat=True)) == ["ACK-SALES"]
 
@@ -97,8 +110,14 @@ def test_export_lists_everyone_asked(org, sales_only, client_for, fmt):
 
 
 def test_restricted_policy_asks_only_those_who_may_read_it(org, rnd):
-    version = make_draft(actor=org["ops"], owning_department=rnd["dept"], code="R", confidentiality="restricted",
-                         allowed_departments=[rnd["dept"]], ack_scope="everyone")
+    version = make_draft(
+        actor=org["ops"],
+        owning_department=rnd["dept"],
+        code="R",
+        confidentiality="restricted",
+        allowed_departments=[rnd["dept"]],
+        ack_scope="everyone",
+    )
     publish(version, head=rnd["head"], ops=org["ops"])
     assert policies_needing_ack(rnd["member"]).exists()
     assert not policies_needing_ack(org["staff"]).exists()
@@ -128,8 +147,13 @@ def test_each_approval_step_notifies_the_next_approver(org):
 
 
 def test_manager_overview_lists_only_what_asks_their_people(org, sales_only, client_for):
-    ops_only = make_draft(actor=org["ops"], owning_department=org["ops_dept"], code="ACK-OPS",
-                          ack_scope="departments", ack_departments=[org["ops_dept"]])
+    ops_only = make_draft(
+        actor=org["ops"],
+        owning_department=org["ops_dept"],
+        code="ACK-OPS",
+        ack_scope="departments",
+        ack_departments=[org["ops_dept"]],
+    )
     publish(ops_only, head=org["ops_head"], ops=org["ops"])
     manager_page = client_for(org["manager"]).get(reverse("policies:ack_overview")).content.decode()
     hr_page = client_for(org["hr"]).get(reverse("policies:ack_overview")).content.decode()

@@ -30,15 +30,16 @@ def _race(version, actors, action, comments):
     def run(actor, comment):
         try:
             barrier.wait()
-            services.version_transition(version=version, action=action, actor=actor, comment=comment,
-                                        from_status=VersionStatus.OPS_REVIEW)
+            services.version_transition(
+                version=version, action=action, actor=actor, comment=comment, from_status=VersionStatus.OPS_REVIEW
+            )
             results.append("ok")
         except services.TransitionError:
             results.append("too late")
         finally:
             connection.close()
 
-    threads = [threading.Thread(target=run, args=(a, c)) for a, c in zip(actors, comments)]
+    threads = [threading.Thread(target=run, args=(a, c)) for a, c in zip(actors, comments, strict=False)]
     for t in threads:
         t.start()
     for t in threads:
@@ -69,16 +70,19 @@ def test_approve_and_return_at_once_give_one_decision(org):
     def run(action, actor):
         try:
             barrier.wait()
-            services.version_transition(version=version, action=action, actor=actor, comment="意见",
-                                        from_status=VersionStatus.IN_REVIEW)
+            services.version_transition(
+                version=version, action=action, actor=actor, comment="意见", from_status=VersionStatus.IN_REVIEW
+            )
             results.append(action)
         except services.TransitionError:
             results.append("too late")
         finally:
             connection.close()
 
-    threads = [threading.Thread(target=run, args=("approve", org["manager"])),
-               threading.Thread(target=run, args=("return", org["admin"]))]
+    threads = [
+        threading.Thread(target=run, args=("approve", org["manager"])),
+        threading.Thread(target=run, args=("return", org["admin"])),
+    ]
     for t in threads:
         t.start()
     for t in threads:
@@ -86,4 +90,9 @@ def test_approve_and_return_at_once_give_one_decision(org):
     assert results.count("too late") == 1
     decided = PolicyVersion.objects.get(pk=version.pk).status
     assert decided in (VersionStatus.OPS_REVIEW, VersionStatus.DRAFT)
-    assert PolicyHistory.objects.filter(version=version, action__in=[HistoryAction.DEPT_APPROVE, HistoryAction.RETURN]).count() == 1
+    assert (
+        PolicyHistory.objects.filter(
+            version=version, action__in=[HistoryAction.DEPT_APPROVE, HistoryAction.RETURN]
+        ).count()
+        == 1
+    )

@@ -32,10 +32,13 @@ def test_identical_versions_are_unchanged():
 
 
 def test_renumbering_after_an_insert_is_a_move_not_delete_and_add():
-    new = [BASE[0], art(2, "公司实行弹性工作制，核心工作时间为10:00至16:00。"),
-           {**BASE[1], "label": "第三条", "key": "a3"},
-           {**BASE[2], "label": "第四条", "key": "a4"},
-           {**BASE[3], "label": "第五条", "key": "a5"}]
+    new = [
+        BASE[0],
+        art(2, "公司实行弹性工作制，核心工作时间为10:00至16:00。"),
+        {**BASE[1], "label": "第三条", "key": "a3"},
+        {**BASE[2], "label": "第四条", "key": "a4"},
+        {**BASE[3], "label": "第五条", "key": "a5"},
+    ]
     changes = diff_articles(BASE, new)
     assert kinds(changes) == [
         ("unchanged", "第一条", "第一条"),
@@ -50,7 +53,11 @@ def test_renumbering_after_an_insert_is_a_move_not_delete_and_add():
 
 
 def test_move_with_a_change_keeps_word_segments():
-    new = [BASE[0], art(2, "新增条款。"), {**BASE[1], "label": "第三条", "text": "本制度适用于公司全体员工，包括试用期员工。"}]
+    new = [
+        BASE[0],
+        art(2, "新增条款。"),
+        {**BASE[1], "label": "第三条", "text": "本制度适用于公司全体员工，包括试用期员工。"},
+    ]
     changes = diff_articles(BASE[:2], new)
     moved = changes[-1]
     assert (moved.kind, moved.old_label, moved.new_label) == ("moved", "第二条", "第三条")
@@ -63,8 +70,12 @@ def test_word_level_change():
     changes = diff_articles(BASE, new)
     assert kinds(changes)[2] == ("changed", "第三条", "第三条")
     assert changes[2].segments == [
-        ("equal", "员工应当在每月"), ("delete", "5"), ("insert", "10"),
-        ("equal", "日前提交上月工作总结"), ("insert", "和下月计划"), ("equal", "。"),
+        ("equal", "员工应当在每月"),
+        ("delete", "5"),
+        ("insert", "10"),
+        ("equal", "日前提交上月工作总结"),
+        ("insert", "和下月计划"),
+        ("equal", "。"),
     ]
     assert render_inline_html(changes[2].segments) == (
         "员工应当在每月<del>5</del><ins>10</ins>日前提交上月工作总结<ins>和下月计划</ins>。"
@@ -92,8 +103,10 @@ def test_added_at_the_end_and_removed_at_the_start():
 def test_unrelated_text_under_the_same_label_is_remove_and_add():
     new = [*BASE[:3], art(4, "出差人员应当在返回后五个工作日内报销差旅费用。")]
     changes = diff_articles(BASE, new)
-    assert kinds(changes)[3:] == [("added", None, "第四条"), ("removed", "第四条", None)] or \
-        kinds(changes)[3:] == [("removed", "第四条", None), ("added", None, "第四条")]
+    assert kinds(changes)[3:] == [("added", None, "第四条"), ("removed", "第四条", None)] or kinds(changes)[3:] == [
+        ("removed", "第四条", None),
+        ("added", None, "第四条"),
+    ]
 
 
 def test_heading_changes_count_as_changes():
@@ -132,13 +145,24 @@ def test_accepts_dataclasses_and_objects():
 
 
 def test_render_inline_html_escapes():
-    html = render_inline_html([("equal", "a<b"), ("delete", "<script>"), ("insert", "&\"")])
+    html = render_inline_html([("equal", "a<b"), ("delete", "<script>"), ("insert", '&"')])
     assert html == "a&lt;b<del>&lt;script&gt;</del><ins>&amp;&quot;</ins>"
 
 
 def test_tokenize_splits_cjk_per_character_and_keeps_words_and_numbers():
     assert tokenize("按1.5倍计算OKR，共 20 天") == [
-        "按", "1.5", "倍", "计", "算", "OKR", "，", "共", " ", "20", " ", "天",
+        "按",
+        "1.5",
+        "倍",
+        "计",
+        "算",
+        "OKR",
+        "，",
+        "共",
+        " ",
+        "20",
+        " ",
+        "天",
     ]
     text = "第一条 Hello 世界 2026年\n1.5倍"
     assert "".join(tokenize(text)) == text
@@ -152,9 +176,15 @@ def test_word_diff_does_not_leave_single_character_crumbs():
 
 
 def test_many_articles_with_renumbering_and_edits():
-    old = [{"key": f"a{i}", "label": f"第{i}条", "heading": "",
-            "text": f"第{i}项规定：部门{i}应当在每季度第{i % 3 + 1}个月提交编号为{i * 7}的报告，并抄送运营管理部。"}
-           for i in range(1, 201)]
+    old = [
+        {
+            "key": f"a{i}",
+            "label": f"第{i}条",
+            "heading": "",
+            "text": f"第{i}项规定：部门{i}应当在每季度第{i % 3 + 1}个月提交编号为{i * 7}的报告，并抄送运营管理部。",
+        }
+        for i in range(1, 201)
+    ]
     new = [{"key": "a1", "label": "第1条", "heading": "", "text": "新增的总则条款，说明本制度的目的。"}]
     for i, a in enumerate(old, start=2):
         text = a["text"].replace("运营管理部", "流程优化组") if i % 10 == 0 else a["text"]
@@ -167,10 +197,14 @@ def test_many_articles_with_renumbering_and_edits():
 
 
 def test_diff_of_two_parsed_versions():
-    v1 = ("考勤制度\n第一章 总则\n第一条 为规范考勤，制定本制度。\n第二条 本制度适用于全体员工。\n"
-          "第二章 附则\n第三条 本制度由人力资源部负责解释。")
-    v2 = ("考勤制度\n第一章 总则\n第一条 为规范考勤，制定本制度。\n第二条 本制度适用于全体员工及实习生。\n"
-          "第三条 员工应当按时打卡。\n第二章 附则\n第四条 本制度由人力资源部负责解释。")
+    v1 = (
+        "考勤制度\n第一章 总则\n第一条 为规范考勤，制定本制度。\n第二条 本制度适用于全体员工。\n"
+        "第二章 附则\n第三条 本制度由人力资源部负责解释。"
+    )
+    v2 = (
+        "考勤制度\n第一章 总则\n第一条 为规范考勤，制定本制度。\n第二条 本制度适用于全体员工及实习生。\n"
+        "第三条 员工应当按时打卡。\n第二章 附则\n第四条 本制度由人力资源部负责解释。"
+    )
     changes = diff_articles(flatten_articles(parse_text(v1)), flatten_articles(parse_text(v2)))
     assert kinds(changes) == [
         ("unchanged", "第一条", "第一条"),

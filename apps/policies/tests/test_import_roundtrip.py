@@ -30,8 +30,17 @@ def rendered_body(page: str) -> str:
 
 
 def form_data(org, **extra):
-    return {"code": "IMP-001", "title": "", "owning_department": org["sales_dept"].pk, "confidentiality": "public",
-            "review_interval_months": 12, "label": "V1", "ack_scope": "none", "save": "1", **extra}
+    return {
+        "code": "IMP-001",
+        "title": "",
+        "owning_department": org["sales_dept"].pk,
+        "confidentiality": "public",
+        "review_interval_months": 12,
+        "label": "V1",
+        "ack_scope": "none",
+        "save": "1",
+        **extra,
+    }
 
 
 @pytest.mark.parametrize("path", SAMPLES, ids=[p.name for p in SAMPLES])
@@ -44,13 +53,15 @@ def test_import_save_render_loses_no_text(org, client_for, path):
     page = client.get(version.get_absolute_url()).content.decode()
     # Everything but the title is in the body, in order, nothing doubled or dropped.
     title = version.title if squash(text).startswith(squash(version.title)) else ""
-    assert squash(rendered_body(page)) == squash(text.lstrip("\ufeff"))[len(squash(title)):]
+    assert squash(rendered_body(page)) == squash(text.lstrip("\ufeff"))[len(squash(title)) :]
     assert html.escape(version.title) in page
 
 
 def test_preview_shows_the_outline_and_saves_nothing(org, client_for):
     text = "差旅管理办法\n第一章 总则\n第一条 为规范差旅。\n第二条 本办法由财务部负责解释，自2026年1月1日起施行。"
-    response = client_for(org["ops"]).post(reverse("policies:create"), {**form_data(org, text=text), "save": "", "preview": "1"})
+    response = client_for(org["ops"]).post(
+        reverse("policies:create"), {**form_data(org, text=text), "save": "", "preview": "1"}
+    )
     assert response.status_code == 200
     page = response.content.decode()
     assert "第一章" in page and "第二条" in page and "2026-01-01" in page and "财务部" in page
@@ -72,8 +83,9 @@ def test_docx_upload_is_read(org, client_for):
     assert version.title == "用车管理规定" and version.article_count == 2
 
 
-@pytest.mark.parametrize("name,content", [("x.txt", b""), ("x.txt", b"\x00\x01\x02binary"), ("x.docx", b"not a zip"),
-                                          ("x.pdf", b"%PDF")])
+@pytest.mark.parametrize(
+    "name,content", [("x.txt", b""), ("x.txt", b"\x00\x01\x02binary"), ("x.docx", b"not a zip"), ("x.pdf", b"%PDF")]
+)
 def test_bad_upload_shows_one_clear_error(org, client_for, name, content):
     upload = SimpleUploadedFile(name, content)
     response = client_for(org["ops"]).post(reverse("policies:create"), {**form_data(org, text=""), "upload": upload})
@@ -88,8 +100,16 @@ def test_editing_a_draft_reparses_it(org, client_for):
     version = PolicyVersion.objects.get(policy__code="IMP-001")
     url = reverse("policies:draft_edit", args=["IMP-001", "V1"])
     assert "第二条" in client.get(url).content.decode()
-    response = client.post(url, {"text": "甲制度\n第一条 甲。\n第二条 乙。\n第三条 丙。", "title": "", "label": "V1",
-                                 "ack_scope": "none", "save": "1"})
+    response = client.post(
+        url,
+        {
+            "text": "甲制度\n第一条 甲。\n第二条 乙。\n第三条 丙。",
+            "title": "",
+            "label": "V1",
+            "ack_scope": "none",
+            "save": "1",
+        },
+    )
     assert response.status_code == 302
     version.refresh_from_db()
     assert version.article_count == 3 and version.status == VersionStatus.DRAFT
@@ -100,13 +120,16 @@ def test_new_version_from_copy_keeps_the_text(org, client_for, published):
     response = client.post(reverse("policies:draft_new", args=[published.policy.code]), {"copy": "1"})
     assert response.status_code == 302
     draft = PolicyVersion.objects.get(policy=published.policy, status=VersionStatus.DRAFT)
-    assert [(n.label, n.text) for n in draft.nodes.order_by("ordinal")] == \
-           [(n.label, n.text) for n in published.nodes.order_by("ordinal")]
+    assert [(n.label, n.text) for n in draft.nodes.order_by("ordinal")] == [
+        (n.label, n.text) for n in published.nodes.order_by("ordinal")
+    ]
 
 
 def test_manager_cannot_create_for_another_department(org, client_for):
     response = client_for(org["manager"]).post(
-        reverse("policies:create"), {**form_data(org, text="甲制度\n第一条 甲。"), "owning_department": org["ops_dept"].pk})
+        reverse("policies:create"),
+        {**form_data(org, text="甲制度\n第一条 甲。"), "owning_department": org["ops_dept"].pk},
+    )
     assert response.status_code == 200 and response.context["form"].errors["owning_department"]
     assert not Policy.objects.exists()
 

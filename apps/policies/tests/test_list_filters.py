@@ -14,10 +14,21 @@ from .factories import make_published, regulation_text
 def shelf(org):
     hr = Category.objects.create(name="人力资源", code="hr")
     fin = Category.objects.create(name="财务管理", code="finance")
-    a = make_published(org=org, code="HR-1", category=hr, effective_date=date(2024, 3, 1),
-                       text=regulation_text("考勤管理制度", extra="打卡"))
-    b = make_published(org=org, code="FIN-1", category=fin, owning=org["ops_dept"], effective_date=date(2025, 5, 1),
-                       text=regulation_text("费用报销管理制度", extra="差旅报销"))
+    a = make_published(
+        org=org,
+        code="HR-1",
+        category=hr,
+        effective_date=date(2024, 3, 1),
+        text=regulation_text("考勤管理制度", extra="打卡"),
+    )
+    b = make_published(
+        org=org,
+        code="FIN-1",
+        category=fin,
+        owning=org["ops_dept"],
+        effective_date=date(2025, 5, 1),
+        text=regulation_text("费用报销管理制度", extra="差旅报销"),
+    )
     return {"hr": a, "fin": b}
 
 
@@ -27,19 +38,22 @@ def codes(client, **params):
     return [p.code for p in response.context["page_obj"]]
 
 
-@pytest.mark.parametrize("params,expected", [
-    ({}, ["FIN-1", "HR-1"]),
-    ({"category": "hr"}, ["HR-1"]),
-    ({"department": "ops"}, ["FIN-1"]),
-    ({"year": "2024"}, ["HR-1"]),
-    ({"status": "retired"}, []),
-    ({"q": "考勤"}, ["HR-1"]),          # title
-    ({"q": "fin-1"}, ["FIN-1"]),        # code, any case
-    ({"q": "差旅报销"}, ["FIN-1"]),      # words inside an article
-    ({"sort": "-effective"}, ["FIN-1", "HR-1"]),
-    ({"sort": "effective"}, ["HR-1", "FIN-1"]),
-    ({"year": "not a year"}, ["FIN-1", "HR-1"]),  # a bad value is ignored, not an error
-])
+@pytest.mark.parametrize(
+    "params,expected",
+    [
+        ({}, ["FIN-1", "HR-1"]),
+        ({"category": "hr"}, ["HR-1"]),
+        ({"department": "ops"}, ["FIN-1"]),
+        ({"year": "2024"}, ["HR-1"]),
+        ({"status": "retired"}, []),
+        ({"q": "考勤"}, ["HR-1"]),  # title
+        ({"q": "fin-1"}, ["FIN-1"]),  # code, any case
+        ({"q": "差旅报销"}, ["FIN-1"]),  # words inside an article
+        ({"sort": "-effective"}, ["FIN-1", "HR-1"]),
+        ({"sort": "effective"}, ["HR-1", "FIN-1"]),
+        ({"year": "not a year"}, ["FIN-1", "HR-1"]),  # a bad value is ignored, not an error
+    ],
+)
 def test_filters(org, shelf, client_for, params, expected):
     assert codes(client_for(org["staff"]), **params) == expected
 
@@ -55,12 +69,14 @@ def test_search_only_looks_at_the_version_in_force(org, shelf, client_for):
     from .factories import publish
 
     client = client_for(org["ops"])
-    draft = services.draft_create(policy=shelf["hr"].policy, actor=org["ops"], text=regulation_text("考勤管理制度", extra="弹性"))
-    assert codes(client, q="弹性") == []          # draft text is not searched
+    draft = services.draft_create(
+        policy=shelf["hr"].policy, actor=org["ops"], text=regulation_text("考勤管理制度", extra="弹性")
+    )
+    assert codes(client, q="弹性") == []  # draft text is not searched
     assert codes(client, q="打卡") == ["HR-1"]
     publish(draft, head=org["manager"], ops=org["ops"])
     assert codes(client, q="弹性") == ["HR-1"]
-    assert codes(client, q="打卡") == []          # the superseded text is not either
+    assert codes(client, q="打卡") == []  # the superseded text is not either
 
 
 def test_retired_policies_are_listed_only_when_asked_for(org, shelf, client_for):

@@ -6,7 +6,8 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from apps.policies import services
-from apps.policies.models import HistoryAction, Policy, PolicyHistory, PolicyStatus, PolicyVersion, VersionStatus as S
+from apps.policies.models import HistoryAction, Policy, PolicyHistory, PolicyStatus, PolicyVersion
+from apps.policies.models import VersionStatus as S
 
 from .factories import make_draft, publish, regulation_text
 
@@ -78,17 +79,28 @@ def test_full_path_publishes_on_ops_approval_when_effective_date_has_come(org):
     assert policy.current_version_id == version.pk and policy.status == PolicyStatus.PUBLISHED
     assert version.approved_by == org["ops"] and version.dept_approved_by == org["manager"]
     actions = list(PolicyHistory.objects.filter(policy=policy).order_by("at", "pk").values_list("action", flat=True))
-    assert actions == [HistoryAction.CREATE, HistoryAction.DRAFT, HistoryAction.SUBMIT, HistoryAction.DEPT_APPROVE,
-                       HistoryAction.OPS_APPROVE, HistoryAction.PUBLISH]
+    assert actions == [
+        HistoryAction.CREATE,
+        HistoryAction.DRAFT,
+        HistoryAction.SUBMIT,
+        HistoryAction.DEPT_APPROVE,
+        HistoryAction.OPS_APPROVE,
+        HistoryAction.PUBLISH,
+    ]
 
 
 def test_future_effective_date_waits_for_the_scheduled_job_which_is_idempotent(org):
     today = date(2026, 3, 1)
-    first = publish(make_draft(actor=org["ops"], owning_department=org["sales_dept"], effective_date=date(2026, 1, 1)),
-                    head=org["manager"], ops=org["ops"], today=today)
+    first = publish(
+        make_draft(actor=org["ops"], owning_department=org["sales_dept"], effective_date=date(2026, 1, 1)),
+        head=org["manager"],
+        ops=org["ops"],
+        today=today,
+    )
     policy = first.policy
-    second = services.draft_create(policy=policy, actor=org["ops"], text=regulation_text(extra="新"),
-                                   effective_date=date(2026, 4, 1))
+    second = services.draft_create(
+        policy=policy, actor=org["ops"], text=regulation_text(extra="新"), effective_date=date(2026, 4, 1)
+    )
     second = publish(second, head=org["manager"], ops=org["ops"], today=today)
     assert second.status == S.SCHEDULED
     assert services.policies_publish_due(today=date(2026, 3, 31)) == 0
@@ -115,8 +127,16 @@ def test_the_celery_task_calls_the_publisher(org):
 
 def test_published_version_is_immutable(org, published):
     with pytest.raises(services.TransitionError):
-        services.draft_update(version=published, actor=org["ops"], text="新文本\n第一条 改了。", title="x", label="V1",
-                              effective_date=None, change_summary="", ack_scope="none")
+        services.draft_update(
+            version=published,
+            actor=org["ops"],
+            text="新文本\n第一条 改了。",
+            title="x",
+            label="V1",
+            effective_date=None,
+            change_summary="",
+            ack_scope="none",
+        )
     with pytest.raises(services.TransitionError):
         services.draft_delete(version=published, actor=org["ops"])
 

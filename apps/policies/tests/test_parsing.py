@@ -29,6 +29,7 @@ TEXT_DOCS = sorted(p.name for p in DOCS.glob("*.txt") if p.name not in {"empty.t
 
 # -- helpers ------------------------------------------------------------------
 
+
 def assert_keeps_every_character(text: str, result: ParseResult) -> None:
     """Title, preamble, labels, headings and texts in document order give back
     the input's non-whitespace characters exactly: nothing dropped or doubled."""
@@ -38,10 +39,13 @@ def assert_keeps_every_character(text: str, result: ParseResult) -> None:
     rebuilt = re.sub(r"\s", "", "".join(parts))
     original = re.sub(r"\s", "", text.lstrip("\ufeff"))
     if rebuilt != original:
-        at = next((i for i, (a, b) in enumerate(zip(rebuilt, original)) if a != b),
-                  min(len(rebuilt), len(original)))
-        pytest.fail(f"text differs at {at}: rebuilt {rebuilt[at - 20:at + 20]!r} "
-                    f"vs input {original[at - 20:at + 20]!r}")
+        at = next(
+            (i for i, (a, b) in enumerate(zip(rebuilt, original, strict=False)) if a != b),
+            min(len(rebuilt), len(original)),
+        )
+        pytest.fail(
+            f"text differs at {at}: rebuilt {rebuilt[at - 20 : at + 20]!r} vs input {original[at - 20 : at + 20]!r}"
+        )
 
 
 def assert_slugs_unique_and_ascii(result: ParseResult) -> None:
@@ -72,6 +76,7 @@ def articles(result: ParseResult) -> list[Node]:
 
 # -- every document -------------------------------------------------------------
 
+
 @pytest.mark.parametrize("name", TEXT_DOCS)
 def test_every_document_keeps_every_character_and_has_unique_slugs(name):
     _, result = parse_doc(name)
@@ -84,13 +89,17 @@ def test_there_are_enough_test_documents():
 
 # -- structure ----------------------------------------------------------------------
 
+
 def test_line_broken_document_has_chapters_articles_and_items():
     _, result = parse_doc("line_broken.txt")
     assert result.title == "员工考勤管理制度"
     assert result.preamble == ""
     assert [(c.label, c.heading) for c in result.nodes] == [
-        ("第一章", "总则"), ("第二章", "工作时间"), ("第三章", "请假管理"),
-        ("第四章", "考勤统计与奖惩"), ("第五章", "附则"),
+        ("第一章", "总则"),
+        ("第二章", "工作时间"),
+        ("第三章", "请假管理"),
+        ("第四章", "考勤统计与奖惩"),
+        ("第五章", "附则"),
     ]
     assert [a.number for a in articles(result)] == list(range(1, 17))
     third = by_label(result.nodes, "第三条")
@@ -109,7 +118,10 @@ def test_inline_document_without_line_breaks():
     assert "\n" not in text.strip()
     assert result.title == "采购管理制度"
     assert [(c.label, c.heading) for c in result.nodes] == [
-        ("第一章", "总则"), ("第二章", "采购计划"), ("第三章", "供应商管理"), ("第四章", "附则"),
+        ("第一章", "总则"),
+        ("第二章", "采购计划"),
+        ("第三章", "供应商管理"),
+        ("第四章", "附则"),
     ]
     assert [a.number for a in articles(result)] == list(range(1, 12))
     assert by_label(result.nodes, "第一条").text.startswith("为规范公司采购行为")
@@ -122,7 +134,10 @@ def test_inline_document_without_line_breaks():
         ("（三）", "单笔金额50万元以上的，由总经理办公会审议"),
     ]
     assert [(i.label, i.text) for i in by_label(result.nodes, "第八条").children] == [
-        ("1.", "产品质量"), ("2.", "交货及时率"), ("3.", "价格水平"), ("4.", "售后服务"),
+        ("1.", "产品质量"),
+        ("2.", "交货及时率"),
+        ("3.", "价格水平"),
+        ("4.", "售后服务"),
     ]
     assert result.effective_on_publish is True and result.effective_date is None
     assert result.interpreter == "运营管理部"
@@ -132,12 +147,15 @@ def test_inline_document_without_line_breaks():
 def test_chapter_heading_ends_at_the_next_label_when_inline():
     result = parse_text("第一章总则第一条为规范管理，制定本制度。第二章运营流程管理的内容和要求第二条公司应当……")
     assert [(c.heading, labels(c.children)) for c in result.nodes] == [
-        ("总则", ["第一条"]), ("运营流程管理的内容和要求", ["第二条"]),
+        ("总则", ["第一条"]),
+        ("运营流程管理的内容和要求", ["第二条"]),
     ]
 
 
 def test_chapter_without_articles_keeps_zongze_as_heading():
-    result = parse_text("第一章总则为规范运营部的工作流程，提高工作效率，制定本制度。\n第二章工作职责\n1. 运营部负责产品运营。")
+    result = parse_text(
+        "第一章总则为规范运营部的工作流程，提高工作效率，制定本制度。\n第二章工作职责\n1. 运营部负责产品运营。"
+    )
     first, second = result.nodes
     assert (first.heading, first.text) == ("总则", "为规范运营部的工作流程，提高工作效率，制定本制度。")
     assert second.heading == "工作职责"
@@ -148,12 +166,14 @@ def test_traditional_script_parts_chapters_sections_articles():
     _, result = parse_doc("traditional.txt")
     assert result.title == "資訊安全管理辦法"
     assert [(p.kind, p.label, p.heading) for p in result.nodes] == [
-        ("part", "第一編", "總則"), ("part", "第二編", "管理規範"),
+        ("part", "第一編", "總則"),
+        ("part", "第二編", "管理規範"),
     ]
     chapter3 = by_label(result.nodes, "第三章")
     assert chapter3.kind == "chapter" and chapter3.slug == "c3"
     assert [(s.kind, s.label, s.heading, s.slug) for s in chapter3.children] == [
-        ("section", "第一節", "帳號管理", "c3-s1"), ("section", "第二節", "密碼管理", "c3-s2"),
+        ("section", "第一節", "帳號管理", "c3-s1"),
+        ("section", "第二節", "密碼管理", "c3-s2"),
     ]
     fifth = by_label(result.nodes, "第五條")
     assert (fifth.kind, fifth.number, fifth.slug) == ("article", 5, "a5")
@@ -177,11 +197,26 @@ def test_numerals_past_twenty_in_a_long_document():
     assert result.warnings == []
 
 
-@pytest.mark.parametrize(("numeral", "value"), [
-    ("一", 1), ("十", 10), ("十二", 12), ("二十", 20), ("二十三", 23), ("九十九", 99),
-    ("一百", 100), ("一百零五", 105), ("一百一十二", 112), ("一百二十", 120), ("两", 2),
-    ("两百", 200), ("〇", 0), ("零", 0), ("一〇五", 105),
-])
+@pytest.mark.parametrize(
+    ("numeral", "value"),
+    [
+        ("一", 1),
+        ("十", 10),
+        ("十二", 12),
+        ("二十", 20),
+        ("二十三", 23),
+        ("九十九", 99),
+        ("一百", 100),
+        ("一百零五", 105),
+        ("一百一十二", 112),
+        ("一百二十", 120),
+        ("两", 2),
+        ("两百", 200),
+        ("〇", 0),
+        ("零", 0),
+        ("一〇五", 105),
+    ],
+)
 def test_chinese_numerals(numeral, value):
     assert cn_to_int(numeral) == value
 
@@ -202,19 +237,24 @@ def test_outline_family_nests_four_levels():
     assert result.title == "会议管理办法"
     assert result.preamble.startswith("为提高会议效率")
     assert [(c.kind, c.label, c.heading) for c in result.nodes] == [
-        ("clause", "一、", "会议类型"), ("clause", "二、", "会议组织"), ("clause", "三、", "会议纪律"),
-        ("clause", "四、", "会议纪要的归档"), ("clause", "五、", "附则"),
+        ("clause", "一、", "会议类型"),
+        ("clause", "二、", "会议组织"),
+        ("clause", "三、", "会议纪律"),
+        ("clause", "四、", "会议纪要的归档"),
+        ("clause", "五、", "附则"),
     ]
     first = result.nodes[0]
     assert [(i.kind, i.label, i.heading) for i in first.children] == [
-        ("item", "（一）", "公司例会"), ("item", "（二）", "部门周例会"),
+        ("item", "（一）", "公司例会"),
+        ("item", "（二）", "部门周例会"),
     ]
     notice = first.children[0].children[1]
     assert (notice.kind, notice.label) == ("subitem", "2.")
     assert notice.text.startswith("经营分析会")
     points = by_label(result.nodes[1].children, "（一）").children[1].children
     assert [(p.kind, p.label, p.text) for p in points] == [
-        ("point", "（1）", "会议时间、地点；"), ("point", "（2）", "参会人员；"),
+        ("point", "（1）", "会议时间、地点；"),
+        ("point", "（2）", "参会人员；"),
         ("point", "（3）", "会议议题及需要准备的材料。"),
     ]
     assert points[0].slug == "h2-i1-n2-p1"
@@ -231,7 +271,10 @@ def test_mixed_families_inside_articles_and_items_restart_per_article():
     assert labels(third.children[0].children) == ["1.", "2.", "3."]
     fourth = by_label(result.nodes, "第四条")
     assert [(c.kind, c.label) for c in fourth.children] == [
-        ("subitem", "1、"), ("subitem", "2、"), ("subitem", "3、"), ("subitem", "4、"),
+        ("subitem", "1、"),
+        ("subitem", "2、"),
+        ("subitem", "3、"),
+        ("subitem", "4、"),
     ]
     fifth = by_label(result.nodes, "第五条")
     assert labels(fifth.children) == ["（一）", "（二）", "（三）", "（四）"]
@@ -249,7 +292,10 @@ def test_full_width_digits_and_punctuation():
     fourth = by_label(result.nodes, "第４条")
     assert (fourth.number, fourth.slug) == (4, "a4")
     assert [(c.kind, c.label, c.number) for c in fourth.children] == [
-        ("subitem", "１．", 1), ("subitem", "２．", 2), ("subitem", "３．", 3), ("subitem", "４．", 4),
+        ("subitem", "１．", 1),
+        ("subitem", "２．", 2),
+        ("subitem", "３．", 3),
+        ("subitem", "４．", 4),
     ]
     assert labels(fourth.children[2].children) == ["（１）", "（２）", "（３）"]
     assert labels(by_label(result.nodes, "第９条").children) == ["１、", "２、"]
@@ -261,10 +307,22 @@ def test_full_width_digits_and_punctuation():
 
 # -- false headings -------------------------------------------------------------------
 
+
 def test_false_heading_traps_stay_text():
     _, result = parse_doc("traps.txt")
     assert [a.number for a in articles(result)] == list(range(1, 20))
-    for label in ("第一条", "第二条", "第三条", "第四条", "第六条", "第七条", "第九条", "第十条", "第十三条", "第十六条"):
+    for label in (
+        "第一条",
+        "第二条",
+        "第三条",
+        "第四条",
+        "第六条",
+        "第七条",
+        "第九条",
+        "第十条",
+        "第十三条",
+        "第十六条",
+    ):
         assert by_label(result.nodes, label).children == [], label
     assert "依照本办法第四条规定的权限审批" in by_label(result.nodes, "第三条").text
     assert "（详见第五条）" in by_label(result.nodes, "第四条").text
@@ -278,18 +336,21 @@ def test_false_heading_traps_stay_text():
     assert result.warnings == []
 
 
-@pytest.mark.parametrize("sentence", [
-    "本制度适用于市场、销售、财务等部门。",
-    "考核档次分为第一、第二、第三档。",
-    "费用分为一、二、三类。",
-    "坚持统一、规范、高效的原则。",
-    "加班费按工资的1.5倍支付。",
-    "本制度于2026.1.1修订。",
-    "审批时限为3、5个工作日。",
-    "具体权限依照本制度第二条规定执行（详见第二条）。",
-    "根据第二条规定处理。",
-    "本制度分为1.总则和2.分则两部分内容进行说明，具体如下。",
-])
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "本制度适用于市场、销售、财务等部门。",
+        "考核档次分为第一、第二、第三档。",
+        "费用分为一、二、三类。",
+        "坚持统一、规范、高效的原则。",
+        "加班费按工资的1.5倍支付。",
+        "本制度于2026.1.1修订。",
+        "审批时限为3、5个工作日。",
+        "具体权限依照本制度第二条规定执行（详见第二条）。",
+        "根据第二条规定处理。",
+        "本制度分为1.总则和2.分则两部分内容进行说明，具体如下。",
+    ],
+)
 def test_numbers_inside_a_sentence_never_start_a_node(sentence):
     text = f"第一条 {sentence}\n第二条 其他事项。"
     result = parse_text(text)
@@ -313,12 +374,14 @@ def test_article_right_after_short_list_entry_inline():
     text = "第一条内容包括:(一)流程设计(二)流程执行第二条各部门应当设计工作流程。"
     result = parse_text(text)
     assert [(a.label, labels(a.children)) for a in result.nodes] == [
-        ("第一条", ["(一)", "(二)"]), ("第二条", []),
+        ("第一条", ["(一)", "(二)"]),
+        ("第二条", []),
     ]
     assert result.nodes[0].children[1].text == "流程执行"
 
 
 # -- warnings -----------------------------------------------------------------------------
+
 
 def test_gaps_and_duplicates_are_reported():
     _, result = parse_doc("gaps.txt")
@@ -337,7 +400,8 @@ def test_numbering_that_starts_over_is_a_new_document():
     assert_keeps_every_character(text, result)
     assert_slugs_unique_and_ascii(result)
     assert [(c.label, labels(c.children)) for c in result.nodes] == [
-        ("第一章", ["第一条", "第二条"]), ("第一章", ["第一条", "第二条"]),
+        ("第一章", ["第一条", "第二条"]),
+        ("第一章", ["第一条", "第二条"]),
     ]
     assert result.nodes[1].slug == "c1-2" and result.nodes[1].children[0].slug == "a1-2"
     assert any("重新开始编号" in w for w in result.warnings)
@@ -349,7 +413,8 @@ def test_second_document_on_the_same_line_after_a_full_stop():
     assert_keeps_every_character(text, result)
     assert result.title == "甲制度"
     assert [(c.label, labels(c.children)) for c in result.nodes] == [
-        ("第一章", ["第一条", "第二条"]), ("第一章", ["第一条", "第二条"]),
+        ("第一章", ["第一条", "第二条"]),
+        ("第一章", ["第一条", "第二条"]),
     ]
     assert result.nodes[0].children[1].text == "乙。乙制度"
 
@@ -359,7 +424,10 @@ def test_list_starting_over_after_a_title_line():
     result = parse_text(text)
     assert_keeps_every_character(text, result)
     assert [(n.label, n.heading) for n in result.nodes] == [
-        ("一、", "甲"), ("二、", "乙"), ("一、", "目标"), ("二、", "组织"),
+        ("一、", "甲"),
+        ("二、", "乙"),
+        ("一、", "目标"),
+        ("二、", "组织"),
     ]
     assert result.nodes[1].text == "另一份方案"
 
@@ -367,7 +435,8 @@ def test_list_starting_over_after_a_title_line():
 def test_kangxi_radical_numerals_from_pdf_conversion():
     result = parse_text("\u2f00、总则\n\u2f06、范围")
     assert [(n.kind, n.number, n.label) for n in result.nodes] == [
-        ("clause", 1, "\u2f00、"), ("clause", 2, "\u2f06、"),
+        ("clause", 1, "\u2f00、"),
+        ("clause", 2, "\u2f06、"),
     ]
 
 
@@ -381,6 +450,7 @@ def test_long_single_line_text_is_parsed_whole():
 
 # -- title, preamble, effective date, interpreter -----------------------------------------
 
+
 def test_no_title_when_the_first_line_is_a_heading():
     result = parse_text("第一章 总则\n第一条 为规范管理，制定本制度。")
     assert result.title is None and result.preamble == ""
@@ -392,18 +462,21 @@ def test_no_title_when_the_first_line_is_a_sentence():
     assert result.preamble == "为规范管理，制定本制度。"
 
 
-@pytest.mark.parametrize(("sentence", "date", "on_publish"), [
-    ("本制度自2026年1月1日起施行。", datetime.date(2026, 1, 1), False),
-    ("本制度自2026年01月01日起实施。", datetime.date(2026, 1, 1), False),
-    ("本办法自 2026 年 10 月 8 日起执行。", datetime.date(2026, 10, 8), False),
-    ("本制度自二〇二六年三月十五日起施行。", datetime.date(2026, 3, 15), False),
-    ("本制度自２０２６年１２月３１日起生效。", datetime.date(2026, 12, 31), False),
-    ("本制度自发布之日起施行。", None, True),
-    ("本规定自印发之日起实施。", None, True),
-    ("本制度自XXX年XX月XX日起执行。", None, False),
-    ("本制度自2026年2月30日起施行。", None, False),
-    ("本制度由总经理办公会审议通过。", None, False),
-])
+@pytest.mark.parametrize(
+    ("sentence", "date", "on_publish"),
+    [
+        ("本制度自2026年1月1日起施行。", datetime.date(2026, 1, 1), False),
+        ("本制度自2026年01月01日起实施。", datetime.date(2026, 1, 1), False),
+        ("本办法自 2026 年 10 月 8 日起执行。", datetime.date(2026, 10, 8), False),
+        ("本制度自二〇二六年三月十五日起施行。", datetime.date(2026, 3, 15), False),
+        ("本制度自２０２６年１２月３１日起生效。", datetime.date(2026, 12, 31), False),
+        ("本制度自发布之日起施行。", None, True),
+        ("本规定自印发之日起实施。", None, True),
+        ("本制度自XXX年XX月XX日起执行。", None, False),
+        ("本制度自2026年2月30日起施行。", None, False),
+        ("本制度由总经理办公会审议通过。", None, False),
+    ],
+)
 def test_effective_date(sentence, date, on_publish):
     result = parse_text(f"第一条 {sentence}")
     assert (result.effective_date, result.effective_on_publish) == (date, on_publish)
@@ -413,24 +486,30 @@ def test_invalid_effective_date_is_a_warning():
     assert any("施行日期无效" in w for w in parse_text("本制度自2026年2月30日起施行。").warnings)
 
 
-@pytest.mark.parametrize(("sentence", "interpreter"), [
-    ("本制度由运营管理部负责解释。", "运营管理部"),
-    ("本制度由公司人力资源部负责解释。", "公司人力资源部"),
-    ("如有未尽事宜，由公司董事会负责解释。", "公司董事会"),
-    ("本制度由运营部负责人负责解释。", "运营部负责人"),
-    ("本办法由财务部解释。", "财务部"),
-    ("本制度解释权归运营管理部所有。", "运营管理部"),
-    ("本制度的解释权属于人力资源部。", "人力资源部"),
-    ("本制度自发布之日起施行。", None),
-])
+@pytest.mark.parametrize(
+    ("sentence", "interpreter"),
+    [
+        ("本制度由运营管理部负责解释。", "运营管理部"),
+        ("本制度由公司人力资源部负责解释。", "公司人力资源部"),
+        ("如有未尽事宜，由公司董事会负责解释。", "公司董事会"),
+        ("本制度由运营部负责人负责解释。", "运营部负责人"),
+        ("本办法由财务部解释。", "财务部"),
+        ("本制度解释权归运营管理部所有。", "运营管理部"),
+        ("本制度的解释权属于人力资源部。", "人力资源部"),
+        ("本制度自发布之日起施行。", None),
+    ],
+)
 def test_interpreter(sentence, interpreter):
     assert parse_text(f"第一条 {sentence}").interpreter == interpreter
 
 
 # -- headings of list entries -------------------------------------------------------------------
 
+
 def test_short_list_entry_before_a_child_or_line_break_is_a_heading():
-    result = parse_text("一、流程设计\n（一）需求分析应当由业务部门提出。\n二、本制度适用于全体员工。\n三、流程执行（一）分工合作。")
+    result = parse_text(
+        "一、流程设计\n（一）需求分析应当由业务部门提出。\n二、本制度适用于全体员工。\n三、流程执行（一）分工合作。"
+    )
     first, second, third = result.nodes
     assert (first.heading, first.text) == ("流程设计", "")
     assert (second.heading, second.text) == ("", "本制度适用于全体员工。")
@@ -444,6 +523,7 @@ def test_heading_then_text_on_following_lines():
 
 
 # -- serialisation and flattening ------------------------------------------------------------------
+
 
 def test_to_json_is_serialisable_and_nested():
     _, result = parse_doc("mixed_families.txt")
@@ -466,7 +546,10 @@ def test_flatten_articles_gives_paths_and_full_text():
     assert third["key"] == "a3" and third["label"] == "第三条"
     assert third["path"] == "第一章 > 第三条"
     assert third["text"].splitlines() == [
-        "考勤管理遵循以下原则：", "（一） 公平公正，一视同仁；", "（二） 制度面前人人平等；", "（三） 奖惩分明，注重实效。",
+        "考勤管理遵循以下原则：",
+        "（一） 公平公正，一视同仁；",
+        "（二） 制度面前人人平等；",
+        "（三） 奖惩分明，注重实效。",
     ]
 
 
@@ -479,6 +562,7 @@ def test_flatten_articles_without_articles_uses_top_list_level():
 
 # -- odd input ---------------------------------------------------------------------------------------
 
+
 @pytest.mark.parametrize("text", ["", "   \n\n", "\ufeff", "第", "（", "1.", "第一条", "一、", "\x00\x01"])
 def test_odd_text_does_not_crash(text):
     result = parse_text(text)
@@ -488,10 +572,48 @@ def test_odd_text_does_not_crash(text):
 def test_random_fragments_keep_every_character():
     import random
 
-    fragments = ["第一章", "第二章总则", "第一条", "第二条", "第三条", "第十二条", "第一节", "第一编", "一、", "二、",
-                 "三.", "（一）", "(二)", "（三）", "1.", "2、", "３．", "（1）", "(2)", "。", "；", "：", "，", "\n",
-                 " ", "\u3000", "总则", "本制度", "依照本制度", "规定", "1.5倍", "2026.1.1", "市场、销售", "统一、",
-                 "自2026年1月1日起施行", "由运营管理部负责解释", "文字内容", "（详见第三条）", "㈠", "\t"]
+    fragments = [
+        "第一章",
+        "第二章总则",
+        "第一条",
+        "第二条",
+        "第三条",
+        "第十二条",
+        "第一节",
+        "第一编",
+        "一、",
+        "二、",
+        "三.",
+        "（一）",
+        "(二)",
+        "（三）",
+        "1.",
+        "2、",
+        "３．",
+        "（1）",
+        "(2)",
+        "。",
+        "；",
+        "：",
+        "，",
+        "\n",
+        " ",
+        "\u3000",
+        "总则",
+        "本制度",
+        "依照本制度",
+        "规定",
+        "1.5倍",
+        "2026.1.1",
+        "市场、销售",
+        "统一、",
+        "自2026年1月1日起施行",
+        "由运营管理部负责解释",
+        "文字内容",
+        "（详见第三条）",
+        "㈠",
+        "\t",
+    ]
     rng = random.Random(20260101)
     for _ in range(300):
         text = "".join(rng.choice(fragments) for _ in range(rng.randint(0, 60)))
@@ -507,6 +629,7 @@ def test_windows_line_endings():
 
 
 # -- read_upload -----------------------------------------------------------------------------------
+
 
 def test_read_utf8_and_utf8_with_bom():
     text = "员工守则\n第一条 总则。"
@@ -531,16 +654,19 @@ def test_read_utf16_with_bom(encoding):
     assert read_upload("a.txt", bom + text.encode(encoding)) == "员工守则\n第一条 总则。"
 
 
-@pytest.mark.parametrize(("filename", "data", "message"), [
-    ("empty.txt", (DOCS / "empty.txt").read_bytes(), "文件为空"),
-    ("blank.txt", b"  \r\n \n", "文件为空"),
-    ("binary.txt", (DOCS / "binary.txt").read_bytes(), "不是文本文件"),
-    ("fake.docx", (DOCS / "fake.docx").read_bytes(), "不是有效的 .docx"),
-    ("broken.docx", b"PK\x03\x04" + b"\x00" * 50, "不是有效的 .docx"),
-    ("a.pdf", b"%PDF-1.7", "不支持的文件类型 .pdf"),
-    ("noext", b"abc", "不支持的文件类型"),
-    ("latin.txt", bytes(range(0x80, 0x100)) * 4, "无法识别文件编码"),
-])
+@pytest.mark.parametrize(
+    ("filename", "data", "message"),
+    [
+        ("empty.txt", (DOCS / "empty.txt").read_bytes(), "文件为空"),
+        ("blank.txt", b"  \r\n \n", "文件为空"),
+        ("binary.txt", (DOCS / "binary.txt").read_bytes(), "不是文本文件"),
+        ("fake.docx", (DOCS / "fake.docx").read_bytes(), "不是有效的 .docx"),
+        ("broken.docx", b"PK\x03\x04" + b"\x00" * 50, "不是有效的 .docx"),
+        ("a.pdf", b"%PDF-1.7", "不支持的文件类型 .pdf"),
+        ("noext", b"abc", "不支持的文件类型"),
+        ("latin.txt", bytes(range(0x80, 0x100)) * 4, "无法识别文件编码"),
+    ],
+)
 def test_read_upload_rejects_bad_files(filename, data, message):
     with pytest.raises(ParseInputError) as excinfo:
         read_upload(filename, data)
@@ -559,16 +685,26 @@ def _docx_bytes(paragraphs: list[str]) -> bytes:
 
 
 def test_read_real_docx():
-    data = _docx_bytes(["差旅费管理办法", "第一章 总则", "第一条 为规范差旅费报销，制定本办法。",
-                        "第二条 出差审批：", "（一）省内出差由部门负责人审批；", "（二）省外出差由分管领导审批。",
-                        "第二章 附则", "第三条 本办法自2026年6月1日起施行。"])
+    data = _docx_bytes(
+        [
+            "差旅费管理办法",
+            "第一章 总则",
+            "第一条 为规范差旅费报销，制定本办法。",
+            "第二条 出差审批：",
+            "（一）省内出差由部门负责人审批；",
+            "（二）省外出差由分管领导审批。",
+            "第二章 附则",
+            "第三条 本办法自2026年6月1日起施行。",
+        ]
+    )
     text = read_upload("差旅.docx", data)
     assert text.splitlines()[0] == "差旅费管理办法"
     result = parse_text(text)
     assert_keeps_every_character(text, result)
     assert result.title == "差旅费管理办法"
     assert [(c.heading, labels(c.children)) for c in result.nodes] == [
-        ("总则", ["第一条", "第二条"]), ("附则", ["第三条"]),
+        ("总则", ["第一条", "第二条"]),
+        ("附则", ["第三条"]),
     ]
     assert labels(by_label(result.nodes, "第二条").children) == ["（一）", "（二）"]
     assert result.effective_date == datetime.date(2026, 6, 1)
@@ -608,12 +744,16 @@ def test_seed_000_first_document_tree():
     assert "- 格式:docx" in result.preamble
     first_doc = result.nodes[:3]
     assert [(c.label, c.heading) for c in first_doc] == [
-        ("第一章", "总则"), ("第二章", "运营流程管理的内容和要求"), ("第三章", "运营流程管理的具体步骤"),
+        ("第一章", "总则"),
+        ("第二章", "运营流程管理的内容和要求"),
+        ("第三章", "运营流程管理的具体步骤"),
     ]
     assert [a.number for c in first_doc for a in c.children] == list(range(1, 12))
     eleventh = by_label(first_doc, "第十一条")
     assert [(i.label, i.heading, len(i.children)) for i in eleventh.children] == [
-        ("(一)", "流程设计", 3), ("(二)", "流程执行", 3), ("(三)", "流程监控", 2),
+        ("(一)", "流程设计", 3),
+        ("(二)", "流程执行", 3),
+        ("(三)", "流程监控", 2),
     ]
     assert result.effective_on_publish is True
 
@@ -630,5 +770,11 @@ def test_seed_002_first_document_tree():
     assert result.title == "运营管理制度"
     assert result.preamble == "品牌运营管理制度"
     first_doc = result.nodes[:5]
-    assert [c.heading for c in first_doc] == ["总则", "品牌定位与规划", "品牌传播与推广", "品牌维护与监督", "团队建设与培训"]
+    assert [c.heading for c in first_doc] == [
+        "总则",
+        "品牌定位与规划",
+        "品牌传播与推广",
+        "品牌维护与监督",
+        "团队建设与培训",
+    ]
     assert labels(by_label(first_doc, "第三条").children) == ["1.", "2.", "3.", "4."]

@@ -19,8 +19,11 @@ def count_queries(client, url, **params):
 
 
 @pytest.mark.parametrize("who", ["staff", "ops", "manager"])
-@pytest.mark.parametrize("params", [{}, {"q": "内容"}, {"needs_ack": "on"}, {"sort": "-effective", "year": "2025"}],
-                         ids=["plain", "search", "needs-ack", "sorted"])
+@pytest.mark.parametrize(
+    "params",
+    [{}, {"q": "内容"}, {"needs_ack": "on"}, {"sort": "-effective", "year": "2025"}],
+    ids=["plain", "search", "needs-ack", "sorted"],
+)
 def test_list_queries_do_not_grow_with_policies(org, client_for, who, params):
     category = Category.objects.create(name="运营管理", code="ops")
     client = client_for(org[who])
@@ -55,8 +58,12 @@ def test_compare_and_history_queries_do_not_grow_with_articles(org, client_for):
         from .factories import publish
 
         publish(v2, head=org["manager"], ops=org["ops"])
-        counts.append((count_queries(client, reverse("policies:compare", args=[code])),
-                       count_queries(client, reverse("policies:history", args=[code]))))
+        counts.append(
+            (
+                count_queries(client, reverse("policies:compare", args=[code])),
+                count_queries(client, reverse("policies:history", args=[code])),
+            )
+        )
     assert counts[0] == counts[1]
 
 

@@ -30,8 +30,9 @@ def test_due_for_review_list_and_no_change_outcome(org, published, client_for):
 
 
 def test_revise_outcome_opens_a_draft_copy(org, published, client_for):
-    response = client_for(org["ops"]).post(reverse("policies:review", args=[published.policy.code]),
-                                          {"outcome": "revise", "comment": "部门调整"})
+    response = client_for(org["ops"]).post(
+        reverse("policies:review", args=[published.policy.code]), {"outcome": "revise", "comment": "部门调整"}
+    )
     assert response.status_code == 302 and "/edit/" in response["Location"]
     assert published.policy.versions.filter(status=VersionStatus.DRAFT).count() == 1
 

@@ -19,8 +19,11 @@ def user_for(org, name):
 @pytest.fixture
 def library(org):
     """A published policy of 销售部 with a second, draft version, asking everyone to acknowledge."""
-    v1 = publish(make_draft(actor=org["ops"], owning_department=org["sales_dept"], code="SAL-001",
-                            ack_scope=AckScope.EVERYONE), head=org["manager"], ops=org["ops"])
+    v1 = publish(
+        make_draft(actor=org["ops"], owning_department=org["sales_dept"], code="SAL-001", ack_scope=AckScope.EVERYONE),
+        head=org["manager"],
+        ops=org["ops"],
+    )
     v2 = services.draft_create(policy=v1.policy, actor=org["ops"], text=regulation_text(extra="修订"), label="V2")
     return {"policy": v1.policy, "v1": v1, "v2": v2}
 
@@ -40,8 +43,18 @@ PAGES = [
     ("review", lambda L: reverse("policies:review", args=["SAL-001"]), {"manager", "ops", "admin"}, 404),
     ("review list", lambda L: reverse("policies:review_list"), {"manager", "ops", "admin", "gm"}, 403),
     ("ack overview", lambda L: reverse("policies:ack_overview"), {"manager", "ops", "admin", "hr", "gm"}, 403),
-    ("ack report", lambda L: reverse("policies:ack_report", args=["SAL-001", "V1"]), {"manager", "ops", "admin", "hr", "gm"}, 404),
-    ("ack export", lambda L: reverse("policies:ack_report", args=["SAL-001", "V1"]) + "?format=csv", {"manager", "ops", "admin", "hr", "gm"}, 404),
+    (
+        "ack report",
+        lambda L: reverse("policies:ack_report", args=["SAL-001", "V1"]),
+        {"manager", "ops", "admin", "hr", "gm"},
+        404,
+    ),
+    (
+        "ack export",
+        lambda L: reverse("policies:ack_report", args=["SAL-001", "V1"]) + "?format=csv",
+        {"manager", "ops", "admin", "hr", "gm"},
+        404,
+    ),
 ]
 
 
@@ -59,9 +72,19 @@ def test_who_may_open_each_page(org, library, client_for, who, name, url, allowe
 
 POSTS = [
     # (name, url, data, users who may -> 302 and an effect; others 404)
-    ("submit", lambda: reverse("policies:transition", args=["SAL-001", "V2", "submit"]), {}, {"manager", "ops", "admin"}),
+    (
+        "submit",
+        lambda: reverse("policies:transition", args=["SAL-001", "V2", "submit"]),
+        {},
+        {"manager", "ops", "admin"},
+    ),
     ("delete draft", lambda: reverse("policies:draft_delete", args=["SAL-001", "V2"]), {}, {"manager", "ops", "admin"}),
-    ("retire", lambda: reverse("policies:transition", args=["SAL-001", "V1", "retire"]), {"comment": "x"}, {"ops", "admin"}),
+    (
+        "retire",
+        lambda: reverse("policies:transition", args=["SAL-001", "V1", "retire"]),
+        {"comment": "x"},
+        {"ops", "admin"},
+    ),
 ]
 
 
@@ -105,6 +128,7 @@ def test_manager_sees_only_their_department_in_the_ack_report(org, library, clie
 
 
 # --- A restricted policy --------------------------------------------------------------------
+
 
 def restricted_urls():
     return {

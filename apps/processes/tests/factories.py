@@ -21,11 +21,18 @@ class ProcessFactory(factory.django.DjangoModelFactory):
 
 def step(key, name, dept, *, position=None, next_=None, **extra):
     """A step dict; next_ is a list of keys or (key, condition) tuples."""
-    nxt = [{"to": n, "condition": ""} if isinstance(n, str) else {"to": n[0], "condition": n[1]}
-           for n in (next_ or [])]
-    return {"key": key, "name": name, "department_id": dept.pk, "position_id": position.pk if position else None,
-            "description": extra.get("description", ""), "inputs": extra.get("inputs", ""),
-            "outputs": extra.get("outputs", ""), "time_limit_hours": extra.get("time_limit_hours"), "next": nxt}
+    nxt = [{"to": n, "condition": ""} if isinstance(n, str) else {"to": n[0], "condition": n[1]} for n in (next_ or [])]
+    return {
+        "key": key,
+        "name": name,
+        "department_id": dept.pk,
+        "position_id": position.pk if position else None,
+        "description": extra.get("description", ""),
+        "inputs": extra.get("inputs", ""),
+        "outputs": extra.get("outputs", ""),
+        "time_limit_hours": extra.get("time_limit_hours"),
+        "next": nxt,
+    }
 
 
 def linear_steps(dept, n=3, prefix="步骤"):
@@ -35,8 +42,9 @@ def linear_steps(dept, n=3, prefix="步骤"):
 
 def published_process(dept, *, user=None, steps=None, **fields) -> Process:
     process = ProcessFactory(department=dept, **fields)
-    services.version_publish(process=process, steps=steps or linear_steps(dept), user=user,
-                             effective_date=timezone.localdate())
+    services.version_publish(
+        process=process, steps=steps or linear_steps(dept), user=user, effective_date=timezone.localdate()
+    )
     return process
 
 
@@ -46,8 +54,14 @@ def change_request(process, proposer, *, steps=None, submit=False, **fields) -> 
     if steps is None:
         steps = version_steps(process.current_version)
         steps[0] = {**steps[0], "name": steps[0]["name"] + "（修订）"}
-    cr = services.change_request_create(process=process, proposer=proposer, title=fields.pop("title", "优化流程"),
-                                        reason=fields.pop("reason", "提高效率"), steps=steps, **fields)
+    cr = services.change_request_create(
+        process=process,
+        proposer=proposer,
+        title=fields.pop("title", "优化流程"),
+        reason=fields.pop("reason", "提高效率"),
+        steps=steps,
+        **fields,
+    )
     if submit:
         cr = services.change_request_transition(cr=cr, user=proposer, action="submit")
     return cr

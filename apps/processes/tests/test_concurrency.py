@@ -27,16 +27,23 @@ def test_two_ops_approvers_at_once_give_one_decision_and_a_clear_message(org, sa
         try:
             barrier.wait(timeout=10)
             services.change_request_transition(
-                cr=cr, user=org[who], action=action, comment="意见",
-                expected_revision=revision, expected_status=S.PENDING_OPS)
+                cr=cr,
+                user=org[who],
+                action=action,
+                comment="意见",
+                expected_revision=revision,
+                expected_status=S.PENDING_OPS,
+            )
             results[who] = "ok"
         except services.AlreadyDecided as exc:
             results[who] = str(exc)
         finally:
             connection.close()
 
-    threads = [threading.Thread(target=decide, args=("ops", "approve")),
-               threading.Thread(target=decide, args=("ops_head", "reject"))]
+    threads = [
+        threading.Thread(target=decide, args=("ops", "approve")),
+        threading.Thread(target=decide, args=("ops_head", "reject")),
+    ]
     for t in threads:
         t.start()
     for t in threads:

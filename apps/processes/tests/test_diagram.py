@@ -7,8 +7,13 @@ from ..steps import unreachable
 
 
 def s(key, name, dept, nxt=()):
-    return {"key": key, "name": name, "department_id": dept, "position_id": None,
-            "next": [{"to": t, "condition": c} for t, c in nxt]}
+    return {
+        "key": key,
+        "name": name,
+        "department_id": dept,
+        "position_id": None,
+        "next": [{"to": t, "condition": c} for t, c in nxt],
+    }
 
 
 STEPS = [
@@ -34,7 +39,7 @@ def test_the_svg_has_lanes_boxes_arrows_and_branch_labels():
         assert text.replace("<", "&lt;") in svg
     assert len(re.findall(r'class="pd-step"', svg)) == 4
     assert svg.count("marker-end=") >= 6  # start + 5 links + end
-    assert 'stroke-dasharray' in svg  # the loop back is dashed
+    assert "stroke-dasharray" in svg  # the loop back is dashed
 
 
 def test_names_are_escaped_and_long_names_wrapped():

@@ -24,9 +24,16 @@ def many_steps(org, n):
     depts = [org["sales_dept"], org["ops_dept"]] + [DepartmentFactory(parent=org["root"]) for _ in range(3)]
     positions = [PositionFactory(department=d) for d in depts]
     keys = [f"s{i + 1}" for i in range(n)]
-    return [step(k, f"步骤{i + 1}", depts[i % 5], position=positions[i % 5],
-                 next_=[keys[i + 1]] + ([(keys[i - 1], "退回")] if i % 4 == 3 else []) if i + 1 < n else [])
-            for i, k in enumerate(keys)]
+    return [
+        step(
+            k,
+            f"步骤{i + 1}",
+            depts[i % 5],
+            position=positions[i % 5],
+            next_=[keys[i + 1]] + ([(keys[i - 1], "退回")] if i % 4 == 3 else []) if i + 1 < n else [],
+        )
+        for i, k in enumerate(keys)
+    ]
 
 
 def test_catalogue_queries_do_not_grow_with_processes(org, client_for):
@@ -39,7 +46,7 @@ def test_catalogue_queries_do_not_grow_with_processes(org, client_for):
         p = published_process(org["ops_dept"])
         change_request(p, org["staff"], submit=True)
     assert count(client, url) == small
-    assert count(client, url + "?status=in_use&review=90&department=%d" % org["root"].pk) <= small + 1
+    assert count(client, url + f"?status=in_use&review=90&department={org['root'].pk}") <= small + 1
 
 
 def test_process_page_queries_do_not_grow_with_steps(org, client_for):

@@ -37,14 +37,19 @@ def test_approvals_overdue_lists_what_waited_too_long_at_its_stage(org, sales_pr
 def test_reviews_due_and_actions_overdue(org, sales_process):
     today = timezone.localdate()
     Process.objects.filter(pk=sales_process.pk).update(next_review_date=today - datetime.timedelta(days=1))
-    retired = published_process(org["sales_dept"], status=Process.Status.RETIRED,
-                                next_review_date=today - datetime.timedelta(days=1))
+    retired = published_process(
+        org["sales_dept"], status=Process.Status.RETIRED, next_review_date=today - datetime.timedelta(days=1)
+    )
     assert list(reviews_due(today=today)) == [sales_process]
     assert retired not in reviews_due(today=today)
-    review = services.review_record(process=sales_process, reviewer=org["ops"], reviewed_on=today, findings="x",
-                                    next_review_date=today + datetime.timedelta(days=100),
-                                    actions=[{"description": "a", "owner": org["staff"],
-                                              "due_date": today - datetime.timedelta(days=2)}])
+    review = services.review_record(
+        process=sales_process,
+        reviewer=org["ops"],
+        reviewed_on=today,
+        findings="x",
+        next_review_date=today + datetime.timedelta(days=100),
+        actions=[{"description": "a", "owner": org["staff"], "due_date": today - datetime.timedelta(days=2)}],
+    )
     assert sales_process not in reviews_due(today=today)
     action = review.actions.get()
     assert list(actions_overdue(today=today)) == [action]
@@ -62,10 +67,17 @@ def test_scale_generator_makes_requests_in_every_state(org):
 
     depts = list(Department.objects.values_list("pk", flat=True))
     users = [u.pk for u in org.values() if hasattr(u, "username")]
-    ctx = {"rng": random.Random(1), "today": timezone.localdate(), "department_ids": depts, "user_ids": users,
-           "heads": {d.pk: d.head_id for d in Department.objects.all()}, "manager_of": {},
-           "bench_users": {"manager": "manager", "ops": "ops", "staff": "staff", "gm": "gm"},
-           "stdout": io.StringIO(), "timings": []}
+    ctx = {
+        "rng": random.Random(1),
+        "today": timezone.localdate(),
+        "department_ids": depts,
+        "user_ids": users,
+        "heads": {d.pk: d.head_id for d in Department.objects.all()},
+        "manager_of": {},
+        "bench_users": {"manager": "manager", "ops": "ops", "staff": "staff", "gm": "gm"},
+        "stdout": io.StringIO(),
+        "timings": [],
+    }
     scale.generate(ctx, {"processes": 12, "change_requests": 120})
     assert Process.objects.count() == 12
     assert set(ChangeRequest.objects.values_list("status", flat=True)) == set(ChangeRequest.Status.values)

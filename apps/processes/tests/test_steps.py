@@ -11,9 +11,18 @@ pytestmark = pytest.mark.django_db
 
 
 def s(key, name="x", dept=1, nxt=(), **extra):
-    return {"key": key, "name": name, "department_id": dept, "position_id": None, "description": "",
-            "inputs": "", "outputs": "", "time_limit_hours": None,
-            "next": [{"to": n, "condition": ""} for n in nxt], **extra}
+    return {
+        "key": key,
+        "name": name,
+        "department_id": dept,
+        "position_id": None,
+        "description": "",
+        "inputs": "",
+        "outputs": "",
+        "time_limit_hours": None,
+        "next": [{"to": n, "condition": ""} for n in nxt],
+        **extra,
+    }
 
 
 def kinds(changes):
@@ -49,7 +58,10 @@ def test_changed_fields_are_listed_one_by_one():
     change = diff_steps(old, new)[0]
     assert change.kind == "changed"
     assert [(f.field, f.old, f.new) for f in change.fields] == [
-        ("name", "审核", "复核"), ("department_id", 1, 2), ("time_limit_hours", None, 8)]
+        ("name", "审核", "复核"),
+        ("department_id", 1, 2),
+        ("time_limit_hours", None, 8),
+    ]
     assert change.department_ids == {1, 2}
 
 
@@ -67,14 +79,17 @@ def test_a_moved_and_edited_step_is_both():
     assert change.kind == "changed" and change.moved
 
 
-@pytest.mark.parametrize("text, expected", [
-    ("", None),
-    ("-", []),
-    ("结束", []),
-    ("S4", [("s4", "")]),
-    ("S4, s6（金额≥10万）", [("s4", ""), ("s6", "金额≥10万")]),
-    ("s2(通过)；S3：不通过", [("s2", "通过"), ("s3", "不通过")]),
-])
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("", None),
+        ("-", []),
+        ("结束", []),
+        ("S4", [("s4", "")]),
+        ("S4, s6（金额≥10万）", [("s4", ""), ("s6", "金额≥10万")]),
+        ("s2(通过)；S3：不通过", [("s2", "通过"), ("s3", "不通过")]),
+    ],
+)
 def test_next_steps_notation(text, expected):
     assert parse_next(text) == expected
 
@@ -94,8 +109,12 @@ def test_next_steps_are_shown_empty_when_they_flow_on():
 
 
 def formset_data(rows, prefix="steps"):
-    data = {f"{prefix}-TOTAL_FORMS": len(rows), f"{prefix}-INITIAL_FORMS": 3, f"{prefix}-MIN_NUM_FORMS": 0,
-            f"{prefix}-MAX_NUM_FORMS": 200}
+    data = {
+        f"{prefix}-TOTAL_FORMS": len(rows),
+        f"{prefix}-INITIAL_FORMS": 3,
+        f"{prefix}-MIN_NUM_FORMS": 0,
+        f"{prefix}-MAX_NUM_FORMS": 200,
+    }
     for i, row in enumerate(rows):
         for k, v in row.items():
             data[f"{prefix}-{i}-{k}"] = v
@@ -111,8 +130,14 @@ def test_proposing_through_the_form_reorders_removes_and_adds(org, sales_process
         {"key": "s4", "name": "新步骤", "department": org["ops_dept"].pk, "ORDER": 3, "next": "S2（退回）"},
         {"key": "s5", "name": "", "department": "", "ORDER": "", "next": ""},  # untouched blank row
     ]
-    data = {"cr-title": "调整顺序", "cr-reason": "更合理", "cr-expected_effect": "", "cr-urgency": "normal",
-            "submit": "1", **formset_data(rows)}
+    data = {
+        "cr-title": "调整顺序",
+        "cr-reason": "更合理",
+        "cr-expected_effect": "",
+        "cr-urgency": "normal",
+        "submit": "1",
+        **formset_data(rows),
+    }
     response = client_for(org["staff"]).post(reverse("processes:cr_create", args=[sales_process.code]), data)
     assert response.status_code == 302, response.context and response.context["formset"].errors
     cr = ChangeRequest.objects.get()
@@ -125,9 +150,11 @@ def test_proposing_through_the_form_reorders_removes_and_adds(org, sales_process
 
 def test_the_form_keeps_what_was_typed_when_a_next_step_is_unknown(org, sales_process, client_for):
     dept = org["sales_dept"].pk
-    rows = [{"key": "s1", "name": "刚输入的名称", "department": dept, "ORDER": 1, "next": "S9"},
-            {"key": "s2", "name": "步骤2", "department": dept, "ORDER": 2, "next": ""},
-            {"key": "s3", "name": "步骤3", "department": dept, "ORDER": 3, "next": ""}]
+    rows = [
+        {"key": "s1", "name": "刚输入的名称", "department": dept, "ORDER": 1, "next": "S9"},
+        {"key": "s2", "name": "步骤2", "department": dept, "ORDER": 2, "next": ""},
+        {"key": "s3", "name": "步骤3", "department": dept, "ORDER": 3, "next": ""},
+    ]
     data = {"cr-title": "t", "cr-reason": "r", "cr-urgency": "normal", **formset_data(rows)}
     response = client_for(org["staff"]).post(reverse("processes:cr_create", args=[sales_process.code]), data)
     assert response.status_code == 200
@@ -138,9 +165,11 @@ def test_the_form_keeps_what_was_typed_when_a_next_step_is_unknown(org, sales_pr
 
 def test_a_step_nothing_leads_to_is_refused(org, sales_process, client_for):
     dept = org["sales_dept"].pk
-    rows = [{"key": "s1", "name": "步骤1", "department": dept, "ORDER": 1, "next": "-"},
-            {"key": "s2", "name": "孤立步骤", "department": dept, "ORDER": 2, "next": ""},
-            {"key": "s3", "name": "步骤3", "department": dept, "ORDER": 3, "next": "", "DELETE": "on"}]
+    rows = [
+        {"key": "s1", "name": "步骤1", "department": dept, "ORDER": 1, "next": "-"},
+        {"key": "s2", "name": "孤立步骤", "department": dept, "ORDER": 2, "next": ""},
+        {"key": "s3", "name": "步骤3", "department": dept, "ORDER": 3, "next": "", "DELETE": "on"},
+    ]
     data = {"cr-title": "t", "cr-reason": "r", "cr-urgency": "normal", **formset_data(rows)}
     response = client_for(org["staff"]).post(reverse("processes:cr_create", args=[sales_process.code]), data)
     assert response.status_code == 200

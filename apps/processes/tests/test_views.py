@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from .. import services
 from ..models import ChangeRequest, Delegation, Process
-from .factories import change_request, published_process
+from .factories import change_request
 
 pytestmark = pytest.mark.django_db
 S = ChangeRequest.Status
@@ -20,14 +20,26 @@ def world(org, sales_process):
     cr = change_request(sales_process, org["staff"], submit=True)  # pending_head, manager decides
     draft = change_request(sales_process, org["staff"], title="草稿")
     review = services.review_record(
-        process=sales_process, reviewer=org["ops"], reviewed_on=timezone.localdate(), findings="发现",
+        process=sales_process,
+        reviewer=org["ops"],
+        reviewed_on=timezone.localdate(),
+        findings="发现",
         next_review_date=timezone.localdate() + datetime.timedelta(days=90),
-        actions=[{"description": "改进", "owner": org["staff"], "due_date": timezone.localdate()}])
-    delegation = services.delegation_create(principal=org["manager"], delegate=org["outsider"],
-                                            start_date=timezone.localdate() + datetime.timedelta(days=5),
-                                            end_date=timezone.localdate() + datetime.timedelta(days=9))
-    return {"process": sales_process, "cr": cr, "draft": draft, "action": review.actions.get(),
-            "delegation": delegation}
+        actions=[{"description": "改进", "owner": org["staff"], "due_date": timezone.localdate()}],
+    )
+    delegation = services.delegation_create(
+        principal=org["manager"],
+        delegate=org["outsider"],
+        start_date=timezone.localdate() + datetime.timedelta(days=5),
+        end_date=timezone.localdate() + datetime.timedelta(days=9),
+    )
+    return {
+        "process": sales_process,
+        "cr": cr,
+        "draft": draft,
+        "action": review.actions.get(),
+        "delegation": delegation,
+    }
 
 
 def status_for(client_for, user, url, method="get", data=None):
@@ -50,8 +62,16 @@ GET_PAGES = {
     "review": (lambda w: reverse("processes:review_create", args=[w["process"].code]), ("ops",), 403),
     "report": (lambda w: reverse("processes:report"), ("ops", "admin", "manager", "gm"), 403),
     "delegations": (lambda w: reverse("processes:delegations"), ("ops", "admin", "manager", "gm"), 403),
-    "request": (lambda w: reverse("processes:cr_detail", args=[w["cr"].pk]), ("staff", "manager", "ops", "gm", "admin"), 404),
-    "draft": (lambda w: reverse("processes:cr_detail", args=[w["draft"].pk]), ("staff", "manager", "ops", "gm", "admin"), 404),
+    "request": (
+        lambda w: reverse("processes:cr_detail", args=[w["cr"].pk]),
+        ("staff", "manager", "ops", "gm", "admin"),
+        404,
+    ),
+    "draft": (
+        lambda w: reverse("processes:cr_detail", args=[w["draft"].pk]),
+        ("staff", "manager", "ops", "gm", "admin"),
+        404,
+    ),
     "edit draft": (lambda w: reverse("processes:cr_edit", args=[w["draft"].pk]), ("staff",), None),
 }
 
@@ -88,9 +108,11 @@ def test_unknown_objects_are_404(org, world, client_for):
 
 
 def decide(client, cr, action, comment="意见"):
-    return client.post(reverse("processes:cr_decide", args=[cr.pk]),
-                       {"action": action, "comment": comment, "revision": cr.revision, "status": cr.status},
-                       follow=True)
+    return client.post(
+        reverse("processes:cr_decide", args=[cr.pk]),
+        {"action": action, "comment": comment, "revision": cr.revision, "status": cr.status},
+        follow=True,
+    )
 
 
 def test_the_approver_decides_through_the_page(org, world, client_for):
@@ -111,8 +133,10 @@ def test_others_cannot_decide_at_the_head_stage(org, world, client_for, role):
 
 
 def test_a_hidden_request_cannot_be_decided_by_an_outsider(org, world, client_for):
-    response = client_for(org["outsider"]).post(reverse("processes:cr_decide", args=[world["cr"].pk]),
-                                                {"action": "approve", "revision": 1, "status": "pending_head"})
+    response = client_for(org["outsider"]).post(
+        reverse("processes:cr_decide", args=[world["cr"].pk]),
+        {"action": "approve", "revision": 1, "status": "pending_head"},
+    )
     assert response.status_code == 404
 
 
@@ -122,8 +146,9 @@ def test_the_second_of_two_approvers_gets_a_clear_message(org, world, client_for
     cr.refresh_from_db()
     seen = {"revision": cr.revision, "status": cr.status}
     services.change_request_transition(cr=cr, user=org["ops"], action="approve")
-    response = client_for(org["ops_head"]).post(reverse("processes:cr_decide", args=[cr.pk]),
-                                                {"action": "reject", "comment": "不同意", **seen}, follow=True)
+    response = client_for(org["ops_head"]).post(
+        reverse("processes:cr_decide", args=[cr.pk]), {"action": "reject", "comment": "不同意", **seen}, follow=True
+    )
     text = response.content.decode()
     assert org["ops"].name in text
     cr.refresh_from_db()
@@ -166,20 +191,40 @@ def test_the_request_list_hides_requests_i_may_not_see(org, world, client_for):
 
 
 def test_ops_creates_a_process(org, client_for):
-    response = client_for(org["ops"]).post(reverse("processes:create"), {
-        "code": "NEW-01", "name": "新流程", "department": org["sales_dept"].pk, "owner": org["manager"].pk,
-        "status": "in_use", "purpose": "目的", "scope": "", "start_trigger": "开始", "end_condition": "结束",
-        "target_cycle_days": 3, "next_review_date": "2027-01-01"})
+    response = client_for(org["ops"]).post(
+        reverse("processes:create"),
+        {
+            "code": "NEW-01",
+            "name": "新流程",
+            "department": org["sales_dept"].pk,
+            "owner": org["manager"].pk,
+            "status": "in_use",
+            "purpose": "目的",
+            "scope": "",
+            "start_trigger": "开始",
+            "end_condition": "结束",
+            "target_cycle_days": 3,
+            "next_review_date": "2027-01-01",
+        },
+    )
     assert response.status_code == 302
     assert Process.objects.get(code="NEW-01").owner == org["manager"]
 
 
 def test_ops_records_a_review_with_actions(org, sales_process, client_for):
-    response = client_for(org["ops"]).post(reverse("processes:review_create", args=[sales_process.code]), {
-        "reviewed_on": "2026-11-01", "findings": "审批超时", "next_review_date": "2027-05-01",
-        "actions-TOTAL_FORMS": 3, "actions-INITIAL_FORMS": 0,
-        "actions-0-description": "每周通报", "actions-0-owner": org["manager"].pk, "actions-0-due_date": "2026-12-01",
-    })
+    response = client_for(org["ops"]).post(
+        reverse("processes:review_create", args=[sales_process.code]),
+        {
+            "reviewed_on": "2026-11-01",
+            "findings": "审批超时",
+            "next_review_date": "2027-05-01",
+            "actions-TOTAL_FORMS": 3,
+            "actions-INITIAL_FORMS": 0,
+            "actions-0-description": "每周通报",
+            "actions-0-owner": org["manager"].pk,
+            "actions-0-due_date": "2026-12-01",
+        },
+    )
     assert response.status_code == 302
     sales_process.refresh_from_db()
     assert str(sales_process.next_review_date) == "2027-05-01"
@@ -187,8 +232,10 @@ def test_ops_records_a_review_with_actions(org, sales_process, client_for):
 
 
 def test_a_delegation_is_created_on_the_page(org, client_for):
-    response = client_for(org["manager"]).post(reverse("processes:delegations"), {
-        "delegate": org["staff"].pk, "start_date": "2026-12-01", "end_date": "2026-12-05", "note": "休假"})
+    response = client_for(org["manager"]).post(
+        reverse("processes:delegations"),
+        {"delegate": org["staff"].pk, "start_date": "2026-12-01", "end_date": "2026-12-05", "note": "休假"},
+    )
     assert response.status_code == 302
     assert Delegation.objects.get().principal == org["manager"]
 
@@ -206,13 +253,18 @@ def test_the_proposer_edits_a_returned_request_and_resubmits_it_on_the_page(org,
     client = client_for(org["staff"])
     page = client.get(reverse("processes:cr_edit", args=[cr.pk]))
     formset = page.context["formset"]
-    data = {"revision": cr.revision, "cr-title": cr.title, "cr-reason": "补充了时限", "cr-urgency": "normal",
-            "submit": "1"}
+    data = {
+        "revision": cr.revision,
+        "cr-title": cr.title,
+        "cr-reason": "补充了时限",
+        "cr-urgency": "normal",
+        "submit": "1",
+    }
     for key, value in formset.management_form.initial.items():
         data[f"steps-{key}"] = value
     data["steps-TOTAL_FORMS"] = formset.initial_form_count()  # the blank rows stay unposted
     for i, form in enumerate(formset.forms[: formset.initial_form_count()]):
-        for name, field in form.fields.items():
+        for name in form.fields:
             value = form.initial.get(name)
             if value is not None:
                 data[f"steps-{i}-{name}"] = value
@@ -226,9 +278,18 @@ def test_the_proposer_edits_a_returned_request_and_resubmits_it_on_the_page(org,
 
 def test_an_edit_based_on_an_old_revision_is_refused(org, world, client_for):
     draft = world["draft"]
-    data = {"revision": draft.revision - 1 if draft.revision > 1 else 99, "cr-title": "x", "cr-reason": "y",
-            "cr-urgency": "normal", "steps-TOTAL_FORMS": 1, "steps-INITIAL_FORMS": 1,
-            "steps-0-key": "s1", "steps-0-name": "步骤", "steps-0-department": org["sales_dept"].pk, "steps-0-ORDER": 1}
+    data = {
+        "revision": draft.revision - 1 if draft.revision > 1 else 99,
+        "cr-title": "x",
+        "cr-reason": "y",
+        "cr-urgency": "normal",
+        "steps-TOTAL_FORMS": 1,
+        "steps-INITIAL_FORMS": 1,
+        "steps-0-key": "s1",
+        "steps-0-name": "步骤",
+        "steps-0-department": org["sales_dept"].pk,
+        "steps-0-ORDER": 1,
+    }
     response = client_for(org["staff"]).post(reverse("processes:cr_edit", args=[draft.pk]), data)
     assert response.status_code == 200
     draft.refresh_from_db()
@@ -242,9 +303,13 @@ def test_admin_pages_open(org, world, client_for, model):
     admin.save()
     client = client_for(admin)
     assert client.get(reverse(f"admin:processes_{model}_changelist")).status_code == 200
-    obj = {"process": world["process"], "changerequest": world["cr"], "delegation": world["delegation"],
-           "processversion": world["process"].current_version,
-           "processreview": world["action"].review}[model]
+    obj = {
+        "process": world["process"],
+        "changerequest": world["cr"],
+        "delegation": world["delegation"],
+        "processversion": world["process"].current_version,
+        "processreview": world["action"].review,
+    }[model]
     assert client.get(reverse(f"admin:processes_{model}_change", args=[obj.pk])).status_code == 200
 
 

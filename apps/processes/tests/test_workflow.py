@@ -6,7 +6,7 @@ from apps.notifications.models import Notification
 
 from .. import services
 from ..models import ChangeRequest, ChangeRequestEvent
-from .factories import change_request, published_process, step
+from .factories import change_request, published_process
 
 pytestmark = pytest.mark.django_db
 S = ChangeRequest.Status
@@ -42,7 +42,8 @@ def bring_to(state, org, process):
     """A major request (so the chain has all three stages) in `state`, proposed by staff."""
     cr = change_request(process, org["staff"], marked_major=True)
     path = {
-        S.DRAFT: [], S.PENDING_HEAD: [("staff", "submit")],
+        S.DRAFT: [],
+        S.PENDING_HEAD: [("staff", "submit")],
         S.PENDING_OPS: [("staff", "submit"), ("manager", "approve")],
         S.PENDING_GM: [("staff", "submit"), ("manager", "approve"), ("ops", "approve")],
         S.RETURNED: [("staff", "submit"), ("manager", "return")],
@@ -166,8 +167,12 @@ def test_a_delegation_outside_its_dates_does_not_apply(org, sales_process):
     from django.utils import timezone
 
     later = timezone.localdate() + datetime.timedelta(days=10)
-    services.delegation_create(principal=org["manager"], delegate=org["outsider"], start_date=later,
-                               end_date=later + datetime.timedelta(days=3))
+    services.delegation_create(
+        principal=org["manager"],
+        delegate=org["outsider"],
+        start_date=later,
+        end_date=later + datetime.timedelta(days=3),
+    )
     cr = change_request(sales_process, org["staff"], submit=True)
     assert cr.assignee == org["manager"] and cr.assignee_principal is None
 
@@ -180,8 +185,13 @@ def test_a_decision_on_an_older_submission_is_refused(org, sales_process, englis
     cr = services.change_request_update(cr=cr, user=org["staff"], expected_revision=cr.revision, reason="新理由")
     cr = act(cr, org["staff"], "submit")
     with pytest.raises(services.StaleDecision, match="resubmitted"):
-        services.change_request_transition(cr=cr, user=org["manager"], action="approve",
-                                           expected_revision=opened_revision, expected_status=S.PENDING_HEAD)
+        services.change_request_transition(
+            cr=cr,
+            user=org["manager"],
+            action="approve",
+            expected_revision=opened_revision,
+            expected_status=S.PENDING_HEAD,
+        )
     cr.refresh_from_db()
     assert cr.status == S.PENDING_HEAD
 
@@ -192,8 +202,14 @@ def test_a_decision_on_a_request_decided_meanwhile_names_who_decided(org, sales_
     seen = cr.revision
     act(cr, org["ops"], "approve")
     with pytest.raises(services.AlreadyDecided, match=org["ops"].name):
-        services.change_request_transition(cr=cr, user=org["ops_head"], action="reject", comment="不行",
-                                           expected_revision=seen, expected_status=S.PENDING_OPS)
+        services.change_request_transition(
+            cr=cr,
+            user=org["ops_head"],
+            action="reject",
+            comment="不行",
+            expected_revision=seen,
+            expected_status=S.PENDING_OPS,
+        )
 
 
 def test_final_approval_publishes_a_version_and_notifies(org, sales_process, cross_steps):
@@ -207,7 +223,9 @@ def test_final_approval_publishes_a_version_and_notifies(org, sales_process, cro
     assert version.steps.get(key="s9").links_out.get().to_step.key == "s3"
     assert cr.closed_at is not None
     assert set(Notification.objects.filter(kind="processes.published").values_list("recipient", flat=True)) == {
-        org["staff"].pk, org["manager"].pk}
+        org["staff"].pk,
+        org["manager"].pk,
+    }
     assert cr.events.last().action == "publish"
 
 
@@ -256,8 +274,11 @@ def test_submitting_notifies_the_head_and_reaching_ops_notifies_the_ops_pool(org
     cr = change_request(sales_process, org["staff"], submit=True)
     assert Notification.objects.filter(recipient=org["manager"], kind="processes.approval_required").count() == 1
     act(cr, org["manager"], "approve")
-    notified = set(Notification.objects.filter(kind="processes.approval_required")
-                   .exclude(recipient=org["manager"]).values_list("recipient", flat=True))
+    notified = set(
+        Notification.objects.filter(kind="processes.approval_required")
+        .exclude(recipient=org["manager"])
+        .values_list("recipient", flat=True)
+    )
     assert notified == {org["ops"].pk, org["ops_head"].pk}
 
 

@@ -44,8 +44,10 @@ def decide(browser, username, url, action, name):
 def main():
     title = f"调研流程增加数据质量复核 {time.strftime('%H%M%S')}"
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path="/usr/bin/chromium",
-                                    args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"])
+        browser = p.chromium.launch(
+            executable_path="/usr/bin/chromium",
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
+        )
         ctx, page = login(browser, "staff")
         page.goto(f"{BASE}/processes/p/{CODE}/")
         page.click("text=提出变更")

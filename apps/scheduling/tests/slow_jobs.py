@@ -11,8 +11,11 @@ from opsportal.celery import app
 
 # Kombu sweeps for unacknowledged messages every unacked_restore_interval x throttle seconds
 # (100 s by default); a test with a 3 s visibility timeout wants it every second.
-app.conf.broker_transport_options = {**(app.conf.broker_transport_options or {}),
-                                     "unacked_restore_interval": 1, "unacked_restore_throttle": 1}
+app.conf.broker_transport_options = {
+    **(app.conf.broker_transport_options or {}),
+    "unacked_restore_interval": 1,
+    "unacked_restore_throttle": 1,
+}
 
 
 @job("test.slow_scan")

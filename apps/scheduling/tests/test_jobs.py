@@ -71,16 +71,24 @@ def test_the_command_fails_loudly_for_a_failing_or_unknown_job(temp_jobs):
 def test_the_command_lists_the_registered_jobs(capsys):
     call_command("run_job", "--list")
     out = capsys.readouterr().out
-    for name in ("reminders.scan", "notifications.deliver_pending", "notifications.daily_digest",
-                 "scheduling.prune_runs"):
+    for name in (
+        "reminders.scan",
+        "notifications.deliver_pending",
+        "notifications.daily_digest",
+        "scheduling.prune_runs",
+    ):
         assert name in out
 
 
 @pytest.mark.django_db
 def test_the_migration_schedules_every_framework_job_on_a_crontab_editable_in_admin():
     tasks = {t.name: t for t in PeriodicTask.objects.filter(task=TASK_NAME).select_related("crontab")}
-    assert {"reminders.scan", "notifications.deliver_pending", "notifications.daily_digest",
-            "scheduling.prune_runs"} <= set(tasks)
+    assert {
+        "reminders.scan",
+        "notifications.deliver_pending",
+        "notifications.daily_digest",
+        "scheduling.prune_runs",
+    } <= set(tasks)
     for name, task in tasks.items():
         assert task.args == f'["{name}"]' and task.crontab is not None and task.enabled
         registry.get(name)  # every scheduled name is a registered job
@@ -91,19 +99,27 @@ def test_the_migration_schedules_every_framework_job_on_a_crontab_editable_in_ad
 def test_admin_lists_each_scheduled_job_with_last_run_outcome_and_last_failure(client_for, org, temp_jobs):
     temp_jobs("reminders.scan", lambda now: 1 / 0)  # shadow the real job: its next run fails
     run_job("reminders.scan")
-    JobRun.objects.create(name="reminders.scan", started_at=JobRun.objects.get().started_at, outcome="ok", items=3,
-                          duration=0.5)
+    JobRun.objects.create(
+        name="reminders.scan", started_at=JobRun.objects.get().started_at, outcome="ok", items=3, duration=0.5
+    )
     response = client_for(org["admin"]).get("/admin/scheduling/scheduledjob/")  # the admin role, not a superuser
     assert response.status_code == 200
     html = response.content.decode()
     assert "notifications.daily_digest" in html and "reminders.scan" in html
-    assert "ZeroDivisionError" in html   # the last failure's error
-    assert "0.5" in html                 # the last run's duration
+    assert "ZeroDivisionError" in html  # the last failure's error
+    assert "0.5" in html  # the last run's duration
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("path", ["/admin/scheduling/scheduledjob/", "/admin/scheduling/jobrun/",
-                                  "/admin/notifications/outboundemail/", "/admin/notifications/sentreminder/"])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/admin/scheduling/scheduledjob/",
+        "/admin/scheduling/jobrun/",
+        "/admin/notifications/outboundemail/",
+        "/admin/notifications/sentreminder/",
+    ],
+)
 def test_the_jobs_and_mail_admin_is_for_administrators_only(client_for, org, path):
     assert client_for(org["admin"]).get(path).status_code == 200
     for who in ("staff", "hr", "ops", "manager"):
@@ -179,10 +195,18 @@ def test_every_job_name_is_registered_once_by_one_module():
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("path", ["/admin/scheduling/scheduledjob/", "/admin/scheduling/jobrun/",
-                                  "/admin/notifications/outboundemail/", "/admin/notifications/sentreminder/",
-                                  "/admin/notifications/reminder/", "/admin/notifications/notification/",
-                                  "/admin/notifications/notificationpreference/"])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/admin/scheduling/scheduledjob/",
+        "/admin/scheduling/jobrun/",
+        "/admin/notifications/outboundemail/",
+        "/admin/notifications/sentreminder/",
+        "/admin/notifications/reminder/",
+        "/admin/notifications/notification/",
+        "/admin/notifications/notificationpreference/",
+    ],
+)
 def test_admin_changelists_cost_the_same_queries_for_5_or_50_rows(client_for, org, path):
     from datetime import date
 
@@ -190,8 +214,7 @@ def test_admin_changelists_cost_the_same_queries_for_5_or_50_rows(client_for, or
     from django.test.utils import CaptureQueriesContext
     from django.utils import timezone
 
-    from apps.notifications.models import (Notification, NotificationPreference, OutboundEmail, Reminder,
-                                           SentReminder)
+    from apps.notifications.models import Notification, NotificationPreference, OutboundEmail, Reminder, SentReminder
 
     people = [org[r] for r in ("staff", "manager", "ops", "hr", "gm")]
 
@@ -200,8 +223,9 @@ def test_admin_changelists_cost_the_same_queries_for_5_or_50_rows(client_for, or
             user = people[i % 5]
             note = Notification.objects.create(recipient=user, kind=f"k.{i}", title=f"通知{i}")
             OutboundEmail.objects.create(recipient=user, to=user.email, notification=note)
-            Reminder.objects.create(recipient=user, kind="k", object_type="t", object_id=i, due_date=date.today(),
-                                    title=f"提醒{i}")
+            Reminder.objects.create(
+                recipient=user, kind="k", object_type="t", object_id=i, due_date=date.today(), title=f"提醒{i}"
+            )
             SentReminder.objects.create(recipient=user, kind="k", object_type="t", object_id=i, due_date=date.today())
             NotificationPreference.objects.create(user=user, kind=f"k.{i}", channel="digest")
             JobRun.objects.create(name=f"job{i % 7}", started_at=timezone.now(), outcome="ok")

@@ -19,11 +19,19 @@ pytestmark = [pytest.mark.celery_worker, pytest.mark.django_db(transaction=True)
 
 def plan_many(users, n, *, days_back=0):
     today = timezone.localdate()
-    Reminder.objects.bulk_create([
-        Reminder(recipient=users[i % len(users)], kind="reminders.planned", object_type="test.thing", object_id=i,
-                 due_date=today - timedelta(days=i % (days_back + 1)), title=f"提醒 {i}")
-        for i in range(n)
-    ])
+    Reminder.objects.bulk_create(
+        [
+            Reminder(
+                recipient=users[i % len(users)],
+                kind="reminders.planned",
+                object_type="test.thing",
+                object_id=i,
+                due_date=today - timedelta(days=i % (days_back + 1)),
+                title=f"提醒 {i}",
+            )
+            for i in range(n)
+        ]
+    )
 
 
 def finished_runs(name):
@@ -70,7 +78,8 @@ def test_a_scan_after_a_missed_week_sends_what_is_due_once(org, workers):
 
 
 def test_a_worker_killed_mid_job_leaves_nothing_half_done_and_the_job_completes_once_after_restart(
-        org, workers, tmp_path):
+    org, workers, tmp_path
+):
     plan_many([org["staff"], org["manager"]], 30)
     marker = tmp_path / f"hold-{uuid.uuid4().hex[:6]}"
     marker.write_text("hold")
@@ -87,8 +96,9 @@ def test_a_worker_killed_mid_job_leaves_nothing_half_done_and_the_job_completes_
     marker.unlink()  # the next run goes straight through
     workers(first.queue, include="apps.scheduling.tests.slow_jobs", **env)
     # Redis hands the unacknowledged message out again after the visibility timeout.
-    wait_for(lambda: finished_runs("test.slow_scan").filter(outcome="ok").exists(), timeout=90,
-             message="the redelivered job")
+    wait_for(
+        lambda: finished_runs("test.slow_scan").filter(outcome="ok").exists(), timeout=90, message="the redelivered job"
+    )
     time.sleep(8)  # more than two visibility timeouts: an acknowledged job is not delivered again
     outcomes = sorted(JobRun.objects.filter(name="test.slow_scan").values_list("outcome", "items"))
     assert outcomes == [("interrupted", 0), ("ok", 30)]

@@ -38,12 +38,31 @@ class Worker:
         return f"{self.queue}-{id(self)}@{os.uname().nodename}"
 
     def start(self, timeout: float = 60) -> "Worker":
-        args = [sys.executable, "-m", "celery", "-A", "opsportal", "worker", "-Q", self.queue, "--pool=solo",
-                "--without-gossip", "--without-mingle", "--loglevel=INFO", "-n", self.hostname]
+        args = [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "opsportal",
+            "worker",
+            "-Q",
+            self.queue,
+            "--pool=solo",
+            "--without-gossip",
+            "--without-mingle",
+            "--loglevel=INFO",
+            "-n",
+            self.hostname,
+        ]
         if self.include:
             args += ["--include", self.include]
-        self.proc = subprocess.Popen(args, cwd=ROOT, env=worker_env(CELERY_QUEUE=self.queue, **self.env),
-                                     stdout=self.log.open("ab"), stderr=subprocess.STDOUT)
+        self.proc = subprocess.Popen(
+            args,
+            cwd=ROOT,
+            env=worker_env(CELERY_QUEUE=self.queue, **self.env),
+            stdout=self.log.open("ab"),
+            stderr=subprocess.STDOUT,
+        )
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if celery_app.control.ping(destination=[self.hostname], timeout=0.5):

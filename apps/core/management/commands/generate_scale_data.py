@@ -53,11 +53,14 @@ def scale_modules() -> tuple[list, list[tuple[str, str]]]:
 
 def reset_database(stdout) -> None:
     """Empty every portal table in one TRUNCATE (the demo too: meant for a bench database)."""
-    tables = sorted({
-        model._meta.db_table
-        for model in django_apps.get_models(include_auto_created=True)
-        if model._meta.app_label not in KEEP_APPS and model._meta.managed and not model._meta.proxy
-    } & set(connection.introspection.table_names()))
+    tables = sorted(
+        {
+            model._meta.db_table
+            for model in django_apps.get_models(include_auto_created=True)
+            if model._meta.app_label not in KEEP_APPS and model._meta.managed and not model._meta.proxy
+        }
+        & set(connection.introspection.table_names())
+    )
     with connection.cursor() as cur:
         # Rows written earlier in the same transaction (a test) still have deferred FK checks.
         cur.execute("SET CONSTRAINTS ALL IMMEDIATE")
@@ -72,11 +75,14 @@ class Command(BaseCommand):
     help = "Generate a large company (org + every module's data) with bulk inserts, for benchmarks."
 
     def add_arguments(self, parser):
-        parser.add_argument("--reset", action="store_true",
-                            help="Empty every portal table first (including any demo data).")
-        parser.add_argument("--only", default="",
-                            help="Comma-separated app labels to generate besides the org ('org' alone: "
-                                 "only the organisation).")
+        parser.add_argument(
+            "--reset", action="store_true", help="Empty every portal table first (including any demo data)."
+        )
+        parser.add_argument(
+            "--only",
+            default="",
+            help="Comma-separated app labels to generate besides the org ('org' alone: only the organisation).",
+        )
         parser.add_argument("--seed", type=int, default=2026, help="Random seed (same seed, same company).")
         self._import_errors = []
         modules, self._import_errors = scale_modules()

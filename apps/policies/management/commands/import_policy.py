@@ -16,8 +16,12 @@ from apps.policies.parsing import ParseInputError, parse_text, read_upload, to_j
 
 
 def node_json(node: dict) -> dict:
-    return {"label": node["label"], "heading": node["heading"], "text": node["text"],
-            "children": [node_json(c) for c in node["children"]]}
+    return {
+        "label": node["label"],
+        "heading": node["heading"],
+        "text": node["text"],
+        "children": [node_json(c) for c in node["children"]],
+    }
 
 
 class Command(BaseCommand):
@@ -53,26 +57,41 @@ class Command(BaseCommand):
         payload = to_json(result)
         if options["dry_run"]:
             if options["json"]:
-                out = {"title": payload["title"], "effective_date": payload["effective_date"],
-                       "interpreter": payload["interpreter"], "nodes": [node_json(n) for n in payload["nodes"]]}
+                out = {
+                    "title": payload["title"],
+                    "effective_date": payload["effective_date"],
+                    "interpreter": payload["interpreter"],
+                    "nodes": [node_json(n) for n in payload["nodes"]],
+                }
                 self.stdout.write(json.dumps(out, ensure_ascii=False, indent=2))
             else:
                 self._outline(result)
             return
         version = self._save(text, result, options)
         if options["json"]:
-            self.stdout.write(json.dumps({"code": version.policy.code, "label": version.label,
-                                          "status": version.status, "articles": version.article_count},
-                                         ensure_ascii=False))
+            self.stdout.write(
+                json.dumps(
+                    {
+                        "code": version.policy.code,
+                        "label": version.label,
+                        "status": version.status,
+                        "articles": version.article_count,
+                    },
+                    ensure_ascii=False,
+                )
+            )
         else:
-            self.stdout.write(f"Draft {version.policy.code} {version.label} saved: {version.title} "
-                              f"({version.article_count} articles)")
+            self.stdout.write(
+                f"Draft {version.policy.code} {version.label} saved: {version.title} ({version.article_count} articles)"
+            )
 
     def _outline(self, result) -> None:
         from apps.policies.parsing import iter_nodes
 
         self.stdout.write(f"title: {result.title or '-'}")
-        self.stdout.write(f"effective: {result.effective_date or ('on publication' if result.effective_on_publish else '-')}")
+        self.stdout.write(
+            f"effective: {result.effective_date or ('on publication' if result.effective_on_publish else '-')}"
+        )
         self.stdout.write(f"interpreter: {result.interpreter or '-'}")
         for node, ancestors in iter_nodes(result.nodes):
             self.stdout.write("  " * len(ancestors) + f"{node.label} {node.heading or node.text[:40]}")
@@ -85,8 +104,11 @@ class Command(BaseCommand):
         from apps.policies.models import Category, Policy
 
         owner = options["owner"]
-        dept = (Department.objects.filter(code=owner).first() if owner else
-                Department.objects.filter(code="ops").first() or Department.objects.filter(parent=None).first())
+        dept = (
+            Department.objects.filter(code=owner).first()
+            if owner
+            else Department.objects.filter(code="ops").first() or Department.objects.filter(parent=None).first()
+        )
         if dept is None:
             raise CommandError(f"部门不存在: {owner or 'ops'}")
         category = None
@@ -102,9 +124,15 @@ class Command(BaseCommand):
             code = f"IMP-{n:03d}"
         interp = Department.objects.filter(name=result.interpreter).first() if result.interpreter else None
         try:
-            return services.policy_create(actor=None, code=code, title=result.title or path_title(options["file"]),
-                                          owning_department=dept, category=category, interpreting_department=interp,
-                                          text=text)
+            return services.policy_create(
+                actor=None,
+                code=code,
+                title=result.title or path_title(options["file"]),
+                owning_department=dept,
+                category=category,
+                interpreting_department=interp,
+                text=text,
+            )
         except services.ValidationError as exc:
             raise CommandError(" ".join(exc.messages)) from None
 
