@@ -1,12 +1,11 @@
-"""XLSX exports (openpyxl, write-only so thousands of rows stay light)."""
+"""XLSX exports, written through the portal's one spreadsheet writer (apps/core/spreadsheets.py)."""
 
 from collections import defaultdict
 from decimal import Decimal
-from io import BytesIO
 
 from django.utils.translation import gettext as _
-from openpyxl import Workbook
-from openpyxl.styles import Font
+
+from apps.core.spreadsheets import XlsxWriter
 
 from . import scoring
 from .models import DEFAULT_GRADE_BANDS, Appraisal, Cycle, Grade, Stage, Status, TemplateSnapshot
@@ -33,24 +32,12 @@ def _num(value):
 
 
 def _book(title: str, header: list[str]):
-    wb = Workbook(write_only=True)
-    ws = wb.create_sheet(title[:31])
-    ws.append([_cell(ws, h) for h in header])
-    return wb, ws
+    writer = XlsxWriter(title, header)
+    return writer, writer
 
 
-def _cell(ws, text):
-    from openpyxl.cell import WriteOnlyCell
-
-    cell = WriteOnlyCell(ws, value=str(text))
-    cell.font = Font(bold=True)
-    return cell
-
-
-def _bytes(wb) -> bytes:
-    out = BytesIO()
-    wb.save(out)
-    return out.getvalue()
+def _bytes(writer: XlsxWriter) -> bytes:
+    return writer.to_bytes()
 
 
 def cycle_results(cycle: Cycle) -> bytes:

@@ -12,11 +12,11 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from apps.core.spreadsheets import download
+
 from . import exports, selectors, services
 from .forms import CriterionFormSet, CycleSettingsForm, OpenCycleForm, PersonReasonForm, TemplateForm
 from .models import GRADE_TONES, Cycle, Grade, Stage, Status, Template
-
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def hr_only(view):
@@ -30,9 +30,7 @@ def hr_only(view):
 
 
 def _xlsx(content: bytes, filename: str) -> HttpResponse:
-    response = HttpResponse(content, content_type=XLSX)
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+    return download(content, filename)
 
 
 @hr_only

@@ -3,6 +3,8 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from apps.core.spreadsheets import validate_spreadsheet_upload
+
 from .models import Department, Position
 from .services import validate_parent
 
@@ -48,4 +50,5 @@ class EmployeeImportForm(forms.Form):
     file = forms.FileField(
         label=_("Employee file"),
         help_text=_("CSV (UTF-8 or GBK) or Excel .xlsx, first row is the header."),
+        validators=[validate_spreadsheet_upload],
     )

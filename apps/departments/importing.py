@@ -5,7 +5,6 @@ the other rows (a manager may be a person further down the same file); the impor
 applied only when every row is valid.
 """
 
-import io
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
@@ -15,7 +14,7 @@ from django.core.validators import validate_email
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from apps.core.spreadsheets import ImportFileError, map_header, read_csv_rows
+from apps.core.spreadsheets import ImportFileError, map_header, read_rows
 
 from .models import Department, Position
 
@@ -56,39 +55,10 @@ class ImportRow:
 
 
 def read_table(filename: str, data: bytes) -> list[dict]:
-    name = filename.lower()
-    if name.endswith(".xlsx"):
-        rows = _read_xlsx(data)
-    elif name.endswith(".csv"):
-        rows = read_csv_rows(data)
-    else:
-        raise ImportFileError(_("Unsupported file type: please upload a .csv or .xlsx file."))
-    rows = [r for r in rows if any(str(c).strip() for c in r)]
-    if not rows:
-        raise ImportFileError(_("The file is empty."))
+    rows = read_rows(filename, data, max_rows=MAX_ROWS)
     header, body = rows[0], rows[1:]
     mapping = _map_header(header)
-    if not body:
-        raise ImportFileError(_("The file has a header but no rows."))
-    if len(body) > MAX_ROWS:
-        raise ImportFileError(_("The file has more than %(max)d rows.") % {"max": MAX_ROWS})
-    result = []
-    for cells in body:
-        result.append({key: _cell(cells[idx]) if idx < len(cells) else "" for key, idx in mapping.items()})
-    return result
-
-
-def _read_xlsx(data: bytes) -> list[list]:
-    from zipfile import BadZipFile
-
-    from openpyxl import load_workbook
-
-    try:
-        book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except (BadZipFile, KeyError, OSError, ValueError) as exc:
-        raise ImportFileError(_("This is not a valid Excel .xlsx file.")) from exc
-    sheet = book.worksheets[0]
-    return [list(row) for row in sheet.iter_rows(values_only=True)]
+    return [{key: _cell(cells[idx]) if idx < len(cells) else "" for key, idx in mapping.items()} for cells in body]
 
 
 def _cell(value) -> str:

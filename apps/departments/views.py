@@ -4,9 +4,11 @@ from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import ProtectedError
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+
+from apps.core.spreadsheets import table_download
 
 from . import selectors, services
 from .forms import DepartmentForm, EmployeeImportForm, PositionForm
@@ -161,14 +163,5 @@ def employee_import_preview(request, pk):
 
 @import_employees
 def employee_import_template(request):
-    import csv
-
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = 'attachment; filename="employees-template.csv"'
-    response.write("\ufeff")  # so Excel opens UTF-8 Chinese correctly
-    writer = csv.writer(response)
-    writer.writerow(TEMPLATE_HEADER)
-    writer.writerow(
-        ["E0999", "zhangsan", "张三", "zhangsan@example.com", "ops-planning", "", "E0002", "2026-01-05", ""]
-    )
-    return response
+    sample = ["E0999", "zhangsan", "张三", "zhangsan@example.com", "ops-planning", "", "E0002", "2026-01-05", ""]
+    return table_download([TEMPLATE_HEADER, sample], filename="employees-template.csv", title="employees")

@@ -4,6 +4,8 @@ from django import forms
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from apps.core.spreadsheets import validate_spreadsheet_upload
+
 from .achievement import Direction
 from .models import Indicator, Scope
 from .periods import PERIODS_PER_YEAR, year_periods
@@ -225,4 +227,4 @@ class TargetYearForm(forms.Form):
 
 
 class ImportForm(forms.Form):
-    file = forms.FileField(label=gettext_lazy("File (.xlsx or .csv)"))
+    file = forms.FileField(label=gettext_lazy("File (.xlsx or .csv)"), validators=[validate_spreadsheet_upload])

@@ -8,14 +8,12 @@ and the file is applied only when every row is valid.
 
 from __future__ import annotations
 
-import csv
-import io
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from django.utils.translation import gettext as _
 
-from apps.core.spreadsheets import ImportFileError, map_header, read_csv_rows
+from apps.core.spreadsheets import Formula, ImportFileError, csv_text, map_header, read_rows, xlsx_bytes
 
 from .forms import out_of_range_message, parse_number
 from .models import Indicator
@@ -45,62 +43,16 @@ class Row:
 
 # --- reading -----------------------------------------------------------------------
 def read_table(filename: str, data: bytes) -> list[dict]:
-    name = filename.lower()
-    if name.endswith(".xlsx"):
-        rows = _read_xlsx(data)
-    elif name.endswith(".csv"):
-        rows = read_csv_rows(data)
-    else:
-        raise ImportFileError(_("Unsupported file type: please upload a .csv or .xlsx file."))
-    rows = [r for r in rows if any(str(c if c is not None else "").strip() for c in r)]
-    if not rows:
-        raise ImportFileError(_("The file is empty: the first sheet has no rows."))
+    rows = read_rows(filename, data, max_rows=MAX_ROWS)
     header, body = rows[0], rows[1:]
     mapping = _map_header(header)
-    if not body:
-        raise ImportFileError(_("The file has a header but no rows."))
-    if len(body) > MAX_ROWS:
-        raise ImportFileError(_("The file has more than %(max)d rows.") % {"max": MAX_ROWS})
     return [{key: _cell(cells[idx]) if idx < len(cells) else "" for key, idx in mapping.items()} for cells in body]
-
-
-class _Formula(str):
-    """A cell that holds a formula, not a value."""
-
-
-def _read_xlsx(data: bytes) -> list[list]:
-    from zipfile import BadZipFile
-
-    from openpyxl import load_workbook
-
-    try:
-        # data_only=False: a formula stays a formula, so we can name it instead of reading
-        # a cached result that may be stale or absent.
-        book = load_workbook(io.BytesIO(data), read_only=True, data_only=False)
-    except (BadZipFile, KeyError, OSError, ValueError, TypeError) as exc:
-        raise ImportFileError(
-            _("This is not a valid Excel .xlsx file (is it another format renamed to .xlsx?).")
-        ) from exc
-    if not book.worksheets:
-        raise ImportFileError(_("The file is empty: the first sheet has no rows."))
-    sheet = book.worksheets[0]
-    out = []
-    for row in sheet.iter_rows():
-        cells = []
-        for cell in row:
-            value = getattr(cell, "value", None)
-            if getattr(cell, "data_type", None) == "f" or (isinstance(value, str) and value.startswith("=")):
-                value = _Formula(value)
-            cells.append(value)
-        out.append(cells)
-    book.close()
-    return out
 
 
 def _cell(value):
     if value is None:
         return ""
-    if isinstance(value, _Formula):
+    if isinstance(value, Formula):
         return {"formula": str(value)}
     if isinstance(value, datetime):
         return value.strftime("%Y-%m")
@@ -216,22 +168,9 @@ def _plain(value):
 
 
 def to_xlsx(rows: list[list]) -> bytes:
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
-
-    book = Workbook()
-    sheet = book.active
-    sheet.title = "指标实际值"
-    for row in rows:
-        # text cells stay text; actual and target are written as numbers when they are numbers
-        sheet.append([_maybe_number(c) if i in (4, 5) else c for i, c in enumerate(row)])
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-    for col, width in zip("ABCDEFG", (14, 28, 10, 8, 12, 12, 30), strict=False):
-        sheet.column_dimensions[col].width = width
-    buf = io.BytesIO()
-    book.save(buf)
-    return buf.getvalue()
+    # text cells stay text; actual and target are written as numbers when they are numbers
+    cells = [[_maybe_number(c) if i in (4, 5) and n else c for i, c in enumerate(row)] for n, row in enumerate(rows)]
+    return xlsx_bytes(cells, title="指标实际值", widths=(14, 28, 10, 8, 12, 12, 30))
 
 
 def _maybe_number(value):
@@ -243,7 +182,4 @@ def _maybe_number(value):
 
 
 def to_csv(rows: list[list]) -> str:
-    buf = io.StringIO()
-    buf.write("\ufeff")  # so Excel opens UTF-8 Chinese correctly
-    csv.writer(buf).writerows(rows)
-    return buf.getvalue()
+    return csv_text(rows)

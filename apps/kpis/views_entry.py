@@ -4,12 +4,14 @@ evidence and history, spreadsheet import/export, targets, locks and definitions.
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
+
+from apps.core.spreadsheets import download
 
 from . import importing, selectors, services
 from .forms import ImportForm, IndicatorForm, MeasurementForm, TargetYearForm, out_of_range_message, parse_number
@@ -181,14 +183,7 @@ def export(request, code, month, fmt, blank=False):
     if blank:
         rows = [rows[0]] + [r[:5] + ["", ""] for r in rows[1:]]
     name = f"kpis-{dept.code}-{month.key}{'-template' if blank else ''}.{fmt}"
-    if fmt == "xlsx":
-        response = HttpResponse(
-            importing.to_xlsx(rows), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-        )
-    else:
-        response = HttpResponse(importing.to_csv(rows), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    return response
+    return download(importing.to_xlsx(rows) if fmt == "xlsx" else importing.to_csv(rows), name)
 
 
 @view_kpis

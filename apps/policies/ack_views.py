@@ -1,16 +1,14 @@
 """Read and acknowledge (宣贯确认): confirm, completion reports, CSV/XLSX export."""
 
-import csv
-import io
-
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from apps.core.spreadsheets import table_download
 from apps.departments.models import Department
 
 from . import selectors, services
@@ -112,23 +110,4 @@ def _export_rows(version, rows):
 
 def _export(version, rows, fmt):
     filename = f"ack-{version.policy.code}-{version.label}.{fmt}"
-    if fmt == "csv":
-        response = HttpResponse(content_type="text/csv; charset=utf-8")
-        response.write("\ufeff")  # Excel opens UTF-8 Chinese correctly with a BOM
-        writer = csv.writer(response)
-        for row in _export_rows(version, rows):
-            writer.writerow(row)
-    else:
-        from openpyxl import Workbook
-
-        wb = Workbook(write_only=True)
-        ws = wb.create_sheet(version.policy.code)
-        for row in _export_rows(version, rows):
-            ws.append(row)
-        buffer = io.BytesIO()
-        wb.save(buffer)
-        response = HttpResponse(
-            buffer.getvalue(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-        )
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+    return table_download(_export_rows(version, rows), filename=filename, title=version.policy.code)

@@ -4,6 +4,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from apps.core.spreadsheets import ImportFileError, check_archive, validate_upload_size
 from apps.departments.models import Department
 
 from .models import AckScope, Confidentiality, Policy, ReviewOutcome
@@ -36,7 +37,10 @@ class DraftTextForm(forms.Form):
     """The text of a draft (pasted or uploaded) and its version details."""
 
     upload = forms.FileField(
-        label=_("Upload a file"), required=False, help_text=_(".txt (UTF-8 or GBK) or .docx; replaces the text below.")
+        label=_("Upload a file"),
+        required=False,
+        help_text=_(".txt (UTF-8 or GBK) or .docx; replaces the text below."),
+        validators=[validate_upload_size],
     )
     text = forms.CharField(
         label=_("Text of the regulation"),
@@ -79,8 +83,11 @@ class DraftTextForm(forms.Form):
         upload = data.get("upload")
         if upload:
             try:
-                data["text"] = read_upload(upload.name, upload.read())
-            except ParseInputError as exc:
+                content = upload.read()
+                if upload.name.lower().endswith(".docx"):
+                    check_archive(content)  # a zip bomb is refused before python-docx unpacks it
+                data["text"] = read_upload(upload.name, content)
+            except (ParseInputError, ImportFileError) as exc:
                 self.add_error("upload", str(exc))
                 return data
             # Show the uploaded text in the box so the next save keeps it.

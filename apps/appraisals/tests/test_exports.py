@@ -60,3 +60,30 @@ def test_the_annual_summary_averages_the_quarters_or_takes_the_annual_result(org
         assert staff_row[3:] == [None, None, 70.0, 90.0, 80.0, "良好"]
     else:
         assert staff_row[3:] == [62.0, "合格"]
+
+
+HOSTILE = '=HYPERLINK("http://evil.example","click")'
+
+
+def _hostile_cell(response, text):
+    sheet = load_workbook(BytesIO(response.content)).active
+    cells = [c for row in sheet.iter_rows() for c in row if c.value == text]
+    assert cells, f"{text!r} not exported"
+    assert all(c.data_type == "s" and c.quotePrefix for c in cells)
+
+
+def test_every_appraisal_export_writes_formula_like_text_as_text(org, open_cycle, client_for):
+    for person in (org["staff"], org["manager"]):
+        person.display_name = HOSTILE
+        person.save(update_fields=["display_name"])
+    first = open_cycle("2025Q4")
+    review_all(first)
+    publish(first, org["hr"])
+    Appraisal.objects.filter(cycle=first).update(objection_reason="@SUM(1+1)*cmd|' /C calc'!A0")
+    hr = client_for(org["hr"])
+    _hostile_cell(hr.get(reverse("appraisals:cycle_export", args=[first.code])), HOSTILE)
+    _hostile_cell(hr.get(reverse("appraisals:cycle_export", args=[first.code])), "@SUM(1+1)*cmd|' /C calc'!A0")
+    _hostile_cell(hr.get(reverse("appraisals:annual_export", args=[2025]) + "?method=average"), HOSTILE)
+    response = client_for(org["staff"]).get(reverse("appraisals:person_history", args=["staff"]))
+    _hostile_cell(response, HOSTILE)  # the reviewer's name
+    assert response["Cache-Control"] == "private, no-store"

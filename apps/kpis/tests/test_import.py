@@ -178,6 +178,24 @@ def test_export_and_import_use_the_same_format(kpi, client_for, fmt):
     assert all(not row.errors for row in validate_rows(rows, user=kpi["manager"]))
 
 
+@pytest.mark.parametrize("fmt", ["xlsx", "csv"])
+def test_an_employees_formula_like_note_is_exported_as_text_and_imports_back_unchanged(kpi, client_for, fmt):
+    hostile = "-1+cmd|' /C calc'!A0"
+    services.measurement_save(
+        indicator=kpi["sales_kpi"], period=Period(2026, 3), value=D("-5"), note=hostile, by=kpi["manager"]
+    )
+    r = client_for(kpi["manager"]).get(reverse("kpis:export", args=["sales", "2026-03", fmt]))
+    assert r["Cache-Control"] == "private, no-store"
+    if fmt == "xlsx":
+        cells = {c.value: c for row in load_workbook(io.BytesIO(r.content)).active.iter_rows() for c in row}
+        assert cells[hostile].data_type == "s" and cells[hostile].quotePrefix and cells[-5].data_type == "n"
+    else:
+        assert f"'{hostile}" in r.content.decode("utf-8-sig") and ",-5," in r.content.decode("utf-8-sig")
+    rows = read_table(f"x.{fmt}", r.content)
+    assert {"code": "S-1", "period": "2026-03", "value": "-5", "note": hostile} in rows
+    assert all(not row.errors for row in validate_rows(rows, user=kpi["manager"]))
+
+
 def test_the_template_lists_the_departments_due_indicators_without_figures(kpi, client_for):
     services.measurement_save(indicator=kpi["sales_kpi"], period=Period(2026, 3), value=D(91), by=kpi["manager"])
     r = client_for(kpi["manager"]).get(reverse("kpis:template", args=["sales", "2026-03", "csv"]))

@@ -109,6 +109,28 @@ def test_export_lists_everyone_asked(org, sales_only, client_for, fmt):
     assert names == {org["staff"].name: "是", org["manager"].name: "否"}  # Chinese is the default language
 
 
+@pytest.mark.parametrize("fmt", ["csv", "xlsx"])
+def test_export_writes_a_formula_like_name_as_text(org, sales_only, client_for, fmt):
+    hostile = "=cmd|' /C calc'!A0"
+    org["staff"].display_name = hostile
+    org["staff"].save(update_fields=["display_name"])
+    response = client_for(org["hr"]).get(reverse("policies:ack_report", args=["ACK-SALES", "V1"]), {"format": fmt})
+    assert response["Cache-Control"] == "private, no-store"
+    if fmt == "csv":
+        rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+        assert "'" + hostile in {r[2] for r in rows}
+    else:
+        from openpyxl import load_workbook
+
+        cell = next(
+            c
+            for row in load_workbook(io.BytesIO(response.content)).active.iter_rows()
+            for c in row
+            if c.value == hostile
+        )
+        assert cell.data_type == "s" and cell.quotePrefix
+
+
 def test_restricted_policy_asks_only_those_who_may_read_it(org, rnd):
     version = make_draft(
         actor=org["ops"],
