@@ -24,7 +24,9 @@ EMBEDDED_REDIS_URL = f"unix://{EMBEDDED_REDIS_SOCKET}?db=0"
 
 DEBUG = env.bool("DEBUG", default=False)
 # The default is for development only; `check --deploy` rejects it (django-insecure- prefix).
-SECRET_KEY = env("SECRET_KEY", default="django-insecure-dev-only-key-0f3b9c7e1d5a4b2c8e6f0a9d7c5b3e1f")
+# A production-mode server (wsgi/asgi with DEBUG off) refuses to start with it (opsportal/security.py).
+DEV_SECRET_KEY = "django-insecure-dev-only-key-0f3b9c7e1d5a4b2c8e6f0a9d7c5b3e1f"
+SECRET_KEY = env("SECRET_KEY", default=DEV_SECRET_KEY)
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]", "testserver"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
@@ -64,17 +66,21 @@ INSTALLED_APPS = [
     "django_filters",
     "django_htmx",
     "django_celery_beat",
+    "csp",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "apps.core.middleware.PrivatePagesMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "apps.accounts.middleware.UserLanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "apps.core.middleware.RejectNulBytesMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
@@ -145,8 +151,20 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_SOFT_TIME_LIMIT = env.int("CELERY_TASK_SOFT_TIME_LIMIT", default=300)
 CELERY_TASK_TIME_LIMIT = env.int("CELERY_TASK_TIME_LIMIT", default=360)
-# Redis redelivers an unacknowledged task after this; longer than the hard time limit.
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=3600)}
+# Redis hands an unacknowledged task to another worker after the visibility timeout: that
+# is how long a job whose worker died waits before it runs again. No task may outlive the
+# hard time limit, so the limit plus a minute is enough (a shorter timeout would start a
+# second copy of a job that is still running; a longer one only delays the recovery).
+CELERY_VISIBILITY_TIMEOUT = env.int("CELERY_VISIBILITY_TIMEOUT", default=CELERY_TASK_TIME_LIMIT + 60)
+# Workers look for such tasks every CELERY_RESTORE_INTERVAL seconds (kombu's default is
+# every ~100 s), so recovery after a dead worker takes at most timeout + interval (7.5 min).
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": CELERY_VISIBILITY_TIMEOUT,
+    "unacked_restore_interval": env.int("CELERY_RESTORE_INTERVAL", default=30),
+    "unacked_restore_throttle": 1,
+}
+# One beat at a time (apps/scheduling/beat_lock.py): a second one waits as a standby.
+BEAT_LOCK_TTL = env.int("BEAT_LOCK_TTL", default=60)
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_TIMEZONE = env("TIME_ZONE", default="Asia/Shanghai")
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
@@ -193,6 +211,12 @@ MEDIA_ROOT = env.path("MEDIA_ROOT", default=VAR_DIR / "media")
 MEDIA_URL = "media/"
 FILE_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 20 * 1024 * 1024
+# Every spreadsheet import and document upload (apps/core/spreadsheets.py): size of the file,
+# rows and columns read, and what an .xlsx/.docx (a zip) may unpack to.
+SPREADSHEET_MAX_UPLOAD_BYTES = env.int("UPLOAD_MAX_BYTES", default=10 * 1024 * 1024)
+SPREADSHEET_MAX_ROWS = env.int("IMPORT_MAX_ROWS", default=20000)
+SPREADSHEET_MAX_COLUMNS = 60
+SPREADSHEET_MAX_UNZIPPED_BYTES = env.int("UPLOAD_MAX_UNZIPPED_BYTES", default=100 * 1024 * 1024)
 
 # --- Mail -----------------------------------------------------------------------------
 vars().update(env.email_url("EMAIL_URL", default="consolemail://"))
@@ -213,6 +237,24 @@ SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=False)
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if env.bool("BEHIND_TLS_PROXY", default=False) else None
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
+# Content-Security-Policy (django-csp): every script and asset is vendored under static/ and
+# no template carries inline script or event handlers. Inline style attributes remain in
+# templates and Bootstrap, so styles allow 'unsafe-inline' (styles cannot run code).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'", "'unsafe-inline'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
+PERMISSIONS_POLICY = "camera=(), microphone=(), geolocation=(), payment=(), usb=(), interest-cohort=()"
 SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=60 * 60 * 12)
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"

@@ -43,7 +43,6 @@ COLUMN_LABELS = {
     "phone": gettext_lazy("Phone"),
 }
 TEMPLATE_HEADER = ["工号", "用户名", "姓名", "邮箱", "部门编码", "岗位编码", "上级工号", "入职日期", "电话"]
-MAX_ROWS = 20000
 
 
 @dataclass
@@ -55,7 +54,7 @@ class ImportRow:
 
 
 def read_table(filename: str, data: bytes) -> list[dict]:
-    rows = read_rows(filename, data, max_rows=MAX_ROWS)
+    rows = read_rows(filename, data)
     header, body = rows[0], rows[1:]
     mapping = _map_header(header)
     return [{key: _cell(cells[idx]) if idx < len(cells) else "" for key, idx in mapping.items()} for cells in body]

@@ -27,7 +27,6 @@ COLUMNS = {
     "note": ("说明", "备注", "note"),
 }
 REQUIRED = ("code", "period", "value")
-MAX_ROWS = 20000
 
 
 @dataclass
@@ -43,7 +42,7 @@ class Row:
 
 # --- reading -----------------------------------------------------------------------
 def read_table(filename: str, data: bytes) -> list[dict]:
-    rows = read_rows(filename, data, max_rows=MAX_ROWS)
+    rows = read_rows(filename, data)
     header, body = rows[0], rows[1:]
     mapping = _map_header(header)
     return [{key: _cell(cells[idx]) if idx < len(cells) else "" for key, idx in mapping.items()} for cells in body]

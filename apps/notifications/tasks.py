@@ -1,4 +1,5 @@
 from celery import shared_task
+from django.conf import settings
 
 from . import delivery
 
@@ -9,5 +10,8 @@ def deliver_emails(self, ids: list[int]) -> int:
     retry job after that: a row stays pending until a mail server accepted it)."""
     failed = delivery.deliver(ids)
     if failed and self.request.retries < self.max_retries:
-        raise self.retry(args=[failed], countdown=delivery.backoff(self.request.retries + 1))
+        # A countdown beyond the broker's visibility timeout would make Redis hand the
+        # waiting retry to another worker too; the retry job picks up what is left later.
+        wait = min(delivery.backoff(self.request.retries + 1), settings.CELERY_VISIBILITY_TIMEOUT - 60)
+        raise self.retry(args=[failed], countdown=wait)
     return len(ids) - len(failed)

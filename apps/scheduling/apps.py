@@ -6,3 +6,6 @@ class SchedulingConfig(AppConfig):
     name = "apps.scheduling"
     label = "scheduling"
     verbose_name = _("Scheduled jobs")
+
+    def ready(self):
+        from . import beat_lock  # noqa: F401  (connects the one-beat lock to celery's beat_init)

@@ -9,3 +9,22 @@ document.addEventListener("click", (event) => {
     setTimeout(() => { button.innerHTML = original; }, 1500);
   });
 });
+
+// Behaviour that templates ask for with data attributes (no inline script: the
+// Content-Security-Policy allows scripts from static/ only).
+document.addEventListener("change", (event) => {
+  const field = event.target.closest("[data-submit-on-change]");
+  if (field && field.form) field.form.requestSubmit();
+});
+document.addEventListener("click", (event) => {
+  if (event.target.closest("[data-print]")) window.print();
+});
+document.addEventListener("submit", (event) => {
+  const form = event.target;
+  if (form.matches("[data-no-submit]")) {
+    event.preventDefault();
+  } else if (form.dataset.actionYear && form.elements.year) {
+    // the export address carries the year typed in the form
+    form.action = form.dataset.actionYear.replace("9999", form.elements.year.value);
+  }
+});
