@@ -28,6 +28,33 @@ def _test_settings(settings):
     }
 
 
+DATA_MIGRATIONS = [
+    "apps.accounts.migrations.0003_roles",
+    "apps.scheduling.migrations.0002_default_schedule",
+    "apps.scheduling.migrations.0003_module_schedule",
+]
+
+
+@pytest.fixture(autouse=True)
+def _restore_migration_data(request, django_db_blocker):
+    """A transactional test ends by emptying every table, the rows of the data migrations
+    (role groups, the beat schedule) too; put them back for the tests that follow."""
+    yield
+    marker = request.node.get_closest_marker("django_db")
+    if not ("transactional_db" in request.fixturenames or (marker and marker.kwargs.get("transaction"))):
+        return
+    import importlib
+
+    from django.apps import apps
+
+    with django_db_blocker.unblock():
+        for name in DATA_MIGRATIONS:
+            module = importlib.import_module(name)
+            for op in module.Migration.operations:
+                if hasattr(op, "code"):
+                    op.code(apps, None)
+
+
 @pytest.fixture
 def make_user(db):
     """make_user(roles=["hr"], department=dept, manager=boss, **fields)"""

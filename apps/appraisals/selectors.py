@@ -2,6 +2,7 @@
 
 from collections import Counter, defaultdict
 
+from django.conf import settings
 from django.db import connection
 from django.db.models import Avg, Count, F, Func, Q
 
@@ -67,17 +68,30 @@ def appraisal_events(appraisal):
     return appraisal.events.select_related("actor")
 
 
-def peer_feedback_for(appraisal):
-    """Submitted peer comments, anonymous: only the comments leave this function."""
+def peer_minimum() -> int:
+    return getattr(settings, "APPRAISAL_PEER_MIN_ANSWERS", 3)
+
+
+def peer_feedback_for(appraisal) -> dict:
+    """Peer feedback, anonymous: how many were asked and answered, and the comments only
+    once at least peer_minimum() colleagues answered (with fewer, a reader could tell who
+    wrote what). Comments are sorted by their text, so their order says nothing about who
+    answered first; no name leaves this function."""
     names = {str(c["id"]): c["name"] for c in appraisal.form.criteria}
+    rows = list(PeerReview.objects.filter(appraisal=appraisal).values_list("submitted_at", "comments"))
+    answered = [comments for submitted_at, comments in rows if submitted_at]
     out = defaultdict(list)
-    for comments in (
-        PeerReview.objects.filter(appraisal=appraisal).exclude(submitted_at=None).values_list("comments", flat=True)
-    ):
-        for key, text in comments.items():
-            if text:
-                out[names.get(key, key)].append(text)
-    return dict(out)
+    if len(answered) >= peer_minimum():
+        for comments in answered:
+            for key, text in comments.items():
+                if text:
+                    out[names.get(key, key)].append(text)
+    return {
+        "invited": len(rows),
+        "answered": len(answered),
+        "minimum": peer_minimum(),
+        "comments": {name: sorted(texts) for name, texts in out.items()},
+    }
 
 
 def team_rows(user, cycle):

@@ -441,12 +441,17 @@ def peer_invite(*, appraisal: Appraisal, actor, peers, criteria: list[int], dead
         PeerReview(appraisal=appraisal, peer=p, criteria=criteria, deadline=deadline, invited_by=actor) for p in peers
     ]
     created = PeerReview.objects.bulk_create(rows, ignore_conflicts=True)
-    notify_many(
-        recipients=peers,
-        kind="appraisals.peer_invited",
-        title=_("Please give feedback on %(name)s by %(date)s") % {"name": appraisal.employee.name, "date": deadline},
-        url=appraisal.get_absolute_url(),
-    )
+    title = _("Please give feedback on %(name)s by %(date)s") % {"name": appraisal.employee.name, "date": deadline}
+    # each peer's link opens their own feedback form (the appraisal itself is not theirs to see)
+    for review in PeerReview.objects.filter(appraisal=appraisal, peer__in=peers, submitted_at=None).select_related(
+        "peer"
+    ):
+        notify(
+            recipient=review.peer,
+            kind="appraisals.peer_invited",
+            title=title,
+            url=reverse("appraisals:peer_feedback", args=[review.pk]),
+        )
     _event(appraisal, actor, "peers_invited", {"peers": [None, "、".join(p.name for p in peers)]})
     return len(created)
 
@@ -498,8 +503,17 @@ def publish_problems(cycle: Cycle) -> list[str]:
 
 
 @transaction.atomic
-def cycle_transition(*, cycle: Cycle, action: str, actor=None, system: bool = False) -> Cycle:
+def cycle_transition(
+    *, cycle: Cycle, action: str, actor=None, system: bool = False, from_stage: str | None = None
+) -> Cycle:
+    """from_stage: the stage the person saw; a click on a page showing an older stage (a
+    double click, a second tab) changes nothing instead of moving the cycle on again."""
     locked = Cycle.objects.select_for_update().get(pk=cycle.pk)
+    if from_stage is not None and locked.stage != from_stage:
+        raise ValidationError(
+            _("The cycle has moved on since this page was shown (now: “%(stage)s”); nothing was changed.")
+            % {"stage": locked.get_stage_display()}
+        )
     rule = CYCLE_TRANSITIONS.get((locked.stage, action))
     if rule is None:
         raise ValidationError(_("The cycle is already past this step."))

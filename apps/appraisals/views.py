@@ -139,7 +139,12 @@ def appraisal_detail(request, pk, *, posted=None, errors=None, status=200):
         and not appraisal.is_excluded,
         "show_history": user.has_perm("appraisals.view_history", appraisal),
         "peer_feedback": selectors.peer_feedback_for(appraisal),
-        "peer_invites": list(appraisal.peer_reviews.select_related("peer")) if (is_hr or is_reviewer) else [],
+        # who was asked, never who answered (the counts are in peer_feedback)
+        "peer_invites": (
+            sorted({p.peer.name for p in appraisal.peer_reviews.select_related("peer")})
+            if (is_hr or is_reviewer)
+            else []
+        ),
     }
     if ctx["show_history"]:
         ctx["events"] = list(selectors.appraisal_events(appraisal))

@@ -12,6 +12,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from apps.core.navigation import safe_next
+from apps.core.params import query_int
 from apps.core.spreadsheets import download
 
 from . import exports, selectors, services
@@ -99,7 +101,9 @@ def cycle_action(request, code):
     cycle = get_object_or_404(Cycle, code=code)
     action = request.POST.get("action", "")
     try:
-        cycle = services.cycle_transition(cycle=cycle, action=action, actor=request.user)
+        cycle = services.cycle_transition(
+            cycle=cycle, action=action, actor=request.user, from_stage=request.POST.get("from", "")
+        )
     except ValidationError as exc:
         for msg in exc.messages:
             messages.error(request, msg)
@@ -107,7 +111,7 @@ def cycle_action(request, code):
         messages.success(
             request, _("The cycle is now in the “%(stage)s” stage.") % {"stage": cycle.get_stage_display()}
         )
-    return redirect(request.POST.get("next") or cycle.get_absolute_url())
+    return redirect(safe_next(request, cycle.get_absolute_url()))
 
 
 @hr_only
@@ -136,7 +140,7 @@ def cycle_add_person(request, code):
 def calibration(request, code):
     cycle = get_object_or_404(Cycle, code=code)
     overview = selectors.calibration_overview(cycle)
-    department = request.GET.get("department") or None
+    department = query_int(request, "department")
     grade = request.GET.get("grade") or None
     rows = Paginator(selectors.calibration_rows(cycle, department=department, grade=grade), 50)
     chart = {

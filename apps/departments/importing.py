@@ -11,9 +11,11 @@ from datetime import date, datetime
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
+from django.db.models import Q
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from apps.accounts.roles import Role
 from apps.core.spreadsheets import ImportFileError, map_header, read_rows
 
 from .models import Department, Position
@@ -80,10 +82,24 @@ def _map_header(header: list) -> dict[str, int]:
     return mapping
 
 
-def validate_rows(raw_rows: list[dict]) -> list[ImportRow]:
-    """Check every row; three queries whatever the file size."""
+def _protected(User, rows: list[ImportRow], importer) -> tuple[set, set]:
+    """Employee numbers and usernames an import never changes: administrators (staff,
+    superuser or the admin role) and the person importing."""
+    nos = [r.values.get("employee_no", "") for r in rows]
+    names = [r.values.get("username", "") for r in rows]
+    guarded = User.objects.filter(Q(employee_no__in=nos) | Q(username__in=names)).filter(
+        Q(is_staff=True) | Q(is_superuser=True) | Q(groups__name=Role.ADMIN) | Q(pk=getattr(importer, "pk", None))
+    )
+    pairs = list(guarded.values_list("employee_no", "username").distinct())
+    return {no for no, _ in pairs if no}, {name for _, name in pairs}
+
+
+def validate_rows(raw_rows: list[dict], *, importer=None) -> list[ImportRow]:
+    """Check every row; a fixed number of queries whatever the file size."""
     User = get_user_model()
     rows = [ImportRow(line=i + 2, values=r) for i, r in enumerate(raw_rows)]
+    protected_nos, protected_names = _protected(User, rows, importer)
+    max_username = User._meta.get_field("username").max_length
     depts = {d.code: d.pk for d in Department.objects.only("pk", "code")}
     positions = {p.code: p.department_id for p in Position.objects.only("code", "department_id")}
     file_nos = [r.values.get("employee_no", "") for r in rows]
@@ -109,7 +125,18 @@ def validate_rows(raw_rows: list[dict]) -> list[ImportRow]:
                     _("Employee number %(no)s is repeated (also on row %(line)d).") % {"no": no, "line": seen_nos[no]}
                 )
             seen_nos.setdefault(no, row.line)
+        if no in protected_nos or username in protected_names:
+            err.append(_("This is an administrator's account or your own; an import never changes it."))
         if username:
+            try:
+                User.username_validator(username)
+                if len(username) > max_username:
+                    raise ValidationError("too long")
+            except ValidationError:
+                err.append(
+                    _("Username “%(u)s” may only contain letters, digits and @ . + - _ (at most %(n)d characters).")
+                    % {"u": username, "n": max_username}
+                )
             if username in seen_usernames:
                 err.append(
                     _("Username %(u)s is repeated (also on row %(line)d).")

@@ -120,7 +120,7 @@ def employee_import_apply(*, batch) -> tuple[int, int]:
     batch = EmployeeImport.objects.select_for_update().get(pk=batch.pk)
     if batch.applied_at is not None:  # a second click on "confirm" changes nothing
         return batch.created_count, batch.updated_count
-    rows = validate_rows(batch.rows)
+    rows = validate_rows(batch.rows, importer=batch.created_by)
     if any(r.errors for r in rows):
         raise ImportNotValid(rows)
     depts = {d.code: d for d in Department.objects.all()}

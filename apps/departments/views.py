@@ -147,7 +147,7 @@ def employee_import_preview(request, pk):
                 request, _("Import done: %(c)d people added, %(u)d updated.") % {"c": created, "u": updated}
             )
             return redirect("departments:org_chart")
-    rows = validate_rows(batch.rows)
+    rows = validate_rows(batch.rows, importer=request.user)
     bad = [r for r in rows if r.errors]
     return render(
         request,

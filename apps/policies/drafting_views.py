@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from apps.core.params import query_int
 from apps.departments.models import Department
 
 from . import selectors, services
@@ -286,7 +287,9 @@ def policy_review(request, code):
 @permission_required("policies.view_review_list", raise_exception=True)
 def review_list(request):
     today = timezone.localdate()
-    qs = selectors.policies_due_for_review(request.user, today=today, horizon_days=int(request.GET.get("days") or 30))
+    qs = selectors.policies_due_for_review(
+        request.user, today=today, horizon_days=query_int(request, "days", 30, maximum=3650)
+    )
     from django.core.paginator import Paginator
 
     return render(

@@ -5,6 +5,7 @@ from django import forms
 from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
+from apps.core.fields import FIRST_YEAR, LAST_YEAR
 from apps.departments.models import Department
 
 from .models import Category, PolicyNode, PolicyStatus
@@ -39,6 +40,8 @@ class PolicyFilter(django_filters.FilterSet):
         label=_("Year in force"),
         field_name="current_version__effective_date",
         lookup_expr="year",
+        min_value=FIRST_YEAR,  # a year the database cannot hold is a message, not a crash
+        max_value=LAST_YEAR,
         widget=forms.NumberInput(attrs={"placeholder": "2026"}),
     )
     needs_ack = django_filters.BooleanFilter(

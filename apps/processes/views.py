@@ -6,11 +6,14 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from apps.core.navigation import safe_next
+from apps.core.once import once_per_submit
+from apps.core.params import query_int
 from apps.departments.models import Department
 
 from . import diagram, selectors, services
@@ -47,9 +50,8 @@ def _load_process(code):
 @view_catalogue
 def process_detail(request, code):
     process = _load_process(code)
-    number = request.GET.get("v")
     try:
-        version = selectors.version_for(process, int(number) if number and number.isdigit() else None)
+        version = selectors.version_for(process, query_int(request, "v"))
     except process.versions.model.DoesNotExist:
         raise Http404 from None
     rows = selectors.version_step_rows(version)
@@ -108,6 +110,7 @@ def department_processes(request, code):
 
 
 @permission_required("processes.record_review", raise_exception=True)
+@once_per_submit(lambda request, code: reverse("processes:detail", args=[code]) + "#reviews")
 def review_create(request, code):
     process = _load_process(code)
     today = timezone.localdate()

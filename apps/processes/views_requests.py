@@ -8,9 +8,13 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
+
+from apps.core.once import once_per_submit
+from apps.core.params import query_int
 
 from . import diagram, selectors, services
 from . import steps as steplib
@@ -82,6 +86,7 @@ def _save_steps_form(request, *, process, cr=None):
 
 
 @view_catalogue
+@once_per_submit(lambda request, code: reverse("processes:cr_list") + "?mine=1")
 def request_create(request, code):
     try:
         process = selectors.process_detail(code)
@@ -248,6 +253,7 @@ def request_list(request):
 
 
 @permission_required("processes.delegate", raise_exception=True)
+@once_per_submit(lambda request: reverse("processes:delegations"))
 def delegations(request):
     form = DelegationForm(request.POST or None, initial={"start_date": timezone.localdate()})
     if request.method == "POST" and form.is_valid():
@@ -280,8 +286,7 @@ def delegation_cancel(request, pk):
 
 @permission_required("processes.view_report", raise_exception=True)
 def stage_report(request):
-    days = request.GET.get("days", "90")
-    days = int(days) if days.isdigit() else 90
+    days = query_int(request, "days", 90, maximum=3650)
     since = timezone.localdate() - datetime.timedelta(days=days) if days else None
     data = selectors.stage_durations(since=since)
     for group in data.values():

@@ -131,7 +131,9 @@ def test_post_endpoint_matrix(org, cycle, today, client_for, name, allowed, stag
 
 @pytest.mark.parametrize("who,allowed", [("hr", True), ("manager", False), ("staff", False), ("gm", False)])
 def test_only_hr_moves_a_cycle(org, cycle, client_for, who, allowed):
-    response = client_for(org[who]).post(reverse("appraisals:cycle_action", args=[cycle.code]), {"action": "advance"})
+    response = client_for(org[who]).post(
+        reverse("appraisals:cycle_action", args=[cycle.code]), {"action": "advance", "from": cycle.stage}
+    )
     cycle.refresh_from_db()
     assert (response.status_code == 302) is allowed and (response.status_code == 404) is not allowed
     assert (cycle.stage == Stage.REVIEW) is allowed

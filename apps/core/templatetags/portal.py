@@ -21,3 +21,13 @@ def elided_range(paginator, number):
 def lines(text):
     """Split a multi-line text field (duties, responsibilities) into its non-empty lines."""
     return [line.strip() for line in (text or "").splitlines() if line.strip()]
+
+
+@register.simple_tag
+def submit_token():
+    """A hidden one-time token: the view (apps.core.once.once_per_submit) acts on it once."""
+    from django.utils.html import format_html
+
+    from apps.core.once import FIELD, new_token
+
+    return format_html('<input type="hidden" name="{}" value="{}">', FIELD, new_token())

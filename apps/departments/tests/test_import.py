@@ -117,3 +117,35 @@ def test_confirming_twice_imports_once(org, hr_client):
     hr_client.post(response["Location"])
     assert User.objects.filter(employee_no="E9001").count() == 1
     assert EmployeeImport.objects.get().created_count == 1
+
+
+@pytest.mark.parametrize("username", ["a/b", "../admin", "名 字", "x" * 151, "tab\tname"])
+def test_a_username_django_would_refuse_is_an_error_of_its_row(org, hr_client, username):
+    response = upload(hr_client, "people.csv", (HEADER + f"E9001,{username},李雷,,sales,,,\n").encode())
+    rows = hr_client.get(response["Location"]).context["rows"]
+    assert any("may only contain letters" in e or "只能包含" in e for e in rows[0].errors), rows[0].errors
+    assert hr_client.post(response["Location"]).status_code == 200  # refused, page shown again
+    assert not User.objects.filter(employee_no="E9001").exists()
+
+
+def test_an_import_never_renames_or_moves_an_administrator_or_the_importer(org, hr_client):
+    admin, hr = org["admin"], org["hr"]
+    admin.employee_no, hr.employee_no = "A0001", "H0001"
+    admin.save(update_fields=["employee_no"])
+    hr.save(update_fields=["employee_no"])
+    superuser = User.objects.create_superuser("root", employee_no="S0001", password="x" * 12)
+    csv = HEADER + (
+        "A0001,admin,改名,,sales,,,\n"  # the admin role, by employee number
+        "H0001,hr,我自己,,sales,,,\n"  # the importer's own account
+        "E9005,root,抢用户名,,sales,,,\n"  # a superuser's username on a new number
+        "E9006,fine,正常,,sales,,,\n"
+    )
+    response = upload(hr_client, "people.csv", csv.encode())
+    rows = hr_client.get(response["Location"]).context["rows"]
+    assert [bool(r.errors) for r in rows] == [True, True, True, False]
+    hr_client.post(response["Location"])
+    for person in (admin, hr, superuser):
+        before = (person.display_name, person.department_id, person.username)
+        person.refresh_from_db()
+        assert (person.display_name, person.department_id, person.username) == before
+    assert not User.objects.filter(employee_no="E9006").exists()  # all or nothing
