@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed
 DEVSTACK := $(PY) -m opsportal.devstack --
 PORT ?= 8000
 
-.PHONY: install run test lint smoke bench messages check-deploy backup clean
+.PHONY: install run test test-fuzz test-e2e lint audit smoke bench messages check-deploy backup clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -29,6 +29,15 @@ test: install lint
 lint: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/bandit -c pyproject.toml -r apps opsportal -q
+
+# Every page, form and parameter of the portal with hostile input, as every role (minutes).
+test-fuzz: install
+	$(DEVSTACK) $(PY) -m pytest -m fuzz apps/core/tests/test_fuzz.py -p no:cacheprovider $(PYTEST_ARGS)
+
+# Dependency audit; says plainly when no vulnerability database was reachable.
+audit: install
+	$(PY) scripts/audit_dependencies.py
 
 smoke: install
 	$(PY) scripts/smoke.py

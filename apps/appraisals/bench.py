@@ -68,13 +68,13 @@ def discard_bench_cycle() -> None:
     with connection.cursor() as cur:
         for model, column in ((AppraisalEvent, "appraisal_id"), (PeerReview, "appraisal_id")):
             cur.execute(
-                f"DELETE FROM {model._meta.db_table} WHERE {column} IN "
+                f"DELETE FROM {model._meta.db_table} WHERE {column} IN "  # nosec B608 -- table and column names come from model meta
                 f"(SELECT id FROM {Appraisal._meta.db_table} WHERE cycle_id = %s)",
                 [cycle.pk],
             )
         for model in (Appraisal, TemplateSnapshot, CycleEvent):
-            cur.execute(f"DELETE FROM {model._meta.db_table} WHERE cycle_id = %s", [cycle.pk])
-        cur.execute(f"DELETE FROM {Cycle._meta.db_table} WHERE id = %s", [cycle.pk])
+            cur.execute(f"DELETE FROM {model._meta.db_table} WHERE cycle_id = %s", [cycle.pk])  # nosec B608 -- table name from model meta, value bound
+        cur.execute(f"DELETE FROM {Cycle._meta.db_table} WHERE id = %s", [cycle.pk])  # nosec B608 -- table name from model meta, value bound
 
 
 def jobs(ctx) -> list[dict]:

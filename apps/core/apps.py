@@ -8,6 +8,9 @@ class CoreConfig(AppConfig):
     verbose_name = _("Core")
 
     def ready(self):
+        from django.urls import register_converter
+
         from . import fields
 
         fields.install()
+        register_converter(fields.YearConverter, "year")

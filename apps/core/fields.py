@@ -21,7 +21,23 @@ def validate_reasonable_date(value) -> None:
 
 
 def install() -> None:
-    """Called once from CoreConfig.ready()."""
+    """Called once from CoreConfig.ready() (with the <year:...> URL converter)."""
     for field in (forms.DateField, forms.DateTimeField):
         if validate_reasonable_date not in field.default_validators:
             field.default_validators = [*field.default_validators, validate_reasonable_date]
+
+
+class YearConverter:
+    """<year:year> in a URL: four digits within the portal's years; any other is a 404
+    (year 0 or 10000 would break date arithmetic and links to the year before/after)."""
+
+    regex = "[0-9]{4}"
+
+    def to_python(self, value: str) -> int:
+        year = int(value)
+        if not FIRST_YEAR <= year <= LAST_YEAR:
+            raise ValueError(value)
+        return year
+
+    def to_url(self, value) -> str:
+        return f"{int(value):04d}"

@@ -103,6 +103,7 @@ class Walker:
         self.client, self.role, self.limit = client, role, limit
         self.seen_views, self.seen_forms = seen_views, seen_forms
         self.visited: set = set()
+        self.kwargs_seen: dict = {}  # (namespace, kwarg) -> values seen in visited URLs
         self.failures: list[Failure] = []
         self.requests = 0
         self._last_error = ""
@@ -141,6 +142,7 @@ class Walker:
             if key in self.visited:
                 continue
             self.visited.add(key)
+            self._remember_kwargs(url)
             response = self._send("get", url)
             pages += 1
             if response.status_code != 200 or "text/html" not in response.get("Content-Type", ""):
@@ -158,6 +160,15 @@ class Walker:
                 if target and target not in queued:
                     queued.add(target)
                     queue.append(target)
+
+    def _remember_kwargs(self, url: str) -> None:
+        match = resolve(urlsplit(url).path)
+        for name, value in match.kwargs.items():
+            self.kwargs_seen.setdefault((match.namespace, name), []).append(value)
+
+    def visit(self, url: str) -> None:
+        """Walk on from one more page (one found by filling a pattern's arguments)."""
+        self._walk(url)
 
     def _fuzz_query(self, url: str) -> None:
         parts = urlsplit(url)
@@ -219,18 +230,43 @@ def _view_name(url: str) -> str | None:
     return match.view_name or match._func_path
 
 
-def all_patterns() -> set[str]:
-    """Every named URL pattern of the portal (Django admin's own pages excluded)."""
-    names = set()
+def all_patterns() -> dict[str, list[str]]:
+    """Every named URL pattern of the portal (Django admin's own pages excluded), with the
+    names of its arguments."""
+    found = {}
 
-    def walk(resolver, prefix=""):
+    def walk(resolver, prefix="", args=()):
         for p in resolver.url_patterns:
+            own = tuple(getattr(p.pattern, "converters", {}).keys())
             if hasattr(p, "url_patterns"):
                 ns = f"{prefix}{p.namespace}:" if p.namespace else prefix
                 if p.namespace != "admin":
-                    walk(p, ns)
+                    walk(p, ns, args + own)
             elif p.name:
-                names.add(prefix + p.name)
+                found[prefix + p.name] = list(args + own)
 
     walk(get_resolver())
-    return names
+    return found
+
+
+def fill(name: str, args: list[str], kwargs_seen: dict, limit: int = 3) -> list[str]:
+    """URLs of a pattern built from argument values seen on other pages of the same app
+    (an appraisal's pk from its detail page gives its self-assessment page)."""
+    from itertools import islice, product
+
+    from django.urls import NoReverseMatch, reverse
+
+    namespace = name.rpartition(":")[0]
+    choices = []
+    for arg in args:
+        values = list(dict.fromkeys(kwargs_seen.get((namespace, arg), [])))
+        if not values:
+            values = list(dict.fromkeys(v for (ns, a), vs in kwargs_seen.items() if a == arg for v in vs))
+        choices.append(values[:limit])
+    urls = []
+    for combo in islice(product(*choices), limit * 2):
+        try:
+            urls.append(reverse(name, kwargs=dict(zip(args, combo, strict=True))))
+        except NoReverseMatch:
+            continue
+    return urls[:limit]
