@@ -210,6 +210,8 @@ STORAGES = {
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=VAR_DIR / "media")
 MEDIA_URL = "media/"
 FILE_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
+# Imports of a file this large or larger are read by a Celery worker with a progress page.
+IMPORT_ASYNC_FROM_BYTES = env.int("IMPORT_ASYNC_FROM_BYTES", default=256 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 20 * 1024 * 1024
 # Every spreadsheet import and document upload (apps/core/spreadsheets.py): size of the file,
 # rows and columns read, and what an .xlsx/.docx (a zip) may unpack to.

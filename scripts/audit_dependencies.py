@@ -30,7 +30,9 @@ def main() -> int:
     vulnerable = [d for d in audited if d.get("vulns")]
     if not deps or not audited:
         reason = (proc.stderr.strip().splitlines() or ["no answer"])[-1][:300]
-        print(f"dependency audit: NOT DONE - no vulnerability database was reachable ({len(deps)} packages, 0 checked).")
+        print(
+            f"dependency audit: NOT DONE - no vulnerability database was reachable ({len(deps)} packages, 0 checked)."
+        )
         print(f"dependency audit: last message: {reason}")
         return 0
     skipped = len(deps) - len(audited)

@@ -76,8 +76,9 @@ def validate_upload_size(upload) -> None:
 
 
 # --- reading ---------------------------------------------------------------------------
-def read_rows(filename: str, data: bytes, *, max_rows: int | None = None) -> list[list]:
-    """The non-blank rows of a .csv or the first sheet of an .xlsx, header included.
+def read_rows(filename: str, data: bytes, *, max_rows: int | None = None, progress=None) -> list[list]:
+    """The non-blank rows of a .csv or the first sheet of an .xlsx, header included;
+    progress(rows_read, rows_expected), when given, is called every PROGRESS_EVERY rows.
 
     XLSX cells keep their type (numbers, dates); a formula cell is a ``Formula``. Raises
     ImportFileError with a message for the user when the file is unreadable, empty, has a
@@ -90,9 +91,11 @@ def read_rows(filename: str, data: bytes, *, max_rows: int | None = None) -> lis
         )
     ext = PurePath(filename or "").suffix.lower()
     if ext == ".xlsx":
-        rows = _read_xlsx(data, max_rows=max_rows, max_columns=bounds["columns"], max_unzipped=bounds["unzipped"])
+        rows = _read_xlsx(
+            data, max_rows=max_rows, max_columns=bounds["columns"], max_unzipped=bounds["unzipped"], progress=progress
+        )
     elif ext == ".csv":
-        rows = _read_csv(data, max_rows=max_rows, max_columns=bounds["columns"])
+        rows = _read_csv(data, max_rows=max_rows, max_columns=bounds["columns"], progress=progress)
     else:
         raise ImportFileError(_("Unsupported file type: please upload a .csv or .xlsx file."))
     if not rows:
@@ -110,8 +113,12 @@ def _is_blank(cells) -> bool:
     return not any(str(c if c is not None else "").strip() for c in cells)
 
 
-def _read_csv(data: bytes, *, max_rows: int, max_columns: int) -> list[list[str]]:
+PROGRESS_EVERY = 500
+
+
+def _read_csv(data: bytes, *, max_rows: int, max_columns: int, progress=None) -> list[list[str]]:
     text = decode_csv(data)
+    expected = text.count("\n")
     rows = []
     try:
         for cells in csv.reader(io.StringIO(text)):
@@ -120,6 +127,8 @@ def _read_csv(data: bytes, *, max_rows: int, max_columns: int) -> list[list[str]
             if len(rows) > max_rows:  # header + max_rows already read
                 raise _too_many_rows(max_rows)
             rows.append([_unquote(c) for c in cells[:max_columns]])
+            if progress and len(rows) % PROGRESS_EVERY == 0:
+                progress(len(rows), expected)
     except csv.Error as exc:
         raise ImportFileError(_("The CSV file cannot be read: %(error)s") % {"error": exc}) from exc
     return rows
@@ -175,7 +184,7 @@ def _not_xlsx() -> ImportFileError:
     return ImportFileError(_("This is not a valid Excel .xlsx file (is it another format renamed to .xlsx?)."))
 
 
-def _read_xlsx(data: bytes, *, max_rows: int, max_columns: int, max_unzipped: int) -> list[list]:
+def _read_xlsx(data: bytes, *, max_rows: int, max_columns: int, max_unzipped: int, progress=None) -> list[list]:
     from openpyxl import load_workbook
 
     check_archive(data, max_unzipped)
@@ -203,6 +212,8 @@ def _read_xlsx(data: bytes, *, max_rows: int, max_columns: int, max_unzipped: in
             if len(rows) > max_rows:
                 raise _too_many_rows(max_rows)
             rows.append(cells)
+            if progress and len(rows) % PROGRESS_EVERY == 0:
+                progress(len(rows), min(sheet.max_row or 0, max_rows + 1))
         return rows
     except ImportFileError:
         raise

@@ -7,4 +7,5 @@ URL_PREFIX = ""
 urlpatterns = [
     path("", views.home, name="home"),
     path("floor/", views.floor, name="floor"),
+    path("imports/<slug:job>/", views.import_progress, name="import_progress"),
 ]

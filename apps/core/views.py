@@ -21,3 +21,20 @@ def floor(request):
 def healthz(request):
     ok, report = health_report()
     return JsonResponse(report, status=200 if ok else 503)
+
+
+def import_progress(request, job):
+    """How far the worker got reading a large import; opens the preview when it is done."""
+    from django.http import Http404
+    from django.shortcuts import redirect
+
+    from .imports import state
+
+    info = state(job)
+    if info is None or info.get("user_id") != request.user.pk:
+        raise Http404
+    if info.get("state") == "done":
+        return redirect(info["url"])
+    total = max(info.get("total") or 0, info.get("done") or 0, 1)
+    percent = 100 if info.get("state") == "failed" else int(100 * (info.get("done") or 0) / total)
+    return render(request, "core/import_progress.html", {"info": info, "percent": percent})

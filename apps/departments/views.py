@@ -8,11 +8,12 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
+from apps.core import imports
 from apps.core.spreadsheets import table_download
 
 from . import selectors, services
 from .forms import DepartmentForm, EmployeeImportForm, PositionForm
-from .importing import TEMPLATE_HEADER, ImportFileError, read_table, validate_rows
+from .importing import IMPORT_KIND, TEMPLATE_HEADER, ImportFileError, read_table, validate_rows
 from .models import Department, EmployeeImport, Position
 
 view_org = permission_required("departments.view_org", raise_exception=True)
@@ -124,8 +125,12 @@ def employee_import(request):
     form = EmployeeImportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
+        data = upload.read()
+        queued = imports.start(request, kind=IMPORT_KIND, upload=upload, data=data)
+        if queued:
+            return queued
         try:
-            raw = read_table(upload.name, upload.read())
+            raw = read_table(upload.name, data)
         except ImportFileError as exc:
             form.add_error("file", str(exc))
         else:

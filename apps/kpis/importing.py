@@ -41,11 +41,24 @@ class Row:
 
 
 # --- reading -----------------------------------------------------------------------
-def read_table(filename: str, data: bytes) -> list[dict]:
-    rows = read_rows(filename, data)
+def read_table(filename: str, data: bytes, progress=None) -> list[dict]:
+    rows = read_rows(filename, data, progress=progress)
     header, body = rows[0], rows[1:]
     mapping = _map_header(header)
     return [{key: _cell(cells[idx]) if idx < len(cells) else "" for key, idx in mapping.items()} for cells in body]
+
+
+# A large file is read by a worker (apps/core/imports.py), which stores it through this.
+IMPORT_KIND = "kpis.figures"
+
+
+def store_batch(*, user_id: int, filename: str, rows: list[dict]) -> str:
+    from django.urls import reverse
+
+    from .models import FigureImport
+
+    batch = FigureImport.objects.create(created_by_id=user_id, filename=filename[:200], rows=rows)
+    return reverse("kpis:import_preview", args=[batch.pk])
 
 
 def _cell(value):

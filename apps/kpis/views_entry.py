@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from apps.core import imports
 from apps.core.spreadsheets import download
 
 from . import importing, selectors, services
@@ -202,8 +203,12 @@ def import_upload(request):
     form = ImportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
+        data = upload.read()
+        queued = imports.start(request, kind=importing.IMPORT_KIND, upload=upload, data=data)
+        if queued:
+            return queued
         try:
-            raw = importing.read_table(upload.name, upload.read())
+            raw = importing.read_table(upload.name, data)
         except importing.ImportFileError as exc:
             form.add_error("file", str(exc))
         else:
