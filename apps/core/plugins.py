@@ -17,6 +17,8 @@ from types import ModuleType
 
 from django.apps import apps as django_apps
 
+PORTAL_APP_PREFIX = "apps."
+
 
 @dataclass
 class WorkItem:

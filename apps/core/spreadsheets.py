@@ -26,6 +26,7 @@ from pathlib import PurePath
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
+from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 
@@ -249,7 +250,10 @@ def is_formula_like(text: str) -> bool:
 
 
 def _export_value(value):
-    """Numbers, dates and None as they are; anything else as text."""
+    """Numbers, dates and None as they are (a moment in the portal's time zone, as spreadsheets
+    have none); anything else as text."""
+    if isinstance(value, datetime) and value.tzinfo is not None:
+        return timezone.localtime(value).replace(tzinfo=None)
     if value is None or isinstance(value, (bool, int, float, Decimal, date, datetime)):
         return value
     return str(value)
