@@ -1,6 +1,7 @@
 """The main journeys, clicked through in chromium against the live portal."""
 
 import re
+from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
@@ -52,7 +53,7 @@ def test_journey_1_staff_finds_reads_and_acknowledges_a_regulation_and_the_manag
     expect(page.locator("body")).to_contain_text("100%")  # staff was the one missing
     with page.expect_download() as download:
         page.locator("a[href*='format=csv']").click()
-    text = open(download.value.path(), encoding="utf-8-sig").read()
+    text = Path(download.value.path()).read_text(encoding="utf-8-sig")
     staff_line = next(line for line in text.splitlines() if "刘洋" in line)
     assert staff_line.split(",")[4] == ("是" if language == "zh-hans" else "Yes")
     assert code in page.url
