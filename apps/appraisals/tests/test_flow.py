@@ -367,7 +367,7 @@ def test_a_submitted_review_cannot_be_emptied_by_a_draft_save(org, cycle):
     assert a.total == Decimal("80.00") and a.grade == "good"
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_a_double_click_on_next_stage_moves_the_cycle_one_stage(org, cycle, client_for):
     """Two requests from the same page at the same moment: one advances, one is told."""
     import threading
