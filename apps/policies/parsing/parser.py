@@ -252,6 +252,7 @@ class _TreeBuilder:
         self.root = Node(kind="root", label="", number=0)
         self.stack: list[Node] = []
         self.last_of: dict[str, Node] = {}  # document-wide kinds
+        self.last_child: dict[tuple[int, str], Node] = {}  # (id(parent), kind) -> latest child
         self.placed: list[_Placed] = []
         self.last_end = 0
         self.warnings: list[str] = []
@@ -310,10 +311,8 @@ class _TreeBuilder:
     def previous_sibling(self, kind: str, parent: Node) -> Node | None:
         if kind in DOCUMENT_WIDE:
             return self.last_of.get(kind)
-        for child in reversed(parent.children):
-            if child.kind == kind:
-                return child
-        return None
+        # A dict, not a scan of parent.children: a long flat list must stay linear.
+        return self.last_child.get((id(parent), kind))
 
     def label_of(self, cand: _Candidate) -> str:
         return self.text[cand.start : cand.end]
@@ -379,6 +378,7 @@ class _TreeBuilder:
         while self.stack and self.stack[-1] is not parent:
             self.stack.pop()
         parent.children.append(node)
+        self.last_child[(id(parent), cand.kind)] = node
         self.stack.append(node)
         if cand.kind in DOCUMENT_WIDE:
             self.last_of[cand.kind] = node
@@ -419,7 +419,9 @@ def _find_title(text: str) -> tuple[str | None, int]:
     return None, 0
 
 
-def _assign_slugs(nodes: list[Node], parent: Node | None, seen: set[str]) -> None:
+def _assign_slugs(nodes: list[Node], parent: Node | None, seen: dict[str, int]) -> None:
+    """``seen`` maps each slug to the next suffix to try, so a number repeated
+    thousands of times costs one lookup per node, not a scan of -2, -3, …"""
     for node in nodes:
         own = f"{SLUG_CODES[node.kind]}{node.number}"
         if (
@@ -431,10 +433,17 @@ def _assign_slugs(nodes: list[Node], parent: Node | None, seen: set[str]) -> Non
             slug = own
         else:
             slug = f"{parent.slug}-{own}"
-        unique, k = slug, 2
-        while unique in seen:
-            unique, k = f"{slug}-{k}", k + 1
-        seen.add(unique)
+        unique = slug
+        if slug in seen:
+            k = seen[slug]
+            unique = f"{slug}-{k}"
+            while unique in seen:
+                k += 1
+                unique = f"{slug}-{k}"
+            seen[slug] = k + 1
+        else:
+            seen[slug] = 2
+        seen.setdefault(unique, 2)
         node.slug = unique
         _assign_slugs(node.children, node, seen)
 
@@ -485,7 +494,7 @@ def parse_text(text: str) -> ParseResult:
         p.node.heading, p.node.text = clean(heading), clean(body_text)
 
     nodes = builder.root.children
-    _assign_slugs(nodes, None, set())
+    _assign_slugs(nodes, None, {})
     date, on_publish, date_warning = _find_effective(norm)
     warnings = builder.warnings + ([date_warning] if date_warning else [])
     return ParseResult(
