@@ -27,6 +27,7 @@ from .models import (
     VersionStatus,
 )
 from .parsing import Node, ParseResult, flatten_articles
+from .parsing.tables import table_rows
 
 
 def ancestor_paths(dept_path: str | None) -> list[str]:
@@ -137,6 +138,7 @@ class TreeNode:
     heading = property(lambda self: self.row.heading)
     text = property(lambda self: self.row.text)
     slug = property(lambda self: self.row.slug)
+    rows = property(lambda self: table_rows(self.row.text) if self.row.kind == "table" else [])
 
 
 def version_nodes(version: PolicyVersion) -> list[PolicyNode]:
@@ -184,7 +186,7 @@ def version_articles(version: PolicyVersion, rows: list[PolicyNode] | None = Non
     return flatten_articles(result)
 
 
-TOC_KINDS = ("part", "chapter", "section", "article")
+TOC_KINDS = ("appendix", "part", "division", "chapter", "section", "article")
 
 
 def toc_entries(rows: list[PolicyNode]) -> list[PolicyNode]:

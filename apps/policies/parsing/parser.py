@@ -80,8 +80,10 @@ import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 
-from .model import SLUG_CODES, STRUCTURAL_KINDS, Node, ParseResult
-from .numerals import CN_NUMERAL_CHARS, int_to_cn, numeral_to_int
+from .model import LIST_KINDS, SLUG_CODES, STRUCTURAL_KINDS, Node, ParseResult
+from .numerals import CN_NUMERAL_CHARS, ROMAN_SIGNS, any_numeral_to_int, int_to_cn
+from .script import fold_char
+from .tables import find_tables
 
 MAX_HEADING_CHARS = 30
 MAX_TITLE_CHARS = 40
@@ -89,7 +91,9 @@ SHORT_SCAN = 4 * MAX_HEADING_CHARS  # look-back window that decides SHORT vs INL
 MAX_GAP = 2  # at most this many missing numbers are bridged (with a warning)
 
 RANK: dict[str, int] = {
+    "appendix": -1,
     "part": 0,
+    "division": 0.5,  # Roman Ⅰ、: under a 第一部分, above a 第一章
     "chapter": 1,
     "section": 2,
     "article": 3,
@@ -99,7 +103,7 @@ RANK: dict[str, int] = {
     "point": 7,
 }
 # Numbered through the whole document rather than per parent.
-DOCUMENT_WIDE = ("part", "chapter", "article")
+DOCUMENT_WIDE = ("appendix", "part", "chapter", "article")
 
 LINE, PUNCT, SHORT, INLINE = "line", "punct", "short", "inline"
 # Kinds that may continue their sequence mid-sentence (INLINE): 第X章/条 and the
@@ -155,6 +159,10 @@ REF_FOLLOWERS = (
     '"',
 )
 REF_BEFORE_LIST = set("第条條款项項见照据按、和或及至")
+# Words before an English heading word that make it a cross-reference ("see Article 5").
+EN_REF_WORDS = frozenset(
+    {"see", "in", "under", "of", "to", "and", "or", "per", "by", "with", "from", "this", "that", "pursuant", "as"}
+)
 # Function words after which a number is part of the sentence ("分为1.").
 # Headings end in nouns ("市场调研1."), so they never collide with these.
 FUNCTION_BEFORE_NUMBER = set("为括如是有和及与或至到按照据见在的了约近共达")
@@ -162,14 +170,27 @@ FUNCTION_BEFORE_NUMBER = set("为括如是有和及与或至到按照据见在�
 WORD_BEFORE_NUMERAL = set("统唯同万之单专划逐不周其合归纯均初某任每另星拜")
 
 _CN = f"[{CN_NUMERAL_CHARS}]+"
+_ROMAN = "".join(ROMAN_SIGNS)
+# The matching copy is folded to Simplified script, so only Simplified words appear here.
 _PATTERNS: tuple[tuple[str | None, re.Pattern[str]], ...] = (
-    (None, re.compile(rf"第[ \t]*(?P<num>[0-9]+|{_CN})[ \t]*(?P<unit>[编編章节節条條])")),
+    (
+        None,
+        re.compile(rf"第[ \t]*(?P<num>[0-9]+|{_CN})[ \t]*(?P<unit>[编章节条]|部分)(?:(?<=条)之(?P<sub>{_CN}))?"),
+    ),
+    (None, re.compile(r"(?<![A-Za-z])(?P<unit>Part|Chapter|Section|Article)[ \t]+(?P<num>[0-9]{1,4}|[IVXLC]{1,6})\b")),
+    ("appendix", re.compile(rf"附件[ \t]*(?:(?P<num>[0-9]{{1,3}}|{_CN})[ \t]*[:.、]?|:)")),
+    ("division", re.compile(rf"(?<![A-Za-z])(?P<num>[{_ROMAN}]|[IVX]{{1,4}})(?P<sep>[、.])(?![0-9])")),
     ("clause", re.compile(rf"(?<![{CN_NUMERAL_CHARS}第0-9])(?P<num>{_CN})(?P<sep>[、.])")),
     ("item", re.compile(rf"\([ \t]*(?P<num>{_CN})[ \t]*\)")),
     ("subitem", re.compile(r"(?<![0-9A-Za-z.])(?P<num>[0-9]{1,3})(?P<sep>[.、])(?![0-9])")),
     ("point", re.compile(r"\([ \t]*(?P<num>[0-9]{1,3})[ \t]*\)")),
 )
 _UNIT_KIND = {
+    "部分": "part",
+    "Part": "part",
+    "Chapter": "chapter",
+    "Section": "section",
+    "Article": "article",
     "编": "part",
     "編": "part",
     "章": "chapter",
@@ -200,6 +221,7 @@ class _Candidate:
     number: int
     num_start: int  # offsets of the numeral inside the text, to rebuild labels
     num_end: int
+    sub: int = 0  # 第五条之一 -> 1
 
 
 @dataclass
@@ -208,16 +230,17 @@ class _Placed:
     node: Node
 
 
-@lru_cache(maxsize=4096)
+@lru_cache(maxsize=8192)
 def _norm_char(ch: str) -> str:
     n = unicodedata.normalize("NFKC", ch)
     if len(n) != 1:
         return ch
-    return "两" if n == "兩" else n
+    return fold_char(n)
 
 
 def normalise_for_matching(text: str) -> str:
-    """Same length as ``text``; full-width forms folded to half-width."""
+    """Same length as ``text``; full-width forms folded to half-width, Traditional
+    characters to Simplified, so every rule below is written once."""
     return "".join(_norm_char(c) for c in text)
 
 
@@ -231,16 +254,28 @@ def _is_heading_like(s: str, limit: int = MAX_HEADING_CHARS) -> bool:
     return 0 < len(s) <= limit and not any(c in HEADING_STOP for c in normalise_for_matching(s))
 
 
-def _find_candidates(norm: str, start: int) -> list[_Candidate]:
+def _find_candidates(norm: str, start: int, tables: list[tuple[int, int]]) -> list[_Candidate]:
     found: list[_Candidate] = []
     for kind, pattern in _PATTERNS:
         for m in pattern.finditer(norm, start):
             k = kind or _UNIT_KIND[m.group("unit")]
-            found.append(
-                _Candidate(m.start(), m.end(), k, numeral_to_int(m.group("num")), m.start("num"), m.end("num"))
-            )
-    found.sort(key=lambda c: (c.start, -c.end))
-    return found
+            groups = m.groupdict()
+            if groups.get("num") is None:  # "附件：" without a number
+                found.append(_Candidate(m.start(), m.end(), k, 0, m.end(), m.end()))
+                continue
+            sub = any_numeral_to_int(groups["sub"]) if groups.get("sub") else 0
+            number = any_numeral_to_int(m.group("num"))
+            found.append(_Candidate(m.start(), m.end(), k, number, m.start("num"), m.end("num"), sub))
+    # Labels inside a table are cells, not structure; the table is one candidate itself.
+    starts = [t[0] for t in tables]
+    kept = []
+    for cand in found:
+        i = bisect.bisect_right(starts, cand.start) - 1
+        if i < 0 or cand.start >= tables[i][1]:
+            kept.append(cand)
+    kept += [_Candidate(a, b, "table", 0, a, a) for a, b in tables if a >= start]
+    kept.sort(key=lambda c: (c.start, -c.end))
+    return kept
 
 
 class _TreeBuilder:
@@ -254,6 +289,8 @@ class _TreeBuilder:
         self.last_of: dict[str, Node] = {}  # document-wide kinds
         self.last_child: dict[tuple[int, str], Node] = {}  # (id(parent), kind) -> latest child
         self.placed: list[_Placed] = []
+        self.table_parent: dict[int, Node] = {}  # id(table) -> the node holding it
+        self.article_of: dict[int, Node] = {}  # id(list entry) -> its article
         self.last_end = 0
         self.warnings: list[str] = []
         self.newlines = [i for i, c in enumerate(text) if c == "\n"]
@@ -282,6 +319,11 @@ class _TreeBuilder:
     def is_reference(self, cand: _Candidate) -> bool:
         before = self.norm[max(0, cand.start - 4) : cand.start].rstrip()
         after = self.norm[cand.end : cand.end + 2]
+        if self.norm[cand.start].isascii() and self.norm[cand.start].isalpha() and cand.kind != "division":
+            # "see Article 5", "under Chapter 2", "Article 5 of": English cross-references.
+            words = self.norm[max(0, cand.start - 12) : cand.start].split()
+            follow = self.norm[cand.end : cand.end + 4].lstrip()
+            return bool(words) and words[-1].lower() in EN_REF_WORDS or follow.startswith(("of", ",", ")"))
         if cand.kind in STRUCTURAL_KINDS:
             if before.endswith(REF_PREFIX_WORDS) or (before and before[-1] in REF_PREFIX_CHARS):
                 return True
@@ -327,16 +369,32 @@ class _TreeBuilder:
     def offer(self, cand: _Candidate) -> None:
         if cand.start < self.last_end:
             return
+        if cand.kind == "table":
+            self.attach_table(cand)
+            return
         where = self.boundary(cand.start)
+        if cand.kind == "appendix":
+            self.offer_appendix(cand, where)
+            return
         if self.numeral_follows(cand) or (where != LINE and self.is_reference(cand)):
             return
+        if cand.kind == "division" and where != LINE:
+            return  # Roman Ⅰ、 only heads a line
         parent = self.parent_for(cand.kind)
         prev = self.previous_sibling(cand.kind, parent)
         expected = prev.number + 1 if prev else 1
         label = self.label_of(cand)
         n = cand.number
 
-        if where == INLINE:
+        if cand.sub:
+            # 第五条之一 follows 第五条 (or 之一 before 之二) and leaves the count at 5.
+            if prev is not None and prev.number == n and prev.sub == cand.sub - 1:
+                self.accept(cand, parent)
+            elif where == LINE:
+                self.warnings.append(
+                    f"无法归位的编号 {label}（前一个同级编号为 {prev.label if prev else '无'}），已按正文处理"
+                )
+        elif where == INLINE:
             # Mid-sentence only the exact continuation of a running sequence.
             if cand.kind in INLINE_OK_KINDS and prev is not None and n == expected:
                 self.accept(cand, parent)
@@ -352,9 +410,38 @@ class _TreeBuilder:
             after = f"{prev.label} 后出现 {label}" if prev else f"首个编号为 {label}"
             self.warnings.append(f"{after}（缺少{missing}）")
             self.accept(cand, parent)
+        elif n > expected and cand.kind in STRUCTURAL_KINDS and where in (LINE, PUNCT):
+            # An excerpt or an amended text (第二条 -> 第十条): later articles stay articles.
+            missing = f"{self.label_with_number(cand, expected)}至{self.label_with_number(cand, n - 1)}"
+            after = f"{prev.label} 后出现 {label}" if prev else f"首个编号为 {label}"
+            self.warnings.append(f"{after}（缺少{missing}），可能是节选或修订后的文本")
+            self.accept(cand, parent)
         elif where == LINE:
             previous = prev.label if prev else "无"
             self.warnings.append(f"无法归位的编号 {label}（前一个同级编号为 {previous}），已按正文处理")
+
+    def offer_appendix(self, cand: _Candidate, where: str) -> None:
+        """附件1：… on a line of its own starts the appendix part; numbering inside starts over."""
+        if where != LINE:
+            return
+        prev = self.last_of.get("appendix")
+        expected = prev.number + 1 if prev else 1
+        if cand.number == 0:
+            cand.number = expected
+        elif cand.number != expected:
+            self.warnings.append(f"附件编号 {self.label_of(cand)} 不连续（前一个为 {prev.label if prev else '无'}）")
+        for kind in DOCUMENT_WIDE:
+            self.last_of.pop(kind, None)
+        self.accept(cand, self.root)
+
+    def attach_table(self, cand: _Candidate) -> None:
+        """A table belongs to the innermost open node; it has no children of its own."""
+        parent = self.stack[-1] if self.stack else self.root
+        node = Node(kind="table", label="", number=0)
+        parent.children.append(node)
+        self.placed.append(_Placed(cand, node))
+        self.table_parent[id(node)] = parent
+        self.last_end = cand.end
 
     def restart_allowed(self, kind: str, where: str, pos: int) -> bool:
         if kind in ("part", "chapter") or where == LINE:
@@ -374,11 +461,15 @@ class _TreeBuilder:
                     self.last_of.pop(k, None)
 
     def accept(self, cand: _Candidate, parent: Node) -> None:
-        node = Node(kind=cand.kind, label=self.label_of(cand), number=cand.number)
+        node = Node(kind=cand.kind, label=self.label_of(cand), number=cand.number, sub=cand.sub)
         while self.stack and self.stack[-1] is not parent:
             self.stack.pop()
         parent.children.append(node)
         self.last_child[(id(parent), cand.kind)] = node
+        if cand.kind in LIST_KINDS:
+            article = next((n for n in reversed(self.stack) if n.kind == "article"), None)
+            if article is not None:
+                self.article_of[id(node)] = article
         self.stack.append(node)
         if cand.kind in DOCUMENT_WIDE:
             self.last_of[cand.kind] = node
@@ -391,18 +482,36 @@ def _split_body(node: Node, body: str, child_follows: bool) -> tuple[str, str]:
     stripped = body.lstrip(" \t\u3000")
     lead = body[: len(body) - len(stripped)]
     first, newline, _ = stripped.partition("\n")
-    if node.kind == "article":
+    if node.kind in ("article", "paragraph"):
         return "", body
     if node.kind in STRUCTURAL_KINDS:
         if _is_heading_like(first):
             return lead + first, body[len(lead) + len(first) :]
-        for word in ("总则", "附则", "總則", "附則"):
-            if stripped.startswith(word):
+        for word in ("总则", "附则"):
+            if normalise_for_matching(stripped).startswith(word):
                 return lead + word, body[len(lead) + len(word) :]
         return "", body
     if _is_heading_like(first) and (newline or child_follows):
         return lead + first, body[len(lead) + len(first) :]
     return "", body
+
+
+def _next_paragraph(parent: Node) -> int:
+    """款 are counted from 2: the article's own text is its first."""
+    return 2 + sum(1 for c in parent.children if c.kind == "paragraph")
+
+
+def _split_paragraphs(article: Node, body: str) -> str:
+    """Lines after the first line of an article's last list entry are 款 of the
+    article ("（二）…\n前款规定…"), not text of that entry. Returns what stays."""
+    lead = len(body) - len(body.lstrip(" \t\u3000"))
+    cut = body.find("\n", lead)
+    if cut < 0 or not body[lead:cut].strip() or not body[cut:].strip():
+        return body
+    for line in body[cut:].split("\n"):
+        if line.strip():
+            article.children.append(Node(kind="paragraph", label="", number=_next_paragraph(article), text=clean(line)))
+    return body[:cut]
 
 
 def _find_title(text: str) -> tuple[str | None, int]:
@@ -419,18 +528,26 @@ def _find_title(text: str) -> tuple[str | None, int]:
     return None, 0
 
 
-def _assign_slugs(nodes: list[Node], parent: Node | None, seen: dict[str, int]) -> None:
+def _assign_slugs(nodes: list[Node], parent: Node | None, seen: dict[str, int], scope: str = "") -> None:
     """``seen`` maps each slug to the next suffix to try, so a number repeated
-    thousands of times costs one lookup per node, not a scan of -2, -3, …"""
+    thousands of times costs one lookup per node, not a scan of -2, -3, …
+    Inside an appendix (``scope``) its document-wide numbers are prefixed: ap1-a3."""
+    tables = 0
     for node in nodes:
-        own = f"{SLUG_CODES[node.kind]}{node.number}"
-        if (
+        if node.kind == "table":
+            tables += 1
+            node.number = tables
+        own = f"{SLUG_CODES[node.kind]}{node.number}" + (f"x{node.sub}" if node.sub else "")
+        if node.kind == "appendix":
+            slug = own
+        elif (
             node.kind in ("part", "chapter", "article")
             or parent is None
+            or parent.kind == "appendix"
             or node.kind == "section"
             and parent.kind != "chapter"
         ):
-            slug = own
+            slug = f"{scope}-{own}" if scope else own
         else:
             slug = f"{parent.slug}-{own}"
         unique = slug
@@ -445,7 +562,7 @@ def _assign_slugs(nodes: list[Node], parent: Node | None, seen: dict[str, int]) 
             seen[slug] = 2
         seen.setdefault(unique, 2)
         node.slug = unique
-        _assign_slugs(node.children, node, seen)
+        _assign_slugs(node.children, node, seen, unique if node.kind == "appendix" else scope)
 
 
 def _find_effective(norm: str) -> tuple[datetime.date | None, bool, str | None]:
@@ -457,7 +574,7 @@ def _find_effective(norm: str) -> tuple[datetime.date | None, bool, str | None]:
     if not date_m:
         return None, False, None
     try:
-        parts = [numeral_to_int(date_m.group(g)) for g in ("y", "m", "d")]
+        parts = [any_numeral_to_int(date_m.group(g)) for g in ("y", "m", "d")]
         return datetime.date(*parts), False, None
     except ValueError:
         return None, False, f"施行日期无效：{date_m.group(0)}"
@@ -479,7 +596,7 @@ def parse_text(text: str) -> ParseResult:
 
     builder = _TreeBuilder(text, norm)
     builder.last_end = body_start
-    for cand in _find_candidates(norm, body_start):
+    for cand in _find_candidates(norm, body_start, find_tables(norm)):
         builder.offer(cand)
 
     placed = builder.placed
@@ -490,8 +607,20 @@ def parse_text(text: str) -> ParseResult:
 
     for i, p in enumerate(placed):
         end = placed[i + 1].cand.start if i + 1 < len(placed) else len(text)
-        heading, body_text = _split_body(p.node, text[p.cand.end : end], bool(p.node.children))
-        p.node.heading, p.node.text = clean(heading), clean(body_text)
+        node, body = p.node, text[p.cand.end : end]
+        if node.kind == "table":
+            node.text = "\n".join(line.rstrip() for line in text[p.cand.start : p.cand.end].split("\n"))
+            parent = builder.table_parent[id(node)]
+            if body.strip():  # prose after the table: a paragraph of the same parent
+                tail = Node(kind="paragraph", label="", number=_next_paragraph(parent), text=clean(body))
+                parent.children.insert(parent.children.index(node) + 1, tail)
+            continue
+        following = placed[i + 1].node.kind if i + 1 < len(placed) else None
+        article = builder.article_of.get(id(node))
+        if article is not None and following not in LIST_KINDS and following != "table":
+            body = _split_paragraphs(article, body)
+        heading, body_text = _split_body(node, body, bool(node.children))
+        node.heading, node.text = clean(heading), clean(body_text)
 
     nodes = builder.root.children
     _assign_slugs(nodes, None, {})
