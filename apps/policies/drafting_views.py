@@ -68,6 +68,7 @@ def policy_create(request):
                     change_summary=data["change_summary"],
                     ack_scope=data["ack_scope"],
                     ack_departments=data["ack_departments"],
+                    replaces=_abolished(request, result)["replaces"],
                 )
             except ValidationError as exc:
                 form.add_error(None, exc)
@@ -85,8 +86,26 @@ def policy_create(request):
             "heading": _("Import a regulation"),
             "policy": None,
             "interpreter_match": _match_department(result.interpreter) if result else None,
+            **_abolished(request, result),
         },
     )
+
+
+def _abolished(request, result) -> dict:
+    """Abolished titles found in the text with the existing regulations they may name,
+    and the ones ticked (原《…》同时废止 -> retire them when this is published)."""
+    titles = result.metadata.abolishes if result and result.metadata else []
+    matches = selectors.policies_matching_titles(request.user, titles)
+    offered = {p.pk: p for found in matches.values() for p in found}
+    chosen = set()
+    for raw in request.POST.getlist("replaces"):
+        if raw.isdigit() and int(raw) in offered:
+            chosen.add(int(raw))
+    return {
+        "abolished": [(t, matches.get(t, [])) for t in titles],
+        "replaces_chosen": chosen,
+        "replaces": [offered[pk] for pk in sorted(chosen)],
+    }
 
 
 class _Owned:
@@ -126,6 +145,7 @@ def draft_new(request, code):
                     ack_scope=data["ack_scope"],
                     ack_departments=data["ack_departments"],
                     result=result,
+                    replaces=_abolished(request, result)["replaces"],
                 )
             except ValidationError as exc:
                 form.add_error(None, exc)
@@ -142,6 +162,7 @@ def draft_new(request, code):
             "result": result,
             "policy": policy,
             "heading": _("New version of %(title)s") % {"title": policy.title},
+            **_abolished(request, result),
         },
     )
 
@@ -179,6 +200,7 @@ def draft_edit(request, code, label):
                     change_summary=data["change_summary"],
                     ack_scope=data["ack_scope"],
                     ack_departments=data["ack_departments"],
+                    replaces=_abolished(request, result)["replaces"],
                 )
             except (ValidationError, services.TransitionError) as exc:
                 form.add_error(None, exc if isinstance(exc, ValidationError) else str(exc))
@@ -196,6 +218,7 @@ def draft_edit(request, code, label):
             "policy": policy,
             "version": version,
             "heading": _("Edit draft %(label)s") % {"label": version.label},
+            **_abolished(request, result),
         },
     )
 

@@ -182,6 +182,7 @@ def _publish(*, policy: Policy, version: PolicyVersion, today: date, actor=None)
         from_status=S.SCHEDULED,
         to_status=S.PUBLISHED,
     )
+    _retire_replaced(policy=policy, version=version, actor=actor)
     if version.ack_scope != AckScope.NONE:
         from .selectors import ack_required_users
 
@@ -191,6 +192,30 @@ def _publish(*, policy: Policy, version: PolicyVersion, today: date, actor=None)
             kind="policies.ack_required",
             title=_("Please read and acknowledge: %(title)s") % {"title": policy.title},
             url=policy.get_absolute_url(),
+        )
+
+
+def _retire_replaced(*, policy: Policy, version: PolicyVersion, actor=None) -> None:
+    """The regulations this version abolishes are retired and point at it (same transaction)."""
+    for old_policy in (
+        Policy.objects.select_for_update().filter(pk__in=version.replaces.values("pk")).exclude(pk=policy.pk)
+    ):
+        before = old_policy.status
+        old_policy.superseded_by = policy
+        old_policy.status = PolicyStatus.RETIRED
+        old_policy.save(update_fields=["superseded_by", "status", "updated_at"])
+        old_current = old_policy.current_version
+        if old_current is not None and old_current.status == S.PUBLISHED:
+            old_current.status = S.RETIRED
+            old_current.save(update_fields=["status"])
+        _history(
+            policy=old_policy,
+            version=old_current,
+            actor=actor,
+            action=HistoryAction.RETIRE,
+            comment=_("Superseded by %(code)s %(title)s") % {"code": policy.code, "title": policy.title},
+            from_status=before,
+            to_status=PolicyStatus.RETIRED,
         )
 
 
@@ -272,6 +297,11 @@ def _apply_parse(version: PolicyVersion, result: ParseResult, text: str) -> None
     version.source_text = text
     version.preamble = result.preamble
     version.interpreter_text = (result.interpreter or "")[:200]
+    meta = result.metadata
+    if meta is not None:
+        version.doc_number = meta.doc_number[:60]
+        version.issuer_text = meta.issuer[:200]
+        version.is_trial = meta.trial
     version.parse_warnings = list(result.warnings)
     rows = _node_rows(version, result)
     version.article_count = sum(1 for r in rows if r.kind == "article")
@@ -304,8 +334,10 @@ def policy_create(
     change_summary: str = "",
     ack_scope: str = AckScope.NONE,
     ack_departments=(),
+    replaces=(),
 ) -> PolicyVersion:
-    """A new policy with its first draft, parsed from `text`."""
+    """A new policy with its first draft, parsed from `text`. `replaces`: the policies
+    its publication retires (原《…》同时废止)."""
     if Policy.objects.filter(code=code).exists():
         raise ValidationError({"code": _("A policy with this code already exists.")})
     result = parse_text(text)
@@ -332,6 +364,7 @@ def policy_create(
         ack_scope=ack_scope,
         ack_departments=ack_departments,
         result=result,
+        replaces=replaces,
     )
 
 
@@ -348,6 +381,7 @@ def draft_create(
     ack_scope: str = AckScope.NONE,
     ack_departments=(),
     result: ParseResult | None = None,
+    replaces=(),
 ) -> PolicyVersion:
     policy = Policy.objects.select_for_update().get(pk=policy.pk)
     if policy.versions.filter(status__in=OPEN_VERSION_STATUSES).exists():
@@ -375,6 +409,7 @@ def draft_create(
     _apply_parse(version, result, text)
     version.save()
     version.ack_departments.set(ack_departments)
+    version.replaces.set([p for p in replaces if p.pk != policy.pk])
     _history(policy=policy, version=version, actor=actor, action=HistoryAction.DRAFT, to_status=S.DRAFT)
     return version
 
@@ -422,8 +457,10 @@ def draft_update(
     change_summary: str,
     ack_scope: str,
     ack_departments=(),
+    replaces=None,
 ) -> PolicyVersion:
-    """Edit a draft: its text is parsed again. Any other status is immutable."""
+    """Edit a draft: its text is parsed again. Any other status is immutable.
+    `replaces` None keeps the abolished regulations chosen before."""
     version = PolicyVersion.objects.select_for_update().get(pk=version.pk)
     if version.status != S.DRAFT:
         raise TransitionError(_("Only a draft can be edited."))
@@ -436,6 +473,8 @@ def draft_update(
     _apply_parse(version, result, text)
     version.save()
     version.ack_departments.set(ack_departments)
+    if replaces is not None:
+        version.replaces.set([p for p in replaces if p.pk != version.policy_id])
     _history(policy=version.policy, version=version, actor=actor, action=HistoryAction.EDIT)
     return version
 

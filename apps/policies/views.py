@@ -111,6 +111,8 @@ def _render_version(request, policy, version):
             "base_url": policy.get_absolute_url() if is_current else version.get_absolute_url(),
             "today": timezone.localdate(),
             "processes": selectors.related_processes(policy),
+            "superseded_by": selectors.superseding_policy(request.user, policy),
+            "replaces": selectors.replaced_policies(request.user, version),
         },
     )
 

@@ -40,7 +40,11 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .metadata import Metadata
 
 NODE_KINDS: tuple[str, ...] = (
     "appendix",
@@ -104,6 +108,8 @@ class ParseResult:
     preamble: str
     nodes: list[Node]
     warnings: list[str] = field(default_factory=list)
+    front_matter: str = ""  # lines before the title: the document number (运营发〔2019〕12号)
+    metadata: Metadata | None = None
 
 
 def iter_nodes(nodes: list[Node]) -> Iterator[tuple[Node, tuple[Node, ...]]]:
@@ -137,9 +143,19 @@ def to_json(result: ParseResult) -> dict:
         "effective_on_publish": result.effective_on_publish,
         "interpreter": result.interpreter,
         "preamble": result.preamble,
+        "front_matter": result.front_matter,
+        "metadata": _metadata_json(result.metadata),
         "warnings": list(result.warnings),
         "nodes": [node_to_json(n) for n in result.nodes],
     }
+
+
+def _metadata_json(meta) -> dict | None:
+    if meta is None:
+        return None
+    data = asdict(meta)
+    data["effective_date"] = meta.effective_date.isoformat() if meta.effective_date else None
+    return data
 
 
 def node_full_text(node: Node) -> str:

@@ -74,12 +74,12 @@ text. The interpreter is returned exactly as written ("公司人力资源部" ke
 from __future__ import annotations
 
 import bisect
-import datetime
 import re
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 
+from .metadata import DOC_NUMBER_RE, extract_metadata
 from .model import LIST_KINDS, SLUG_CODES, STRUCTURAL_KINDS, Node, ParseResult
 from .numerals import CN_NUMERAL_CHARS, ROMAN_SIGNS, any_numeral_to_int, int_to_cn
 from .script import fold_char
@@ -199,18 +199,6 @@ _UNIT_KIND = {
     "条": "article",
     "條": "article",
 }
-
-_DATE_RE = re.compile(
-    r"(?:自|从|于)\s*(?P<y>[0-9〇零一二三四五六七八九]{4})\s*年\s*(?P<m>[0-9一二三四五六七八九十]{1,3})"
-    r"\s*月\s*(?P<d>[0-9一二三四五六七八九十]{1,3})\s*日\s*起?\s*(?:正式)?(?:施行|实施|执行|生效)"
-)
-_PUBLISH_RE = re.compile(
-    r"自\s*(?:发布|印发|公布|颁布|下发|签发|发文)\s*之?\s*日\s*起\s*(?:正式)?(?:施行|实施|执行|生效)"
-)
-_INTERPRETER_RES = (
-    re.compile(r"由\s*(?P<who>[^由,。;:\s]{2,30}?)\s*(?:负责)?\s*解释"),
-    re.compile(r"解释权\s*(?:归属于|属于|归|由)\s*(?P<who>[^,。;:\s]{2,30}?)\s*(?:所有|享有|负责)?\s*(?:[,。;]|$)"),
-)
 
 
 @dataclass
@@ -514,18 +502,28 @@ def _split_paragraphs(article: Node, body: str) -> str:
     return body[:cut]
 
 
-def _find_title(text: str) -> tuple[str | None, int]:
+def _front_matter_end(text: str, norm: str) -> int:
+    """End of the lines before the title that are a document number (运营发〔2019〕12号)."""
+    end = 0
+    for line in norm.splitlines(keepends=True):
+        if line.strip() and not DOC_NUMBER_RE.fullmatch(line.strip()):
+            break
+        end += len(line)
+    return end if text[:end].strip() else 0
+
+
+def _find_title(text: str, offset: int = 0) -> tuple[str | None, int]:
     """(title, offset where the body starts) from the first non-empty line."""
-    offset = 0
-    for line in text.splitlines(keepends=True):
+    start = offset
+    for line in text[start:].splitlines(keepends=True):
         if line.strip():
             stripped = normalise_for_matching(line.strip())
             starts_with_label = any(p.match(stripped) for _, p in _PATTERNS)
             if _is_heading_like(line, MAX_TITLE_CHARS) and ":" not in stripped and not starts_with_label:
                 return line.strip(), offset + len(line)
-            return None, 0
+            return None, start
         offset += len(line)
-    return None, 0
+    return None, start
 
 
 def _assign_slugs(nodes: list[Node], parent: Node | None, seen: dict[str, int], scope: str = "") -> None:
@@ -565,34 +563,12 @@ def _assign_slugs(nodes: list[Node], parent: Node | None, seen: dict[str, int], 
         _assign_slugs(node.children, node, seen, unique if node.kind == "appendix" else scope)
 
 
-def _find_effective(norm: str) -> tuple[datetime.date | None, bool, str | None]:
-    """(date, on_publish, warning) from the first 施行 clause in the text."""
-    date_m = _DATE_RE.search(norm)
-    pub_m = _PUBLISH_RE.search(norm)
-    if pub_m and (not date_m or pub_m.start() < date_m.start()):
-        return None, True, None
-    if not date_m:
-        return None, False, None
-    try:
-        parts = [any_numeral_to_int(date_m.group(g)) for g in ("y", "m", "d")]
-        return datetime.date(*parts), False, None
-    except ValueError:
-        return None, False, f"施行日期无效：{date_m.group(0)}"
-
-
-def _find_interpreter(text: str, norm: str) -> str | None:
-    matches = [m for r in _INTERPRETER_RES if (m := r.search(norm))]
-    if not matches:
-        return None
-    first = min(matches, key=lambda m: m.start())
-    return text[first.start("who") : first.end("who")]
-
-
 def parse_text(text: str) -> ParseResult:
     """Parse a regulation's plain text; never raises on odd input."""
     text = text.replace("\r\n", "\n").replace("\r", "\n").lstrip("\ufeff")
     norm = normalise_for_matching(text)
-    title, body_start = _find_title(text)
+    front_end = _front_matter_end(text, norm)
+    title, body_start = _find_title(text, front_end)
 
     builder = _TreeBuilder(text, norm)
     builder.last_end = body_start
@@ -624,14 +600,16 @@ def parse_text(text: str) -> ParseResult:
 
     nodes = builder.root.children
     _assign_slugs(nodes, None, {})
-    date, on_publish, date_warning = _find_effective(norm)
-    warnings = builder.warnings + ([date_warning] if date_warning else [])
+    title = clean(title) if title else None
+    meta = extract_metadata(text, norm, title)
     return ParseResult(
-        title=clean(title) if title else None,
-        effective_date=date,
-        effective_on_publish=on_publish,
-        interpreter=_find_interpreter(text, norm),
+        title=title,
+        effective_date=meta.effective_date,
+        effective_on_publish=meta.effective_on_publish,
+        interpreter=meta.interpreter,
         preamble=preamble,
         nodes=nodes,
-        warnings=warnings,
+        warnings=builder.warnings + meta.warnings,
+        front_matter=clean(text[:front_end]),
+        metadata=meta,
     )

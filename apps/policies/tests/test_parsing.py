@@ -37,7 +37,7 @@ TEXT_DOCS = sorted(p.name for p in DOCS.glob("*.txt") if p.name not in {"empty.t
 def assert_keeps_every_character(text: str, result: ParseResult) -> None:
     """Title, preamble, labels, headings and texts in document order give back
     the input's non-whitespace characters exactly: nothing dropped or doubled."""
-    parts = [result.title or "", result.preamble]
+    parts = [result.front_matter, result.title or "", result.preamble]
     for node, _ in iter_nodes(result.nodes):
         parts += [node.label, node.heading, node.text]
     rebuilt = re.sub(r"\s", "", "".join(parts))
