@@ -110,6 +110,9 @@ class ParseResult:
     warnings: list[str] = field(default_factory=list)
     front_matter: str = ""  # lines before the title: the document number (运营发〔2019〕12号)
     metadata: Metadata | None = None
+    # (start, end) of scraping noise removed before parsing, in the input with its line
+    # endings normalised (``parser.normalise_input``); each removal is also a warning.
+    removed: list[tuple[int, int]] = field(default_factory=list)
 
 
 def iter_nodes(nodes: list[Node]) -> Iterator[tuple[Node, tuple[Node, ...]]]:

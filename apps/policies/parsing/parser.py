@@ -81,6 +81,7 @@ from functools import lru_cache
 
 from .metadata import DOC_NUMBER_RE, extract_metadata
 from .model import LIST_KINDS, SLUG_CODES, STRUCTURAL_KINDS, Node, ParseResult
+from .noise import NoiseResult, strip_noise
 from .numerals import CN_NUMERAL_CHARS, ROMAN_SIGNS, any_numeral_to_int, int_to_cn
 from .script import fold_char
 from .tables import find_tables
@@ -563,9 +564,17 @@ def _assign_slugs(nodes: list[Node], parent: Node | None, seen: dict[str, int], 
         _assign_slugs(node.children, node, seen, unique if node.kind == "appendix" else scope)
 
 
-def parse_text(text: str) -> ParseResult:
-    """Parse a regulation's plain text; never raises on odd input."""
-    text = text.replace("\r\n", "\n").replace("\r", "\n").lstrip("\ufeff")
+def normalise_input(text: str) -> str:
+    """Line endings and BOM as every reader leaves them (offsets of ``removed`` refer to this)."""
+    return text.replace("\r\n", "\n").replace("\r", "\n").lstrip("\ufeff")
+
+
+def parse_text(text: str, *, remove_noise: bool = True) -> ParseResult:
+    """Parse a regulation's plain text; never raises on odd input. Scraping noise
+    (page counters, site footers, pinyin) is removed first, each removal warned."""
+    text = normalise_input(text)
+    noise = strip_noise(text) if remove_noise else NoiseResult(text)
+    text = noise.text
     norm = normalise_for_matching(text)
     front_end = _front_matter_end(text, norm)
     title, body_start = _find_title(text, front_end)
@@ -609,7 +618,8 @@ def parse_text(text: str) -> ParseResult:
         interpreter=meta.interpreter,
         preamble=preamble,
         nodes=nodes,
-        warnings=builder.warnings + meta.warnings,
+        warnings=noise.warnings + builder.warnings + meta.warnings,
+        removed=noise.removed,
         front_matter=clean(text[:front_end]),
         metadata=meta,
     )
