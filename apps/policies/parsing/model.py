@@ -194,6 +194,7 @@ def flatten_articles(result: ParseResult) -> list[dict]:
             "heading": node.heading,
             "text": node_full_text(node),
             "path": " > ".join([a.label for a in ancestors] + [node.label]),
+            "tables": [n.rows for n, _ in iter_nodes([node]) if n.kind == "table"],
         }
         for node, ancestors in units
     ]
