@@ -434,7 +434,7 @@ def draft_from_current(*, policy: Policy, actor, label: str = "") -> PolicyVersi
     current = policy.current_version
     if current is None:
         raise ValidationError(_("There is no version in force to copy."))
-    return draft_create(
+    draft = draft_create(
         policy=policy,
         actor=actor,
         text=version_as_text(current),
@@ -443,6 +443,10 @@ def draft_from_current(*, policy: Policy, actor, label: str = "") -> PolicyVersi
         ack_scope=current.ack_scope,
         ack_departments=list(current.ack_departments.all()),
     )
+    from .attachments import copy_attachments
+
+    copy_attachments(source=current, target=draft)
+    return draft
 
 
 @transaction.atomic

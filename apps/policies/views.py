@@ -113,6 +113,7 @@ def _render_version(request, policy, version):
             "processes": selectors.related_processes(policy),
             "superseded_by": selectors.superseding_policy(request.user, policy),
             "replaces": selectors.replaced_policies(request.user, version),
+            "attachments": list(version.attachments.all()),
         },
     )
 
