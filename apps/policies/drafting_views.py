@@ -14,6 +14,7 @@ from apps.departments.models import Department
 
 from . import selectors, services
 from .forms import CommentForm, DraftTextForm, PolicyCreateForm, PolicySettingsForm, ReviewForm
+from .importing import import_split, split_preview
 from .parsing import parse_text
 from .views import get_policy, get_version
 
@@ -50,6 +51,32 @@ def policy_create(request):
         owning = data["owning_department"]
         if not (request.user.has_perm("policies.edit_policy", _Owned(owning))):
             form.add_error("owning_department", _("You may only create policies for a department you head."))
+        elif request.POST.get("split") and split_preview(result):
+            try:
+                versions = import_split(
+                    actor=request.user,
+                    code=data["code"],
+                    title=data["title"],
+                    result=result,
+                    owning_department=owning,
+                    category=data["category"],
+                    interpreting_department=data["interpreting_department"],
+                    confidentiality=data["confidentiality"],
+                    allowed_departments=data["allowed_departments"],
+                    review_interval_months=data["review_interval_months"],
+                    label=data["label"],
+                    ack_scope=data["ack_scope"],
+                    ack_departments=data["ack_departments"],
+                )
+            except ValidationError as exc:
+                form.add_error(None, exc)
+            else:
+                messages.success(
+                    request,
+                    _("%(n)s regulations saved as drafts: %(codes)s.")
+                    % {"n": len(versions), "codes": "、".join(v.policy.code for v in versions)},
+                )
+                return redirect("policies:list")
         elif request.POST.get("save"):
             try:
                 version = services.policy_create(
@@ -85,6 +112,7 @@ def policy_create(request):
             "result": result,
             "heading": _("Import a regulation"),
             "policy": None,
+            "split_parts": split_preview(result),
             "interpreter_match": _match_department(result.interpreter) if result else None,
             **_abolished(request, result),
         },

@@ -113,6 +113,10 @@ class ParseResult:
     # (start, end) of scraping noise removed before parsing, in the input with its line
     # endings normalised (``parser.normalise_input``); each removal is also a warning.
     removed: list[tuple[int, int]] = field(default_factory=list)
+    cleaned_text: str = ""  # the text that was parsed (input less the removed noise)
+    # Offsets in ``cleaned_text`` where another regulation seems to start (its numbering
+    # restarts: a compiled file); ``parser.split_documents`` cuts there.
+    document_starts: list[int] = field(default_factory=list)
 
 
 def iter_nodes(nodes: list[Node]) -> Iterator[tuple[Node, tuple[Node, ...]]]:

@@ -278,6 +278,7 @@ class _TreeBuilder:
         self.last_of: dict[str, Node] = {}  # document-wide kinds
         self.last_child: dict[tuple[int, str], Node] = {}  # (id(parent), kind) -> latest child
         self.placed: list[_Placed] = []
+        self.restarts: list[int] = []  # offsets where a new document seems to start
         self.table_parent: dict[int, Node] = {}  # id(table) -> the node holding it
         self.article_of: dict[int, Node] = {}  # id(list entry) -> its article
         self.last_end = 0
@@ -392,6 +393,8 @@ class _TreeBuilder:
         elif n == 1 and prev is not None and self.restart_allowed(cand.kind, where, cand.start):
             if cand.kind in STRUCTURAL_KINDS:
                 self.warnings.append(f"{label} 重新开始编号（前一个为 {prev.label}），可能是另一份文件的开始")
+                if not any(n.kind == "appendix" for n in self.stack):
+                    self.restarts.append(cand.start)
             self.restart(cand.kind)
             self.accept(cand, self.parent_for(cand.kind))
         elif expected < n <= expected + MAX_GAP and where in (LINE, PUNCT):
@@ -564,6 +567,25 @@ def _assign_slugs(nodes: list[Node], parent: Node | None, seen: dict[str, int], 
         _assign_slugs(node.children, node, seen, unique if node.kind == "appendix" else scope)
 
 
+def document_start(text: str, norm: str, label_start: int) -> int:
+    """Where the document whose numbering restarts at ``label_start`` begins: its title
+    is the short line above the label, or the short stretch before it on its line
+    ("…施行。乙制度第一章")."""
+    line_start = text.rfind("\n", 0, label_start) + 1
+    before = norm[line_start:label_start]
+    if before.strip():
+        cut = max(before.rfind(c) for c in SENTENCE_END)
+        title = before[cut + 1 :]
+        return line_start + cut + 1 + (len(title) - len(title.lstrip())) if _is_heading_like(title) else label_start
+    prev_end = line_start - 1
+    while prev_end > 0 and not text[text.rfind("\n", 0, prev_end) + 1 : prev_end].strip():
+        prev_end = text.rfind("\n", 0, prev_end)  # skip blank lines
+    prev_start = text.rfind("\n", 0, max(prev_end, 0)) + 1
+    if prev_end > 0 and _is_heading_like(text[prev_start:prev_end], MAX_TITLE_CHARS):
+        return prev_start
+    return line_start
+
+
 def normalise_input(text: str) -> str:
     """Line endings and BOM as every reader leaves them (offsets of ``removed`` refer to this)."""
     return text.replace("\r\n", "\n").replace("\r", "\n").lstrip("\ufeff")
@@ -620,6 +642,16 @@ def parse_text(text: str, *, remove_noise: bool = True) -> ParseResult:
         nodes=nodes,
         warnings=noise.warnings + builder.warnings + meta.warnings,
         removed=noise.removed,
+        cleaned_text=text,
+        document_starts=[document_start(text, norm, p) for p in builder.restarts],
         front_matter=clean(text[:front_end]),
         metadata=meta,
     )
+
+
+def split_documents(result: ParseResult) -> list[str]:
+    """The texts of the regulations a compiled file holds (one when it holds one)."""
+    text = result.cleaned_text
+    cuts = [0, *sorted(set(result.document_starts)), len(text)]
+    pieces = [text[a:b].strip() for a, b in zip(cuts, cuts[1:], strict=False)]
+    return [p for p in pieces if p]
