@@ -31,32 +31,40 @@ def _numbering_xml(abstract_id: int, num_id: int) -> tuple[str, str]:
 
 
 def make_docx(blocks: list, *, numbered: bool = False) -> bytes:
-    """blocks: str (a paragraph), ("num", level, text) (an auto-numbered paragraph: only
-    when ``numbered``; otherwise the caller writes the label itself) or ("table", rows)."""
+    """blocks: str (a paragraph), ("num", level, text[, list]) (an auto-numbered paragraph:
+    only when ``numbered``; ``list`` names a list instance whose numbering starts at 1, as
+    an appendix's does) or ("table", rows)."""
     import docx
 
     document = docx.Document()
-    num_id = None
+    instances: dict[object, int] = {}
+    root = document.part.numbering_part.element if numbered else None
     if numbered:
-        root = document.part.numbering_part.element
-        abstract, num = _numbering_xml(90, 90)
+        abstract, _ = _numbering_xml(90, 90)
         # abstractNum elements must come before num elements in numbering.xml.
         first_num = root.find(f"{{{W_NS}}}num")
         if first_num is not None:
             first_num.addprevious(parse_xml(abstract))
         else:
             root.append(parse_xml(abstract))
-        root.append(parse_xml(num))
-        num_id = 90
     for block in blocks:
         if isinstance(block, str):
             document.add_paragraph(block)
         elif block[0] == "num":
-            _, level, text = block
+            level, text = block[1], block[2]
+            instance = block[3] if len(block) > 3 else "main"
+            if instance not in instances:
+                num_id = 90 + len(instances)
+                _, num = _numbering_xml(90, num_id)
+                root.append(parse_xml(num))
+                instances[instance] = num_id
             paragraph = document.add_paragraph(text)
             ppr = paragraph._p.get_or_add_pPr()
             ppr.append(
-                parse_xml(f'<w:numPr xmlns:w="{W_NS}"><w:ilvl w:val="{level}"/><w:numId w:val="{num_id}"/></w:numPr>')
+                parse_xml(
+                    f'<w:numPr xmlns:w="{W_NS}"><w:ilvl w:val="{level}"/>'
+                    f'<w:numId w:val="{instances[instance]}"/></w:numPr>'
+                )
             )
         elif block[0] == "table":
             rows = block[1]
