@@ -116,3 +116,28 @@ def test_attachments_are_kept_per_version_and_copied_into_the_next_draft(org, cl
     url = reverse("policies:attachment_delete", args=[version.policy.code, version.label, original.pk])
     client_for(org["ops"]).post(url)
     assert PolicyAttachment.objects.filter(pk=original.pk).exists()
+
+
+def test_detail_queries_do_not_grow_with_attachments_tables_or_abolished(org, client_for):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from .factories import make_published
+
+    def queries(code):
+        with CaptureQueriesContext(connection) as ctx:
+            assert client_for(org["staff"]).get(reverse("policies:detail", args=[code])).status_code == 200
+        return len(ctx.captured_queries)
+
+    table = "\n".join("| 岗位 | 职责 |" for _ in range(3))
+    counts = []
+    for code, n in (("FEW", 1), ("MANY", 25)):
+        old = [make_published(org=org, code=f"{code}-OLD-{k}").policy for k in range(n)]
+        text = "多附件制度\n" + "\n".join(f"第{k}条 见下表：\n{table}" for k in range(1, n + 1))
+        version = make_published(org=org, code=code, text=text, replaces=old)
+        PolicyAttachment.objects.bulk_create(
+            PolicyAttachment(version=version, file=f"x/{code}-{k}.pdf", name=f"{k}.pdf", size=1, content_type="x")
+            for k in range(n)
+        )
+        counts.append(queries(code))
+    assert counts[0] == counts[1]
