@@ -1,4 +1,4 @@
-"""Round trip (issue 16): random regulation trees — chapters, articles with 之一, 款,
+"""Round trip (issue 16): random regulation trees — chapters, sections, articles with 之一, 款,
 项 and 目, tables, appendices, effective date and interpreting body — rendered in many
 shapes (line breaks or none, full/half-width, Simplified/Traditional, extra spaces,
 .docx with and without Word auto-numbering, a PDF made from it) and imported again
@@ -32,6 +32,10 @@ _S2T = opencc.OpenCC("s2t")
 words = st.lists(st.sampled_from(WORDS), min_size=2, max_size=6).map("".join)
 sentence = words.map(lambda w: w + "。")
 short = st.lists(st.sampled_from(WORDS), min_size=1, max_size=3).map("".join)
+# Headings are noun phrases ("安全管理"); one ending in a verb ("…遵守") right before an
+# inline 第一条 reads as a cross-reference ("遵守第一条"), to a person as to the parser.
+HEADING_NOUNS = ["总则", "职责", "流程", "安全", "质量", "费用", "标准", "记录", "培训", "考核", "档案", "预算"]
+heading = st.lists(st.sampled_from(HEADING_NOUNS), min_size=1, max_size=3).map("".join)
 
 
 @dataclass
@@ -52,7 +56,8 @@ class Article:
 @dataclass
 class Tree:
     title: str
-    chapters: list[tuple[str, list[Article]]]  # heading, articles; one ("", …) when no chapters
+    # (chapter heading, [(section heading, articles)]); "" headings: no chapters / no sections
+    chapters: list[tuple[str, list[tuple[str, list[Article]]]]]
     appendices: list[tuple[str, list[Article]]]
     closing: str  # effective date and interpreting body, the last article's text
 
@@ -97,9 +102,15 @@ def trees(draw, line_breaks: bool, tables: bool = True):
     nouns = st.sampled_from(NOUNS)
     title = draw(nouns) + draw(st.sampled_from(["管理制度", "管理办法", "实施细则"]))
     if draw(st.booleans()):
-        chapters = [(draw(short), article_list()) for _ in range(draw(st.integers(1, 3)))]
+        chapters = []
+        for _ in range(draw(st.integers(1, 3))):
+            if draw(st.integers(0, 2)) == 0:  # 第一节, 第二节 … inside this chapter
+                sections = [(draw(heading), article_list()) for _ in range(draw(st.integers(1, 3)))]
+            else:
+                sections = [("", article_list())]
+            chapters.append((draw(heading), sections))
     else:
-        chapters = [("", article_list())]
+        chapters = [("", [("", article_list())])]
     appendices = []
     if line_breaks:
         appendices = [(draw(nouns) + "登记表", article_list()) for _ in range(draw(st.integers(0, 2)))]
@@ -136,11 +147,16 @@ def expected(tree: Tree) -> list[tuple]:
                 rows.append((depth + 1, "paragraph", p, 0, norm(para)))
 
     with_chapters = bool(tree.chapters[0][0])
-    for c, (heading, arts) in enumerate(tree.chapters, 1):
-        last = c == len(tree.chapters)
+    for c, (heading, sections) in enumerate(tree.chapters, 1):
         if with_chapters:
             rows.append((0, "chapter", c, 0, norm(heading)))
-        add_articles(arts, 1 if with_chapters else 0, tree.closing if last else "")
+        for k, (section, arts) in enumerate(sections, 1):
+            last = c == len(tree.chapters) and k == len(sections)
+            depth = 1 if with_chapters else 0
+            if section:
+                rows.append((depth, "section", k, 0, norm(section)))
+                depth += 1
+            add_articles(arts, depth, tree.closing if last else "")
     # articles are numbered through the whole main text: renumber
     number = 0
     for k, row in enumerate(rows):
@@ -192,10 +208,14 @@ def labelled(tree: Tree) -> list[tuple[str, str, int, object]]:
             for para in a.paragraphs:
                 out.append(("paragraph", "", -1, para))
 
-    for c, (heading, arts) in enumerate(tree.chapters, 1):
+    for c, (heading, sections) in enumerate(tree.chapters, 1):
         if heading:
             out.append(("chapter", f"第{int_to_cn(c)}章", -1, heading))
-        add(arts, tree.closing if c == len(tree.chapters) else "")
+        for k, (section, arts) in enumerate(sections, 1):
+            if section:
+                out.append(("section", f"第{int_to_cn(k)}节", -1, section))
+            last = c == len(tree.chapters) and k == len(sections)
+            add(arts, tree.closing if last else "")
     for n, (heading, arts) in enumerate(tree.appendices, 1):
         out.append(("appendix", f"附件{n}：", -1, heading))
         add(arts, restart=True)
@@ -212,7 +232,7 @@ def as_text(tree: Tree, *, line_breaks=True, full_width=False, traditional=False
             parts.append("\n".join("| " + " | ".join(row) + " |" for row in body))
         elif spaces:
             # Indented paragraphs, a space after the label, a blank line before each chapter.
-            blank = "\n" if kind in ("chapter", "appendix") else ""
+            blank = "\n" if kind in ("chapter", "section", "appendix") else ""
             parts.append(f"{blank}\u3000\u3000{label}{' ' if label else ''}{body}  ")
         else:
             parts.append(f"{label}{body}")
