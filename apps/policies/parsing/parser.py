@@ -279,7 +279,7 @@ class _TreeBuilder:
         self.last_child: dict[tuple[int, str], Node] = {}  # (id(parent), kind) -> latest child
         self.placed: list[_Placed] = []
         self.restarts: list[int] = []  # offsets where a new document seems to start
-        self.table_parent: dict[int, Node] = {}  # id(table) -> the node holding it
+        self.table_tail: dict[int, tuple[Node, Node]] = {}  # id(table) -> (parent, tail paragraph)
         self.article_of: dict[int, Node] = {}  # id(list entry) -> its article
         self.last_end = 0
         self.warnings: list[str] = []
@@ -430,9 +430,12 @@ class _TreeBuilder:
         """A table belongs to the innermost open node; it has no children of its own."""
         parent = self.stack[-1] if self.stack else self.root
         node = Node(kind="table", label="", number=0)
-        parent.children.append(node)
+        # The prose after a table (if any) becomes a paragraph right behind it: its place is
+        # held now, so no later insert has to search the parent's children.
+        tail = Node(kind="paragraph", label="", number=0)
+        parent.children += [node, tail]
         self.placed.append(_Placed(cand, node))
-        self.table_parent[id(node)] = parent
+        self.table_tail[id(node)] = (parent, tail)
         self.last_end = cand.end
 
     def restart_allowed(self, kind: str, where: str, pos: int) -> bool:
@@ -488,12 +491,20 @@ def _split_body(node: Node, body: str, child_follows: bool) -> tuple[str, str]:
     return "", body
 
 
-def _next_paragraph(parent: Node) -> int:
-    """款 are counted from 2: the article's own text is its first."""
-    return 2 + sum(1 for c in parent.children if c.kind == "paragraph")
+class _ParagraphNumbers:
+    """款 are counted from 2 per parent (the article's own text is its first), in
+    document order, with a counter per parent rather than a count of its children."""
+
+    def __init__(self) -> None:
+        self.next: dict[int, int] = {}
+
+    def __call__(self, parent: Node) -> int:
+        number = self.next.get(id(parent), 2)
+        self.next[id(parent)] = number + 1
+        return number
 
 
-def _split_paragraphs(article: Node, body: str) -> str:
+def _split_paragraphs(article: Node, body: str, numbers: _ParagraphNumbers) -> str:
     """Lines after the first line of an article's last list entry are 款 of the
     article ("（二）…\n前款规定…"), not text of that entry. Returns what stays."""
     lead = len(body) - len(body.lstrip(" \t\u3000"))
@@ -502,7 +513,7 @@ def _split_paragraphs(article: Node, body: str) -> str:
         return body
     for line in body[cut:].split("\n"):
         if line.strip():
-            article.children.append(Node(kind="paragraph", label="", number=_next_paragraph(article), text=clean(line)))
+            article.children.append(Node(kind="paragraph", label="", number=numbers(article), text=clean(line)))
     return body[:cut]
 
 
@@ -612,23 +623,25 @@ def parse_text(text: str, *, remove_noise: bool = True) -> ParseResult:
     if title is None and "\n" not in preamble and _is_heading_like(preamble, MAX_TITLE_CHARS):
         title, preamble = preamble, ""
 
+    numbers = _ParagraphNumbers()
     for i, p in enumerate(placed):
         end = placed[i + 1].cand.start if i + 1 < len(placed) else len(text)
         node, body = p.node, text[p.cand.end : end]
         if node.kind == "table":
             node.text = "\n".join(line.rstrip() for line in text[p.cand.start : p.cand.end].split("\n"))
-            parent = builder.table_parent[id(node)]
+            parent, tail = builder.table_tail[id(node)]
             if body.strip():  # prose after the table: a paragraph of the same parent
-                tail = Node(kind="paragraph", label="", number=_next_paragraph(parent), text=clean(body))
-                parent.children.insert(parent.children.index(node) + 1, tail)
+                tail.number, tail.text = numbers(parent), clean(body)
             continue
         following = placed[i + 1].node.kind if i + 1 < len(placed) else None
         article = builder.article_of.get(id(node))
         if article is not None and following not in LIST_KINDS and following != "table":
-            body = _split_paragraphs(article, body)
+            body = _split_paragraphs(article, body, numbers)
         heading, body_text = _split_body(node, body, bool(node.children))
         node.heading, node.text = clean(heading), clean(body_text)
 
+    for parent in {id(p): p for p, _ in builder.table_tail.values()}.values():
+        parent.children = [c for c in parent.children if c.kind != "paragraph" or c.number]  # unused tails
     nodes = builder.root.children
     _assign_slugs(nodes, None, {})
     title = clean(title) if title else None

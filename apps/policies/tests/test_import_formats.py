@@ -204,3 +204,22 @@ def test_diff_table_aligns_rows_then_cells():
 def test_a_renamed_file_is_not_a_doc():
     with pytest.raises(ParseInputError, match="改了扩展名"):
         read_upload("x.doc", "第一条 甲。".encode())
+
+
+def test_numbering_carried_by_a_paragraph_style():
+    import io
+
+    import docx
+
+    document = docx.Document()
+    document.add_paragraph("报销须知")
+    for text in ("提交发票。", "部门审核。", "财务付款。"):
+        document.add_paragraph(text, style="List Number")  # the style holds the numbering
+    buffer = io.BytesIO()
+    document.save(buffer)
+    result = parse_text(read_upload("须知.docx", buffer.getvalue()))
+    assert [(n.label, n.text) for n in result.nodes] == [
+        ("1.", "提交发票。"),
+        ("2.", "部门审核。"),
+        ("3.", "财务付款。"),
+    ]

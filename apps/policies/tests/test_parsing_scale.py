@@ -38,3 +38,15 @@ def test_repeated_articles_in_a_docx_parse_in_linear_time():
     document.save(buffer)
     result = parse_text(read_upload("repeated.docx", buffer.getvalue()))
     assert sum(1 for n, _ in iter_nodes(result.nodes) if n.kind == "article") == REPEATS // 2
+
+
+@pytest.mark.timeout(60)
+def test_many_tables_and_paragraphs_in_one_parent_parse_in_linear_time():
+    tables = "\n".join("| 岗位 | 职责 |\n| 经理 | 审批 |\n表后说明。" for _ in range(REPEATS // 4))
+    paragraphs = "\n".join("前款规定的其他事项。" for _ in range(REPEATS))
+    result = parse_text(f"第一条 如下：\n{tables}\n第二条 如下：\n（一）甲；\n{paragraphs}")
+    first, second = result.nodes
+    assert [c.kind for c in first.children[:4]] == ["table", "paragraph", "table", "paragraph"]
+    assert len(first.children) == REPEATS // 2
+    assert [c.number for c in second.children[1:4]] == [2, 3, 4]
+    assert len(second.children) == REPEATS + 1
