@@ -30,14 +30,27 @@ def import_split(*, actor, code: str, title: str, result: ParseResult, **common)
     """One new policy per part, codes ``code-1``, ``code-2``…; a duplicate code or any
     other refusal rolls every part back (services raise ValidationError)."""
     versions = []
+    chosen_interpreter = common.pop("interpreting_department", None)
     for part in split_preview(result):
+        interpreter = chosen_interpreter or department_named(parse_text(part["text"]).interpreter)
         versions.append(
             services.policy_create(
                 actor=actor,
                 code=f"{code}-{part['number']}",
                 title=part["title"] or f"{title or code}（{part['number']}）",
                 text=part["text"],
+                interpreting_department=interpreter,
                 **common,
             )
         )
     return versions
+
+
+def department_named(name: str | None):
+    """The department an interpreting body written in the text names (exactly, else by its start)."""
+    from apps.departments.models import Department
+
+    if not name:
+        return None
+    name = name.strip()
+    return Department.objects.filter(name=name).first() or Department.objects.filter(name__startswith=name[:4]).first()

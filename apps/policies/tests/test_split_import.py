@@ -13,7 +13,7 @@ from .test_import_roundtrip import form_data
 COMPILED = (
     "甲制度\n第一章 总则\n第一条 甲一。\n第二条 甲二。\n\n"
     "乙制度第一章总则第一条乙一。\n第二条 乙二。\n"
-    "丙办法\n\n第一条 丙一。\n第二条 丙二。\n附件1：申请表\n第一条 附件里的编号不算新文件。"
+    "丙办法\n\n第一条 丙一。\n第二条 本办法由运营管理部负责解释。\n附件1：申请表\n第一条 附件里的编号不算新文件。"
 )
 
 
@@ -43,6 +43,8 @@ def test_preview_offers_the_split_and_the_split_import_creates_each(org, client_
     assert sorted(created) == ["IMP-001-1", "IMP-001-2", "IMP-001-3"]
     assert [created[c].title for c in sorted(created)] == ["甲制度", "乙制度", "丙办法"]
     assert created["IMP-001-3"].versions.get().article_count == 3  # its appendix's article included
+    assert created["IMP-001-3"].interpreting_department == org["ops_dept"]  # read from its own text
+    assert created["IMP-001-1"].interpreting_department is None
 
 
 def test_split_import_is_all_or_nothing(org, client_for):
