@@ -102,6 +102,9 @@ def _sql(qs: QuerySet) -> tuple[str, tuple]:
 @dataclass
 class Hit:
     kind: str
+    object_id: int
+    owner_id: int
+    tier: int
     kind_label: str
     title: str
     heading: str
@@ -143,24 +146,31 @@ def _tiers(query: Query, base: QuerySet, tags: list[str], caps: tuple[int, int, 
     return parts[0].union(*parts[1:], all=True) if parts else None
 
 
+def ranked_page_sql(
+    user, query: Query, filters: Filters, *, offset: int, limit: int, caps=(TITLE_CAP, HEADING_CAP, BODY_CAP)
+) -> tuple[str, tuple]:
+    union = _tiers(query, _base(user, filters), filters.tags(), caps)
+    inner, params = _sql(union)
+    sql = f"""
+        WITH cand AS ({inner}),
+             best AS (SELECT id, max(tier) AS tier FROM cand GROUP BY id)
+        SELECT d.id, d.kind, d.object_id, d.owner_id, d.title, d.heading, d.body, d.url, d.status, d.date,
+               d.is_current, best.tier, count(*) OVER () AS pool
+        FROM best JOIN search_searchdocument d ON d.id = best.id
+        ORDER BY best.tier DESC, d.is_current DESC, ts_rank(d.tsv, %s::tsquery) DESC, d.id
+        LIMIT %s OFFSET %s"""
+    return sql, (*params, query.tsquery, limit, offset)
+
+
 def ranked_page(
     user, query: Query, filters: Filters, *, offset: int, limit: int, caps=(TITLE_CAP, HEADING_CAP, BODY_CAP)
 ) -> tuple[list[dict], int]:
     """The page of ranked candidates and how many candidates there are (one query)."""
     if query.empty:
         return [], 0
-    union = _tiers(query, _base(user, filters), filters.tags(), caps)
-    inner, params = _sql(union)
-    sql = f"""
-        WITH cand AS ({inner}),
-             best AS (SELECT id, max(tier) AS tier FROM cand GROUP BY id)
-        SELECT d.id, d.kind, d.title, d.heading, d.body, d.url, d.status, d.date, d.is_current,
-               best.tier, count(*) OVER () AS pool
-        FROM best JOIN search_searchdocument d ON d.id = best.id
-        ORDER BY best.tier DESC, d.is_current DESC, ts_rank(d.tsv, %s::tsquery) DESC, d.id
-        LIMIT %s OFFSET %s"""
+    sql, params = ranked_page_sql(user, query, filters, offset=offset, limit=limit, caps=caps)
     with connection.cursor() as cur:
-        cur.execute(sql, (*params, query.tsquery, limit, offset))
+        cur.execute(sql, params)
         columns = [c[0] for c in cur.description]
         rows = [dict(zip(columns, r, strict=True)) for r in cur.fetchall()]
     return rows, (rows[0]["pool"] if rows else 0)
@@ -190,6 +200,9 @@ def kind_counts(user, query: Query, filters: Filters) -> dict[str, int]:
 def _hit(row: dict, query: Query, kinds: dict[str, str]) -> Hit:
     return Hit(
         kind=row["kind"],
+        object_id=row["object_id"],
+        owner_id=row["owner_id"],
+        tier=row["tier"],
         kind_label=kinds.get(row["kind"], row["kind"]),
         title=row["title"],
         heading=row["heading"],
