@@ -21,8 +21,8 @@ def big_index(org):
             SELECT 'kpis', 'indicator', 100000 + i, 100000 + i, '指标' || i, '', '', '/x/', '', NULL, 'active',
                    NULL, true, array_to_tsvector(ARRAY['指', '标', '指标', 'k' || (i % 300), '#indicator']),
                    array_to_tsvector(ARRAY['第' || (i % 50) || '条', '第', '条', '#indicator']),
-                   array_to_tsvector(CASE WHEN i % 1000 = 0 THEN ARRAY['制', '度', '制度', '罕', '罕见', '见', '#indicator']
-                                     ELSE ARRAY['制', '度', '制度', '#indicator'] END)
+                   array_to_tsvector(ARRAY['制', '度', '制度', '#indicator']
+                                     || CASE WHEN i % 1000 = 0 THEN ARRAY['罕', '罕见', '见'] ELSE '{}' END)
             FROM generate_series(1, 60000) AS i
             """
         )
