@@ -62,7 +62,7 @@ def _article_documents(policy: Policy, version: PolicyVersion, nodes: list[Polic
             kind="article",
             object_id=node.pk,
             owner_id=policy.pk,
-            title=f"{version.title} {node.label}",
+            title=f"{version.title} {node.label}" if current else f"{version.title}（{version.label}）{node.label}",
             url=f"{base_url}#{node.slug}",
             heading=" › ".join(place),
             body=node.text,

@@ -109,7 +109,7 @@ def test_current_version_beats_superseded_which_needs_the_filter(org, reimbursem
     assert titles(selectors.search(org["staff"], "经济舱")) == []
     assert titles(selectors.search(org["staff"], "高铁")) == ["费用报销管理制度 第九条"]
     old = selectors.search(org["staff"], "经济舱", Filters(include_superseded=True)).hits
-    assert [(h.title, h.is_current) for h in old] == [("费用报销管理制度 第九条", False)]
+    assert [(h.title, h.is_current) for h in old] == [("费用报销管理制度（V1）第九条", False)]
     assert "/v/V1/#" in old[0].url
     both = selectors.search(org["staff"], "出差人员", Filters(include_superseded=True)).hits
     assert [h.is_current for h in both] == [True, False]
