@@ -107,7 +107,7 @@ def rebuild(
     progress: Callable[[str, int, int, int], None] | None = None,
 ) -> dict[str, int]:
     """Rebuild the index of these sources (all when None), one transaction per batch of
-    owners so a long rebuild never holds one huge transaction. `progress(source, done,
+    owners so a long rebuild never holds one huge transaction and the index stays usable. `progress(source, done,
     total, documents)` after each batch."""
     written: dict[str, int] = {}
     paths = _department_paths()
@@ -115,7 +115,6 @@ def rebuild(
         if source_names and source.name not in source_names:
             continue
         owner_ids = list(source.owner_ids())
-        SearchDocument.objects.filter(source=source.name).delete()
         done = total_docs = 0
         for batch in registry.batched(owner_ids, batch_size):
             with transaction.atomic():
@@ -124,6 +123,8 @@ def rebuild(
             done += len(batch)
             if progress:
                 progress(source.name, done, len(owner_ids), total_docs)
+        # Owners that are gone lose their documents last, so searching works all along.
+        SearchDocument.objects.filter(source=source.name).exclude(owner_id__in=owner_ids).delete()
         written[source.name] = total_docs
     with connection.cursor() as cur:
         cur.execute("ANALYZE search_searchdocument")

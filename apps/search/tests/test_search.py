@@ -206,3 +206,54 @@ def test_reindex_command_rebuilds_the_same_index(org, reimbursement, restricted,
 def test_odd_input_never_breaks_the_query(org, reimbursement, raw):
     selectors.search(org["staff"], raw)
     selectors.suggest(org["staff"], raw)
+
+
+def test_indicator_edit_is_indexed(org, client_for):
+    from apps.kpis.models import Indicator
+    from apps.kpis.tests.factories import IndicatorFactory
+
+    indicator = IndicatorFactory(name="回款周期", department=org["sales_dept"])
+    index_now(source="kpis", owner_ids=[indicator.pk])
+    assert titles(selectors.search(org["ops"], "回款"))
+    data = {f.name: getattr(indicator, f.attname) for f in Indicator._meta.concrete_fields if f.editable}
+    from apps.kpis.forms import IndicatorForm
+
+    form = IndicatorForm(
+        {**{k: v for k, v in data.items() if v is not None}, "name": "现金回收周期"}, instance=indicator
+    )
+    assert form.is_valid(), form.errors
+    from apps.kpis.services import indicator_save
+
+    indicator_save(form=form)
+    assert titles(selectors.search(org["ops"], "回款")) == []
+    assert titles(selectors.search(org["ops"], "现金回收")) == [f"现金回收周期（{indicator.code}）"]
+
+
+def test_department_rename_refreshes_its_people_after_commit(org, django_capture_on_commit_callbacks):
+    from apps.departments.services import department_update
+    from opsportal.celery import app
+
+    index_now(source="people", owner_ids=[org["staff"].pk])
+    eager = app.conf.task_always_eager
+    app.conf.task_always_eager = True
+    try:
+        with django_capture_on_commit_callbacks(execute=True) as callbacks:
+            department_update(department=org["sales_dept"], name="大客户销售部")
+    finally:
+        app.conf.task_always_eager = eager
+    assert len(callbacks) == 1
+    found = {(h.kind, h.object_id) for h in selectors.search(org["staff"], "大客户").hits}
+    assert ("person", org["staff"].pk) in found and ("person", org["manager"].pk) in found
+
+
+def test_nightly_people_job_adds_newcomers_and_drops_leavers(org, make_user):
+    from apps.scheduling.runner import run_job
+
+    newcomer = make_user(roles=["staff"], username="newbie", display_name="孙新人", department=org["sales_dept"])
+    assert selectors.search(org["staff"], "sunxinren").hits == []
+    run_job("search.refresh_people")
+    assert selectors.search(org["staff"], "sunxinren").hits[0].object_id == newcomer.pk
+    newcomer.is_active = False
+    newcomer.save(update_fields=["is_active"])
+    run_job("search.refresh_people")
+    assert selectors.search(org["staff"], "sunxinren").hits == []
