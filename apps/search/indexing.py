@@ -107,25 +107,56 @@ def rebuild(
     progress: Callable[[str, int, int, int], None] | None = None,
 ) -> dict[str, int]:
     """Rebuild the index of these sources (all when None), one transaction per batch of
-    owners so a long rebuild never holds one huge transaction and the index stays usable. `progress(source, done,
-    total, documents)` after each batch."""
+    owners so a long rebuild never holds one huge transaction and the index stays usable.
+    `progress(source, done, total, documents)` after each batch."""
     written: dict[str, int] = {}
     paths = _department_paths()
-    for source in registry.sources():
-        if source_names and source.name not in source_names:
-            continue
-        owner_ids = list(source.owner_ids())
-        done = total_docs = 0
-        for batch in registry.batched(owner_ids, batch_size):
-            with transaction.atomic():
-                SearchDocument.objects.filter(source=source.name, owner_id__in=batch).delete()
-                total_docs += insert(source.name, source.documents(batch), paths)
-            done += len(batch)
-            if progress:
-                progress(source.name, done, len(owner_ids), total_docs)
-        # Owners that are gone lose their documents last, so searching works all along.
-        SearchDocument.objects.filter(source=source.name).exclude(owner_id__in=owner_ids).delete()
-        written[source.name] = total_docs
+    # Into an empty index (a new installation, scale data): build the GIN indexes once at
+    # the end, which is several times faster than updating them row by row.
+    bulk = not SearchDocument.objects.exists()
+    if bulk:
+        _drop_gin_indexes()
+    try:
+        for source in registry.sources():
+            if source_names and source.name not in source_names:
+                continue
+            written[source.name] = _rebuild_source(source, paths, batch_size, progress)
+    finally:
+        if bulk:
+            _create_gin_indexes()
     with connection.cursor() as cur:
         cur.execute("ANALYZE search_searchdocument")
     return written
+
+
+def _rebuild_source(source, paths, batch_size, progress) -> int:
+    owner_ids = list(source.owner_ids())
+    done = total_docs = 0
+    for batch in registry.batched(owner_ids, batch_size):
+        with transaction.atomic():
+            SearchDocument.objects.filter(source=source.name, owner_id__in=batch).delete()
+            total_docs += insert(source.name, source.documents(batch), paths)
+        done += len(batch)
+        if progress:
+            progress(source.name, done, len(owner_ids), total_docs)
+    # Owners that are gone lose their documents last, so searching works all along.
+    SearchDocument.objects.filter(source=source.name).exclude(owner_id__in=owner_ids).delete()
+    return total_docs
+
+
+def _gin_indexes() -> list:
+    from django.contrib.postgres.indexes import GinIndex
+
+    return [i for i in SearchDocument._meta.indexes if isinstance(i, GinIndex)]
+
+
+def _drop_gin_indexes() -> None:
+    with connection.cursor() as cur:
+        for index in _gin_indexes():
+            cur.execute(f"DROP INDEX IF EXISTS {connection.ops.quote_name(index.name)}")
+
+
+def _create_gin_indexes() -> None:
+    with connection.schema_editor(atomic=False) as editor:
+        for index in _gin_indexes():
+            editor.add_index(SearchDocument, index)

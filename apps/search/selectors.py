@@ -13,8 +13,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
+from django.core.exceptions import EmptyResultSet
 from django.db import connection
-from django.db.models import BooleanField, F, Func, Q, QuerySet, Value
 
 from . import registry
 from .highlight import highlight
@@ -26,17 +26,6 @@ HEADING_CAP = 100
 BODY_CAP = 200
 COUNT_CAP = 1000
 SNIPPET_CHARS = 110
-
-
-class Matches(Func):
-    """`field @@ 'query'::tsquery` as a boolean expression to filter on."""
-
-    template = "%(expressions)s"
-    arg_joiner = " @@ "
-    output_field = BooleanField()
-
-    def __init__(self, field_name: str, tsquery: str):
-        super().__init__(F(field_name), Func(Value(tsquery), template="%(expressions)s::tsquery"))
 
 
 @dataclass
@@ -66,37 +55,61 @@ def _with_tags(tsquery: str, tags: list[str]) -> str:
     return " & ".join([f"({tsquery})"] + ["'" + t.replace("'", "''") + "'" for t in tags])
 
 
-def visibility_q(user) -> Q:
-    """Documents `user` may know exist: each source's own rule (its selector) on its owners."""
-    allowed = Q(pk__in=[])
-    for source in registry.sources():
+@dataclass
+class Scope:
+    """What a user may see under the filters (any kind), as SQL built once per request and
+    shared by every tier and count. Each source's visibility rule is its own selector's
+    queryset, compiled into a MATERIALIZED CTE: planned and run once per query, not once per
+    tier."""
+
+    ctes: list[str]
+    cte_params: list
+    where: str
+    params: list
+
+    def with_clause(self, *more: str) -> str:
+        parts = [*self.ctes, *more]
+        return ("WITH " + ",\n".join(parts)) if parts else ""
+
+
+def scope_for(user, filters: Filters) -> Scope:
+    ctes, cte_params, allowed, params = [], [], [], []
+    for n, source in enumerate(registry.sources()):
         visible = source.visible(user)
         if visible is None:
-            allowed |= Q(source=source.name)
+            allowed.append("source = %s")
+            params.append(source.name)
         else:
-            allowed |= Q(source=source.name, owner_id__in=visible)
-    return allowed
-
-
-def _base(user, filters: Filters, *, with_kind: bool = True) -> QuerySet:
-    qs = SearchDocument.objects.filter(visibility_q(user))
-    if with_kind and filters.kind:
-        qs = qs.filter(kind=filters.kind)
-    if filters.category:
-        qs = qs.filter(category=filters.category)
-    if filters.status:
-        qs = qs.filter(status=filters.status)
+            try:
+                sql, p = visible.query.get_compiler(using=visible.db).as_sql()
+            except EmptyResultSet:  # .none(): nothing of this source
+                continue
+            ctes.append(f"visible_{n} AS MATERIALIZED ({sql})")
+            cte_params.extend(p)
+            allowed.append(f"(source = %s AND owner_id IN (SELECT * FROM visible_{n}))")
+            params.append(source.name)
+    where = ["(" + (" OR ".join(allowed) or "FALSE") + ")"]
     if not filters.include_superseded:
-        qs = qs.filter(is_current=True)
-    if filters.date_from:
-        qs = qs.filter(date__gte=filters.date_from)
-    if filters.date_to:
-        qs = qs.filter(date__lte=filters.date_to)
-    return qs.order_by()
+        where.append("is_current")
+    for column, op, value in (
+        ("category", "=", filters.category),
+        ("status", "=", filters.status),
+        ("date", ">=", filters.date_from),
+        ("date", "<=", filters.date_to),
+    ):
+        if value:
+            where.append(f"{column} {op} %s")
+            params.append(value)
+    return Scope(ctes=ctes, cte_params=cte_params, where=" AND ".join(where), params=params)
 
 
-def _sql(qs: QuerySet) -> tuple[str, tuple]:
-    return qs.query.get_compiler(using=qs.db).as_sql()
+TABLE = SearchDocument._meta.db_table
+
+
+def _subquery(scope: Scope, *, columns: str, field: str, tsquery: str, kind: str, cap: int) -> tuple[str, list]:
+    kind_sql = " AND kind = %s" if kind else ""
+    sql = f"(SELECT {columns} FROM {TABLE} WHERE {scope.where}{kind_sql} AND {field} @@ %s::tsquery LIMIT {int(cap)})"
+    return sql, [*scope.params, *([kind] if kind else []), tsquery]
 
 
 @dataclass
@@ -132,43 +145,62 @@ class Results:
         return any(n > COUNT_CAP for n in self.counts.values())
 
 
-def _tiers(query: Query, base: QuerySet, tags: list[str], caps: tuple[int, int, int]) -> QuerySet | None:
+def ranked_page_sql(
+    user,
+    query: Query,
+    filters: Filters,
+    *,
+    offset: int,
+    limit: int,
+    caps=(TITLE_CAP, HEADING_CAP, BODY_CAP),
+    scope: Scope | None = None,
+) -> tuple[str, list]:
+    """Tiers (title, heading, body; each first as the exact phrase, then the words in any
+    order), each a capped GIN lookup; the pooled candidates ranked; one page of them."""
+    scope = scope or scope_for(user, filters)
+    tags = filters.tags()
     variants = [(query.phrase_tsquery, 1), (query.tsquery, 0)] if query.phrase_tsquery else [(query.tsquery, 0)]
-    parts = []
+    parts, params = [], []
     for rank, (field_name, cap) in enumerate((("title_tsv", caps[0]), ("heading_tsv", caps[1]), ("tsv", caps[2]))):
         for tsquery, exact in variants:
             tier = (2 - rank) * 2 + exact + 1  # title exact 6 … body scattered 1
-            parts.append(
-                base.filter(Matches(field_name, _with_tags(tsquery, tags)))
-                .annotate(tier=Value(tier))
-                .values("id", "tier")[:cap]
+            sql, p = _subquery(
+                scope,
+                columns=f"id, {tier} AS tier",
+                field=field_name,
+                tsquery=_with_tags(tsquery, tags),
+                kind=filters.kind,
+                cap=cap,
             )
-    return parts[0].union(*parts[1:], all=True) if parts else None
-
-
-def ranked_page_sql(
-    user, query: Query, filters: Filters, *, offset: int, limit: int, caps=(TITLE_CAP, HEADING_CAP, BODY_CAP)
-) -> tuple[str, tuple]:
-    union = _tiers(query, _base(user, filters), filters.tags(), caps)
-    inner, params = _sql(union)
+            parts.append(sql)
+            params.extend(p)
+    with_clause = scope.with_clause(
+        f"cand AS ({' UNION ALL '.join(parts)})", "best AS (SELECT id, max(tier) AS tier FROM cand GROUP BY id)"
+    )
     sql = f"""
-        WITH cand AS ({inner}),
-             best AS (SELECT id, max(tier) AS tier FROM cand GROUP BY id)
+        {with_clause}
         SELECT d.id, d.kind, d.object_id, d.owner_id, d.title, d.heading, d.body, d.url, d.status, d.date,
                d.is_current, best.tier, count(*) OVER () AS pool
-        FROM best JOIN search_searchdocument d ON d.id = best.id
+        FROM best JOIN {TABLE} d ON d.id = best.id
         ORDER BY best.tier DESC, d.is_current DESC, ts_rank(d.tsv, %s::tsquery) DESC, d.id
         LIMIT %s OFFSET %s"""
-    return sql, (*params, query.tsquery, limit, offset)
+    return sql, [*scope.cte_params, *params, query.tsquery, limit, offset]
 
 
 def ranked_page(
-    user, query: Query, filters: Filters, *, offset: int, limit: int, caps=(TITLE_CAP, HEADING_CAP, BODY_CAP)
+    user,
+    query: Query,
+    filters: Filters,
+    *,
+    offset: int,
+    limit: int,
+    caps=(TITLE_CAP, HEADING_CAP, BODY_CAP),
+    scope: Scope | None = None,
 ) -> tuple[list[dict], int]:
     """The page of ranked candidates and how many candidates there are (one query)."""
     if query.empty:
         return [], 0
-    sql, params = ranked_page_sql(user, query, filters, offset=offset, limit=limit, caps=caps)
+    sql, params = ranked_page_sql(user, query, filters, offset=offset, limit=limit, caps=caps, scope=scope)
     with connection.cursor() as cur:
         cur.execute(sql, params)
         columns = [c[0] for c in cur.description]
@@ -176,25 +208,35 @@ def ranked_page(
     return rows, (rows[0]["pool"] if rows else 0)
 
 
-def kind_counts(user, query: Query, filters: Filters) -> dict[str, int]:
-    """Matches per kind under the filters (but any kind), each counted up to COUNT_CAP + 1."""
+def kind_counts(user, query: Query, filters: Filters, *, scope: Scope | None = None) -> dict[str, int]:
+    """Matches per kind under the filters (but any kind), each counted up to COUNT_CAP + 1:
+    the kind is a lexeme too, so each count is one GIN lookup that stops at its cap."""
     if query.empty:
         return {}
-    base = _base(user, filters, with_kind=False)
+    scope = scope or scope_for(user, filters)
     tags = filters.tags(with_kind=False)
-    parts = [
-        base.filter(Matches("tsv", _with_tags(query.tsquery, [*tags, f"#{kind}"])), kind=kind).values("kind")[
-            : COUNT_CAP + 1
-        ]
-        for kind in registry.kinds()
-    ]
+    parts, params = [], []
+    kinds = list(registry.kinds())
+    for kind in kinds:
+        sql, p = _subquery(
+            scope,
+            columns="kind",
+            field="tsv",
+            tsquery=_with_tags(query.tsquery, [*tags, f"#{kind}"]),
+            kind=kind,
+            cap=COUNT_CAP + 1,
+        )
+        parts.append(sql)
+        params.extend(p)
     if not parts:
         return {}
-    inner, params = _sql(parts[0].union(*parts[1:], all=True))
     with connection.cursor() as cur:
-        cur.execute(f"SELECT kind, count(*) FROM ({inner}) AS m GROUP BY kind", params)
+        cur.execute(
+            f"{scope.with_clause()} SELECT kind, count(*) FROM ({' UNION ALL '.join(parts)}) AS m GROUP BY kind",
+            [*scope.cte_params, *params],
+        )
         found = dict(cur.fetchall())
-    return {kind: found[kind] for kind in registry.kinds() if found.get(kind)}
+    return {kind: found[kind] for kind in kinds if found.get(kind)}
 
 
 def _hit(row: dict, query: Query, kinds: dict[str, str]) -> Hit:
@@ -221,10 +263,11 @@ def search(user, raw: str, filters: Filters | None = None, *, offset: int = 0, l
     results = Results(query=query)
     if query.empty:
         return results
-    rows, results.pool = ranked_page(user, query, filters, offset=offset, limit=limit)
+    scope = scope_for(user, filters)
+    rows, results.pool = ranked_page(user, query, filters, offset=offset, limit=limit, scope=scope)
     kinds = registry.kinds()
     results.hits = [_hit(r, query, kinds) for r in rows]
-    results.counts = kind_counts(user, query, filters)
+    results.counts = kind_counts(user, query, filters, scope=scope)
     return results
 
 

@@ -159,18 +159,21 @@ def _quote(lexeme: str) -> str:
 
 
 def tsvector_literal(pairs: list[tuple[str, int, str]]) -> str:
-    """[(lexeme, position, weight)] -> a tsvector literal (cast with ::tsvector)."""
-    grouped: dict[str, list[str]] = {}
-    seen: set[tuple[str, int]] = set()
+    """[(lexeme, position, weight)] -> a tsvector literal (cast with ::tsvector). The hot
+    loop of indexing: kept to dict and string operations."""
+    grouped: dict[str, dict[int, str]] = {}
     for lexeme, pos, weight in pairs:
-        pos = min(max(pos, 1), MAX_POSITION)
-        if (lexeme, pos) in seen:
-            continue
-        seen.add((lexeme, pos))
-        bucket = grouped.setdefault(lexeme, [])
-        if len(bucket) < MAX_POSITIONS_PER_LEXEME:
-            bucket.append(f"{pos}{weight}")
-    return " ".join(f"{_quote(lex)}:{','.join(ps)}" for lex, ps in grouped.items())
+        bucket = grouped.get(lexeme)
+        if bucket is None:
+            grouped[lexeme] = {pos: weight}
+        elif pos not in bucket and len(bucket) < MAX_POSITIONS_PER_LEXEME:
+            bucket[pos] = weight
+    parts = []
+    for lexeme, positions in grouped.items():
+        quoted = _quote(lexeme) if ("'" in lexeme or "\\" in lexeme) else f"'{lexeme}'"
+        spots = ",".join(f"{p if p <= MAX_POSITION else MAX_POSITION}{w}" for p, w in positions.items())
+        parts.append(f"{quoted}:{spots}")
+    return " ".join(parts)
 
 
 @dataclass
