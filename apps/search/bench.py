@@ -27,7 +27,7 @@ def pages(ctx) -> list[dict]:
         out.append({"name": f"search: {name} ({q})", "path": f"{results}?{urlencode({'q': q})}", "role": "staff"})
     out.append({"name": "search as ops: 2 characters (报销)", "path": f"{results}?q=报销", "role": "ops"})
     out.append({"name": "search: 2 characters, page 5", "path": f"{results}?q=报销&page=5", "role": "staff"})
-    for q in ("制", "报销", "kaohe"):
+    for q in ("制", "报销", "jixiao"):
         out.append({"name": f"search suggestions ({q})", "path": f"{suggest}?{urlencode({'q': q})}", "role": "staff"})
     return out
 

@@ -35,7 +35,7 @@ class Migration(migrations.Migration):
                 ('tsv', django.contrib.postgres.search.SearchVectorField()),
             ],
             options={
-                'indexes': [models.Index(fields=['source', 'owner_id'], name='search_doc_owner'), django.contrib.postgres.indexes.GinIndex(fields=['tsv'], name='search_doc_tsv'), django.contrib.postgres.indexes.GinIndex(fields=['title_tsv'], name='search_doc_title_tsv'), django.contrib.postgres.indexes.GinIndex(fields=['heading_tsv'], name='search_doc_heading_tsv')],
+                'indexes': [models.Index(fields=['source', 'owner_id'], name='search_doc_owner'), django.contrib.postgres.indexes.GinIndex(fields=['tsv'], name='search_doc_tsv', fastupdate=False), django.contrib.postgres.indexes.GinIndex(fields=['title_tsv'], name='search_doc_title_tsv', fastupdate=False), django.contrib.postgres.indexes.GinIndex(fields=['heading_tsv'], name='search_doc_heading_tsv', fastupdate=False)],
                 'constraints': [models.UniqueConstraint(fields=('kind', 'object_id'), name='search_document_unique')],
             },
         ),
