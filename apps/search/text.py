@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from bisect import bisect_right
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -98,34 +99,44 @@ def article_key(number_text: str, unit: str) -> str | None:
 # --- Documents ----------------------------------------------------------------------------
 
 
-def lexemes(text: str, start: int = 1) -> tuple[list[tuple[str, int]], int]:
-    """(lexeme, position) pairs of a text and the next free position."""
+def positions(text: str, start: int = 1) -> tuple[dict[str, list[int]], int]:
+    """{lexeme: [positions]} of a text and the next free position: the hot loop of indexing,
+    kept to slicing, dict and list operations."""
     folded = fold(text)
-    out: list[tuple[str, int]] = []
-    cjk_pos: dict[int, int] = {}
+    grouped: dict[str, list[int]] = {}
+    runs: list[tuple[int, int]] = []  # (offset, position) where a run of Chinese starts
     pos = start
     for m in _TOKEN.finditer(folded):
         s = m.group()
-        if is_cjk(s[0]):
-            for i, ch in enumerate(s):
-                out.append((ch, pos + i))
-                if i + 1 < len(s):
-                    out.append((s[i : i + 2], pos + i))
-                cjk_pos[m.start() + i] = pos + i
-            pos += len(s)
+        if s[0] >= "\u3400":  # the token pattern only lets CJK runs start above ASCII
+            runs.append((m.start(), pos))
+            n = len(s)
+            for i in range(n):
+                grouped.setdefault(s[i], []).append(pos + i)
+                if i + 1 < n:
+                    grouped.setdefault(s[i : i + 2], []).append(pos + i)
+            pos += n
         else:
             parts = [p for p in _PART_SPLIT.split(s) if p]
             if len(parts) > 1:
-                out.append((s[:MAX_LEXEME], pos))
+                grouped.setdefault(s[:MAX_LEXEME], []).append(pos)
             for j, part in enumerate(parts):
-                out.append((part[:MAX_LEXEME], pos + j))
+                grouped.setdefault(part[:MAX_LEXEME], []).append(pos + j)
             pos += len(parts)
         pos += 1  # a gap: a phrase never runs across punctuation or a change of script
-    for m in _ARTICLE.finditer(folded):
-        key = article_key(m.group(1), m.group(2))
-        if key and m.start() in cjk_pos:
-            out.append((key, cjk_pos[m.start()]))
-    return out, pos
+    if "第" in folded:
+        for m in _ARTICLE.finditer(folded):
+            key = article_key(m.group(1), m.group(2))
+            at = bisect_right(runs, (m.start(), MAX_POSITION + 1)) - 1
+            if key and at >= 0:
+                grouped.setdefault(key, []).append(runs[at][1] + m.start() - runs[at][0])
+    return grouped, pos
+
+
+def lexemes(text: str, start: int = 1) -> tuple[list[tuple[str, int]], int]:
+    """(lexeme, position) pairs of a text and the next free position."""
+    grouped, pos = positions(text, start)
+    return [(lex, p) for lex, ps in grouped.items() for p in ps], pos
 
 
 def pinyin_lexemes(name: str) -> list[str]:
@@ -158,21 +169,18 @@ def _quote(lexeme: str) -> str:
     return "'" + lexeme.replace("\\", "\\\\").replace("'", "''") + "'"
 
 
-def tsvector_literal(pairs: list[tuple[str, int, str]]) -> str:
-    """[(lexeme, position, weight)] -> a tsvector literal (cast with ::tsvector). The hot
-    loop of indexing: kept to dict and string operations."""
-    grouped: dict[str, dict[int, str]] = {}
-    for lexeme, pos, weight in pairs:
-        bucket = grouped.get(lexeme)
-        if bucket is None:
-            grouped[lexeme] = {pos: weight}
-        elif pos not in bucket and len(bucket) < MAX_POSITIONS_PER_LEXEME:
-            bucket[pos] = weight
+def tsvector_literal(fields: list[tuple[dict[str, list[int]], str]]) -> str:
+    """[({lexeme: [positions]}, weight)] -> a tsvector literal (cast with ::tsvector).
+    PostgreSQL sorts and de-duplicates positions and clamps them to 16383 itself."""
+    merged: dict[str, list[str]] = {}
+    for grouped, weight in fields:
+        joiner = weight + ","
+        for lexeme, spots in grouped.items():
+            merged.setdefault(lexeme, []).append(joiner.join(map(str, spots[:MAX_POSITIONS_PER_LEXEME])) + weight)
     parts = []
-    for lexeme, positions in grouped.items():
+    for lexeme, spots in merged.items():
         quoted = _quote(lexeme) if ("'" in lexeme or "\\" in lexeme) else f"'{lexeme}'"
-        spots = ",".join(f"{p if p <= MAX_POSITION else MAX_POSITION}{w}" for p, w in positions.items())
-        parts.append(f"{quoted}:{spots}")
+        parts.append(f"{quoted}:{','.join(spots)}")
     return " ".join(parts)
 
 
@@ -187,22 +195,16 @@ class Vectors:
 
 
 def document_vectors(*, title: str, heading: str = "", body: str = "", context: str = "", names: str = "") -> Vectors:
-    title_pairs, pos = lexemes(title)
-    pinyin = pinyin_lexemes(names) if names else []
-    title_all = [(lex, p, "A") for lex, p in title_pairs] + [(lex, pos, "A") for lex in pinyin]
-    heading_pairs, pos2 = lexemes(heading, pos + 1)
-    body_pairs, pos3 = lexemes(body, pos2 + 1)
-    context_pairs, _end = lexemes(context, pos3 + 1)
-    combined = (
-        title_all
-        + [(lex, p, "B") for lex, p in heading_pairs]
-        + [(lex, p, "C") for lex, p in body_pairs]
-        + [(lex, p, "D") for lex, p in context_pairs]
-    )
+    title_pos, pos = positions(title)
+    for lexeme in pinyin_lexemes(names) if names else []:
+        title_pos.setdefault(lexeme, []).append(pos)
+    heading_pos, pos = positions(heading, pos + 1)
+    body_pos, pos = positions(body, pos + 1)
+    context_pos, _end = positions(context, pos + 1)
     return Vectors(
-        title=tsvector_literal(title_all),
-        heading=tsvector_literal([(lex, p, "B") for lex, p in heading_pairs]),
-        combined=tsvector_literal(combined),
+        title=tsvector_literal([(title_pos, "A")]),
+        heading=tsvector_literal([(heading_pos, "B")]),
+        combined=tsvector_literal([(title_pos, "A"), (heading_pos, "B"), (body_pos, "C"), (context_pos, "D")]),
     )
 
 
