@@ -116,3 +116,17 @@ def test_query_count_does_not_grow_with_the_hits(org, reimbursement, client_for,
         html = client.get(RESULTS, {"q": "报销"}).content.decode()
     assert html.count('class="search-hit') == 20
     assert len(many.captured_queries) == len(few.captured_queries) <= 12
+
+
+def test_suggestions_query_count_does_not_grow(org, reimbursement, client_for):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = client_for(org["ops"])
+    _many(0, 2, org["sales_dept"].pk)
+    with CaptureQueriesContext(connection) as few:
+        client.get(SUGGEST, {"q": "报销"})
+    _many(2, 40, org["sales_dept"].pk)
+    with CaptureQueriesContext(connection) as many:
+        client.get(SUGGEST, {"q": "报销"})
+    assert len(many.captured_queries) == len(few.captured_queries)

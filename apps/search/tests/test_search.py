@@ -257,3 +257,21 @@ def test_nightly_people_job_adds_newcomers_and_drops_leavers(org, make_user):
     newcomer.save(update_fields=["is_active"])
     run_job("search.refresh_people")
     assert selectors.search(org["staff"], "sunxinren").hits == []
+
+
+def test_process_edit_and_new_version_are_indexed(org):
+    from apps.processes import services as process_services
+
+    dept = org["sales_dept"]
+    process = published_process(dept, name="合同审批流程", steps=[step("s1", "法务审查", dept)])
+    process_services.process_save(process=process, name="合同会签流程")
+    assert selectors.search(org["staff"], "审批流程").hits == []
+    assert selectors.search(org["staff"], "会签").hits[0].object_id == process.pk
+    process_services.version_publish(
+        process=process,
+        steps=[step("s1", "财务复核", dept)],
+        user=org["ops"],
+        effective_date=process.current_version.effective_date,
+    )
+    assert selectors.search(org["staff"], "法务审查").hits == []
+    assert selectors.search(org["staff"], "财务复核").hits[0].kind == "step"
