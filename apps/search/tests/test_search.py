@@ -275,3 +275,16 @@ def test_process_edit_and_new_version_are_indexed(org):
     )
     assert selectors.search(org["staff"], "法务审查").hits == []
     assert selectors.search(org["staff"], "财务复核").hits[0].kind == "step"
+
+
+def test_demo_seed_indexes_what_the_modules_made_and_runs_last(org, reimbursement):
+    import io
+
+    from apps.core.plugins import app_modules
+    from apps.search import demo
+
+    SearchDocument.objects.all().delete()
+    demo.seed({"stdout": io.StringIO()})
+    assert titles(selectors.search(org["staff"], "发票"))
+    ordered = sorted(app_modules("demo"), key=lambda m: bool(getattr(m, "RUN_LAST", False)))
+    assert ordered[-1] is demo
