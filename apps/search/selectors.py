@@ -208,16 +208,11 @@ def ranked_page(
     return rows, (rows[0]["pool"] if rows else 0)
 
 
-def kind_counts(user, query: Query, filters: Filters, *, scope: Scope | None = None) -> dict[str, int]:
-    """Matches per kind under the filters (but any kind), each counted up to COUNT_CAP + 1:
-    the kind is a lexeme too, so each count is one GIN lookup that stops at its cap."""
-    if query.empty:
-        return {}
+def kind_counts_sql(user, query: Query, filters: Filters, *, scope: Scope | None = None) -> tuple[str, list]:
     scope = scope or scope_for(user, filters)
     tags = filters.tags(with_kind=False)
     parts, params = [], []
-    kinds = list(registry.kinds())
-    for kind in kinds:
+    for kind in registry.kinds():
         sql, p = _subquery(
             scope,
             columns="kind",
@@ -228,15 +223,20 @@ def kind_counts(user, query: Query, filters: Filters, *, scope: Scope | None = N
         )
         parts.append(sql)
         params.extend(p)
-    if not parts:
+    sql = f"{scope.with_clause()} SELECT kind, count(*) FROM ({' UNION ALL '.join(parts)}) AS m GROUP BY kind"
+    return sql, [*scope.cte_params, *params]
+
+
+def kind_counts(user, query: Query, filters: Filters, *, scope: Scope | None = None) -> dict[str, int]:
+    """Matches per kind under the filters (but any kind), each counted up to COUNT_CAP + 1:
+    the kind is a lexeme too, so each count is one GIN lookup that stops at its cap."""
+    if query.empty or not registry.kinds():
         return {}
+    sql, params = kind_counts_sql(user, query, filters, scope=scope)
     with connection.cursor() as cur:
-        cur.execute(
-            f"{scope.with_clause()} SELECT kind, count(*) FROM ({' UNION ALL '.join(parts)}) AS m GROUP BY kind",
-            [*scope.cte_params, *params],
-        )
+        cur.execute(sql, params)
         found = dict(cur.fetchall())
-    return {kind: found[kind] for kind in kinds if found.get(kind)}
+    return {kind: found[kind] for kind in registry.kinds() if found.get(kind)}
 
 
 def _hit(row: dict, query: Query, kinds: dict[str, str]) -> Hit:
