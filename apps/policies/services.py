@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from apps.accounts.permissions import is_admin, is_ops
 from apps.notifications.services import notify, notify_many
+from apps.search.services import index_now
 
 from .models import (
     OPEN_VERSION_STATUSES,
@@ -142,6 +143,8 @@ def version_transition(
         policy.save(update_fields=["status", "updated_at"])
     if version.status == S.SCHEDULED and (version.effective_date is None or version.effective_date <= today):
         _publish(policy=policy, version=version, today=today, actor=actor)
+    elif action == "retire":
+        index_now(source="policies", owner_ids=[policy.pk])  # retired texts stay findable, marked so
     _notify_step(version=version, action=action, actor=actor, before=before, comment=comment)
     return version
 
@@ -182,7 +185,10 @@ def _publish(*, policy: Policy, version: PolicyVersion, today: date, actor=None)
         from_status=S.SCHEDULED,
         to_status=S.PUBLISHED,
     )
-    _retire_replaced(policy=policy, version=version, actor=actor)
+    retired = _retire_replaced(policy=policy, version=version, actor=actor)
+    # In the same transaction: the new text is findable, the old one now marked superseded
+    # (and the regulations it abolished, now retired).
+    index_now(source="policies", owner_ids=[policy.pk, *retired])
     if version.ack_scope != AckScope.NONE:
         from .selectors import ack_required_users
 
@@ -195,8 +201,10 @@ def _publish(*, policy: Policy, version: PolicyVersion, today: date, actor=None)
         )
 
 
-def _retire_replaced(*, policy: Policy, version: PolicyVersion, actor=None) -> None:
-    """The regulations this version abolishes are retired and point at it (same transaction)."""
+def _retire_replaced(*, policy: Policy, version: PolicyVersion, actor=None) -> list[int]:
+    """The regulations this version abolishes are retired and point at it (same transaction).
+    Returns their ids."""
+    retired = []
     for old_policy in (
         Policy.objects.select_for_update().filter(pk__in=version.replaces.values("pk")).exclude(pk=policy.pk)
     ):
@@ -217,6 +225,8 @@ def _retire_replaced(*, policy: Policy, version: PolicyVersion, actor=None) -> N
             from_status=before,
             to_status=PolicyStatus.RETIRED,
         )
+        retired.append(old_policy.pk)
+    return retired
 
 
 def _notify_step(*, version, action, actor, before, comment) -> None:
@@ -504,6 +514,7 @@ def policy_update_settings(*, policy: Policy, actor, allowed_departments=(), **f
     policy.save()
     policy.allowed_departments.set(allowed_departments)
     _history(policy=policy, actor=actor, action=HistoryAction.SETTINGS)
+    index_now(source="policies", owner_ids=[policy.pk])  # category and department are filters
     return policy
 
 
