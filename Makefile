@@ -33,11 +33,11 @@ lint: install
 
 # Every page, form and parameter of the portal with hostile input, as every role (minutes).
 test-fuzz: install
-	$(DEVSTACK) $(PY) -m pytest -m fuzz apps/core/tests/test_fuzz.py -p no:cacheprovider $(PYTEST_ARGS)
+	$(DEVSTACK) $(PY) -m pytest -n0 -m fuzz apps/core/tests/test_fuzz.py -p no:cacheprovider $(PYTEST_ARGS)
 
 # The main journeys in Debian's chromium against a live server, worker, PostgreSQL and Redis.
 test-e2e: install
-	$(PY) -m pytest -m e2e e2e -p no:cacheprovider $(PYTEST_ARGS)
+	$(PY) -m pytest -n0 -m e2e e2e -p no:cacheprovider $(PYTEST_ARGS)
 
 # Dependency audit; says plainly when no vulnerability database was reachable.
 audit: install

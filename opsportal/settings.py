@@ -48,8 +48,10 @@ PORTAL_APPS = [
 PORTAL_APPS += sorted(
     f"apps.{path.parent.name}"
     for path in (BASE_DIR / "apps").glob("*/apps.py")
-    if f"apps.{path.parent.name}" not in PORTAL_APPS
+    if f"apps.{path.parent.name}" not in [*PORTAL_APPS, "apps.audit"]
 )
+# Last: the audit trail tracks the models of every app loaded before it.
+PORTAL_APPS.append("apps.audit")
 INSTALLED_APPS = [
     *PORTAL_APPS,
     "django.contrib.admin",

@@ -39,7 +39,7 @@ class DraftTextForm(forms.Form):
     upload = forms.FileField(
         label=_("Upload a file"),
         required=False,
-        help_text=_(".txt (UTF-8 or GBK) or .docx; replaces the text below."),
+        help_text=_(".txt (UTF-8 or GBK), .docx, .doc, .wps or a text PDF; replaces the text below."),
         validators=[validate_upload_size],
     )
     text = forms.CharField(
