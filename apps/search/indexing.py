@@ -81,7 +81,7 @@ def insert(source: str, docs: Iterable[Document], paths: dict[int, str] | None =
         with connection.cursor() as cur:
             execute_values(
                 cur.cursor,
-                f"INSERT INTO search_searchdocument ({COLUMNS}) VALUES %s",
+                f"INSERT INTO search_searchdocument ({COLUMNS}) VALUES %s",  # nosec B608 -- column list is a module constant, values bound
                 rows,
                 template=ROW_TEMPLATE,
                 page_size=500,

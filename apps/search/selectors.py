@@ -86,7 +86,7 @@ def scope_for(user, filters: Filters) -> Scope:
                 continue
             ctes.append(f"visible_{n} AS MATERIALIZED ({sql})")
             cte_params.extend(p)
-            allowed.append(f"(source = %s AND owner_id IN (SELECT * FROM visible_{n}))")
+            allowed.append(f"(source = %s AND owner_id IN (SELECT * FROM visible_{n}))")  # nosec B608 -- fragments built in this module, values bound
             params.append(source.name)
     where = ["(" + (" OR ".join(allowed) or "FALSE") + ")"]
     if not filters.include_superseded:
@@ -108,7 +108,7 @@ TABLE = SearchDocument._meta.db_table
 
 def _subquery(scope: Scope, *, columns: str, field: str, tsquery: str, kind: str, cap: int) -> tuple[str, list]:
     kind_sql = " AND kind = %s" if kind else ""
-    sql = f"(SELECT {columns} FROM {TABLE} WHERE {scope.where}{kind_sql} AND {field} @@ %s::tsquery LIMIT {int(cap)})"
+    sql = f"(SELECT {columns} FROM {TABLE} WHERE {scope.where}{kind_sql} AND {field} @@ %s::tsquery LIMIT {int(cap)})"  # nosec B608 -- table, scope and field from this module, values bound
     return sql, [*scope.params, *([kind] if kind else []), tsquery]
 
 
@@ -183,7 +183,7 @@ def ranked_page_sql(
                d.is_current, best.tier, count(*) OVER () AS pool
         FROM best JOIN {TABLE} d ON d.id = best.id
         ORDER BY best.tier DESC, d.is_current DESC, ts_rank(d.tsv, %s::tsquery) DESC, d.id
-        LIMIT %s OFFSET %s"""
+        LIMIT %s OFFSET %s"""  # nosec B608
     return sql, [*scope.cte_params, *params, query.tsquery, limit, offset]
 
 
@@ -223,7 +223,7 @@ def kind_counts_sql(user, query: Query, filters: Filters, *, scope: Scope | None
         )
         parts.append(sql)
         params.extend(p)
-    sql = f"{scope.with_clause()} SELECT kind, count(*) FROM ({' UNION ALL '.join(parts)}) AS m GROUP BY kind"
+    sql = f"{scope.with_clause()} SELECT kind, count(*) FROM ({' UNION ALL '.join(parts)}) AS m GROUP BY kind"  # nosec B608 -- fragments built in this module, values bound
     return sql, [*scope.cte_params, *params]
 
 
