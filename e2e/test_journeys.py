@@ -57,3 +57,61 @@ def test_journey_1_staff_finds_reads_and_acknowledges_a_regulation_and_the_manag
     staff_line = next(line for line in text.splitlines() if "刘洋" in line)
     assert staff_line.split(",")[4] == ("是" if language == "zh-hans" else "Yes")
     assert code in page.url
+
+
+def test_journey_4_a_department_enters_figures_by_form_and_by_file_and_the_overview_shows_them(
+    page, portal, sign_in, shot, tmp_path
+):
+    import csv
+    import io
+
+    sign_in(page, "manager")
+    page.goto(f"{portal}/kpis/import/")
+    template = page.locator("a[href*='/template/'][href$='.csv']").first
+    _, code, _, month = template.get_attribute("href").rstrip(".csv").strip("/").split("/")[1:5]
+
+    # by form: type a figure into the department's entry page; it saves on change
+    page.goto(f"{portal}/kpis/d/{code}/enter/{month}/")
+    shot(page, "entry-form")
+    rows = page.locator("tr[id^='kpi-row-']").filter(has=page.locator("input.kpi-input"))
+    first = rows.nth(0)
+    first_name = first.locator("td a").first.inner_text().strip()
+    first.locator("input.kpi-input").fill("87.5")
+    first.locator("input.kpi-input").press("Tab")
+    saved = page.locator(f"#{first.get_attribute('id')} .kpi-msg")
+    expect(saved).not_to_have_text("", timeout=10000)
+    if page.locator(f"#{first.get_attribute('id')} button.btn-link").count():  # outside the usual range
+        page.locator(f"#{first.get_attribute('id')} button.btn-link").click()
+    expect(page.locator(f"#{first.get_attribute('id')} .text-success")).to_have_count(1, timeout=10000)
+    shot(page, "entry-saved")
+
+    # by file: the department's template, one actual filled in, uploaded, checked, confirmed
+    page.goto(f"{portal}/kpis/import/")
+    with page.expect_download() as download:
+        page.locator(f"a[href='/kpis/d/{code}/template/{month}.csv']").click()
+    table = list(csv.reader(io.StringIO(open(download.value.path(), encoding="utf-8-sig").read())))  # noqa: SIM115
+    header, body = table[0], table[1:]
+    target_row = next(r for r in body if r[1] != first_name)
+    target_row[header.index("实际值")] = target_row[header.index("目标值")] or "42"
+    file_name = target_row[1]
+    out = tmp_path / "figures.csv"
+    out.write_text("\ufeff" + "\n".join(",".join(r) for r in [header, target_row]), encoding="utf-8")
+    page.set_input_files("input[type=file]", str(out))
+    page.locator("form[enctype] button[type=submit]").click()
+    page.wait_for_load_state()
+    shot(page, "import-preview")
+    page.locator("form[method=post] button[type=submit]").last.click()
+    page.wait_for_load_state()
+    shot(page, "import-done")
+
+    # the overview shows both
+    page.goto(f"{portal}/kpis/?department={code}&month={month}")
+    shot(page, "overview")
+    body_text = page.locator("body").inner_text()
+    assert first_name in body_text and file_name in body_text
+    page.goto(f"{portal}/kpis/d/{code}/enter/{month}/")
+    values = {
+        row.locator("td a").first.inner_text().strip(): row.locator("input.kpi-input").input_value()
+        for row in page.locator("tr[id^='kpi-row-']").filter(has=page.locator("input.kpi-input")).all()
+    }
+    assert values[first_name] == "87.5" and values[file_name] not in ("", None)
