@@ -186,8 +186,7 @@ def edit(request, code):
     _allowed(request.user, "risks.manage", risk)
     form = RiskEditForm(request.POST or None, instance=Risk.objects.get(pk=risk.pk))
     if request.method == "POST" and form.is_valid():
-        data = {k: v for k, v in form.cleaned_data.items()}
-        services.update_risk(risk=risk, actor=request.user, **data)
+        services.update_risk(risk=risk, actor=request.user, **form.cleaned_data)
         messages.success(request, _("Risk saved."))
         return redirect(risk)
     return _form_page(
