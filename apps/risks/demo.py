@@ -28,7 +28,7 @@ RISKS = [
     ("品牌负面舆情", "market", "marketing", False, False, (2, 4), (2, 3), "reduce", None),
     ("新产品研发延期", "strategic", "rnd", False, False, (3, 3), (3, 2), "reduce", None),
     ("年度经营目标未达成", "strategic", "ops-planning", True, False, (3, 4), (3, 3), "reduce", None),
-    ("数据统计口径不一致", "operational", "ops-data", False, False, (4, 2), (2, 2), "reduce", None),
+    ("数据统计口径不一致", "operational", "ops-data", False, False, (2, 2), (1, 2), "reduce", None),
     ("项目验收延误", "operational", "ops-pmo", False, False, (3, 3), (2, 3), "reduce", None),
     ("税务申报差错", "compliance", "finance", False, False, (2, 4), (1, 3), "reduce", None),
     ("库存积压", "financial", "production", False, False, (3, 3), (3, 3), "accept", None),
@@ -73,7 +73,7 @@ def seed(ctx: dict) -> None:
             confidential=secret,
             company_wide=wide,
         )
-        services.accept_risk(risk=risk, actor=ops, owner=owner, seen=Risk.Status.REPORTED)
+        risk = services.accept_risk(risk=risk, actor=ops, owner=owner, seen=Risk.Status.REPORTED)
         if earlier:
             services.assess(
                 risk=risk,

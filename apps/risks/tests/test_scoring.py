@@ -41,3 +41,14 @@ def test_band_tables_that_cannot_work_are_refused(bands, problem):
 
 def test_the_default_bands_are_valid():
     assert validate_bands(DEFAULT_BANDS, 25) == []
+
+
+@pytest.mark.django_db
+def test_the_band_admin_refuses_a_change_that_breaks_the_table():
+    from apps.risks.admin import LevelBandForm
+    from apps.risks.models import LevelBand
+
+    medium = LevelBand.objects.get(level="medium")
+    form = LevelBandForm({"level": "medium", "min_score": 12}, instance=medium)  # above "high" (10)
+    assert not form.is_valid() and "above the one before" in str(form.errors)
+    assert LevelBandForm({"level": "medium", "min_score": 6}, instance=medium).is_valid()
