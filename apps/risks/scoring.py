@@ -3,13 +3,15 @@ into a level. Pure functions, so the bands can be tested on any table."""
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class Level(models.TextChoices):
-    LOW = "low", _("Low")
-    MEDIUM = "medium", _("Medium")
-    HIGH = "high", _("High")
-    EXTREME = "extreme", _("Extreme")
+    # With a context: other modules translate a bare "High" differently (a priority).
+    LOW = "low", pgettext_lazy("risk level", "Low")
+    MEDIUM = "medium", pgettext_lazy("risk level", "Medium")
+    HIGH = "high", pgettext_lazy("risk level", "High")
+    EXTREME = "extreme", pgettext_lazy("risk level", "Extreme")
 
 
 # Bootstrap tones per level, for badges and the heat map.

@@ -3,6 +3,15 @@ import pytest
 from apps.risks.scoring import DEFAULT_BANDS, Level, level_for, score, validate_bands
 
 
+@pytest.fixture(autouse=True)
+def _messages_in_english():
+    """Messages are compared in English here; their Chinese is checked by the catalogue test."""
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield
+
+
 @pytest.mark.parametrize(
     ("likelihood", "impact", "expected"),
     [

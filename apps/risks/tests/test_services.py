@@ -12,6 +12,15 @@ from apps.risks.models import Breach, KeyRiskIndicator, Measure, Risk, Strategy
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(autouse=True)
+def _messages_in_english():
+    """Messages are compared in English here; their Chinese is checked by the catalogue test."""
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield
+
+
 def test_a_report_notifies_the_head_and_waits_for_triage(org, risks):
     reported = risks["reported"]
     assert reported.status == Risk.Status.REPORTED and reported.code.startswith("R-2026-")
