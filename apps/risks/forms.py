@@ -2,6 +2,7 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from apps.departments.models import Department
 
@@ -54,8 +55,26 @@ class RiskEditForm(RiskReportForm):
     owner = PersonField(label=_("Owner"), required=False)
 
     class Meta(RiskReportForm.Meta):
-        fields = [*RiskReportForm.Meta.fields, "owner", "review_date"]
-        widgets = {**RiskReportForm.Meta.widgets, "review_date": forms.DateInput(attrs={"type": "date"})}
+        fields = [*RiskReportForm.Meta.fields, "owner", "review_date", "policies", "processes"]
+        widgets = {
+            **RiskReportForm.Meta.widgets,
+            "review_date": forms.DateInput(attrs={"type": "date"}),
+            "policies": forms.SelectMultiple(attrs={"size": 6}),
+            "processes": forms.SelectMultiple(attrs={"size": 6}),
+        }
+
+    def __init__(self, *args, user=None, **kwargs):
+        from apps.policies.selectors import visible_policies
+        from apps.processes.models import Process
+
+        super().__init__(*args, **kwargs)
+        # Only what the editor may see can be linked (a confidential regulation stays unnamed).
+        self.fields["policies"].queryset = (
+            visible_policies(user).order_by("code") if user else self.fields["policies"].queryset.none()
+        )
+        self.fields["processes"].queryset = Process.objects.order_by("code")
+        self.fields["policies"].label_from_instance = lambda p: f"{p.code} {p.title}"
+        self.fields["processes"].label_from_instance = lambda p: f"{p.code} {p.name}"
 
 
 class AcceptForm(forms.Form):
@@ -160,7 +179,9 @@ class ReviewForm(forms.Form):
 class RegisterFilterForm(forms.Form):
     q = forms.CharField(label=_("Search"), required=False, max_length=100)
     category = forms.ChoiceField(label=_("Category"), required=False)
-    level = forms.ChoiceField(label=_("Level"), required=False, choices=[("", _("All"))] + list(Level.choices))
+    level = forms.ChoiceField(
+        label=pgettext_lazy("risk level", "Level"), required=False, choices=[("", _("All"))] + list(Level.choices)
+    )
     department = forms.ModelChoiceField(
         label=_("Department"), required=False, queryset=None, to_field_name="code", empty_label=_("All")
     )
@@ -174,3 +195,10 @@ class RegisterFilterForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["category"].choices = [("", _("All"))] + [(c.code, c.label) for c in Category.objects.all()]
         self.fields["department"].queryset = Department.objects.order_by("path")
+        for name, field in self.fields.items():
+            if name == "warning":
+                field.widget.attrs["class"] = "form-check-input"
+            elif isinstance(field.widget, forms.Select):
+                field.widget.attrs["class"] = "form-select form-select-sm"
+            else:
+                field.widget.attrs["class"] = "form-control form-control-sm"

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from apps.departments.models import Department
+from apps.kpis.periods import Period
 from apps.notifications.services import notify, notify_many
 
 from . import kinds
@@ -282,19 +283,15 @@ def update_risk(*, risk: Risk, actor, **fields) -> Risk:
         "company_wide",
         "review_date",
     }
+    links = {name: fields.pop(name) for name in ("policies", "processes") if name in fields}
     for name, value in fields.items():
         if name not in allowed:
             raise TypeError(name)
         setattr(risk, name, value)
     risk.save()
+    for name, objects in links.items():
+        getattr(risk, name).set(objects)
     return risk
-
-
-def link_objects(*, risk: Risk, policies=(), articles=(), processes=(), steps=()) -> None:
-    risk.policies.set(policies)
-    risk.articles.set(articles)
-    risk.processes.set(processes)
-    risk.steps.set(steps)
 
 
 @transaction.atomic
@@ -395,7 +392,7 @@ def evaluate_kris(kris, now=None) -> int:
     for kri in kris:
         figure = figures.get(kri.indicator_id)
         value = figure[2] if figure else None
-        period = f"{figure[0]}-{figure[1]}" if figure else ""
+        period = Period(figure[0], figure[1], kri.indicator.frequency).key if figure else ""
         breached = kri.breached_by(value)
         if breached == kri.in_breach and kri.last_value == value:
             continue

@@ -13,6 +13,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from apps.policies.selectors import visible_policies
+
 from . import exporting, selectors, services
 from .forms import (
     AcceptForm,
@@ -94,33 +96,35 @@ def export(request):
     return response
 
 
+def _labelled(rows, scale) -> list[dict]:
+    names = {lv.value: lv.label for lv in scale["likelihood"]}
+    return [{"likelihood": row[0].likelihood, "label": names.get(row[0].likelihood, ""), "cells": row} for row in rows]
+
+
 @view_risks
 def heat_map(request):
-    _form, filters = _filters(request)
+    form, filters = _filters(request)
     filters.pop("cell", None)
     risks = selectors.register(request.user, filters=filters)
-    size, table = selectors.scale_size(), selectors.bands()
-    scale = selectors.scale()
+    size, table, scale = selectors.scale_size(), selectors.bands(), selectors.scale()
+    maps = [
+        {
+            "kind": kind,
+            "title": title,
+            "rows": _labelled(
+                selectors.heat_map(risks, residual=kind == "residual", size=size, band_table=table), scale
+            ),
+        }
+        for kind, title in (("inherent", _("Inherent risk")), ("residual", _("Residual risk (after controls)")))
+    ]
     return render(
         request,
         "risks/heat_map.html",
         {
-            "maps": [
-                {
-                    "kind": "inherent",
-                    "title": _("Inherent risk"),
-                    "rows": selectors.heat_map(risks, residual=False, size=size, band_table=table),
-                },
-                {
-                    "kind": "residual",
-                    "title": _("Residual risk (after controls)"),
-                    "rows": selectors.heat_map(risks, residual=True, size=size, band_table=table),
-                },
-            ],
+            "maps": maps,
             "impacts": scale["impact"] or range(1, size[1] + 1),
-            "likelihoods": {lv.value: lv for lv in scale["likelihood"]},
             "query": request.GET.urlencode(),
-            "form": _form,
+            "form": form,
             "tones": LEVEL_TONES,
         },
     )
@@ -147,7 +151,8 @@ def detail(request, code):
             "kris": [{"kri": k, "chart": exporting.kri_chart(k), "data_id": f"kri-data-{k.pk}"} for k in kris],
             "breaches": list(selectors.open_breaches(risk)),
             "reviews": list(risk.reviews.select_related("reviewed_by")[:20]),
-            "policies": list(risk.policies.all()),
+            # A linked regulation the reader may not see stays unnamed, as everywhere.
+            "policies": list(visible_policies(user).filter(risks=risk).order_by("code")),
             "processes": list(risk.processes.all()),
             "can_triage": user.has_perm("risks.triage", risk),
             "can_manage": user.has_perm("risks.manage", risk),
@@ -184,7 +189,7 @@ def report(request):
 def edit(request, code):
     risk = _risk_or_404(request.user, code)
     _allowed(request.user, "risks.manage", risk)
-    form = RiskEditForm(request.POST or None, instance=Risk.objects.get(pk=risk.pk))
+    form = RiskEditForm(request.POST or None, instance=Risk.objects.get(pk=risk.pk), user=request.user)
     if request.method == "POST" and form.is_valid():
         services.update_risk(risk=risk, actor=request.user, **form.cleaned_data)
         messages.success(request, _("Risk saved."))

@@ -276,3 +276,24 @@ def test_the_kri_scan_job_warns_for_bound_indicators(org, risks):
 
     assert get("risks.kri_scan").func(timezone.now()) == 1
     assert get("risks.kri_scan").func(timezone.now() + timedelta(hours=1)) == 0
+
+
+def test_linked_regulations_and_processes_show_only_to_those_who_may_see_them(org, risks, client_for):
+    from apps.policies.tests.factories import make_published
+
+    open_policy = make_published(org=org).policy
+    secret_policy = make_published(org=org, confidentiality="restricted", owning=org["ops_dept"]).policy
+    url = reverse("risks:edit", args=[risks["wide"].code])
+    ops = client_for(org["ops"])
+    form = ops.get(url).content.decode()
+    assert open_policy.title in form
+    data = {
+        "title": "全公司风险",
+        "category": risks["wide"].category_id,
+        "department": org["ops_group"].pk,
+        "company_wide": "on",
+        "policies": [open_policy.pk, secret_policy.pk],
+    }
+    assert ops.post(url, data).status_code == 302
+    staff_page = client_for(org["staff"]).get(risks["wide"].get_absolute_url()).content.decode()
+    assert open_policy.code in staff_page and secret_policy.code not in staff_page
