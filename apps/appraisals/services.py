@@ -1,7 +1,6 @@
 """Every write of the appraisal module. Keyword-only, one transaction each, history in the
 same transaction; status changes only through the transition tables below, on a locked row."""
 
-from collections import Counter
 from datetime import date
 from decimal import Decimal
 
@@ -622,7 +621,3 @@ def template_save(
         keep.append(obj.pk)
     template.criteria.exclude(pk__in=keep).delete()
     return template
-
-
-def grade_counter(grades) -> Counter:
-    return Counter(g for g in grades if g)

@@ -7,7 +7,8 @@ fails if one does). Instead each app may provide, next to its models, plug-in mo
 `app_modules(name)` finds:
 
   home.py    -> def my_work(user) -> list[WorkPanel]         (the home page's "my work")
-  demo.py    -> def seed(ctx: dict) -> None                   (`manage.py seed_demo`)
+  demo.py    -> def seed(ctx: dict) -> None                   (`manage.py seed_demo`; optional
+                def after_all(ctx) once every app has seeded)
   scale.py   -> def add_arguments(parser); def generate(ctx: dict, options: dict)
                                                              (`manage.py generate_scale_data`)
   bench.py   -> def pages(ctx) -> list[dict]; def jobs(ctx) -> list[dict]   (`make bench`)

@@ -36,12 +36,13 @@ class Kind:
 
 
 _kinds: dict[str, Kind] = {}
-_groups: dict[str, str] = {}  # app label -> group heading
+MODULES: dict[str, str] = {}  # app label -> group heading (from each plug-in's GROUP)
 _discovered = False
 
 
 def register_kind(code: str, label, *, group="", mandatory=False, default=Channel.IMMEDIATE) -> Kind:
-    """Declare one kind from code (the plug-in's KINDS list is the usual way)."""
+    """Declare one kind from code, at import time of a module that is surely imported (the
+    plug-in's KINDS list is the usual way)."""
     _kinds[code] = kind = Kind(code=code, label=label, group=group, mandatory=mandatory, default=default)
     return kind
 
@@ -54,7 +55,7 @@ def discover() -> None:
     for module in app_modules("notification_kinds"):
         app_label = module.__name__.split(".")[1]
         group = getattr(module, "GROUP", GENERAL)
-        _groups[app_label] = group
+        MODULES[app_label] = group
         for kind in module.KINDS:
             _kinds[kind.code] = replace(kind, group=kind.group or group)
 
@@ -70,5 +71,5 @@ def kind_for(code: str) -> Kind:
     kinds = all_kinds()
     if code in kinds:
         return kinds[code]
-    group = _groups.get(code.split(".", 1)[0], GENERAL)
+    group = MODULES.get(code.split(".", 1)[0], GENERAL)
     return Kind(code=code, label=group, group=group)

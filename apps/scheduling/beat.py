@@ -6,7 +6,8 @@ each app's jobs.py) in this one place.
 PeriodicTask row named after it, created when missing and brought in line with the
 declaration (schedule, description) when it differs. The code owns the schedule; the
 administrator owns `enabled` (switched in admin, never touched here). Rows of this runner for
-jobs that no longer exist are deleted, so beat never sends a name nobody runs."""
+jobs that no longer exist are deleted, so beat never sends a name nobody runs; a job declared
+without a schedule is left as it is."""
 
 import json
 
@@ -48,7 +49,9 @@ def sync_schedule() -> dict[str, list[str]]:
                 setattr(row, field, wanted[field])
             row.save(update_fields=differs)
             changes["updated"].append(name)
-    orphans = PeriodicTask.objects.filter(task=TASK_NAME).exclude(name__in=jobs)
+    # Only names no code registers: a row for a job declared without a schedule (on demand)
+    # may have been scheduled by hand and stays.
+    orphans = PeriodicTask.objects.filter(task=TASK_NAME).exclude(name__in=[j.name for j in registry.all_jobs()])
     changes["deleted"] = sorted(orphans.values_list("name", flat=True))
     if changes["deleted"]:
         orphans.delete()

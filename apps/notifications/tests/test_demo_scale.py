@@ -11,7 +11,6 @@ from django_celery_beat.models import PeriodicTask
 
 from apps.notifications import bench, scale
 from apps.notifications.models import Notification, OutboundEmail, Reminder
-from apps.scheduling import demo as scheduling_demo
 from apps.scheduling.runner import run_job
 
 pytestmark = pytest.mark.django_db
@@ -35,7 +34,7 @@ def seed(settings, monkeypatch):
 
     settings.DEBUG = True
     module = SimpleNamespace(seed=_module_history)
-    monkeypatch.setattr(seed_demo, "app_modules", lambda name: [org_demo, notifications_demo, module, scheduling_demo])
+    monkeypatch.setattr(seed_demo, "app_modules", lambda name: [org_demo, notifications_demo, module])
     call_command("seed_demo", stdout=io.StringIO())
 
 

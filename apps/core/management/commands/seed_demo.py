@@ -19,7 +19,12 @@ class Command(BaseCommand):
                 "(make run sets it). Use --force on a throw-away database."
             )
         ctx = {"today": timezone.localdate(), "stdout": self.stdout}
-        for module in app_modules("demo"):
+        modules = app_modules("demo")
+        for module in modules:
             with transaction.atomic():
                 module.seed(ctx)
+        for module in modules:  # optional: tidy up after every module has seeded
+            if hasattr(module, "after_all"):
+                with transaction.atomic():
+                    module.after_all(ctx)
         self.stdout.write(self.style.SUCCESS("Demo company ready."))
