@@ -254,9 +254,10 @@ def appraisal_object(*, appraisal: Appraisal, actor, reason: str, today: date | 
     locked.objection_reason = reason
     locked.save(update_fields=["status", "objection_reason", "updated_at"])
     _event(locked, actor, "objected", reason=reason)
-    from django.contrib.auth import get_user_model
+    from apps.accounts.permissions import users_with_role
+    from apps.accounts.roles import Role
 
-    hr_people = get_user_model().objects.filter(groups__name="hr", is_active=True)
+    hr_people = users_with_role(Role.HR)
     notify_many(
         recipients=hr_people,
         kind="appraisals.objection",
