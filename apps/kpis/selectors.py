@@ -219,11 +219,6 @@ class MissingFigure:
         """Who is asked: the responsible person, else the owning department's head."""
         return self.indicator.responsible_id or self.indicator.department.head_id
 
-    @property
-    def key(self) -> str:
-        """Stable identity for "reminded once": indicator and period."""
-        return f"{self.indicator.pk}:{self.period.key}"
-
 
 def figures_missing(*, today: date | None = None, lookback_years: int = 2) -> list[MissingFigure]:
     """State-based: every active indicator's periods that ended more than the indicator's

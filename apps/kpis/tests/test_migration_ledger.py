@@ -17,7 +17,7 @@ def migrate(targets):
     return executor.loader.project_state(targets).apps
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)  # keeps the role groups
 def test_sent_figure_reminders_move_to_the_common_ledger_and_back(org):
     from apps.kpis.tests.factories import IndicatorFactory
 
