@@ -288,3 +288,14 @@ def test_admin_changelists_cost_the_same_queries_for_5_or_50_rows(client_for, or
     few = count()
     add(45, 5)
     assert count() == few
+
+
+@pytest.mark.django_db
+def test_migrate_brings_the_beat_schedule_back_in_line():
+    from django.core.management.sql import emit_post_migrate_signal
+
+    PeriodicTask.objects.filter(name="reminders.scan").delete()
+    PeriodicTask.objects.filter(name="notifications.daily_digest").update(enabled=False)
+    emit_post_migrate_signal(verbosity=0, interactive=False, db="default")  # what every migrate sends
+    assert PeriodicTask.objects.get(name="reminders.scan").crontab.minute == "*/15"
+    assert PeriodicTask.objects.get(name="notifications.daily_digest").enabled is False
