@@ -51,13 +51,13 @@ def discover() -> None:
     global _discovered
     if _discovered:
         return
-    _discovered = True
     for module in app_modules("notification_kinds"):
         app_label = module.__name__.split(".")[1]
         group = getattr(module, "GROUP", GENERAL)
-        MODULES[app_label] = group
-        for kind in module.KINDS:
-            _kinds[kind.code] = replace(kind, group=kind.group or group)
+        MODULES.setdefault(app_label, group)
+        for kind in getattr(module, "KINDS", []):
+            _kinds.setdefault(kind.code, replace(kind, group=kind.group or group))
+    _discovered = True
 
 
 def all_kinds() -> dict[str, Kind]:

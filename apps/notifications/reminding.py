@@ -73,7 +73,8 @@ def register_source(source: ReminderSource) -> ReminderSource:
 
 @cache
 def _declared() -> dict[str, ReminderSource]:
-    return {s.name: s for module in app_modules("reminders") for s in module.SOURCES}
+    # A module may also call register_source() when its reminders.py is imported here.
+    return {s.name: s for module in app_modules("reminders") for s in getattr(module, "SOURCES", [])}
 
 
 def all_sources() -> list[ReminderSource]:

@@ -79,8 +79,8 @@ def job(name: str, description: str = "", *, atomic: bool = True, schedule: str 
 def discover() -> None:
     global _discovered
     if not _discovered:
+        app_modules("jobs")  # importing registers (a second import is a no-op)
         _discovered = True
-        app_modules("jobs")
 
 
 def get(name: str) -> Job:
