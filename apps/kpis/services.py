@@ -8,7 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from .models import Measurement, MeasurementRevision, PeriodLock, Target, YearRule
+from .models import Indicator, Measurement, MeasurementRevision, PeriodLock, Target, YearRule
 from .periods import PERIODS_PER_YEAR, Period, year_periods
 
 EVIDENCE_MAX_BYTES = 5 * 1024 * 1024
@@ -204,7 +204,6 @@ def figure_import_apply(*, batch, by) -> int:
 
 
 @transaction.atomic
-@transaction.atomic
 def figures_missing_remind(*, today=None) -> int:
     """Tell the responsible person (or the department head) about each figure still missing
     `reminder_days` after its period ended. Idempotent and state-based through the common
@@ -233,3 +232,13 @@ def figures_missing_remind(*, today=None) -> int:
         for item in figures_missing(today=today)
     ]
     return send_due(dues)
+
+
+@transaction.atomic
+def indicator_save(*, form) -> Indicator:
+    """Create or change an indicator from its validated form; the search index follows."""
+    from apps.search.services import index_now
+
+    indicator = form.save()
+    index_now(source="kpis", owner_ids=[indicator.pk])
+    return indicator

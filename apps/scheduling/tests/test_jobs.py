@@ -96,6 +96,7 @@ def test_the_beat_schedule_is_every_declared_job_on_its_declared_crontab():
         "kpis.remind_missing_figures",
         "appraisals.open_previous_quarter",
         "appraisals.advance_due_stages",
+        "search.refresh_people",
     } <= set(tasks)
     for name, task in tasks.items():
         c = task.crontab

@@ -19,7 +19,8 @@ class Command(BaseCommand):
                 "(make run sets it). Use --force on a throw-away database."
             )
         ctx = {"today": timezone.localdate(), "stdout": self.stdout}
-        modules = app_modules("demo")
+        # Modules that work on what the others made (RUN_LAST = True, e.g. the search index) at the end.
+        modules = sorted(app_modules("demo"), key=lambda m: bool(getattr(m, "RUN_LAST", False)))
         for module in modules:
             with transaction.atomic():
                 module.seed(ctx)
