@@ -8,11 +8,10 @@ from django.urls import reverse
 from django.utils.translation import gettext_noop
 
 from apps.core.plugins import WorkItem
+from apps.notifications.occasions import latest_occasion, local_date
+from apps.notifications.reminding import Due, ReminderSource, batches
 from apps.processes.selectors import actions_overdue, approvals_overdue, ops_users, reviews_due
 from apps.scheduling.calendar import weekly_occasion
-
-from ..reminding import Due, ReminderSource, batches, register_source
-from ._util import latest_occasion, local_date
 
 REMIND_AFTER_WORKING_DAYS = 3
 ESCALATE_AFTER_WORKING_DAYS = 5
@@ -174,6 +173,4 @@ class ImprovementActions(ReminderSource):
         ]
 
 
-register_source(ProcessApprovals())
-register_source(ProcessReviews())
-register_source(ImprovementActions())
+SOURCES = [ProcessApprovals(), ProcessReviews(), ImprovementActions()]

@@ -2,7 +2,7 @@
 their part — the employee during self-assessment, the reviewer during manager review (one
 message per reviewer with the number waiting). Opening the previous quarter's cycle and
 moving stages on at the deadline are the appraisal module's own idempotent services, run as
-scheduled jobs (apps/scheduling/jobs.py)."""
+scheduled jobs (apps/appraisals/jobs.py)."""
 
 from django.db.models import Count
 from django.urls import reverse
@@ -10,9 +10,8 @@ from django.utils.translation import gettext_noop
 
 from apps.appraisals.models import Appraisal, Cycle, Stage, Status
 from apps.core.plugins import WorkItem
-
-from ..reminding import Due, ReminderSource, batches, register_source
-from ._util import latest_occasion
+from apps.notifications.occasions import latest_occasion
+from apps.notifications.reminding import Due, ReminderSource, batches
 
 DAYS_BEFORE = (3, 1)
 REVIEW_PENDING = (Status.SELF, Status.SUBMITTED)
@@ -104,4 +103,4 @@ class StageDeadlines(ReminderSource):
         return len(items), items
 
 
-register_source(StageDeadlines())
+SOURCES = [StageDeadlines()]

@@ -10,12 +10,11 @@ from django.urls import reverse
 from django.utils.translation import gettext_noop
 
 from apps.core.plugins import WorkItem
+from apps.notifications.occasions import latest_occasion, local_date
+from apps.notifications.reminding import Due, ReminderSource, batches
 from apps.policies.models import Acknowledgement, AckScope, Policy, PolicyStatus, PolicyVersion, VersionStatus
 from apps.policies.selectors import ack_required_users, policies_needing_ack
 from apps.scheduling.calendar import weekly_occasion
-
-from ..reminding import Due, ReminderSource, batches, register_source
-from ._util import latest_occasion, local_date
 
 REVIEW_DAYS_BEFORE = (30, 7, 0)
 ACK_REMIND_AFTER = 7
@@ -178,5 +177,4 @@ class PolicyAcknowledgements(ReminderSource):
         ]
 
 
-register_source(PolicyReviews())
-register_source(PolicyAcknowledgements())
+SOURCES = [PolicyReviews(), PolicyAcknowledgements()]

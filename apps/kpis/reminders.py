@@ -12,8 +12,7 @@ from django.utils.translation import gettext_noop
 from apps.core.plugins import WorkItem
 from apps.kpis import selectors as kpi_selectors
 from apps.kpis.models import Indicator
-
-from ..reminding import Due, ReminderSource, register_source
+from apps.notifications.reminding import Due, ReminderSource
 
 ESCALATE_AFTER_DAYS = 5
 CHUNK = 2000
@@ -97,4 +96,4 @@ def missing_for(user, today, lookback_years: int = 2) -> list:
     return sorted(out, key=lambda m: m.due)
 
 
-register_source(MissingFiguresToHead())
+SOURCES = [MissingFiguresToHead()]

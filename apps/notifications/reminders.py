@@ -5,8 +5,8 @@ from django.urls import reverse
 
 from apps.core.plugins import WorkItem
 
-from ..models import Reminder
-from ..reminding import Due, ReminderSource, batches, register_source
+from .models import Reminder
+from .reminding import Due, ReminderSource, batches
 
 
 class PlannedReminders(ReminderSource):
@@ -40,4 +40,4 @@ class PlannedReminders(ReminderSource):
         return count, items
 
 
-register_source(PlannedReminders())
+SOURCES = [PlannedReminders()]
