@@ -9,4 +9,4 @@ class RisksConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from . import kinds, permissions, signals  # noqa: F401  (notification kinds, rules, the KPI figure hook)
+        from . import permissions, signals  # noqa: F401  (rules, the KPI figure hook)

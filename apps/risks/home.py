@@ -5,9 +5,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from apps.core.plugins import WorkItem, WorkPanel
+from apps.departments.permissions import is_general_manager
 
 from .models import Risk
-from .permissions import is_general_manager
 from .selectors import open_measures_for
 
 

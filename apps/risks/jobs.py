@@ -10,10 +10,13 @@ from .services import evaluate_kris
 SCAN_BATCH = 2000
 
 
+# Hourly: figures saved through the KPI pages are checked at once (signals.py); this catches bulk
+# writes (imports, scale data) and anything the signal missed.
 @job(
     "risks.kri_scan",
     _("Compare every key risk indicator with its newest KPI figure and warn on a new breach."),
     atomic=False,
+    schedule="17 * * * *",
 )
 def kri_scan(now) -> int:
     """State-based: a breach already open sends nothing; each KRI commits on its own."""

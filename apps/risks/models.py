@@ -12,6 +12,8 @@ from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from apps.core.badges import badge_tones
+
 from .scoring import LEVEL_ORDER, LEVEL_TONES, Level
 
 SCALE_MAX = 10  # the largest matrix a company may set up (10 × 10)
@@ -114,7 +116,8 @@ class Risk(models.Model):
         APPROVED = "approved", _("Approved by the general manager")
         REJECTED = "rejected", _("Refused by the general manager")
 
-    STATUS_TONES = {Status.REPORTED: "info", Status.OPEN: "primary", Status.CLOSED: "secondary"}
+    badge_tones(Status, {Status.REPORTED: "info", Status.OPEN: "primary", Status.CLOSED: "secondary"})
+    BADGES = {"status": Status}
 
     code = models.CharField(_("code"), max_length=30, unique=True)
     title = models.CharField(_("title"), max_length=200)
@@ -206,10 +209,6 @@ class Risk(models.Model):
         return reverse("risks:detail", args=[self.code])
 
     @property
-    def status_tone(self) -> str:
-        return self.STATUS_TONES.get(self.status, "secondary")
-
-    @property
     def is_reported(self) -> bool:
         return self.status == self.Status.REPORTED
 
@@ -275,12 +274,11 @@ class Measure(models.Model):
         DONE = "done", _("Done")
         CANCELLED = "cancelled", _("Cancelled")
 
-    STATUS_TONES = {
-        Status.PLANNED: "secondary",
-        Status.IN_PROGRESS: "primary",
-        Status.DONE: "success",
-        Status.CANCELLED: "light",
-    }
+    badge_tones(
+        Status,
+        {Status.PLANNED: "secondary", Status.IN_PROGRESS: "primary", Status.DONE: "success", Status.CANCELLED: "light"},
+    )
+    BADGES = {"status": Status}
     OPEN_STATUSES = (Status.PLANNED, Status.IN_PROGRESS)
 
     risk = models.ForeignKey(Risk, on_delete=models.CASCADE, related_name="measures")
@@ -304,10 +302,6 @@ class Measure(models.Model):
 
     def __str__(self):
         return self.title
-
-    @property
-    def status_tone(self) -> str:
-        return self.STATUS_TONES.get(self.status, "secondary")
 
     @property
     def is_open(self) -> bool:

@@ -14,43 +14,14 @@ a 404 for them (views fetch through selectors.visible_risks, which mirrors `can_
 """
 
 import rules
-from django.contrib.auth import get_user_model
 
 from apps.accounts.permissions import is_admin, is_ops, is_staff_member
-from apps.accounts.roles import Role
-from apps.departments.models import Department
-
-
-def headed_paths(user) -> list[str]:
-    """Tree paths of the departments `user` heads; one query, cached on the user object."""
-    if not hasattr(user, "_risks_headed_paths"):
-        user._risks_headed_paths = (
-            list(user.headed_departments.values_list("path", flat=True)) if user.is_authenticated else []
-        )
-    return user._risks_headed_paths
-
-
-@rules.predicate
-def is_general_manager(user) -> bool:
-    if not user.is_authenticated:
-        return False
-    if not hasattr(user, "_risks_is_gm"):
-        user._risks_is_gm = Department.objects.filter(parent__isnull=True, head=user).exists()
-    return user._risks_is_gm
-
-
-def general_manager():
-    root = Department.objects.filter(parent__isnull=True, head__isnull=False).select_related("head").first()
-    return root.head if root else None
-
-
-def ops_users():
-    return get_user_model().objects.filter(groups__name=Role.OPS, is_active=True)
+from apps.departments.permissions import is_general_manager, is_head_of
 
 
 @rules.predicate
 def heads_risk_department(user, risk) -> bool:
-    return risk is not None and any(risk.department.path.startswith(p) for p in headed_paths(user))
+    return risk is not None and is_head_of(user, risk.department, or_above=True)
 
 
 @rules.predicate

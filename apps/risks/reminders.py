@@ -5,10 +5,10 @@ the owner's manager; a risk whose review date has come reminds its owner (or the
 from django.urls import reverse
 from django.utils.translation import gettext_noop
 
-from apps.notifications.reminding import Due, ReminderSource, batches, register_source
+from apps.notifications.reminding import Due, ReminderSource, batches
 from apps.scheduling.calendar import add_working_days
 
-from . import kinds
+from . import notification_kinds as kinds
 from .models import Measure, Risk
 
 ESCALATE_AFTER = 3  # working days past the due date
@@ -87,5 +87,4 @@ class ReviewsDue(ReminderSource):
             ]
 
 
-register_source(OverdueMeasures())
-register_source(ReviewsDue())
+SOURCES = [OverdueMeasures(), ReviewsDue()]

@@ -5,8 +5,9 @@ from dataclasses import dataclass
 
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 
+from apps.departments.permissions import headed_paths, is_general_manager
+
 from .models import Axis, Breach, Category, LevelBand, Measure, Risk, ScaleLevel
-from .permissions import headed_paths, is_general_manager
 from .scoring import DEFAULT_BANDS, Level
 
 

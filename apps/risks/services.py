@@ -11,13 +11,15 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from apps.accounts.permissions import users_with_role
+from apps.accounts.roles import Role
 from apps.departments.models import Department
+from apps.departments.permissions import general_manager
 from apps.kpis.periods import Period
 from apps.notifications.services import notify, notify_many
 
-from . import kinds
+from . import notification_kinds as kinds
 from .models import Assessment, Breach, KeyRiskIndicator, Measure, Review, Risk, Strategy
-from .permissions import general_manager, ops_users
 from .scoring import Level, level_for, score
 from .selectors import bands, scale_size
 
@@ -83,7 +85,7 @@ def report_risk(
         reported_by=reporter,
     )
     head = _department_head(department)
-    recipients = [head] if head else list(ops_users())
+    recipients = [head] if head else list(users_with_role(Role.OPS))
     recipients = [r for r in recipients if r.pk != reporter.pk]
     if recipients:
         notify_many(
@@ -403,7 +405,7 @@ def evaluate_kris(kris, now=None) -> int:
                 locked.in_breach = True
                 Breach.objects.create(kri=locked, period=period, value=value)
                 opened += 1
-                ops = ops if ops is not None else list(ops_users())
+                ops = ops if ops is not None else list(users_with_role(Role.OPS))
                 recipients = {u.pk: u for u in ops}
                 if kri.risk.owner_id:
                     recipients[kri.risk.owner_id] = kri.risk.owner
