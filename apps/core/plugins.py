@@ -8,6 +8,7 @@ Each app may provide, next to its models:
   bench.py  -> def pages(ctx) -> list[dict]; def jobs(ctx) -> list[dict]   (`make bench`)
   nav.py    -> NAV_ITEMS = [NavItem(...)]                     (the top bar, sorted by `order`)
   urls.py   -> URL_PREFIX = "name/"                           (mounted by opsportal/urls.py)
+  topbar.py -> def badges(user) -> list[TopbarBadge]          (counters next to the bell; one cheap query each)
 They are called in INSTALLED_APPS order, so departments seed before policies, and so on.
 """
 
@@ -49,6 +50,14 @@ class NavItem:
     order: int = 100
 
 
+@dataclass(frozen=True)
+class TopbarBadge:
+    url: str
+    label: str
+    icon: str
+    count: int = 0
+
+
 def app_modules(name: str) -> list[ModuleType]:
     found = []
     for config in django_apps.get_app_configs():
@@ -72,3 +81,7 @@ def home_panels(user) -> list[WorkPanel]:
 def nav_items() -> list[NavItem]:
     items = [item for module in app_modules("nav") for item in module.NAV_ITEMS]
     return sorted(items, key=lambda item: item.order)
+
+
+def topbar_badges(user) -> list[TopbarBadge]:
+    return [badge for module in app_modules("topbar") for badge in module.badges(user)]
