@@ -31,7 +31,11 @@ def overdue_run(*, now) -> int:
     done = 0
     candidates = Stage.objects.filter(
         status=S.ACTIVE, limit_days__isnull=False, request__status=Request.Status.PENDING
-    ).filter(escalated_at__isnull=True, entered_at__lte=now - F("limit_days") * timedelta(days=1))
+    ).filter(
+        # a cheap bound (a working day is at least a calendar day); _one checks the calendar
+        escalated_at__isnull=True,
+        entered_at__lt=now + timedelta(days=1) - F("limit_days") * timedelta(days=1),
+    )
     for stage_id in candidates.values_list("pk", flat=True).order_by("pk"):
         done += _one(stage_id, now=now, today=today)
     return done

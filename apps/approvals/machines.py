@@ -12,6 +12,7 @@ REQUEST = machine(
     choices=R,
     initial=R.PENDING,
     table={
+        R.DRAFT: {R.PENDING, R.WITHDRAWN},
         R.PENDING: {R.APPROVED, R.REJECTED, R.RETURNED, R.WITHDRAWN},
         R.RETURNED: {R.PENDING, R.WITHDRAWN},
     },

@@ -61,6 +61,7 @@ class Mode(models.TextChoices):
 
 class Request(models.Model):
     class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
         PENDING = "pending", _("In approval")
         RETURNED = "returned", _("Returned to the proposer")
         APPROVED = "approved", _("Approved")
@@ -92,7 +93,7 @@ class Request(models.Model):
     # Bumped on every change: a form carries the value the actor saw.
     version = models.PositiveIntegerField(default=1)
     current_stage = models.ForeignKey("Stage", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
-    submitted_at = models.DateTimeField(_("submitted"))
+    submitted_at = models.DateTimeField(_("submitted"), help_text="of a draft: when it was created")
     closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -114,7 +115,7 @@ class Request(models.Model):
 
     @property
     def is_open(self) -> bool:
-        return self.status in (self.Status.PENDING, self.Status.RETURNED)
+        return self.status in (self.Status.DRAFT, self.Status.PENDING, self.Status.RETURNED)
 
 
 class Stage(models.Model):
@@ -196,6 +197,7 @@ class Event(models.Model):
     """One line of a request's timeline, the same shape for every kind."""
 
     class Operation(models.TextChoices):
+        CREATE = "create", _("Created")
         SUBMIT = "submit", _("Submitted")
         APPROVE = "approve", _("Approved")
         REJECT = "reject", _("Rejected")

@@ -51,15 +51,17 @@ def submit(*, kind: str, obj, proposer, title: str, today=None, opinion: str = "
     owner = spec.owner_department(obj)
     if existing is not None and existing.status == R.PENDING:
         raise ApprovalError(_("This is already in approval."))
-    if existing is not None and existing.status == R.RETURNED:
+    if existing is not None and existing.status in (R.RETURNED, R.DRAFT):
         if existing.proposer_id != proposer.pk:
             raise ApprovalError(_("Only the proposer can resubmit."))
+        first = existing.status == R.DRAFT
         transition(
             existing,
             machine=REQUEST,
             to=R.PENDING,
             fields={
-                "submission": F("submission") + 1,
+                "flow_version": flows.current_version(spec) if first else existing.flow_version,
+                "submission": F("submission") + (0 if first else 1),
                 "version": F("version") + 1,
                 "facts": facts,
                 "title": title[:200],
@@ -69,7 +71,8 @@ def submit(*, kind: str, obj, proposer, title: str, today=None, opinion: str = "
         )
         existing.refresh_from_db()
         req = existing
-        spec.on_resubmitted(obj, req, proposer)
+        if not first:
+            spec.on_resubmitted(obj, req, proposer)
     else:
         req = create_in(
             Request,
@@ -88,6 +91,46 @@ def submit(*, kind: str, obj, proposer, title: str, today=None, opinion: str = "
     _event(ctx, Op.SUBMIT, actor=proposer, opinion=opinion, files=files)
     _enter_from(ctx, 0)
     return req
+
+
+@transaction.atomic
+def open_draft(*, kind: str, obj, proposer, title: str) -> Request:
+    """A request that is still being written: in the proposer's "submitted by me" tab,
+    with its timeline from the start; `submit` sends it into the flow."""
+    spec = _kind(kind)
+    now = timezone.now()
+    req = create_in(
+        Request,
+        machine=REQUEST,
+        status=R.DRAFT,
+        kind=kind,
+        object_id=obj.pk,
+        flow_version=flows.current_version(spec),
+        title=title[:200],
+        proposer=proposer,
+        department=proposer.department,
+        owner_department=spec.owner_department(obj),
+        facts=spec.facts(obj),
+        submitted_at=now,
+    )
+    ctx = Context(request=req, kind=spec, actor=proposer, now=now, today=timezone.localdate())
+    _event(ctx, Op.CREATE, actor=proposer)
+    return req
+
+
+@transaction.atomic
+def record_edit(*, request: Request, actor, title: str, opinion: str = "") -> None:
+    """The proposer changed the object of a draft or returned request (a timeline line)."""
+    req = Request.objects.select_for_update().get(pk=request.pk)
+    if req.status not in (R.DRAFT, R.RETURNED):
+        raise ApprovalError(_("Only a draft or a returned request can be edited."))
+    Request.objects.filter(pk=req.pk).update(title=title[:200], version=F("version") + 1)
+    ctx = Context(request=req, kind=_kind(req.kind), actor=actor, now=timezone.now(), today=timezone.localdate())
+    _event(ctx, Op.EDIT, actor=actor, opinion=opinion)
+
+
+def request_for(kind: str, object_id: int) -> Request | None:
+    return Request.objects.filter(kind=kind, object_id=object_id).order_by("-pk").first()
 
 
 OPERATIONS = ("approve", "reject", "return", "transfer", "add_before", "add_after", "withdraw", "urge", "comment")
@@ -268,7 +311,7 @@ def _do_withdraw(ctx: Context, *, opinion, files, **_kw) -> None:
     req = ctx.request
     if ctx.actor.pk != req.proposer_id:
         raise ApprovalError(_("Only the proposer can withdraw a request."))
-    if req.status not in (R.PENDING, R.RETURNED):
+    if req.status not in (R.DRAFT, R.PENDING, R.RETURNED):
         raise ApprovalError(_("A decided request cannot be withdrawn."))
     stage = _current_stage(ctx)
     if stage is not None and stage.status == S.ACTIVE:

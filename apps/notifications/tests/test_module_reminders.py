@@ -26,7 +26,6 @@ def test_every_module_adapter_is_loaded():
     assert {
         "policies.review",
         "policies.acknowledgement",
-        "processes.approvals",
         "processes.reviews",
         "processes.actions",
         "kpis.figures_missing",
@@ -109,37 +108,8 @@ def test_future_versions_are_published_by_the_scheduled_job(org):
 # --- Processes ---------------------------------------------------------------------------
 
 
-@pytest.fixture
-def waiting_request(org):
-    from apps.processes.models import ChangeRequest
-    from apps.processes.tests.factories import change_request, published_process
-
-    process = published_process(org["sales_dept"], user=org["ops"])
-    cr = change_request(process, org["staff"], submit=True)
-    monday = timezone.make_aware(datetime.combine(date(2026, 11, 16), time(10)))
-    ChangeRequest.objects.filter(pk=cr.pk).update(stage_entered_at=monday)
-    cr.refresh_from_db()
-    assert cr.assignee == org["manager"]
-    return cr
-
-
-@pytest.mark.django_db
-def test_an_approval_waiting_more_than_3_working_days_reminds_the_approver_once(org, waiting_request):
-    reminding.scan_all(at(date(2026, 11, 19)))  # Thursday: 3 working days, not more
-    assert sent("processes.approval_waiting") == 0
-    for day in (date(2026, 11, 20), date(2026, 11, 21), date(2026, 11, 23)):
-        reminding.scan_all(at(day))
-    assert sent("processes.approval_waiting", org["manager"]) == 1
-    assert sent("processes.approval_escalated") == 0
-
-
-@pytest.mark.django_db
-def test_after_5_working_days_the_approvers_manager_is_told(org, waiting_request):
-    reminding.scan_all(at(date(2026, 11, 24)))  # Tuesday after: 6 working days
-    assert sent("processes.approval_waiting", org["manager"]) == 1
-    assert sent("processes.approval_escalated", org["gm"]) == 1
-    reminding.scan_all(at(date(2026, 11, 25)))
-    assert sent("processes.approval_escalated") == 1
+# Approvals waiting too long: the approvals engine's reminder and escalation
+# (apps/approvals/tests, apps/processes/tests/test_workflow.py).
 
 
 @pytest.mark.django_db
@@ -259,7 +229,7 @@ def test_the_appraisal_jobs_open_the_previous_quarter_and_move_stages_on(org):
 
 
 @pytest.mark.django_db
-def test_the_home_card_lists_what_the_reminders_are_about(org, policy, waiting_request, client_for):
+def test_the_home_card_lists_what_the_reminders_are_about(org, policy, client_for):
     from apps.notifications.home import my_work
     from apps.policies.models import Policy
 
@@ -267,19 +237,6 @@ def test_the_home_card_lists_what_the_reminders_are_about(org, policy, waiting_r
     (panel,) = my_work(org["manager"])
     titles = [i.title for i in panel.items]
     assert policy.title in titles
-    assert waiting_request.title in titles or timezone.localdate() < date(2026, 11, 20)
-
-
-@pytest.mark.django_db
-def test_requests_waiting_for_the_operations_pool_send_each_ops_person_one_summary(org, waiting_request):
-    from apps.processes.models import ChangeRequest
-
-    ChangeRequest.objects.filter(pk=waiting_request.pk).update(status="pending_ops", assignee=None)
-    reminding.scan_all(at(date(2026, 11, 23)))
-    reminding.scan_all(at(date(2026, 11, 24)))
-    ops_people = [org["ops"], org["ops_head"]]
-    assert [sent("processes.approval_waiting", u) for u in ops_people] == [1, 1]
-    assert "1" in Notification.objects.filter(recipient=org["ops"], kind="processes.approval_waiting").get().title
 
 
 @pytest.mark.django_db
