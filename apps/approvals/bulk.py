@@ -105,6 +105,11 @@ def insert(kind: str, plans: list[Plan], *, batch_size: int = 2000) -> list[Requ
         events.append(
             Event(request=req, operation=Op.SUBMIT, actor_id=p.proposer_id, created_at=p.submitted_at, submission=1)
         )
+        events.extend(
+            Event(request=req, operation=Op.COMMENT, actor_id=d.actor_id, opinion=d.opinion, created_at=d.at)
+            for d in p.decisions
+            if d.operation == "comment"
+        )
     for stage, (req, item) in zip(stages, stage_plans, strict=True):
         if isinstance(item, Decision):
             if item.operation != "skip" and item.actor_id:

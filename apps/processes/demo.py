@@ -250,6 +250,7 @@ def _requests(ctx) -> int:
             40,
         ),
     ]
+    _demo_flow(ctx)
     n = 0
     for code, proposer, title, reason, effect, urgency, major, change, path, days_ago in plans:
         process = procs[code]
@@ -282,6 +283,35 @@ def _requests(ctx) -> int:
             note="出差期间",
         )
     return n
+
+
+def _demo_flow(ctx) -> None:
+    """The demo's process-change flow uses every mode: the owning head (依次), operations
+    management (或签), finance and quality countersign a change that crosses departments
+    (会签), the general manager for a major change, and HR is copied (抄送)."""
+    from apps.approvals import flows
+    from apps.approvals.models import FlowVersion
+    from apps.approvals.registry import kind_for
+
+    heads = ctx["heads"]
+    kind = kind_for("processes.change")
+    if kind is None or FlowVersion.objects.filter(flow__kind=kind.code, note="演示：五种审批方式").exists():
+        return
+    countersign = [{"type": "user", "user": heads[d].pk} for d in ("finance", "quality") if heads.get(d)]
+    stages = [dict(s) for s in kind.default_stages]
+    stages.insert(
+        2,
+        {
+            "key": "cross",
+            "name": "相关部门会签",
+            "mode": "all",
+            "approvers": countersign,
+            "condition": {"type": "crosses"},
+            "limit_days": 3,
+        },
+    )
+    stages.append({"key": "cc", "name": "抄送人力资源部", "mode": "cc", "approvers": [{"type": "role", "role": "hr"}]})
+    flows.save_version(kind=kind, stages=stages, user=ctx["users"].get("admin"), note="演示：五种审批方式")
 
 
 def _drop(steps, key):
