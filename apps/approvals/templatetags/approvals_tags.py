@@ -43,7 +43,8 @@ def duration_short(value) -> str:
     days, rest = divmod(seconds, 86400)
     hours, rest = divmod(rest, 3600)
     if days:
-        return ngettext("%(d)d day", "%(d)d days", days) % {"d": days} + (f" {hours} h" if hours else "")
+        text = ngettext("%(d)d day", "%(d)d days", days) % {"d": days}
+        return f"{text} {_('%(h)d h') % {'h': hours}}" if hours else text
     if hours:
         return _("%(h)d h") % {"h": hours}
     return _("%(m)d min") % {"m": rest // 60}
