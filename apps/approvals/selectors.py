@@ -17,8 +17,19 @@ TABS = ("waiting", "done", "mine", "cc")
 DECIDED_TASKS = (T.APPROVED, T.REJECTED, T.RETURNED, T.TRANSFERRED, T.ESCALATED)
 
 
+def department_options() -> list[tuple[str, str]]:
+    """(id, indented name) of every department, for the inbox filter."""
+    from apps.departments.models import Department
+
+    rows = Department.objects.order_by("path").values_list("pk", "name", "depth")
+    return [(str(pk), "\u3000" * depth + name) for pk, name, depth in rows]
+
+
 def waiting_count(user) -> int:
-    return Task.objects.filter(assignee=user, status=T.PENDING).count()
+    """What waits for `user` (the top bar and the inbox tab ask once per request)."""
+    if not hasattr(user, "_approvals_waiting"):
+        user._approvals_waiting = Task.objects.filter(assignee=user, status=T.PENDING).count()
+    return user._approvals_waiting
 
 
 def inbox(user, *, tab: str, kind: str = "", department=None, date_from=None, date_to=None):
@@ -31,6 +42,32 @@ def inbox(user, *, tab: str, kind: str = "", department=None, date_from=None, da
         statuses = {"waiting": (T.PENDING,), "done": DECIDED_TASKS, "cc": (T.COPY,)}[tab]
         qs = Task.objects.filter(assignee=user, status__in=statuses).select_related(
             "request__proposer", "request__department", "request__current_stage", "stage", "principal"
+        )
+        # the columns the page shows, not whole user rows
+        qs = qs.only(
+            "id",
+            "status",
+            "created_at",
+            "decided_at",
+            "request_id",
+            "stage_id",
+            "principal_id",
+            "request__id",
+            "request__title",
+            "request__kind",
+            "request__status",
+            "request__submitted_at",
+            "request__proposer__username",
+            "request__proposer__display_name",
+            "request__proposer__first_name",
+            "request__proposer__last_name",
+            "request__department__name",
+            "request__current_stage__name",
+            "stage__name",
+            "principal__username",
+            "principal__display_name",
+            "principal__first_name",
+            "principal__last_name",
         )
         prefix = "request__"
         order = {"waiting": ("created_at", "pk"), "done": ("-decided_at", "-pk"), "cc": ("-created_at", "-pk")}[tab]
