@@ -32,6 +32,19 @@ def waiting_count(user) -> int:
     return user._approvals_waiting
 
 
+def inbox_page(user, *, tab: str, page, per_page: int = 30, **filters):
+    """One page of a tab: the page is found on the ids alone (a deep page does not join
+    thousands of rows to throw them away), then its rows are loaded with what they show."""
+    from django.core.paginator import Paginator
+
+    qs = inbox(user, tab=tab, **filters)
+    found = Paginator(qs.values_list("pk", flat=True), per_page).get_page(page)
+    ids = list(found.object_list)
+    rows = {row.pk: row for row in qs.filter(pk__in=ids)}
+    found.object_list = [rows[pk] for pk in ids if pk in rows]
+    return found
+
+
 def inbox(user, *, tab: str, kind: str = "", department=None, date_from=None, date_to=None):
     """Rows of one tab, newest first (waiting: oldest first); each row has `.request`."""
     if tab == "mine":

@@ -4,7 +4,6 @@ service → message → redirect."""
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -41,7 +40,7 @@ def inbox(request):
     filters = {}
     if form.is_valid():
         filters = {k: v for k, v in form.cleaned_data.items() if v not in (None, "")}
-    page = Paginator(selectors.inbox(request.user, tab=tab, **filters), 30).get_page(request.GET.get("page"))
+    page = selectors.inbox_page(request.user, tab=tab, page=request.GET.get("page"), **filters)
     labels = {code: k.label for code, k in kinds().items()}
     now = timezone.now()
     rows = []

@@ -30,3 +30,17 @@ def test_scale_data_and_bench_pages(org, memo_kind, client_for):
         assert client_for(who).get(page["path"]).status_code == 200, page["name"]
     done = client.get(reverse("approvals:inbox") + "?tab=done").content.decode()
     assert "审批申请" in done
+
+
+def test_inbox_pages_are_consecutive(org, memo_kind, client_for):
+    ctx = {"rng": random.Random(2), "bench_users": {"gm": "gm"}, "user_ids": [org["staff"].pk], "timings": []}
+    scale.generate(ctx, {"approvals_waiting": 0, "approvals_finished": 65})
+    client = client_for(org["gm"])
+    seen = []
+    for page in ("1", "2", "3", "99", "x"):
+        response = client.get(reverse("approvals:inbox") + f"?tab=done&page={page}")
+        assert response.status_code == 200
+        seen.append([row["task"].pk for row in response.context["rows"]])
+    assert [len(s) for s in seen] == [30, 30, 5, 5, 30]
+    assert len(set(seen[0]) | set(seen[1]) | set(seen[2])) == 65
+    assert seen[3] == seen[2] and seen[4] == seen[0]  # out of range: the last page; not a number: the first
