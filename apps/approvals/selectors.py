@@ -178,6 +178,8 @@ def stepper(req: Request) -> list[StepRow]:
                     t.principal.name if t.principal else "",
                 )
                 for t in stage.tasks.all()
+                # a 或签 pool's closed tasks are noise once someone decided
+                if not (t.status == T.CANCELLED and stage.status != S.CANCELLED)
             ]
         elif not flows.applies(spec, req.facts):
             row.state = "not_needed"

@@ -119,6 +119,23 @@ def _requests(ctx) -> int:
     plans = [
         # (process, proposer, title, reason, effect, urgency, major, change, path of (user, action, comment), days ago)
         (
+            # Crosses into the quality department: waits in the finance + quality countersign (会签).
+            "PRD-PL-01",
+            "ops",
+            "生产计划增加质检排程",
+            "质检排程与生产计划脱节，待检物料积压。",
+            "待检积压减少一半。",
+            "normal",
+            False,
+            edit_step("s2", department_id=ctx["departments"]["quality"].pk),
+            [
+                ("ops", "submit", ""),
+                ("production-head", "approve", "同意。"),
+                ("ops-head", "approve", "涉及质检部，请财务部、质检部会签。"),
+            ],
+            3,
+        ),
+        (
             "MKT-RS-01",
             "staff",
             "调研计划增加预算测算环节",

@@ -20,6 +20,7 @@ PAGES = [
     ("admin", "flow_edit", "/approvals/flows/processes.change/?department=5&person=staff&major=on#preview"),
     ("admin", "report", "/approvals/report/"),
     ("manager", "delegations", "/approvals/delegations/"),
+    ("finance-head", "countersign", "/approvals/r/9/"),
 ]
 
 
