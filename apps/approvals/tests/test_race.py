@@ -14,7 +14,7 @@ from .conftest import user
 CLICKS = 50
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_fifty_concurrent_approvals_give_one_decision(org, use_flow, propose, make_user, memo_kind):
     approvers = [make_user(username=f"approver{i}") for i in range(CLICKS)]
     use_flow([{"name": "或签", "mode": "any", "approvers": [user(a) for a in approvers]}])

@@ -16,7 +16,7 @@ from .factories import change_request
 S = ChangeRequest.Status
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_two_ops_approvers_at_once_give_one_decision_and_a_clear_message(org, sales_process):
     cr = change_request(sales_process, org["staff"], submit=True)
     cr = services.change_request_transition(cr=cr, user=org["manager"], action="approve")
