@@ -11,6 +11,7 @@ from apps.approvals import services as approvals
 from apps.approvals.services import ApprovalError
 from apps.core.statemachine import transition
 from apps.notifications.services import notify
+from apps.search.services import index_now
 
 from . import steps as steplib
 from . import workflow as wf
@@ -67,6 +68,7 @@ def process_save(*, process: Process | None = None, **data) -> Process:
             setattr(process, name, data[name])
     process.full_clean(exclude=["current_version"])
     process.save()
+    index_now(source="processes", owner_ids=[process.pk])
     return process
 
 
@@ -97,6 +99,7 @@ def version_publish(
     locked.current_version = version
     locked.save(update_fields=["current_version", "updated_at"])
     process.current_version = version
+    index_now(source="processes", owner_ids=[process.pk])  # the steps in use are what is found
     return version
 
 
