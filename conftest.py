@@ -28,17 +28,14 @@ def _test_settings(settings):
     }
 
 
-DATA_MIGRATIONS = [
-    "apps.accounts.migrations.0003_roles",
-    "apps.scheduling.migrations.0002_default_schedule",
-    "apps.scheduling.migrations.0003_module_schedule",
-]
+# (the beat schedule is rebuilt after a flush by scheduling's own post_migrate hook)
+DATA_MIGRATIONS = ["apps.accounts.migrations.0003_roles"]
 
 
 @pytest.fixture(autouse=True)
 def _restore_migration_data(request, django_db_blocker):
     """A transactional test ends by emptying every table, the rows of the data migrations
-    (role groups, the beat schedule) too; put them back for the tests that follow."""
+    (the role groups) too; put them back for the tests that follow."""
     yield
     marker = request.node.get_closest_marker("django_db")
     if not ("transactional_db" in request.fixturenames or (marker and marker.kwargs.get("transaction"))):

@@ -38,6 +38,8 @@ UNTRACKED = {
     "appraisals.templatesnapshot",
     "scheduling.jobrun",
     "search.searchdocument",
+    "approvals.event",
+    "risks.registerimport",
 }
 # never copied into the trail: credentials, churn, and what would break 360 anonymity
 SECRET_FIELDS = {
@@ -58,7 +60,13 @@ def _tracked_models():
             yield model, key
 
 
+_names: set[str] = set()
 for _model, _key in _tracked_models():
+    # CategoryEvent for the first app with a Category, RisksCategoryEvent for the next
+    _name = f"{_model.__name__}Event"
+    if _name in _names:
+        _name = f"{_model._meta.app_label.capitalize()}{_name}"
+    _names.add(_name)
     pghistory.create_event_model(
         _model,
         pghistory.InsertEvent(),
@@ -67,7 +75,7 @@ for _model, _key in _tracked_models():
         exclude=SECRET_FIELDS.get(_key),
         # the event outlives its object: no database constraint, nothing cascades
         obj_field=pghistory.ObjForeignKey(related_name="+", db_constraint=False, on_delete=models.DO_NOTHING),
-        model_name=f"{_model.__name__}Event",
+        model_name=_name,
         app_label="audit",
         abstract=False,
     )

@@ -1,13 +1,13 @@
 """Read and acknowledge (宣贯确认): confirm, completion reports, CSV/XLSX export."""
 
 from django.contrib import messages
-from django.contrib.auth.decorators import permission_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from apps.core.permissions import require_perm
 from apps.core.spreadsheets import table_download
 from apps.departments.models import Department
 
@@ -35,11 +35,11 @@ def report_scope(user) -> tuple[bool, Department | None]:
         return True, None
     dept = user.headed_departments.order_by("depth").first() if user.has_perm("policies.view_ack_report") else None
     if dept is None:
-        raise Http404
+        raise PermissionDenied  # a fixed page (and a version they see): 403, apps/core/permissions.py
     return False, dept
 
 
-@permission_required("policies.view_ack_report", raise_exception=True)
+@require_perm("policies.view_ack_report")
 def ack_overview(request):
     """Every version in force that asks for acknowledgement, with completion in my scope."""
     sees_all, dept = report_scope(request.user)

@@ -1,5 +1,7 @@
 from django import template
 
+from apps.core.badges import badge
+
 register = template.Library()
 
 
@@ -31,3 +33,11 @@ def submit_token():
     from apps.core.once import FIELD, new_token
 
     return format_html('<input type="hidden" name="{}" value="{}">', FIELD, new_token())
+
+
+@register.inclusion_tag("components/status_badge.html")
+def status_badge(obj, field="status", css=""):
+    """{% status_badge obj %} or {% status_badge cycle "stage" css="fs-6" %}: the status's
+    label in the tone its choices declare (apps/core/badges.py)."""
+    label, tone = badge(obj, field)
+    return {"label": label, "tone": tone, "css": css}

@@ -9,9 +9,10 @@ import pytest
 from django.db import connection
 from django.urls import reverse
 
+from apps.approvals.models import Delegation
 from apps.notifications.models import Notification
 
-from ..models import ChangeRequest, Delegation, ProcessReview
+from ..models import ChangeRequest, ProcessReview
 from .test_steps import formset_data
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -67,8 +68,14 @@ def test_a_change_request_sent_twice_is_created_once(org, sales_process, client_
 
 
 def test_a_delegation_sent_twice_is_created_once_and_mailed_once(org, client_for):
-    url = reverse("processes:delegations")
-    data = {"delegate": org["staff"].pk, "start_date": "2026-12-01", "end_date": "2026-12-05", "note": "休假"}
+    url = reverse("approvals:delegations")
+    data = {
+        "person": org["staff"].username,
+        "kind": "",
+        "start_date": "2026-12-01",
+        "end_date": "2026-12-05",
+        "note": "休假",
+    }
     data["submit_token"] = _token(client_for(org["manager"]), url)
     before = Notification.objects.filter(recipient=org["staff"]).count()
     assert _twice(client_for, org["manager"], url, data) == [302, 302]
