@@ -1,7 +1,6 @@
 """The flow editor (administrators) and the time-in-stage report with its XLSX export."""
 
 import datetime
-import io
 
 from django.contrib import messages
 from django.contrib.auth import get_user_model
@@ -11,6 +10,8 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+
+from apps.core.spreadsheets import table_download
 
 from . import flows, selectors
 from .forms import kind_choices
@@ -135,39 +136,25 @@ def report(request):
 
 
 def _xlsx(rows, days) -> HttpResponse:
-    from openpyxl import Workbook
-
-    book = Workbook()
-    sheet = book.active
-    sheet.title = _("Time in stage")[:31]
-    sheet.append(
+    header = [
+        _("Kind"),
+        _("Stage"),
+        _("Decisions"),
+        _("Average (hours)"),
+        _("Longest (hours)"),
+        _("Returned"),
+        _("Rejected"),
+    ]
+    body = [
         [
-            _("Kind"),
-            _("Stage"),
-            _("Decisions"),
-            _("Average (hours)"),
-            _("Longest (hours)"),
-            _("Returned"),
-            _("Rejected"),
+            str(row["kind_label"]),
+            row["stage_name"],
+            row["decisions"],
+            row["average_h"],
+            row["longest_h"],
+            row["returned"],
+            row["rejected"],
         ]
-    )
-    for row in rows:
-        sheet.append(
-            [
-                str(row["kind_label"]),
-                row["stage_name"],
-                row["decisions"],
-                row["average_h"],
-                row["longest_h"],
-                row["returned"],
-                row["rejected"],
-            ]
-        )
-    out = io.BytesIO()
-    book.save(out)
-    response = HttpResponse(
-        out.getvalue(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    )
-    response["Content-Disposition"] = f'attachment; filename="approval-stage-times-{days}d.xlsx"'
-    response["Cache-Control"] = "private, no-store"
-    return response
+        for row in rows
+    ]
+    return table_download([header, *body], filename=f"approval-stage-times-{days}d.xlsx", title=_("Time in stage"))

@@ -6,15 +6,16 @@ from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.utils import get_column_letter
 
+from apps.core.spreadsheets import is_formula_like
+
 from .models import KeyRiskIndicator
 from .scoring import Level
 
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
 
 def safe_text(value):
-    """Text that a spreadsheet would run as a formula is written as text (prefixed with ')."""
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+    """Text that a spreadsheet would run as a formula is written as text (prefixed with ');
+    what counts as formula-like is the portal's one rule (apps/core/spreadsheets.py)."""
+    if isinstance(value, str) and is_formula_like(value):
         return "'" + value
     return value
 

@@ -8,7 +8,7 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from apps.core.spreadsheets import ImportFileError, map_header, read_csv_rows
+from apps.core.spreadsheets import ImportFileError, check_archive, limits, map_header, read_csv_rows
 from apps.departments.models import Department
 
 from . import services
@@ -53,12 +53,13 @@ def read_rows(filename: str, data: bytes) -> list[list]:
     if name.endswith(".xlsx"):
         from openpyxl import load_workbook
 
+        check_archive(data)  # the portal's zip-bomb guard, before openpyxl unpacks anything
         try:
             wb = load_workbook(BytesIO(data), read_only=True, data_only=True)
         except Exception:
             raise ImportFileError(_("The file could not be read as an Excel workbook (.xlsx)."))
         rows = []
-        for row in wb.active.iter_rows(values_only=True):
+        for row in wb.active.iter_rows(values_only=True, max_col=limits()["columns"]):
             rows.append(["" if v is None else v for v in row])
             if len(rows) > MAX_ROWS + 1:
                 raise ImportFileError(_("The file has more than %(n)s rows.") % {"n": MAX_ROWS})
