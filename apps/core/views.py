@@ -37,4 +37,5 @@ def import_progress(request, job):
         return redirect(info["url"])
     total = max(info.get("total") or 0, info.get("done") or 0, 1)
     percent = 100 if info.get("state") == "failed" else int(100 * (info.get("done") or 0) / total)
-    return render(request, "core/import_progress.html", {"info": info, "percent": percent})
+    failed = info.get("state") == "failed"
+    return render(request, "core/import_progress.html", {"info": info, "percent": percent, "failed": failed})
