@@ -71,9 +71,9 @@ class Series(models.Model):
 
 
 class MeetingStatus(models.TextChoices):
-    SCHEDULED = "scheduled", _("Scheduled")
-    HELD = "held", _("Held")
-    CANCELLED = "cancelled", _("Cancelled")
+    SCHEDULED = "scheduled", pgettext_lazy("meeting status", "Scheduled")
+    HELD = "held", pgettext_lazy("meeting status", "Held")
+    CANCELLED = "cancelled", pgettext_lazy("meeting status", "Cancelled")
 
 
 class Meeting(models.Model):
@@ -140,11 +140,11 @@ class Meeting(models.Model):
 
 
 class Attendance(models.TextChoices):
-    UNKNOWN = "unknown", _("Not recorded")
-    PRESENT = "present", _("Present")
-    ABSENT = "absent", _("Absent")
-    EXCUSED = "excused", _("Excused")
-    DELEGATE = "delegate", _("Sent a delegate")
+    UNKNOWN = "unknown", pgettext_lazy("attendance", "Not recorded")
+    PRESENT = "present", pgettext_lazy("attendance", "Present")
+    ABSENT = "absent", pgettext_lazy("attendance", "Absent")
+    EXCUSED = "excused", pgettext_lazy("attendance", "Excused")
+    DELEGATE = "delegate", pgettext_lazy("attendance", "Sent a delegate")
 
 
 class Attendee(models.Model):
@@ -191,10 +191,10 @@ class AgendaItem(models.Model):
 
 
 class MinutesStatus(models.TextChoices):
-    DRAFT = "draft", _("Draft")
-    CONFIRMING = "confirming", _("Waiting for confirmation")
-    ISSUED = "issued", _("Issued")
-    SUPERSEDED = "superseded", _("Superseded")
+    DRAFT = "draft", pgettext_lazy("minutes status", "Draft")
+    CONFIRMING = "confirming", pgettext_lazy("minutes status", "Waiting for confirmation")
+    ISSUED = "issued", pgettext_lazy("minutes status", "Issued")
+    SUPERSEDED = "superseded", pgettext_lazy("minutes status", "Superseded")
 
 
 class MinutesVersion(models.Model):
@@ -293,11 +293,11 @@ class DecisionFollowUp(models.Model):
 
 
 class ActionStatus(models.TextChoices):
-    OPEN = "open", _("Open")
-    IN_PROGRESS = "in_progress", _("In progress")
-    DONE = "done", _("Done, waiting for acceptance")
-    ACCEPTED = "accepted", _("Accepted")
-    CANCELLED = "cancelled", _("Cancelled")
+    OPEN = "open", pgettext_lazy("action status", "Open")
+    IN_PROGRESS = "in_progress", pgettext_lazy("action status", "In progress")
+    DONE = "done", pgettext_lazy("action status", "Done, waiting for acceptance")
+    ACCEPTED = "accepted", pgettext_lazy("action status", "Accepted")
+    CANCELLED = "cancelled", pgettext_lazy("action status", "Cancelled")
 
 
 OPEN_ACTION_STATUSES = (ActionStatus.OPEN, ActionStatus.IN_PROGRESS)

@@ -6,6 +6,7 @@ from datetime import timedelta
 
 import pytest
 import time_machine
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 from docx import Document
 
@@ -49,7 +50,7 @@ def test_issue_makes_minutes_read_only_and_a_correction_a_new_version(org, writt
         services.minutes_save(actor=org["manager"], meeting=written, summary="改", notes={}, attendance={})
     response = client_for(org["manager"]).post(reverse("meetings:minutes", args=[written.pk]), {"summary": "改"})
     assert response.status_code == 200 and "改" in response.content.decode()
-    with pytest.raises(Exception):
+    with pytest.raises(ValidationError):
         services.minutes_correct(actor=org["manager"], meeting=written, reason="")
     v2 = services.minutes_correct(actor=org["manager"], meeting=written, reason="补充决议")
     assert v2.number == 2 and v2.status == MinutesStatus.DRAFT
