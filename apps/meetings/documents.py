@@ -4,6 +4,7 @@ old version reads as it was issued), rendered to the print page and to .docx."""
 import io
 
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from .models import MinutesVersion
 
@@ -78,7 +79,7 @@ def to_docx(doc: dict) -> bytes:
     table.rows[0].cells[0].text, table.rows[0].cells[1].text, table.rows[0].cells[2].text = (
         _("Name"),
         _("Attendance"),
-        _("Delegate"),
+        pgettext("meeting", "Delegate"),
     )
     for row in doc["attendance"]:
         cells = table.add_row().cells
@@ -92,7 +93,7 @@ def to_docx(doc: dict) -> bytes:
         out.add_heading(heading, level=2)
         if item["notes"]:
             out.add_paragraph(item["notes"])
-    out.add_heading(_("Decisions"), level=1)
+    out.add_heading(pgettext("meeting", "Decisions"), level=1)
     for i, text in enumerate(doc["decisions"], start=1):
         out.add_paragraph(f"{i}. {text}")
     out.add_heading(_("Action items"), level=1)

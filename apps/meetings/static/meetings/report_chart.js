@@ -13,7 +13,7 @@
       maintainAspectRatio: false,
       scales: {
         rate: { position: "left", min: 0, max: 100 },
-        overdue: { position: "right", beginAtZero: true, grid: { drawOnChartArea: false } },
+        overdue: { position: "right", beginAtZero: true, ticks: { precision: 0 }, grid: { drawOnChartArea: false } },
       },
     },
   });
