@@ -175,7 +175,12 @@ def follow_up(request, pk):
                 "text": decision.text,
                 "url": back,
             }
-            return redirect(target_url + "?" + urlencode({"from_decision": decision.pk, "reason": text}))
+            prefill = {"from_decision": decision.pk}
+            if kind == FollowUpKind.PROCESS_CHANGE:
+                prefill.update(title=decision.text[:120], reason=text)
+            elif kind == FollowUpKind.POLICY_DRAFT:
+                prefill.update(title=decision.text[:120], change_summary=text)
+            return redirect(target_url + "?" + urlencode(prefill))
     return render(
         request,
         "meetings/follow_up.html",

@@ -61,24 +61,42 @@ def test_xlsx_export_neutralises_formulas(org, data, client_for):
     assert safe_cell("-3") == "'-3" and safe_cell("正常") == "正常" and safe_cell(5) == 5
 
 
-@pytest.mark.parametrize(
-    "kind,code,target",
-    [
-        ("policy_draft", "", "/policies/new/"),
-    ],
-)
-def test_a_decision_starts_a_regulation_draft_with_a_link_back(org, meetings, client_for, kind, code, target):
+def test_a_decision_starts_a_regulation_draft_with_a_link_back(org, meetings, client_for):
     decision = services.decision_add(actor=org["manager"], meeting=meetings["open"], text="修订《报销管理制度》")
     client = client_for(org["manager"])
     url = reverse("meetings:follow_up", args=[decision.pk])
-    assert client.get(url + f"?kind={kind}").status_code == 200
-    response = client.post(url, {"kind": kind, "code": code})
-    assert response.status_code == 302 and response["Location"].startswith(target)
-    assert "from_decision" in response["Location"]
+    assert client.get(url + "?kind=policy_draft").status_code == 200
+    response = client.post(url, {"kind": "policy_draft"})
+    assert response.status_code == 302 and response["Location"].startswith("/policies/new/?")
     follow = DecisionFollowUp.objects.get()
-    assert follow.decision == decision and follow.target_url == target
+    assert follow.decision == decision and follow.target_url == "/policies/new/"
+    draft_page = client.get(response["Location"]).content.decode()
+    assert (
+        "修订《报销管理制度》" in draft_page
+        and f"/meetings/m/{meetings['open'].pk}/#decision-{decision.pk}" in draft_page
+    )
     page = client.get(reverse("meetings:meeting", args=[meetings["open"].pk])).content.decode()
     assert follow.target_label in page
+
+
+def test_a_decision_proposes_a_process_change_and_sets_a_target(org, meetings, client_for):
+    from apps.kpis.tests.factories import IndicatorFactory
+    from apps.processes.tests.factories import published_process
+
+    process = published_process(org["sales_dept"], code="sales-order", name="销售订单流程")
+    indicator = IndicatorFactory(code="K-SALES", department=org["sales_dept"])
+    decision = services.decision_add(actor=org["manager"], meeting=meetings["open"], text="订单审批改为两级")
+    client = client_for(org["manager"])
+    url = reverse("meetings:follow_up", args=[decision.pk])
+    response = client.post(url, {"kind": "process_change", "code": "SALES-ORDER"})
+    assert response["Location"].startswith(reverse("processes:cr_create", args=["sales-order"]))
+    assert "订单审批改为两级" in client.get(response["Location"]).content.decode()  # prefilled
+    response = client.post(url, {"kind": "indicator_target", "code": "k-sales"})
+    assert response["Location"].startswith(reverse("kpis:targets", args=[indicator.pk, 2026]))
+    assert list(DecisionFollowUp.objects.values_list("kind", "target_label")) == [
+        ("process_change", process.name),
+        ("indicator_target", "K-SALES " + indicator.name),
+    ]
 
 
 def test_a_follow_up_with_an_unknown_process_saves_nothing(org, meetings, client_for):
