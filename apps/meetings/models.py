@@ -345,6 +345,7 @@ class ActionItem(models.Model):
             models.Index(fields=["department", "status", "due_date"]),
             models.Index(fields=["status", "due_date"]),
             models.Index(fields=["meeting", "status"]),
+            models.Index(fields=["due_date", "id"], name="action_due_order"),  # the list's order, then LIMIT
         ]
 
     def __str__(self) -> str:

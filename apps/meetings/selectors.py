@@ -5,9 +5,11 @@ from __future__ import annotations
 
 from datetime import date
 
+from django.contrib.auth import get_user_model
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q
 
 from apps.accounts.permissions import is_admin, is_ops
+from apps.departments.models import Department
 
 from .models import (
     OPEN_ACTION_STATUSES,
@@ -21,6 +23,8 @@ from .models import (
     MeetingStatus,
 )
 from .permissions import headed_paths
+
+User = get_user_model()
 
 
 def _path_prefix_q(field: str, paths: list[str]) -> Q:
@@ -56,14 +60,24 @@ def visible_meetings(user):
     return Meeting.objects.filter(meeting_visibility_q(user))
 
 
+def headed_department_ids(user) -> list[int]:
+    """Ids of the departments `user` heads and everything below them (one query, cached)."""
+    if not hasattr(user, "_meetings_headed_ids"):
+        paths = headed_paths(user)
+        user._meetings_headed_ids = (
+            list(Department.objects.filter(_path_prefix_q("path", paths)).values_list("pk", flat=True)) if paths else []
+        )
+    return user._meetings_headed_ids
+
+
 def action_visibility_q(user) -> Q:
-    """An action is seen by its owner, the owner's managers, and whoever sees its meeting."""
-    paths = headed_paths(user)
+    """An action is seen by its owner, the owner's managers, and whoever sees its meeting.
+    The meetings are a semi-join (computed once), not a test per action row."""
     return (
         Q(owner=user)
-        | Q(owner__manager=user)
-        | _path_prefix_q("department__path", paths)
-        | meeting_visibility_q(user, prefix="meeting__")
+        | Q(owner_id__in=User.objects.filter(manager=user).values("pk"))
+        | Q(department_id__in=headed_department_ids(user))
+        | Q(meeting_id__in=visible_meetings(user).values("pk"))
     )
 
 
@@ -77,8 +91,10 @@ def action_list(user, *, scope: str, today: date, filters: dict):
     if scope == "mine":
         qs = ActionItem.objects.filter(owner=user)
     elif scope == "department":
-        paths = headed_paths(user) or ([user.department.path] if user.department_id else [])
-        qs = qs.filter(_path_prefix_q("department__path", paths))
+        if headed_paths(user):  # a head sees every action of their departments (no visibility test needed)
+            qs = ActionItem.objects.filter(department_id__in=headed_department_ids(user))
+        else:
+            qs = qs.filter(department_id=user.department_id) if user.department_id else qs.none()
     elif scope == "overdue":
         qs = qs.filter(status__in=OPEN_ACTION_STATUSES, due_date__lt=today)
     if filters.get("status"):

@@ -5,19 +5,40 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required, login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.db.models import Exists, OuterRef
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_POST
 
 from . import documents, ics, selectors, services
 from .forms import ActionFilterForm, ActionStepForm
-from .models import ActionItem, ActionUpdate, CalendarToken, Decision, FollowUpKind, Meeting, Series
+from .models import (
+    ACTION_TONES,
+    ActionItem,
+    ActionStatus,
+    ActionUpdate,
+    CalendarToken,
+    Decision,
+    FollowUpKind,
+    Meeting,
+    Series,
+)
 
-PAGE_SIZE = 50
+PAGE_SIZE = 30
 SCOPES = ("mine", "department", "overdue", "all")
+
+
+def scope_labels() -> list[tuple[str, str]]:
+    return [
+        ("mine", pgettext("actions", "Mine")),
+        ("department", _("My department's")),
+        ("overdue", _("Overdue")),
+        ("all", _("All I can see")),
+    ]
 
 
 def action_or_404(user, pk) -> ActionItem:
@@ -42,8 +63,7 @@ def action_list(request):
     if scope not in SCOPES:
         scope = "mine"
     series_choices = list(
-        Series.objects.filter(meetings__in=selectors.visible_meetings(request.user))
-        .distinct()
+        Series.objects.filter(Exists(selectors.visible_meetings(request.user).filter(series=OuterRef("pk"))))
         .values_list("pk", "title")
         .order_by("title")
     )
@@ -51,10 +71,21 @@ def action_list(request):
     filters = form.cleaned_data if form.is_valid() else {}
     qs = selectors.action_list(request.user, scope=scope, today=today, filters=filters)
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    labels = {value: str(label) for value, label in ActionStatus.choices}
+    for a in page.object_list:  # ready-made for the template: 30 rows render without lookups
+        a.label, a.tone, a.late = labels[a.status], ACTION_TONES[a.status], a.is_open and a.due_date < today
     return render(
         request,
         "meetings/action_list.html",
-        {"page_obj": page, "form": form, "scope": scope, "scopes": SCOPES, "today": today},
+        {
+            "page_obj": page,
+            "form": form,
+            "scope": scope,
+            "scopes": scope_labels(),
+            "today": today,
+            "action_prefix": reverse("meetings:actions"),
+            "meeting_prefix": reverse("meetings:index") + "m/",
+        },
     )
 
 
