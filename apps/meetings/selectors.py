@@ -114,10 +114,11 @@ def action_list(user, *, scope: str, today: date, filters: dict):
 
 
 def meeting_page(pk: int, user) -> Meeting:
-    """The meeting with everything its page shows, in a fixed number of queries."""
-    return (
-        visible_meetings(user)
-        .select_related("organiser", "minute_taker", "department", "series")
+    """The meeting with everything its page shows, in a fixed number of queries; the
+    permission is checked on the loaded rows (permissions.py), so the page compiles no
+    visibility SQL. Meeting.DoesNotExist for a meeting `user` may not see."""
+    meeting = (
+        Meeting.objects.select_related("organiser", "minute_taker", "department", "series")
         .prefetch_related(
             Prefetch("agenda", queryset=AgendaItem.objects.select_related("presenter")),
             Prefetch(
@@ -135,8 +136,19 @@ def meeting_page(pk: int, user) -> Meeting:
             ),
             "invited_departments",
         )
-        .get(pk=pk)
+        .filter(pk=pk)
+        .first()
     )
+    if meeting is None:
+        raise Meeting.DoesNotExist
+    # What the rules need about the attendees, from the rows just loaded (no extra query).
+    meeting._attendee_rows = [
+        (a.user_id, a.user.manager_id, a.user.department.path if a.user.department_id else None)
+        for a in meeting.attendees.all()
+    ]
+    if not user.has_perm("meetings.view_meeting", meeting):
+        raise Meeting.DoesNotExist
+    return meeting
 
 
 def carried_over_actions(meeting: Meeting):

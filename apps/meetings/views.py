@@ -59,7 +59,11 @@ def meeting_page(request, pk):
     current = versions[0] if versions else None
     issued = next((v for v in versions if v.status == MinutesStatus.ISSUED), None)
     attendees = list(meeting.attendees.all())
-    confirmed = set(current.confirmations.values_list("user_id", flat=True)) if current else set()
+    confirmed = (
+        set(current.confirmations.values_list("user_id", flat=True))
+        if current and current.status != MinutesStatus.DRAFT and meeting.confirm_days
+        else set()
+    )
     counts = dict.fromkeys(Attendance.values, 0)
     labels = {value: str(label) for value, label in Attendance.choices}
     for a in attendees:  # ready-made for the template (60 rows render without lookups)
