@@ -588,8 +588,10 @@ def action_transition(
         action.progress, action.done_at = 100, now
     elif step == "accept":
         action.accepted_at = now
-    elif step == "reopen":
+    elif step == "reopen":  # back to where the owner's last progress report left it
         action.done_at = action.accepted_at = None
+        last = action.updates.filter(event=ActionEvent.PROGRESS, progress__isnull=False).order_by("-pk").first()
+        action.progress = last.progress if last else 0
     action.save()
     ActionUpdate.objects.create(
         action=action,

@@ -43,7 +43,7 @@ def test_the_whole_life_cycle(org, action):
     assert action.status == S.DONE and action.progress == 100
     assert Notification.objects.filter(recipient=org["manager"], kind="meetings.action_done").count() == 1
     action = step(action, org["manager"], "reopen", note="缺少二季度数据")
-    assert action.status == S.IN_PROGRESS and action.done_at is None
+    assert action.status == S.IN_PROGRESS and action.done_at is None and action.progress == 50
     action = step(action, org["staff"], "done", note="已补充")
     action = step(action, org["manager"], "accept")
     assert action.status == S.ACCEPTED and action.accepted_at
