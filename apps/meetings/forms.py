@@ -142,10 +142,20 @@ class MeetingForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["department"].queryset = Department.objects.only("pk", "name", "path")
         if self.instance.pk and not self.is_bound:
+            from .services import department_members
+
+            invited = list(self.instance.invited_departments.all())
+            # People who come with a whole department, the organiser and the minute-taker are not listed again.
+            implied = {u.pk for u in department_members(invited)} | {
+                self.instance.organiser_id,
+                self.instance.minute_taker_id,
+            }
             self.initial["attendee_logins"] = " ".join(
-                a.user.username for a in self.instance.attendees.select_related("user").order_by("pk")
+                a.user.username
+                for a in self.instance.attendees.select_related("user").order_by("pk")
+                if a.user_id not in implied
             )
-            self.initial["departments"] = list(self.instance.invited_departments.values_list("pk", flat=True))
+            self.initial["departments"] = [d.pk for d in invited]
             self.initial["agenda_text"] = agenda_text(self.instance.agenda.select_related("presenter"))
             self.initial["minute_taker"] = self.instance.minute_taker.username if self.instance.minute_taker else ""
 
