@@ -39,6 +39,11 @@ def planned_dates(series: Series, start: date, end: date) -> list[date]:
 
 
 def occurrences(series: Series, start: date, end: date) -> list[tuple[date, date]]:
-    """(planned date, meeting date) pairs: the meeting date is the planned date or, when that is
-    not a working day, the next working day."""
-    return [(d, working_day_on_or_after(d)) for d in planned_dates(series, start, end)]
+    """(planned date, meeting date) pairs for the planned dates in [start, end]: the meeting
+    date is the planned date or, when that is not a working day, the next working day. When a
+    long holiday moves one meeting onto the day the next one is held, the moved one is
+    dropped: a series never meets twice on one day."""
+    lookahead = end + timedelta(days=40)  # the next occurrence after `end` decides a collision
+    pairs = [(d, working_day_on_or_after(d)) for d in planned_dates(series, start, lookahead)]
+    kept = [p for p, following in zip(pairs, pairs[1:] + [None], strict=True) if not following or following[1] != p[1]]
+    return [(planned, day) for planned, day in kept if planned <= end]
