@@ -85,18 +85,34 @@ def visible_actions(user):
     return ActionItem.objects.filter(action_visibility_q(user))
 
 
-def action_list(user, *, scope: str, today: date, filters: dict):
-    """The one action list: scope mine / department / overdue / all, then the filters."""
-    qs = visible_actions(user)
+def action_scope(user, *, scope: str, today: date):
+    """The one action list's tabs: mine / department / overdue / all (what `user` may see)."""
     if scope == "mine":
-        qs = ActionItem.objects.filter(owner=user)
-    elif scope == "department":
+        return ActionItem.objects.filter(owner=user)
+    if scope == "department":
         if headed_paths(user):  # a head sees every action of their departments (no visibility test needed)
-            qs = ActionItem.objects.filter(department_id__in=headed_department_ids(user))
-        else:
-            qs = qs.filter(department_id=user.department_id) if user.department_id else qs.none()
-    elif scope == "overdue":
-        qs = qs.filter(status__in=OPEN_ACTION_STATUSES, due_date__lt=today)
+            return ActionItem.objects.filter(department_id__in=headed_department_ids(user))
+        if not user.department_id:
+            return ActionItem.objects.none()
+        return visible_actions(user).filter(department_id=user.department_id)
+    if scope == "overdue":
+        return visible_actions(user).filter(status__in=OPEN_ACTION_STATUSES, due_date__lt=today)
+    return visible_actions(user)
+
+
+def series_in(actions) -> list[tuple[int, str]]:
+    """(id, title) of the series these actions come from (the list's series filter); one query."""
+    rows = (
+        actions.filter(meeting__series__isnull=False)
+        .order_by()
+        .values_list("meeting__series_id", "meeting__series__title")
+        .distinct()
+    )
+    return sorted(rows, key=lambda r: r[1])
+
+
+def filter_actions(actions, filters: dict):
+    qs = actions
     if filters.get("status"):
         qs = qs.filter(status=filters["status"])
     if filters.get("series"):
@@ -111,6 +127,10 @@ def action_list(user, *, scope: str, today: date, filters: dict):
     if filters.get("due_before"):
         qs = qs.filter(due_date__lte=filters["due_before"])
     return qs.select_related("owner", "department", "meeting").order_by("due_date", "pk")
+
+
+def action_list(user, *, scope: str, today: date, filters: dict):
+    return filter_actions(action_scope(user, scope=scope, today=today), filters)
 
 
 def meeting_page(pk: int, user) -> Meeting:

@@ -5,7 +5,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required, login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Exists, OuterRef
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -25,7 +24,6 @@ from .models import (
     Decision,
     FollowUpKind,
     Meeting,
-    Series,
 )
 
 PAGE_SIZE = 30
@@ -62,14 +60,9 @@ def action_list(request):
     scope = request.GET.get("scope", "mine")
     if scope not in SCOPES:
         scope = "mine"
-    series_choices = list(
-        Series.objects.filter(Exists(selectors.visible_meetings(request.user).filter(series=OuterRef("pk"))))
-        .values_list("pk", "title")
-        .order_by("title")
-    )
-    form = ActionFilterForm(request.GET or None, series_choices=series_choices)
-    filters = form.cleaned_data if form.is_valid() else {}
-    qs = selectors.action_list(request.user, scope=scope, today=today, filters=filters)
+    base = selectors.action_scope(request.user, scope=scope, today=today)
+    form = ActionFilterForm(request.GET or None, series_choices=selectors.series_in(base))
+    qs = selectors.filter_actions(base, form.cleaned_data if form.is_valid() else {})
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     labels = {value: str(label) for value, label in ActionStatus.choices}
     for a in page.object_list:  # ready-made for the template: 30 rows render without lookups
