@@ -70,12 +70,17 @@ def meeting_page(request, pk):
         counts[a.attendance] += 1
         a.label = labels[a.attendance]
         a.confirmed = a.user_id in confirmed
+    agenda = list(meeting.agenda.all())
+    if issued:  # the minutes as issued, even while a correction is being written
+        issued_notes = {item["title"]: item["notes"] for item in issued.snapshot.get("agenda", [])}
+        for item in agenda:
+            item.issued_notes = issued_notes.get(item.title, "")
     return render(
         request,
         "meetings/meeting.html",
         {
             "meeting": meeting,
-            "agenda": list(meeting.agenda.all()),
+            "agenda": agenda,
             "attendees": attendees,
             "attendance_counts": [(label, counts[value]) for value, label in Attendance.choices if counts[value]],
             "decisions": list(meeting.decisions.all()),

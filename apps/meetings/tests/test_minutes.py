@@ -54,6 +54,12 @@ def test_issue_makes_minutes_read_only_and_a_correction_a_new_version(org, writt
         services.minutes_correct(actor=org["manager"], meeting=written, reason="")
     v2 = services.minutes_correct(actor=org["manager"], meeting=written, reason="补充决议")
     assert v2.number == 2 and v2.status == MinutesStatus.DRAFT
+    agenda = written.agenda.get()
+    services.minutes_save(
+        actor=org["manager"], meeting=written, summary="", notes={agenda.pk: "草稿修改"}, attendance={}
+    )
+    page = client_for(org["staff"]).get(reverse("meetings:meeting", args=[written.pk])).content.decode()
+    assert "上周销售额完成率 95%。" in page and "草稿修改" not in page  # the page shows what was issued
     services.decision_add(actor=org["manager"], meeting=written, text="新增：下月起周报改为周五提交。")
     services.minutes_issue(actor=org["manager"], meeting=written)
     v1.refresh_from_db()
