@@ -1,15 +1,12 @@
-"""The meetings module's notification kinds (so people can choose their mail channel) and
-the messages it sends. Texts are rendered in each recipient's language."""
+"""The messages the meetings module sends (its kinds, for the mail preferences, are in
+notification_kinds.py). Texts are rendered in each recipient's language."""
 
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext_lazy
 
-from apps.notifications.kinds import MODULES, register_kind
 from apps.notifications.services import addresses, create_notifications
 
-GROUP = gettext_lazy("Meetings")
-MODULES.setdefault("meetings", GROUP)
 INVITATION = "meetings.invitation"
 CHANGED = "meetings.changed"
 CANCELLED = "meetings.cancelled"
@@ -22,20 +19,6 @@ ACTION_OVERDUE = "meetings.action_overdue"
 ACTION_OVERDUE_MANAGER = "meetings.action_overdue_manager"
 # Kinds whose mail carries the meeting's .ics (apps/meetings/mail.py).
 WITH_CALENDAR = (INVITATION, CHANGED, CANCELLED)
-
-for _code, _label, _mandatory in [
-    (INVITATION, gettext_lazy("Meeting invitation"), True),
-    (CHANGED, gettext_lazy("Meeting changed"), True),
-    (CANCELLED, gettext_lazy("Meeting cancelled"), True),
-    (CONFIRM, gettext_lazy("Minutes to confirm"), True),
-    (ISSUED, gettext_lazy("Minutes issued"), False),
-    (ACTION_ASSIGNED, gettext_lazy("Action item assigned to you"), True),
-    (ACTION_DONE, gettext_lazy("Action item done, waiting for your acceptance"), False),
-    (ACTION_DECIDED, gettext_lazy("Your action item was accepted or reopened"), False),
-    (ACTION_OVERDUE, gettext_lazy("Action item overdue"), True),
-    (ACTION_OVERDUE_MANAGER, gettext_lazy("Action item overdue in your team"), False),
-]:
-    register_kind(_code, _label, group=GROUP, mandatory=_mandatory)
 
 
 def send(recipients, *, kind: str, url: str, title, body=None, params: dict) -> list:
