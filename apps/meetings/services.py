@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy
 
 from apps.departments.models import Department
 from apps.scheduling.calendar import add_working_days
+from apps.search.services import index_now
 
 from . import links, notices
 from .models import (
@@ -150,6 +151,7 @@ def meeting_create(
     added, _removed = _set_attendees(meeting, [*attendees, *department_members(departments)])
     _set_agenda(meeting, list(agenda))
     notices.invite(meeting, [p for p in added if actor is None or p.pk != actor.pk])
+    index_now(source="meetings", owner_ids=[meeting.pk])
     return meeting
 
 
@@ -186,6 +188,7 @@ def meeting_update(
         notices.changed(meeting, others(staying))
     if removed:
         notices.cancelled(meeting, others(removed))
+    index_now(source="meetings", owner_ids=[meeting.pk])
     return meeting
 
 
@@ -199,6 +202,7 @@ def meeting_cancel(*, actor, meeting: Meeting) -> Meeting:
     meeting.save(update_fields=["status", "sequence", "updated_at"])
     people = [a.user for a in meeting.attendees.select_related("user") if a.user_id != actor.pk]
     notices.cancelled(meeting, people)
+    index_now(source="meetings", owner_ids=[meeting.pk])
     return meeting
 
 
@@ -487,6 +491,7 @@ def minutes_issue(*, actor, meeting: Meeting, today: date | None = None) -> Minu
         title=gettext_lazy("Minutes issued: %(title)s (version %(n)s)"),
         params={"title": meeting.title, "n": version.number},
     )
+    index_now(source="meetings", owner_ids=[meeting.pk])  # the issued minutes are found
     return version
 
 
