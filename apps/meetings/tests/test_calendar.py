@@ -108,3 +108,14 @@ def test_the_ics_download_of_a_meeting(org, meetings, client_for):
     response = client_for(org["staff"]).get(reverse("meetings:ics", args=[meetings["open"].pk]))
     assert events(response.content)[0]["SUMMARY"] == "销售部周例会"
     assert client_for(org["hr"]).get(reverse("meetings:ics", args=[meetings["open"].pk])).status_code == 404
+
+
+def test_each_attendee_reads_the_invitation_in_their_language(org, make_meeting):
+    from apps.notifications.models import Notification
+
+    org["staff"].preferred_language = "en"
+    org["staff"].save(update_fields=["preferred_language"])
+    make_meeting(attendees=[org["staff"], org["gm"]], place="3楼会议室")
+    titles = dict(Notification.objects.filter(kind="meetings.invitation").values_list("recipient__username", "title"))
+    assert titles["staff"] == "Meeting invitation: 销售部周例会, 2026-11-02 09:30"
+    assert titles["gm"] == "会议邀请：销售部周例会，2026-11-02 09:30"
