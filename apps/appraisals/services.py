@@ -1,7 +1,6 @@
 """Every write of the appraisal module. Keyword-only, one transaction each, history in the
 same transaction; status changes only through the transition tables below, on a locked row."""
 
-from collections import Counter
 from datetime import date
 from decimal import Decimal
 
@@ -255,9 +254,10 @@ def appraisal_object(*, appraisal: Appraisal, actor, reason: str, today: date | 
     locked.objection_reason = reason
     locked.save(update_fields=["status", "objection_reason", "updated_at"])
     _event(locked, actor, "objected", reason=reason)
-    from django.contrib.auth import get_user_model
+    from apps.accounts.permissions import users_with_role
+    from apps.accounts.roles import Role
 
-    hr_people = get_user_model().objects.filter(groups__name="hr", is_active=True)
+    hr_people = users_with_role(Role.HR)
     notify_many(
         recipients=hr_people,
         kind="appraisals.objection",
@@ -622,7 +622,3 @@ def template_save(
         keep.append(obj.pk)
     template.criteria.exclude(pk__in=keep).delete()
     return template
-
-
-def grade_counter(grades) -> Counter:
-    return Counter(g for g in grades if g)

@@ -240,15 +240,10 @@ def _notify_step(*, version, action, actor, before, comment) -> None:
             url=url,
         )
     elif action == "approve" and before == S.IN_REVIEW:
-        from django.contrib.auth import get_user_model
-
+        from apps.accounts.permissions import users_with_role
         from apps.accounts.roles import Role
 
-        ops = (
-            get_user_model()
-            .objects.filter(groups__name=Role.OPS, is_active=True)
-            .exclude(pk=getattr(actor, "pk", None))
-        )
+        ops = users_with_role(Role.OPS).exclude(pk=getattr(actor, "pk", None))
         notify_many(
             recipients=list(ops.only("pk")),
             kind="policies.approval",

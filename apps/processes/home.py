@@ -4,6 +4,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from apps.accounts.permissions import is_ops
 from apps.core.plugins import WorkItem, WorkPanel
 
 from . import selectors
@@ -87,7 +88,7 @@ def my_work(user) -> list[WorkPanel]:
                 ],
             )
         )
-    if selectors.is_ops_user(user):
+    if is_ops(user):
         due = selectors.reviews_due(today=today, within_days=14)
         first_due = list(due[:5])
         if first_due:

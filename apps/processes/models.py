@@ -11,11 +11,16 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from apps.core.badges import badge_tones
+
 
 class Process(models.Model):
     class Status(models.TextChoices):
         IN_USE = "in_use", _("In use")
         RETIRED = "retired", _("Retired")
+
+    badge_tones(Status, {Status.IN_USE: "success", Status.RETIRED: "secondary"})
+    BADGES = {"status": Status}
 
     code = models.SlugField(_("code"), max_length=40, unique=True)
     name = models.CharField(_("name"), max_length=120)
@@ -73,6 +78,10 @@ class Process(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("processes:detail", args=[self.code])
+
+    @property
+    def is_in_use(self) -> bool:
+        return self.status == self.Status.IN_USE
 
 
 class ProcessVersion(models.Model):
@@ -168,6 +177,21 @@ class ChangeRequest(models.Model):
         REJECTED = "rejected", _("Rejected")
         WITHDRAWN = "withdrawn", _("Withdrawn")
 
+    badge_tones(
+        Status,
+        {
+            Status.DRAFT: "light",
+            Status.PENDING_HEAD: "primary",
+            Status.PENDING_OPS: "primary",
+            Status.PENDING_GM: "primary",
+            Status.RETURNED: "warning",
+            Status.APPROVED: "success",
+            Status.REJECTED: "danger",
+            Status.WITHDRAWN: "secondary",
+        },
+    )
+    BADGES = {"status": Status}
+
     class Urgency(models.TextChoices):
         LOW = "low", _("Low")
         NORMAL = "normal", _("Normal")
@@ -245,6 +269,10 @@ class ChangeRequest(models.Model):
     @property
     def is_open(self) -> bool:
         return self.status in OPEN_STATUSES
+
+    @property
+    def is_approved(self) -> bool:
+        return self.status == self.Status.APPROVED
 
 
 PENDING_STATUSES = (

@@ -4,15 +4,10 @@ a change request someone may not see is a 404 for them."""
 import rules
 
 from apps.accounts.permissions import is_admin, is_manager, is_ops, is_staff_member
-from apps.departments.models import Department
+from apps.departments.permissions import is_general_manager, is_head_of
 
 from . import workflow as wf
 from .models import ChangeRequest, Process
-
-
-@rules.predicate
-def is_general_manager(user) -> bool:
-    return bool(user.is_authenticated and Department.objects.filter(parent__isnull=True, head=user).exists())
 
 
 @rules.predicate
@@ -30,9 +25,9 @@ def is_involved(user, cr) -> bool:
     """Current or past approver of the request, or head of the owning department."""
     if not isinstance(cr, ChangeRequest) or not user.is_authenticated:
         return False
-    if user.pk in (cr.assignee_id, cr.assignee_principal_id) or cr.process.department.head_id == user.pk:
+    if user.pk in (cr.assignee_id, cr.assignee_principal_id) or is_head_of(user, cr.process.department):
         return True
-    if cr.status == ChangeRequest.Status.PENDING_OPS and wf.is_ops(user):
+    if cr.status == ChangeRequest.Status.PENDING_OPS and is_ops(user):
         return True
     return cr.events.filter(actor=user).exists() or cr.events.filter(on_behalf_of=user).exists()
 

@@ -3,12 +3,13 @@ scheduler calls (idempotent: they describe what is due now, not what changed lat
 
 import datetime
 
-from django.contrib.auth import get_user_model
 from django.db.models import Count, DurationField, ExpressionWrapper, F, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 
+from apps.accounts.permissions import is_admin, is_ops, users_with_role
 from apps.accounts.roles import Role
 from apps.departments.models import Department, Position
+from apps.departments.permissions import is_general_manager
 
 from . import steps as steplib
 from .models import (
@@ -154,18 +155,11 @@ def impact(changes, process: Process, depts: dict, positions: dict) -> dict:
     }
 
 
-def is_ops_user(user) -> bool:
-    return user.groups.filter(name=Role.OPS).exists()
-
-
-_is_ops = is_ops_user
-
-
 def inbox(user) -> QuerySet[ChangeRequest]:
     """Requests waiting for this user's decision (also as a delegate, or as the principal
     of a delegation, and the ops pool for users with the ops role)."""
     mine = Q(assignee=user) | Q(assignee_principal=user)
-    if _is_ops(user):
+    if is_ops(user):
         mine |= Q(status=ChangeRequest.Status.PENDING_OPS)
     return (
         ChangeRequest.objects.filter(mine, status__in=PENDING_STATUSES)
@@ -177,11 +171,7 @@ def inbox(user) -> QuerySet[ChangeRequest]:
 
 def visible_requests(user) -> QuerySet[ChangeRequest]:
     qs = ChangeRequest.objects.select_related("process__department", "proposer", "assignee")
-    if (
-        user.is_superuser
-        or user.groups.filter(name__in=[Role.OPS, Role.ADMIN]).exists()
-        or Department.objects.filter(parent__isnull=True, head=user).exists()
-    ):
+    if is_ops(user) or is_admin(user) or is_general_manager(user):
         return qs
     acted = ChangeRequestEvent.objects.filter(Q(actor=user) | Q(on_behalf_of=user)).values("request")
     return qs.filter(
@@ -279,7 +269,7 @@ def open_actions_for(user) -> QuerySet[ImprovementAction]:
 
 
 def ops_users():
-    return get_user_model().objects.filter(groups__name=Role.OPS, is_active=True)
+    return users_with_role(Role.OPS)
 
 
 # --- regulation articles a process implements (apps.policies) ------------------------------

@@ -1,13 +1,13 @@
 """Every write of the process module. Keyword-only arguments, one transaction each; the
 history line and the notifications are written in the same transaction."""
 
-from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from apps.accounts.permissions import is_ops, users_with_role
 from apps.accounts.roles import Role
 from apps.notifications.services import notify, notify_many
 from apps.search.services import index_now
@@ -228,7 +228,7 @@ def _enter_next_stage(cr: ChangeRequest, *, actor, today, now, restart: bool = F
     stages = wf.chain(cr)
     start = 0 if restart or cr.status not in stages else stages.index(cr.status) + 1
     done = _approved_this_round(cr)
-    ops_done = bool(done) and get_user_model().objects.filter(pk__in=done, groups__name=Role.OPS).exists()
+    ops_done = bool(done) and users_with_role(Role.OPS, active=False).filter(pk__in=done).exists()
     for stage in stages[start:]:
         approver = wf.stage_approver(cr, stage)
         reason = ""
@@ -262,7 +262,7 @@ def _notify_stage(cr: ChangeRequest) -> None:
     title = _("Process change awaiting your decision: %(title)s") % {"title": cr.title}
     url = cr.get_absolute_url()
     if cr.status == S.PENDING_OPS:
-        pool = get_user_model().objects.filter(groups__name=Role.OPS, is_active=True).exclude(pk=cr.proposer_id)
+        pool = users_with_role(Role.OPS).exclude(pk=cr.proposer_id)
         notify_many(recipients=list(pool), kind="processes.approval_required", title=title, url=url)
     elif cr.assignee is not None:
         body = ""
@@ -470,6 +470,6 @@ def review_record(
 
 @transaction.atomic
 def action_complete(*, action: ImprovementAction, user) -> None:
-    if user.pk != action.owner_id and not wf.is_ops(user):
+    if user.pk != action.owner_id and not is_ops(user):
         raise NotAllowed(_("Only the owner of the action or operations management can close it."))
     ImprovementAction.objects.filter(pk=action.pk, done_at__isnull=True).update(done_at=timezone.now())

@@ -3,7 +3,6 @@
 import datetime
 
 from django.contrib import messages
-from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
@@ -12,13 +11,15 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from apps.core.permissions import require_perm
+
 from . import diagram, selectors, services
 from . import steps as steplib
 from . import workflow as wf
 from .forms import ChangeRequestForm, DecisionForm, DelegationForm, StepFormSet, step_initial
 from .models import ChangeRequest, Delegation, Process
 
-view_catalogue = permission_required("processes.view_catalogue", raise_exception=True)
+view_catalogue = require_perm("processes.view_catalogue")
 
 
 def _load_request(request, pk, perm="processes.view_change_request") -> ChangeRequest:
@@ -147,6 +148,7 @@ def _progress(cr: ChangeRequest, events) -> list[dict]:
             row.update(state="current", who=cr.assignee.name if cr.assignee else row["who"])
         elif cr.status == ChangeRequest.Status.APPROVED:
             row["state"] = "done"
+        row["icon"] = {"done": "bi-check-lg", "current": "bi-hourglass-split"}.get(row["state"], "")
         out.append(row)
     return out
 
@@ -249,7 +251,7 @@ def request_list(request):
     )
 
 
-@permission_required("processes.delegate", raise_exception=True)
+@require_perm("processes.delegate")
 def delegations(request):
     form = DelegationForm(request.POST or None, initial={"start_date": timezone.localdate()})
     if request.method == "POST" and form.is_valid():
@@ -272,7 +274,7 @@ def delegations(request):
 
 
 @require_POST
-@permission_required("processes.delegate", raise_exception=True)
+@require_perm("processes.delegate")
 def delegation_cancel(request, pk):
     delegation = get_object_or_404(Delegation, pk=pk, principal=request.user)
     services.delegation_cancel(delegation=delegation, user=request.user)
@@ -280,7 +282,7 @@ def delegation_cancel(request, pk):
     return redirect("processes:delegations")
 
 
-@permission_required("processes.view_report", raise_exception=True)
+@require_perm("processes.view_report")
 def stage_report(request):
     days = request.GET.get("days", "90")
     days = int(days) if days.isdigit() else 90

@@ -15,8 +15,9 @@ from dataclasses import dataclass
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
-from apps.accounts.roles import Role
+from apps.accounts.permissions import is_ops
 from apps.departments.models import Department
+from apps.departments.permissions import general_manager
 
 from .models import ChangeRequest, Delegation
 
@@ -67,13 +68,6 @@ def chain(cr: ChangeRequest) -> list[str]:
     return stages
 
 
-def general_manager():
-    root = (
-        Department.objects.filter(parent__isnull=True, head__isnull=False).select_related("head").order_by("pk").first()
-    )
-    return root.head if root else None
-
-
 def department_head(dept: Department):
     """The head of `dept`, else of the nearest ancestor that has one."""
     if dept.head_id:
@@ -111,14 +105,6 @@ def active_delegate(principal, on_date):
         .first()
     )
     return d.delegate if d else None
-
-
-def has_role(user, role: str) -> bool:
-    return bool(user and user.is_active and user.groups.filter(name=role).exists())
-
-
-def is_ops(user) -> bool:
-    return has_role(user, Role.OPS)
 
 
 def may_decide(cr: ChangeRequest, user) -> bool:

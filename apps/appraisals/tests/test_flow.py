@@ -275,11 +275,11 @@ def test_scheduled_stage_moves_catch_up_and_do_nothing_twice(org, open_cycle, to
     assert Cycle.objects.get(pk=cycle.pk).stage == Stage.CALIBRATION  # publishing stays HR's call
 
 
-def test_the_tasks_call_the_services(org, default_template):
-    from apps.appraisals import tasks
+def test_the_scheduled_jobs_call_the_services(org, default_template):
+    from apps.scheduling.runner import run_job
 
-    assert isinstance(tasks.advance_due_stages(), list)
-    assert tasks.open_previous_quarter() in ("", Cycle.objects.order_by("-opened_at").first().code)
+    assert run_job("appraisals.advance_due_stages").outcome == "ok"
+    assert run_job("appraisals.open_previous_quarter").outcome == "ok"
 
 
 def test_hr_changes_deadlines_and_rules_but_not_the_bands_once_reviews_started(org, cycle, client_for, today):

@@ -115,12 +115,12 @@ def test_future_effective_date_waits_for_the_scheduled_job_which_is_idempotent(o
     assert PolicyHistory.objects.filter(version=first, action=HistoryAction.SUPERSEDE).count() == 1
 
 
-def test_the_celery_task_calls_the_publisher(org):
-    from apps.policies.tasks import publish_due_policies
+def test_the_scheduled_job_calls_the_publisher(org):
+    from apps.scheduling.runner import run_job
 
     version = make_draft(actor=org["ops"], owning_department=org["sales_dept"], effective_date=date(2000, 1, 1))
     PolicyVersion.objects.filter(pk=version.pk).update(status=S.SCHEDULED)
-    assert publish_due_policies() == 1
+    assert run_job("policies.publish_due").items == 1
     version.refresh_from_db()
     assert version.status == S.PUBLISHED
 

@@ -165,7 +165,8 @@ def test_delegation_cancel_is_only_for_its_giver(org, world, client_for):
 
 def test_an_improvement_action_is_closed_by_its_owner_or_ops(org, world, client_for):
     url = reverse("processes:action_done", args=[world["action"].pk])
-    assert client_for(org["manager"]).post(url).status_code == 404
+    # The action is listed on the process page everybody reads: 403, not 404 (apps/core/permissions.py).
+    assert client_for(org["manager"]).post(url).status_code == 403
     assert client_for(org["staff"]).post(url).status_code == 302
     world["action"].refresh_from_db()
     assert world["action"].done_at is not None
