@@ -13,17 +13,9 @@
 import rules
 
 from apps.accounts.permissions import is_admin, is_manager, is_ops, is_staff_member
+from apps.departments.permissions import headed_paths, is_manager_of
 
 from .models import ActionItem, Meeting, MeetingStatus
-
-
-def headed_paths(user) -> list[str]:
-    """Tree paths of the departments `user` heads; one query, cached on the user."""
-    if not hasattr(user, "_meetings_headed_paths"):
-        user._meetings_headed_paths = (
-            list(user.headed_departments.values_list("path", flat=True)) if user.is_authenticated else []
-        )
-    return user._meetings_headed_paths
 
 
 def attendee_rows(meeting) -> list[tuple[int, int | None, str]]:
@@ -93,7 +85,7 @@ def is_action_organiser(user, action) -> bool:
 def manages_action_owner(user, action) -> bool:
     if not isinstance(action, ActionItem):
         return False
-    if action.owner.manager_id == user.pk:
+    if is_manager_of(user, action.owner):
         return True
     dept = action.department
     return bool(dept and any(dept.path.startswith(p) for p in headed_paths(user)))

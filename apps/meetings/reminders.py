@@ -6,7 +6,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_noop
 
 from apps.core.plugins import WorkItem
-from apps.notifications.reminding import Due, ReminderSource, batches, register_source
+from apps.notifications.reminding import Due, ReminderSource, batches
 from apps.scheduling.calendar import add_working_days
 
 from . import notices
@@ -82,4 +82,4 @@ class OverdueActions(ReminderSource):
         ]
 
 
-register_source(OverdueActions())
+SOURCES = [OverdueActions()]

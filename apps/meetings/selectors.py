@@ -10,6 +10,7 @@ from django.db.models import Count, Exists, OuterRef, Prefetch, Q
 
 from apps.accounts.permissions import is_admin, is_ops
 from apps.departments.models import Department
+from apps.departments.permissions import headed_paths
 
 from .models import (
     OPEN_ACTION_STATUSES,
@@ -22,7 +23,6 @@ from .models import (
     Meeting,
     MeetingStatus,
 )
-from .permissions import headed_paths
 
 User = get_user_model()
 
