@@ -374,6 +374,8 @@ EVENT_LABELS = {
     "acknowledged": _("Result acknowledged"),
     "objected": _("Objection raised"),
     "objection_resolved": _("Objection resolved"),
+    "objection_grade": _("Grade changed on objection"),
+    "objection_withdrawn": _("Objection withdrawn"),
     "followup": _("Follow-up recorded"),
     "excluded": _("Excluded"),
     "included": _("Included again"),

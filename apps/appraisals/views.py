@@ -135,7 +135,8 @@ def appraisal_detail(request, pk, *, posted=None, errors=None, status=200):
         "grade_labels": dict(Grade.choices),
         "can_ack": is_employee and not services.action_check(appraisal, "acknowledge", user, today),
         "can_calibrate": is_hr and not services.action_check(appraisal, "calibrate", user, today),
-        "can_resolve": is_hr and appraisal.status == Status.OBJECTED,
+        # Four eyes: an HR member never resolves their own objection (the engine asks the others).
+        "can_resolve": is_hr and appraisal.status == Status.OBJECTED and appraisal.employee_id != user.pk,
         "can_followup": is_hr and appraisal.cycle.stage in (Stage.PUBLISHED, Stage.CLOSED) and published,
         "can_change_people": is_hr and appraisal.cycle.stage not in (Stage.PUBLISHED, Stage.CLOSED),
         "can_invite": request.user.has_perm("appraisals.invite_peers", appraisal)
@@ -147,6 +148,8 @@ def appraisal_detail(request, pk, *, posted=None, errors=None, status=200):
     }
     if ctx["show_history"]:
         ctx["events"] = list(selectors.appraisal_events(appraisal))
+    if appraisal.objection_reason:
+        ctx["objection_request"] = services.objection_request(appraisal)
     if ctx["can_calibrate"]:
         ctx["calibrate_form"] = CalibrateForm(initial={"final_grade": appraisal.final_grade})
     if ctx["can_ack"]:

@@ -23,6 +23,7 @@ fails if one does). Instead each app may provide, next to its models, plug-in mo
                 def name(now) -> int                          (scheduled jobs and their crontab:
                                          apps/scheduling/registry.py; the beat schedule is
                                          built from them by apps/scheduling/beat.py)
+  topbar.py  -> def badges(user) -> list[TopbarBadge]         (counters next to the bell; one cheap query each)
 
 They are called in INSTALLED_APPS order, so departments seed before policies, and so on.
 A module's texts (kind labels, reminder titles) live in its own catalogue.
@@ -66,6 +67,14 @@ class NavItem:
     order: int = 100
 
 
+@dataclass(frozen=True)
+class TopbarBadge:
+    url: str
+    label: str
+    icon: str
+    count: int = 0
+
+
 def app_modules(name: str) -> list[ModuleType]:
     found = []
     for config in django_apps.get_app_configs():
@@ -89,3 +98,7 @@ def home_panels(user) -> list[WorkPanel]:
 def nav_items() -> list[NavItem]:
     items = [item for module in app_modules("nav") for item in module.NAV_ITEMS]
     return sorted(items, key=lambda item: item.order)
+
+
+def topbar_badges(user) -> list[TopbarBadge]:
+    return [badge for module in app_modules("topbar") for badge in module.badges(user)]
