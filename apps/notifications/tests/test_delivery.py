@@ -120,13 +120,9 @@ def test_an_approval_waiting_cannot_be_switched_off(org):
         set_preferences(user=staff, channels={"approvals.task": Channel.OFF})
     # even a row written behind our back does not silence it
     NotificationPreference.objects.create(user=staff, kind="approvals.task", channel=Channel.OFF)
-    assert channels_for([(staff.pk, "approvals.task")]) == {
-        (staff.pk, "approvals.task"): Channel.IMMEDIATE
-    }
+    assert channels_for([(staff.pk, "approvals.task")]) == {(staff.pk, "approvals.task"): Channel.IMMEDIATE}
     set_preferences(user=staff, channels={"approvals.task": Channel.DIGEST})
-    assert (
-        channels_for([(staff.pk, "approvals.task")])[(staff.pk, "approvals.task")] == "digest"
-    )
+    assert channels_for([(staff.pk, "approvals.task")])[(staff.pk, "approvals.task")] == "digest"
 
 
 @pytest.mark.django_db
