@@ -1,0 +1,156 @@
+"""Activation and reset mail, unlocking, password setting. Mail goes through the portal's
+outbox (apps.notifications): a row now, sent by Celery after commit, retried while the mail
+server is down, rendered here in the recipient's language."""
+
+from collections.abc import Iterable
+from datetime import timedelta
+
+from axes.utils import reset as axes_reset
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from apps.notifications.delivery import absolute, language_of
+from apps.notifications.models import OutboundEmail
+from apps.notifications.services import FIRST_ATTEMPT_GRACE, queue_delivery
+
+from . import events, ratelimit
+from .backends import LocalPasswordBackend
+from .models import Invitation, SignInEvent
+from .tokens import activation_tokens, reset_tokens, uid_for
+
+
+class TooManyRequests(Exception):
+    pass
+
+
+def _render(user, template: str, link: str, **extra) -> tuple[str, str, str]:
+    with translation.override(language_of(user)):
+        en = translation.get_language() == "en"
+        subject = {
+            "activation": _("[%(portal)s] Activate your account"),
+            "reset": _("[%(portal)s] Reset your password"),
+        }[template] % {"portal": settings.PORTAL_NAME}
+        ctx = {
+            "user": user,
+            "link": link,
+            "subject": subject,
+            "portal_name": settings.PORTAL_NAME,
+            "language": "en" if en else "zh-CN",
+            "colon": ": " if en else "：",
+            "button": _("Set my password") if template == "activation" else _("Choose a new password"),
+            **extra,
+        }
+        return (
+            subject[:250],
+            render_to_string(f"signin/email/{template}.txt", ctx),
+            render_to_string(f"signin/email/{template}.html", ctx),
+        )
+
+
+def _queue_mail(user, rendered: tuple[str, str, str]) -> None:
+    subject, text, html = rendered
+    row = OutboundEmail.objects.create(
+        recipient=user,
+        to=user.email,
+        subject=subject,
+        body_text=text,
+        body_html=html,
+        next_attempt_at=timezone.now() + FIRST_ATTEMPT_GRACE,
+    )
+    queue_delivery([row.pk])
+
+
+def not_activated():
+    """Active people who never set a password and have no other way in (not from the directory or SSO)."""
+    return (
+        get_user_model()
+        .objects.filter(is_active=True, password__startswith="!")
+        .exclude(external_accounts__isnull=False)
+    )
+
+
+def can_invite(user) -> bool:
+    return bool(user.is_active and user.email and not user.has_usable_password())
+
+
+@transaction.atomic
+def invitations_send(*, users: Iterable, sent_by=None) -> int:
+    """Mail each person who can be invited an activation link; returns how many were queued.
+    Sending again is allowed (a lost mail); the older link keeps working until a password is set."""
+    now = timezone.now()
+    sent = 0
+    days = settings.ACTIVATION_TIMEOUT // 86400
+    for user in users:
+        if not can_invite(user):
+            continue
+        link = absolute(reverse("signin:activate", args=[uid_for(user), activation_tokens.make_token(user)]))
+        _queue_mail(user, _render(user, "activation", link, days=days))
+        invitation, created = Invitation.objects.get_or_create(
+            user=user, defaults={"sent_at": now, "times_sent": 1, "sent_by": sent_by}
+        )
+        if not created:
+            invitation.sent_at, invitation.sent_by = now, sent_by
+            invitation.times_sent += 1
+            invitation.save(update_fields=["sent_at", "sent_by", "times_sent"])
+        sent += 1
+    return sent
+
+
+def password_reset_request(*, email: str, ip: str | None) -> int:
+    """Mail a reset link to every active account with this address that uses a portal password.
+    The caller shows the same answer whether or not one exists; only the rate limits (counted
+    before any look-up, per address and per client address) can refuse."""
+    window = settings.SIGNIN_MAIL_LIMIT_WINDOW
+    address_ok = ratelimit.hit("address", email, limit=settings.SIGNIN_MAIL_LIMIT_PER_ADDRESS, window=window)
+    ip_ok = ratelimit.hit("ip", ip or "-", limit=settings.SIGNIN_MAIL_LIMIT_PER_IP, window=window)
+    if not (address_ok and ip_ok):
+        raise TooManyRequests
+    users = get_user_model().objects.filter(email__iexact=email.strip(), is_active=True)
+    hours = max(settings.PASSWORD_RESET_TIMEOUT // 3600, 1)
+    sent = 0
+    with transaction.atomic():
+        for user in users:
+            if not LocalPasswordBackend.local_password_allowed(user):
+                continue  # their password lives in the directory
+            link = absolute(reverse("signin:reset", args=[uid_for(user), reset_tokens.make_token(user)]))
+            _queue_mail(user, _render(user, "reset", link, hours=hours))
+            sent += 1
+    return sent
+
+
+def invitation_rate_ok(*, user, ip: str | None) -> bool:
+    """Resending is rate-limited per address too (an administrator's double click, a script)."""
+    return ratelimit.hit(
+        "address", user.email, limit=settings.SIGNIN_MAIL_LIMIT_PER_ADDRESS, window=settings.SIGNIN_MAIL_LIMIT_WINDOW
+    ) and ratelimit.hit(
+        "ip", ip or "-", limit=settings.SIGNIN_MAIL_LIMIT_PER_IP, window=settings.SIGNIN_MAIL_LIMIT_WINDOW
+    )
+
+
+@transaction.atomic
+def password_set_from_link(*, user, password: str, activation: bool) -> None:
+    user.set_password(password)
+    user.save(update_fields=["password"])
+    if activation:
+        Invitation.objects.filter(user=user, activated_at__isnull=True).update(activated_at=timezone.now())
+
+
+def lockout_release(*, request, username: str = "", ip: str = "") -> int:
+    """An administrator lifts a lockout (by username or by address); logged."""
+    removed = 0
+    if username:
+        removed += axes_reset(username=username)
+    if ip:
+        removed += axes_reset(ip=ip)
+    detail = f"by {request.user.get_username()}" + (f", address {ip}" if ip else "")
+    events.record(SignInEvent.Kind.UNLOCKED, request=request, username=username, detail=detail)
+    return removed
+
+
+def locked_out_cutoff():
+    return timezone.now() - timedelta(hours=settings.AXES_COOLOFF_TIME)
