@@ -8,4 +8,4 @@ class SigninConfig(AppConfig):
     verbose_name = _("Sign-in")
 
     def ready(self):
-        from . import signals  # noqa: F401  (connects the audit log)
+        from . import permissions, signals  # noqa: F401  (rules; the sign-in log receivers)

@@ -21,8 +21,9 @@ def current_lockouts() -> list[dict]:
     rows = []
     for field in ("username", "ip_address"):
         grouped = (
-            recent.exclude(**{f"{field}__isnull": True})
-            .exclude(**{field: ""})
+            recent.order_by()  # the model orders by time, which would split the groups
+            .exclude(**{f"{field}__isnull": True})
+            .exclude(**({"username": ""} if field == "username" else {}))
             .values(field)
             .annotate(failures=Sum("failures_since_start"), last=Max("attempt_time"))
             .filter(failures__gte=settings.AXES_FAILURE_LIMIT)

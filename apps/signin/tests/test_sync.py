@@ -86,8 +86,8 @@ def test_management_command_and_scheduled_job(company, settings, capsys):
     assert not User.objects.get(username="dave").is_active
 
 
-def test_beat_row_exists_disabled(db):
+def test_beat_row_runs_the_job_nightly(db):
     from django_celery_beat.models import PeriodicTask
 
     row = PeriodicTask.objects.get(name="signin.directory_sync")
-    assert row.enabled is False and row.task == "scheduling.run_job"
+    assert row.task == "scheduling.run_job" and (row.crontab.hour, row.crontab.minute) == ("2", "30")
