@@ -235,7 +235,7 @@ from apps.signin.conf import signin_settings  # noqa: E402
 vars().update(signin_settings(env))
 INSTALLED_APPS += ["axes"]
 MIDDLEWARE += [
-    "apps.signin.middleware.RefusedAccessLogMiddleware",
+    "apps.signin.middleware.SignInMiddleware",
     "axes.middleware.AxesMiddleware",  # last: turns a lockout into the "sign-in paused" page
 ]
 # --- end Sign-in ---------------------------------------------------------------------------

@@ -122,6 +122,7 @@ def signin_settings(env) -> dict:
         "AXES_DISABLE_ACCESS_LOG": True,  # our SignInEvent table is the log
         "AXES_LOCKOUT_CALLABLE": "apps.signin.views.locked_out",
         "AXES_USERNAME_FORM_FIELD": "username",
+        "AXES_USERNAME_CALLABLE": "apps.signin.events.axes_username",
         "AXES_VERBOSE": False,
         "AXES_CLIENT_IP_CALLABLE": "apps.signin.events.client_ip",
         # Behind N reverse proxies the client's address is N-th from the right in X-Forwarded-For.

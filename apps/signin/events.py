@@ -36,16 +36,30 @@ def method_of(request, user=None) -> str:
     return "oidc" if "/oidc/" in path else ""
 
 
+def _clean(text: str, size: int) -> str:
+    # Attackers send anything: PostgreSQL refuses NUL in text, and the columns have a size.
+    return (text or "").replace("\x00", "")[:size]
+
+
 def record(kind: str, *, request=None, username: str = "", user=None, method: str = "", detail: str = "") -> None:
     meta = getattr(request, "META", {}) if request is not None else {}
     SignInEvent.objects.create(
         kind=kind,
-        username=(username or (user.get_username() if user is not None else ""))[:150],
+        username=_clean(username or (user.get_username() if user is not None else ""), 150),
         user=user if user is not None and user.pk else None,
         ip_address=client_ip(request),
         method=method,
-        path=(getattr(request, "path", "") or "")[:300],
-        user_agent=meta.get("HTTP_USER_AGENT", "")[:300],
-        detail=detail[:300],
+        path=_clean(getattr(request, "path", ""), 300),
+        user_agent=_clean(meta.get("HTTP_USER_AGENT", ""), 300),
+        detail=_clean(detail, 300),
     )
     log.info("sign-in %s %s from %s", kind, username or user, client_ip(request))
+
+
+def axes_username(request, credentials) -> str | None:
+    """The username django-axes counts and stores: as axes reads it, but at most 150
+    characters and without NUL (Django's login form lets a 300-character username reach the
+    backends, and axes' varchar(255) column would turn it into a 500)."""
+    source = credentials if credentials else getattr(request, "data", getattr(request, "POST", {}))
+    username = source.get("username") if source else None
+    return username.replace("\x00", "")[:150] if isinstance(username, str) else username

@@ -24,7 +24,7 @@ def _failed(sender, credentials, request=None, **kwargs):
         return  # the lockout receiver writes this one
     # Single sign-on has no username in its credentials: the backend noted the provider's.
     username = credentials.get("username") or getattr(request, "signin_username", "") or ""
-    user = get_user_model().objects.filter(username=username).first() if username else None
+    user = get_user_model().objects.filter(username=username).first() if username and "\x00" not in username else None
     detail = getattr(request, "signin_refusal", "") if request is not None else ""
     events.record(
         SignInEvent.Kind.FAILED,

@@ -10,13 +10,17 @@ CLIENT_ID, CLIENT_SECRET = "opsportal", "s3cret-for-tests"
 
 
 @pytest.fixture(autouse=True)
-def _fresh_signin_state():
+def _fresh_signin_state(settings):
     """Rate-limit counters and the cached discovery document live in Redis, outside the test
-    transaction: start each test without them."""
+    transaction: each xdist worker gets its own key prefix, and starts each test without them."""
+    import os
+
     from django.core.cache import cache
 
+    prefix = f"signin-test-{os.environ.get('PYTEST_XDIST_WORKER', 'main')}"
+    settings.CACHES = {"default": {**settings.CACHES["default"], "KEY_PREFIX": prefix}}
     client = cache._cache.get_client(write=True)
-    for key in client.scan_iter(match="*signin:*"):
+    for key in client.scan_iter(match=f"{prefix}:*signin:*"):
         client.delete(key)
     yield
 

@@ -68,7 +68,7 @@ def test_refused_authorisation_is_logged(org, client_for):
     from django.core.exceptions import PermissionDenied
     from django.test import RequestFactory
 
-    from apps.signin.middleware import RefusedAccessLogMiddleware
+    from apps.signin.middleware import SignInMiddleware
 
     def refuse(request):
         from django.views.defaults import permission_denied
@@ -77,7 +77,7 @@ def test_refused_authorisation_is_logged(org, client_for):
 
     request = RequestFactory().get("/kpis/secret/", REMOTE_ADDR="10.4.4.4")
     request.user = org["staff"]
-    assert RefusedAccessLogMiddleware(refuse)(request).status_code == 403
+    assert SignInMiddleware(refuse)(request).status_code == 403
     event = SignInEvent.objects.get(kind="refused")
     assert (event.user, event.ip_address, event.path) == (org["staff"], "10.4.4.4", "/kpis/secret/")
     # A real 403 through the whole stack: a POST without its CSRF token.
@@ -132,3 +132,18 @@ def test_sso_and_directory_attempts_share_the_lockout(apply_env, make_user, sett
     request.session = SessionStore()
     assert authenticate(request=request, nonce="n") is None
     assert request.axes_locked_out is True
+
+
+def test_hostile_input_is_logged_not_a_500(make_user):
+    client = Client()
+    url = reverse("accounts:login")
+    # NUL is refused by the form; a 300-character username reaches the backends (Django sets
+    # the field's max_length after building its validators) and must not break the lockout.
+    assert client.post(url, {"username": "adm\x00in", "password": "p\x00w"}).status_code == 200
+    assert client.post(url, {"username": "x" * 300, "password": "p"}).status_code == 200
+    # What reaches the log is stored safely.
+    response = client.post(url, {"username": "admin", "password": "p"}, HTTP_USER_AGENT="evil\x00agent" + "y" * 400)
+    assert response.status_code == 200
+    assert SignInEvent.objects.get(kind="failed", username="x" * 150)
+    event = SignInEvent.objects.get(kind="failed", username="admin")
+    assert event.user_agent.startswith("evilagent") and len(event.user_agent) == 255
