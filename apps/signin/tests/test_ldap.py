@@ -104,3 +104,22 @@ def test_directory_down_leaves_local_passwords(apply_env, make_user):
     apply_env(LDAP_URL="ldap://127.0.0.1:9/", LDAP_SEARCH_BASE="dc=example,dc=com", LDAP_TIMEOUT=2)
     make_user(username="admin", roles=["staff", "admin"])
     assert sign_in("admin", "pw-test-123")[1].status_code == 302
+
+
+def test_lockout_applies_to_directory_sign_in(ldap_env, departments, settings):
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        sign_in("alice", "wrong")
+    _client, response = sign_in("alice", "alice-pw")
+    assert response.status_code == 429
+    assert not User.objects.filter(username="alice").exists()  # the directory was not even asked
+
+
+def test_no_reset_mail_for_directory_accounts(ldap_env, departments, make_user):
+    from apps.notifications.models import OutboundEmail
+
+    sign_in("alice", "alice-pw")
+    make_user(username="local.one", email="local@example.com")
+    client = Client()
+    for address in ("alice@example.com", "local@example.com"):
+        assert client.post(reverse("signin:password_forgot"), {"email": address}).status_code == 302
+    assert list(OutboundEmail.objects.values_list("to", flat=True)) == ["local@example.com"]
