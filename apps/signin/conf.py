@@ -114,11 +114,15 @@ def signin_settings(env) -> dict:
         # "1": accounts not in the directory keep local passwords (admin); "staff": only
         # staff/superusers do (a way in when the directory is down); "0": nobody.
         "LOCAL_PASSWORDS": env("LDAP_ALLOW_LOCAL_PASSWORD", default="1"),
-        # Lockout: per username and per address, independently.
+        # Lockout: per username and per address, independently, each with its own limit.
+        "AXES_HANDLER": "apps.signin.lockout.SignInLockoutHandler",
         "AXES_FAILURE_LIMIT": env.int("LOGIN_FAILURE_LIMIT", default=5),
+        "LOGIN_IP_FAILURE_LIMIT": env.int("LOGIN_IP_FAILURE_LIMIT", default=30),
         "AXES_COOLOFF_TIME": env.float("LOGIN_COOLOFF_MINUTES", default=15) / 60,
         "AXES_LOCKOUT_PARAMETERS": ["username", "ip_address"],
-        "AXES_RESET_ON_SUCCESS": True,
+        # A success clears that username's failures only (signals.py): not the address's, or
+        # one valid account would launder an address that is guessing other people's passwords.
+        "AXES_RESET_ON_SUCCESS": False,
         "AXES_DISABLE_ACCESS_LOG": True,  # our SignInEvent table is the log
         "AXES_LOCKOUT_CALLABLE": "apps.signin.views.locked_out",
         "AXES_USERNAME_FORM_FIELD": "username",

@@ -5,6 +5,7 @@ from django.conf import settings
 from django.db.models import Max, Q, Sum
 from django.utils import timezone
 
+from .lockout import limit_for
 from .models import SignInEvent
 from .services import not_activated
 
@@ -26,7 +27,7 @@ def current_lockouts() -> list[dict]:
             .exclude(**({"username": ""} if field == "username" else {}))
             .values(field)
             .annotate(failures=Sum("failures_since_start"), last=Max("attempt_time"))
-            .filter(failures__gte=settings.AXES_FAILURE_LIMIT)
+            .filter(failures__gte=limit_for(field))
         )
         rows += [
             {

@@ -1,4 +1,5 @@
 from axes.signals import user_locked_out
+from axes.utils import reset as axes_reset
 from django.contrib.auth import get_user_model
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.dispatch import receiver
@@ -9,6 +10,7 @@ from .models import SignInEvent
 
 @receiver(user_logged_in, dispatch_uid="signin_login")
 def _logged_in(sender, request, user, **kwargs):
+    axes_reset(username=user.get_username())
     events.record(SignInEvent.Kind.LOGIN, request=request, user=user, method=events.method_of(request, user))
 
 

@@ -37,12 +37,37 @@ def test_right_password_refused_after_the_failure_limit_until_the_cool_off(make_
         assert attempt("target", "pw-test-123", ip="10.2.2.2").status_code == 302
 
 
-def test_one_address_trying_many_usernames_is_locked_out(make_user, settings):
+def test_one_address_trying_many_usernames_is_locked_out_at_its_own_higher_limit(make_user, settings):
     make_user(username="victim")
-    for n in range(settings.AXES_FAILURE_LIMIT):
+    assert settings.LOGIN_IP_FAILURE_LIMIT > settings.AXES_FAILURE_LIMIT  # an office behind one NAT address
+    settings.LOGIN_IP_FAILURE_LIMIT = 8
+    for n in range(7):
         attempt(f"guess{n}", "x", ip="10.6.6.6")
+    assert attempt("victim", "pw-test-123", ip="10.6.6.6").status_code == 302  # colleagues still get in
+    attempt("guess7", "x", ip="10.6.6.6")
     assert attempt("victim", "pw-test-123", ip="10.6.6.6").status_code == 429
     assert attempt("victim", "pw-test-123", ip="10.7.7.7").status_code == 302  # the person elsewhere is fine
+
+
+def test_single_sign_on_failures_count_per_address_not_for_everyone(settings):
+    """They carry no username: axes alone would pool them and lock single sign-on for all."""
+    from django.contrib.auth import authenticate
+    from django.contrib.sessions.backends.db import SessionStore
+    from django.test import RequestFactory
+
+    def sso_failure(ip):
+        request = RequestFactory().get("/signin/oidc/callback/", REMOTE_ADDR=ip)
+        request.session = SessionStore()
+        request.signin_username = ""
+        authenticate(request=request, nonce="n")  # no backend accepts it: a failure
+        return request
+
+    settings.LOGIN_IP_FAILURE_LIMIT = 6
+    for n in range(settings.AXES_FAILURE_LIMIT + 2):
+        assert not getattr(sso_failure(f"10.20.0.{n}"), "axes_locked_out", False)
+    for _ in range(5):
+        sso_failure("10.21.0.1")
+    assert sso_failure("10.21.0.1").axes_locked_out is True
 
 
 def test_events_are_logged_with_who_where_and_how(make_user, settings):
@@ -101,7 +126,8 @@ def test_administrator_unlocks_a_username(org, client_for, settings):
 
 
 def test_administrator_unlocks_an_address(org, client_for, settings):
-    for n in range(settings.AXES_FAILURE_LIMIT):
+    settings.LOGIN_IP_FAILURE_LIMIT = 6
+    for n in range(6):
         attempt(f"nobody{n}", "wrong", ip="10.8.8.8")
     admin = client_for(org["admin"])
     assert "10.8.8.8" in admin.get(reverse("signin:lockouts")).content.decode()
@@ -124,8 +150,9 @@ def test_sso_and_directory_attempts_share_the_lockout(apply_env, make_user, sett
     apply_env(LDAP_URL="ldap://127.0.0.1:9/", LDAP_SEARCH_BASE="dc=example,dc=com", LDAP_TIMEOUT=1)
     assert settings.AUTHENTICATION_BACKENDS[0] == "axes.backends.AxesStandaloneBackend"
     make_user(username="shared")
-    for _ in range(settings.AXES_FAILURE_LIMIT):
-        attempt("shared", "wrong", ip="10.9.0.1")
+    settings.LOGIN_IP_FAILURE_LIMIT = 6
+    for n in range(6):
+        attempt(f"shared{n}", "wrong", ip="10.9.0.1")
     request = RequestFactory().get("/signin/oidc/callback/?code=x&state=y", REMOTE_ADDR="10.9.0.1")
     from django.contrib.sessions.backends.db import SessionStore
 
@@ -147,3 +174,21 @@ def test_hostile_input_is_logged_not_a_500(make_user):
     assert SignInEvent.objects.get(kind="failed", username="x" * 150)
     event = SignInEvent.objects.get(kind="failed", username="admin")
     assert event.user_agent.startswith("evilagent") and len(event.user_agent) == 255
+
+
+def test_a_success_clears_that_usernames_failures_only(make_user, settings):
+    make_user(username="typo")
+    settings.LOGIN_IP_FAILURE_LIMIT = 8
+    for _ in range(settings.AXES_FAILURE_LIMIT - 1):
+        attempt("typo", "wrong", ip="10.30.0.1")
+    assert attempt("typo", "pw-test-123", ip="10.30.0.1").status_code == 302
+    for _ in range(settings.AXES_FAILURE_LIMIT - 1):
+        attempt("typo", "wrong", ip="10.30.0.1")
+    assert attempt("typo", "pw-test-123", ip="10.30.0.1").status_code == 302  # counted afresh
+    # Guesses at other people's passwords from the address are not laundered by a success.
+    for n in range(4):
+        attempt(f"other{n}", "wrong", ip="10.30.0.1")
+    assert attempt("typo", "pw-test-123", ip="10.30.0.1").status_code == 302
+    for n in range(4, 8):
+        attempt(f"other{n}", "wrong", ip="10.30.0.1")
+    assert attempt("typo", "pw-test-123", ip="10.30.0.1").status_code == 429
