@@ -23,7 +23,8 @@ class SignInLockoutHandler(AxesDatabaseHandler):
         }
         scale = settings.AXES_FAILURE_LIMIT
         worst = 0
-        for parameter, attempts in zip(settings.AXES_LOCKOUT_PARAMETERS, self.get_user_attempts(request, credentials)):
+        buckets = self.get_user_attempts(request, credentials)  # one per lockout parameter, in order
+        for parameter, attempts in zip(settings.AXES_LOCKOUT_PARAMETERS, buckets, strict=True):
             if not present.get(parameter, True):
                 continue
             count = attempts.aggregate(n=Sum("failures_since_start"))["n"] or 0
