@@ -84,6 +84,10 @@ class DirectoryBackend(LDAPBackend):
             return None
         if not user.is_active:
             _refuse(ldap_user._request, "account deactivated in the portal")
+        if not user.groups.exists():  # created just now: everyone starts as staff
+            from apps.accounts.services import user_set_roles
+
+            user_set_roles(user=user, roles=["staff"])
         link_external(user, source="ldap", subject=dn)
         return user
 

@@ -41,6 +41,7 @@ def test_good_password_creates_the_account_with_mapped_attributes(ldap_env, depa
     )
     assert alice.department == departments["sales"]  # "Sales Dept" through LDAP_DEPARTMENT_MAP
     assert not alice.has_usable_password()  # the password stays in the directory
+    assert list(alice.groups.values_list("name", flat=True)) == ["staff"]
     assert ExternalAccount.objects.get(user=alice).subject.lower() == "cn=alice wang,ou=people,dc=example,dc=com"
     event = SignInEvent.objects.get(kind=SignInEvent.Kind.LOGIN)
     assert (event.username, event.method, event.ip_address) == ("alice", "ldap", "127.0.0.1")
