@@ -14,6 +14,10 @@ def people_not_activated():
     return not_activated().select_related("department", "invitation").order_by("department__name", "username")
 
 
+def never_invited_count() -> int:
+    return not_activated().filter(invitation__isnull=True).exclude(email="").count()
+
+
 def current_lockouts() -> list[dict]:
     """Usernames and addresses refused right now: django-axes counts failures per username and
     per address separately (each over every browser and address), so do we. Two queries."""

@@ -101,6 +101,19 @@ def invitations_send(*, users: Iterable, sent_by=None) -> int:
     return sent
 
 
+@transaction.atomic
+def invitations_send_pending(*, sent_by=None) -> int:
+    """Everyone not activated who has a mail address and was never invited (the roll-out of
+    people imported before activation mail existed). A second click finds nobody left; two
+    at the same moment queue behind one lock."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_xact_lock(hashtext('signin.invitations_send_pending'))")
+    people = not_activated().filter(invitation__isnull=True).exclude(email="").order_by("pk")
+    return invitations_send(users=people.iterator(chunk_size=500), sent_by=sent_by)
+
+
 def password_reset_request(*, email: str, ip: str | None) -> int:
     """Mail a reset link to every active account with this address that uses a portal password.
     The caller shows the same answer whether or not one exists; only the rate limits (counted

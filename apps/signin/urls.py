@@ -34,6 +34,7 @@ urlpatterns = [
     path("oidc/callback/", _oidc("CallbackView"), name="oidc_callback"),
     path("admin/not-activated/", views.not_activated, name="not_activated"),
     path("admin/not-activated/<int:pk>/send/", views.invitation_resend, name="invitation_resend"),
+    path("admin/not-activated/send-all/", views.invitations_send_pending, name="invitations_send_pending"),
     path("admin/lockouts/", views.lockouts, name="lockouts"),
     path("admin/lockouts/unlock/", views.unlock, name="unlock"),
     path("admin/log/", views.event_log, name="events"),

@@ -10,6 +10,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from . import events, selectors, services
@@ -106,7 +107,10 @@ def logout(request):
 @_admin_only
 def not_activated(request):
     page = Paginator(selectors.people_not_activated(), 50).get_page(request.GET.get("page"))
-    return render(request, "signin/admin_not_activated.html", {"page": page, "tab": "activation"})
+    never_invited = selectors.never_invited_count()
+    return render(
+        request, "signin/admin_not_activated.html", {"page": page, "tab": "activation", "never_invited": never_invited}
+    )
 
 
 @_admin_only
@@ -119,6 +123,16 @@ def invitation_resend(request, pk):
         messages.error(request, _("Too many mails to this address in the last hour. Please try again later."))
     elif services.invitations_send(users=[person], sent_by=request.user):
         messages.success(request, _("Activation mail sent to %(email)s.") % {"email": person.email})
+    return redirect("signin:not_activated")
+
+
+@_admin_only
+@require_POST
+def invitations_send_pending(request):
+    sent = services.invitations_send_pending(sent_by=request.user)
+    messages.success(
+        request, ngettext("%(n)d activation mail sent.", "%(n)d activation mails sent.", sent) % {"n": sent}
+    )
     return redirect("signin:not_activated")
 
 

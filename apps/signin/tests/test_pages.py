@@ -135,3 +135,19 @@ def test_bad_input_gets_a_message_not_a_500():
     response = client.post(reverse("signin:password_forgot"), {"email": "not-an-address\x00"})
     assert response.status_code == 200 and response.context["form"].errors
     assert client.get(reverse("signin:reset", args=["!!!", "x-y"])).status_code == 200
+
+
+def test_send_to_everyone_never_invited_once(org, client_for):
+    from apps.notifications.models import OutboundEmail
+
+    make_rows(6)
+    Invitation.objects.all().delete()
+    User.objects.filter(username="na5").update(email="")
+    admin = client_for(org["admin"])
+    page = admin.get(reverse("signin:not_activated")).content.decode()
+    assert reverse("signin:invitations_send_pending") in page
+    admin.post(reverse("signin:invitations_send_pending"))
+    admin.post(reverse("signin:invitations_send_pending"))  # a double click sends nothing more
+    assert OutboundEmail.objects.count() == 5 and Invitation.objects.count() == 5
+    assert reverse("signin:invitations_send_pending") not in admin.get(reverse("signin:not_activated")).content.decode()
+    assert client_for(org["hr"]).post(reverse("signin:invitations_send_pending")).status_code == 404
