@@ -81,24 +81,49 @@ def can_invite(user) -> bool:
 @transaction.atomic
 def invitations_send(*, users: Iterable, sent_by=None) -> int:
     """Mail each person who can be invited an activation link; returns how many were queued.
-    Sending again is allowed (a lost mail); the older link keeps working until a password is set."""
-    now = timezone.now()
+    Sending again is allowed (a lost mail); the older link keeps working until a password is set.
+    Written in batches (a constant number of queries per 500 people: a roll-out to 5,000)."""
     sent = 0
-    days = settings.ACTIVATION_TIMEOUT // 86400
+    batch = []
     for user in users:
-        if not can_invite(user):
-            continue
+        if can_invite(user):
+            batch.append(user)
+        if len(batch) == INVITE_BATCH:
+            sent += _invite_batch(batch, sent_by)
+            batch = []
+    return sent + (_invite_batch(batch, sent_by) if batch else 0)
+
+
+INVITE_BATCH = 500
+
+
+def _invite_batch(users: list, sent_by) -> int:
+    now = timezone.now()
+    days = settings.ACTIVATION_TIMEOUT // 86400
+    rows = []
+    for user in users:
         link = absolute(reverse("signin:activate", args=[uid_for(user), activation_tokens.make_token(user)]))
-        _queue_mail(user, _render(user, "activation", link, days=days))
-        invitation, created = Invitation.objects.get_or_create(
-            user=user, defaults={"sent_at": now, "times_sent": 1, "sent_by": sent_by}
+        subject, text, html = _render(user, "activation", link, days=days)
+        rows.append(
+            OutboundEmail(
+                recipient=user,
+                to=user.email,
+                subject=subject,
+                body_text=text,
+                body_html=html,
+                next_attempt_at=now + FIRST_ATTEMPT_GRACE,
+            )
         )
-        if not created:
-            invitation.sent_at, invitation.sent_by = now, sent_by
-            invitation.times_sent += 1
-            invitation.save(update_fields=["sent_at", "sent_by", "times_sent"])
-        sent += 1
-    return sent
+    created = OutboundEmail.objects.bulk_create(rows)
+    queue_delivery([row.pk for row in created])
+    times = dict(Invitation.objects.filter(user__in=users).values_list("user_id", "times_sent"))
+    Invitation.objects.bulk_create(
+        [Invitation(user=u, sent_at=now, sent_by=sent_by, times_sent=times.get(u.pk, 0) + 1) for u in users],
+        update_conflicts=True,
+        unique_fields=["user"],
+        update_fields=["sent_at", "sent_by", "times_sent"],
+    )
+    return len(users)
 
 
 @transaction.atomic

@@ -179,3 +179,18 @@ def test_admin_action_sends_activation_to_people_added_by_hand(org, client_for, 
     )
     assert response.status_code == 200
     assert list(OutboundEmail.objects.values_list("to", flat=True)) == ["new@example.com"]
+
+
+def test_invitations_cost_the_same_queries_for_10_or_100_people(django_assert_max_num_queries):
+    def people(n, start):
+        return User.objects.bulk_create(
+            [User(username=f"r{start + i}", email=f"r{start + i}@example.com", password="!x") for i in range(n)]
+        )
+
+    few, many = people(10, 0), people(100, 10)
+    with django_assert_max_num_queries(5):  # savepoint, outbox, invitations read + upsert, release
+        assert services.invitations_send(users=few) == 10
+    with django_assert_max_num_queries(5):  # savepoint, outbox, invitations read + upsert, release
+        assert services.invitations_send(users=many) == 100
+    assert services.invitations_send(users=few) == 10  # a resend counts
+    assert Invitation.objects.get(user=few[0]).times_sent == 2 and OutboundEmail.objects.count() == 120
