@@ -32,10 +32,10 @@ def ldap_settings(env) -> dict:
     ca_file = env("LDAP_TLS_CA_FILE", default="")
     if ca_file:
         options[ldap.OPT_X_TLS_CACERTFILE] = ca_file
-        options[ldap.OPT_X_TLS_NEWCTX] = 0
     if env.bool("LDAP_TLS_INSECURE", default=False):
         options[ldap.OPT_X_TLS_REQUIRE_CERT] = ldap.OPT_X_TLS_NEVER
-        options[ldap.OPT_X_TLS_NEWCTX] = 0
+    if ca_file or env.bool("LDAP_TLS_INSECURE", default=False):
+        options[ldap.OPT_X_TLS_NEWCTX] = 0  # last: applies the TLS options above
     return {
         "LDAP_ENABLED": True,
         "AUTH_LDAP_SERVER_URI": url,

@@ -50,9 +50,57 @@ def require(binary: str) -> None:
         pytest.skip(message)
 
 
+def write_tls_files(folder: Path) -> None:
+    """A throwaway CA and a server certificate for 127.0.0.1 (StartTLS tests)."""
+    import datetime
+    import ipaddress
+
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import rsa
+    from cryptography.x509.oid import NameOID
+
+    def key():
+        return rsa.generate_private_key(public_exponent=65537, key_size=2048)
+
+    now = datetime.datetime.now(datetime.UTC)
+    ca_key, server_key = key(), key()
+    ca_name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "signin test CA")])
+    ca = (
+        x509.CertificateBuilder()
+        .subject_name(ca_name)
+        .issuer_name(ca_name)
+        .public_key(ca_key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - datetime.timedelta(days=1))
+        .not_valid_after(now + datetime.timedelta(days=30))
+        .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
+        .sign(ca_key, hashes.SHA256())
+    )
+    server = (
+        x509.CertificateBuilder()
+        .subject_name(x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "127.0.0.1")]))
+        .issuer_name(ca_name)
+        .public_key(server_key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - datetime.timedelta(days=1))
+        .not_valid_after(now + datetime.timedelta(days=30))
+        .add_extension(x509.SubjectAlternativeName([x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]), critical=False)
+        .sign(ca_key, hashes.SHA256())
+    )
+    pem = serialization.Encoding.PEM
+    (folder / "ca.pem").write_bytes(ca.public_bytes(pem))
+    (folder / "server.pem").write_bytes(server.public_bytes(pem))
+    (folder / "server.key").write_bytes(
+        server_key.private_bytes(pem, serialization.PrivateFormat.TraditionalOpenSSL, serialization.NoEncryption())
+    )
+    (folder / "server.key").chmod(0o600)
+
+
 class Directory:
-    def __init__(self, url: str):
+    def __init__(self, url: str, ca_file: str = ""):
         self.url = url
+        self.ca_file = ca_file
 
     def admin(self):
         import ldap
@@ -76,6 +124,7 @@ def slapd(tmp_path_factory):
     require(SLAPD)
     tmp = tmp_path_factory.mktemp("slapd")
     (tmp / "db").mkdir()
+    write_tls_files(tmp)
     conf = tmp / "slapd.conf"
     conf.write_text((HERE / "directory" / "slapd.conf.in").read_text().format(dir=HERE / "directory", tmp=tmp))
     subprocess.run(
@@ -89,7 +138,7 @@ def slapd(tmp_path_factory):
     )
     try:
         wait_for_port(port, proc, "slapd")
-        yield Directory(url)
+        yield Directory(url, ca_file=str(tmp / "ca.pem"))
     finally:
         proc.terminate()
         proc.wait(10)

@@ -124,3 +124,23 @@ def test_no_reset_mail_for_directory_accounts(ldap_env, departments, make_user):
     for address in ("alice@example.com", "local@example.com"):
         assert client.post(reverse("signin:password_forgot"), {"email": address}).status_code == 302
     assert list(OutboundEmail.objects.values_list("to", flat=True)) == ["local@example.com"]
+
+
+def test_start_tls_with_the_company_ca(ldap_env, apply_env, slapd, departments):
+    variables = {
+        "LDAP_URL": slapd.url,
+        "LDAP_BIND_DN": "cn=portal-reader,dc=example,dc=com",
+        "LDAP_BIND_PASSWORD": "reader-pw",
+        "LDAP_SEARCH_BASE": "ou=people,dc=example,dc=com",
+        "LDAP_USER_FILTER": "(sAMAccountName=%(user)s)",
+        "LDAP_ATTR_MAP": "display_name=displayName,email=mail,employee_no=employeeID",
+        "LDAP_START_TLS": 1,
+    }
+    # A server certificate the portal cannot verify: no sign-in (and no password sent in clear).
+    # (First: libldap keeps a TLS context per process once a CA was loaded; a portal process
+    # has one configuration for its whole life, a test process has several.)
+    apply_env(**variables)
+    assert sign_in("carol", "carol-pw")[1].status_code == 200
+    assert not User.objects.filter(username="carol").exists()
+    apply_env(**variables, LDAP_TLS_CA_FILE=slapd.ca_file)
+    assert sign_in("alice", "alice-pw")[1].status_code == 302
