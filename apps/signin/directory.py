@@ -79,12 +79,17 @@ class SyncReport:
         return len(self.deactivated) + len(self.moved)
 
     def lines(self) -> list[str]:
-        head = "dry run: nothing saved" if self.dry_run else "saved"
-        out = [f"directory sync ({head}): {self.seen} active directory accounts, {self.changes} changes"]
-        out += [f"  deactivate {u} (left the directory or disabled there)" for u in self.deactivated]
-        out += [f"  move {u}: {a or '-'} -> {b}" for u, a, b in self.moved]
-        out += [f"  link {u} to its directory account" for u in self.linked]
-        out += [f"  unknown department in the directory: {d}" for d in sorted(self.unknown_departments)]
+        from django.utils.translation import gettext as _
+
+        head = _("dry run: nothing saved") if self.dry_run else _("saved")
+        out = [
+            _("Directory sync (%(head)s): %(seen)d active directory accounts, %(changes)d changes")
+            % {"head": head, "seen": self.seen, "changes": self.changes}
+        ]
+        out += [_("deactivate %(u)s (left the directory or disabled there)") % {"u": u} for u in self.deactivated]
+        out += [_("move %(u)s: %(a)s -> %(b)s") % {"u": u, "a": a or "-", "b": b} for u, a, b in self.moved]
+        out += [_("link %(u)s to its directory account") % {"u": u} for u in self.linked]
+        out += [_("unknown department in the directory: %(d)s") % {"d": d} for d in sorted(self.unknown_departments)]
         return out
 
 

@@ -1,17 +1,35 @@
 from django.conf import settings
-from django.utils.translation import gettext_lazy as _
+from django.contrib.auth import get_user_model
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
+from apps.accounts.roles import Role
 from apps.scheduling.registry import job
 
 
 @job(
     "signin.directory_sync",
-    _("Deactivate people who left the company directory and move people whose department changed."),
+    gettext_lazy("Deactivate people who left the company directory and move people whose department changed."),
 )
 def directory_sync(now) -> int:
-    # Off unless DIRECTORY_SYNC=1 and a directory is configured: the beat row exists (disabled) either way.
+    # Off unless DIRECTORY_SYNC=1 and a directory is configured: the beat row exists either way.
     if not (settings.DIRECTORY_SYNC_ENABLED and settings.LDAP_ENABLED):
         return 0
     from .directory import sync
 
-    return sync(dry_run=False).changes
+    report = sync(dry_run=False)
+    if report.changes or report.unknown_departments:
+        _tell_administrators(report)
+    return report.changes
+
+
+def _tell_administrators(report) -> None:
+    """The report goes to the administrators' bell (and mail, as they chose)."""
+    from apps.notifications.services import notify_many
+
+    admins = get_user_model().objects.filter(is_active=True, groups__name=Role.ADMIN).distinct()
+    title = _("Directory sync: %(off)d deactivated, %(moved)d moved") % {
+        "off": len(report.deactivated),
+        "moved": len(report.moved),
+    }
+    notify_many(recipients=list(admins), kind="signin.directory_sync", title=title, body="\n".join(report.lines()[1:]))

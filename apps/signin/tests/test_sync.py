@@ -5,9 +5,10 @@ portal accounts found in the directory, and never touches staff or superuser acc
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from apps.departments.tests.factories import DepartmentFactory
+from apps.notifications.models import Notification
 from apps.scheduling.registry import get as get_job
 from apps.signin.directory import sync
 from apps.signin.models import ExternalAccount
@@ -53,7 +54,9 @@ def test_dry_run_reports_and_saves_nothing(company):
     assert report.seen == 2  # active entries: bob is disabled there
     assert sorted(report.deactivated) == ["bob", "dave"]
     assert report.moved == [("carol", "sales", "ops")]
-    assert "dry run" in report.lines()[0]
+    assert "试运行" in report.lines()[0]
+    with translation.override("en"):
+        assert "dry run" in report.lines()[0]
 
 
 def test_real_run_deactivates_moves_and_spares_staff(company):
@@ -77,13 +80,17 @@ def test_unlinked_portal_account_is_linked_then_looked_after(ldap_env, make_user
 def test_management_command_and_scheduled_job(company, settings, capsys):
     call_command("directory_sync", "--dry-run")
     out = capsys.readouterr().out
-    assert "deactivate bob" in out and "move carol: sales -> ops" in out
+    assert "停用 bob" in out and "调整部门 carol：sales -> ops" in out
     assert User.objects.get(username="dave").is_active
     job = get_job("signin.directory_sync")
     assert job.func(timezone.now()) == 0  # off by default
     settings.DIRECTORY_SYNC_ENABLED = True
     assert job.func(timezone.now()) == 3
     assert not User.objects.get(username="dave").is_active
+    report = Notification.objects.get(recipient=company["root"], kind="signin.directory_sync")
+    assert "停用 2 人" in report.title and "停用 dave" in report.body and "carol：sales -> ops" in report.body
+    assert job.func(timezone.now()) == 0
+    assert Notification.objects.filter(kind="signin.directory_sync").count() == 1  # nothing new, no report
 
 
 def test_beat_row_runs_the_job_nightly(db):
