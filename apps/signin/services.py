@@ -174,6 +174,7 @@ def invitation_rate_ok(*, user, ip: str | None) -> bool:
 def password_set_from_link(*, user, password: str, activation: bool) -> None:
     user.set_password(password)
     user.save(update_fields=["password"])
+    axes_reset(username=user.get_username())  # proved they own the mailbox: lift a lockout of the name
     if activation:
         Invitation.objects.filter(user=user, activated_at__isnull=True).update(activated_at=timezone.now())
 

@@ -194,3 +194,17 @@ def test_invitations_cost_the_same_queries_for_10_or_100_people(django_assert_ma
         assert services.invitations_send(users=many) == 100
     assert services.invitations_send(users=few) == 10  # a resend counts
     assert Invitation.objects.get(user=few[0]).times_sent == 2 and OutboundEmail.objects.count() == 120
+
+
+def test_a_reset_lifts_the_lockout_of_that_username(make_user, settings):
+    make_user(username="locked", email="locked@example.com")
+    client = Client()
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        client.post(reverse("accounts:login"), {"username": "locked", "password": "wrong"})
+    forgot("locked@example.com")
+    link = re.search(r"http://\S+/signin/password/reset/\S+/", OutboundEmail.objects.get().body_text).group(0)
+    assert set_password(link, "Green-field-2026").status_code == 302
+    assert (
+        client.post(reverse("accounts:login"), {"username": "locked", "password": "Green-field-2026"}).status_code
+        == 302
+    )
