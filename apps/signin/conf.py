@@ -137,6 +137,7 @@ def signin_settings(env) -> dict:
         "SIGNIN_MAIL_LIMIT_PER_ADDRESS": env.int("SIGNIN_MAIL_LIMIT_PER_ADDRESS", default=3),
         "SIGNIN_MAIL_LIMIT_PER_IP": env.int("SIGNIN_MAIL_LIMIT_PER_IP", default=20),
         "SIGNIN_MAIL_LIMIT_WINDOW": 3600,
+        "SIGNIN_LOG_DAYS": env.int("SIGNIN_LOG_DAYS", default=365),
         # Directory sync job (off unless asked for; it also needs LDAP_URL).
         "DIRECTORY_SYNC_ENABLED": env.bool("DIRECTORY_SYNC", default=False),
     }

@@ -23,6 +23,16 @@ def directory_sync(now) -> int:
     return report.changes
 
 
+@job("signin.prune_events", gettext_lazy("Forget sign-in log rows older than SIGNIN_LOG_DAYS (default a year)."))
+def prune_events(now) -> int:
+    from datetime import timedelta
+
+    from .models import SignInEvent
+
+    deleted, _n = SignInEvent.objects.filter(at__lt=now - timedelta(days=settings.SIGNIN_LOG_DAYS)).delete()
+    return deleted
+
+
 def _tell_administrators(report) -> None:
     """The report goes to the administrators' bell (and mail, as they chose)."""
     from apps.notifications.services import notify_many

@@ -192,3 +192,15 @@ def test_a_success_clears_that_usernames_failures_only(make_user, settings):
     for n in range(4, 8):
         attempt(f"other{n}", "wrong", ip="10.30.0.1")
     assert attempt("typo", "pw-test-123", ip="10.30.0.1").status_code == 429
+
+
+def test_the_log_is_kept_for_signin_log_days(settings):
+    from apps.scheduling.registry import get as get_job
+
+    with time_machine.travel(NOW, tick=False):
+        SignInEvent.objects.create(kind="failed", username="old")
+    with time_machine.travel(NOW + timedelta(days=300), tick=False):
+        SignInEvent.objects.create(kind="failed", username="recent")
+    prune = get_job("signin.prune_events").func
+    assert prune(NOW + timedelta(days=366)) == 1
+    assert list(SignInEvent.objects.values_list("username", flat=True)) == ["recent"]
