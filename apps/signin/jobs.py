@@ -10,9 +10,11 @@ from apps.scheduling.registry import job
 @job(
     "signin.directory_sync",
     gettext_lazy("Deactivate people who left the company directory and move people whose department changed."),
+    schedule="30 2 * * *",
 )
 def directory_sync(now) -> int:
-    # Off unless DIRECTORY_SYNC=1 and a directory is configured: the beat row exists either way.
+    # Off unless DIRECTORY_SYNC=1 and a directory is configured: the beat row exists either way
+    # (scheduled nightly, like every job; it simply finds nothing to do).
     if not (settings.DIRECTORY_SYNC_ENABLED and settings.LDAP_ENABLED):
         return 0
     from .directory import sync
@@ -23,7 +25,11 @@ def directory_sync(now) -> int:
     return report.changes
 
 
-@job("signin.prune_events", gettext_lazy("Forget sign-in log rows older than SIGNIN_LOG_DAYS (default a year)."))
+@job(
+    "signin.prune_events",
+    gettext_lazy("Forget sign-in log rows older than SIGNIN_LOG_DAYS (default a year)."),
+    schedule="40 3 * * *",
+)
 def prune_events(now) -> int:
     from datetime import timedelta
 
