@@ -11,6 +11,8 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from apps.core.badges import badge_tones
+
 
 class Flow(models.Model):
     """The approval flow of one kind; its stages live in versions."""
@@ -68,6 +70,19 @@ class Request(models.Model):
         REJECTED = "rejected", _("Rejected")
         WITHDRAWN = "withdrawn", _("Withdrawn")
 
+    badge_tones(
+        Status,
+        {
+            Status.DRAFT: "light",
+            Status.PENDING: "primary",
+            Status.RETURNED: "warning",
+            Status.APPROVED: "success",
+            Status.REJECTED: "danger",
+            Status.WITHDRAWN: "secondary",
+        },
+    )
+    BADGES = {"status": Status}
+
     kind = models.CharField(_("kind"), max_length=60)
     object_id = models.PositiveBigIntegerField()
     flow_version = models.ForeignKey(FlowVersion, on_delete=models.PROTECT, related_name="requests")
@@ -116,6 +131,15 @@ class Request(models.Model):
     @property
     def is_open(self) -> bool:
         return self.status in (self.Status.DRAFT, self.Status.PENDING, self.Status.RETURNED)
+
+    @property
+    def is_pending(self) -> bool:
+        return self.status == self.Status.PENDING
+
+    @property
+    def end_state(self) -> str:
+        """The stepper's last step: done when approved, rejected when rejected, else upcoming."""
+        return {self.Status.APPROVED: "done", self.Status.REJECTED: "rejected"}.get(self.status, "")
 
 
 class Stage(models.Model):

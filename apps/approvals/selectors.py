@@ -110,6 +110,24 @@ class StepRow:
     note: str = ""
     condition: str = ""
 
+    STEP_ICONS = {
+        "done": "bi-check-lg",
+        "current": "bi-hourglass-split",
+        "rejected": "bi-x-lg",
+        "returned": "bi-arrow-return-left",
+        "skipped": "bi-skip-forward",
+        "not_needed": "bi-skip-forward",
+    }
+
+    @property
+    def icon(self) -> str:
+        return self.STEP_ICONS.get(self.state, "")
+
+    @property
+    def passed_over(self) -> bool:
+        """Skipped or not needed: nobody was asked, so no "—" for missing people."""
+        return self.state in ("skipped", "not_needed")
+
 
 def request_detail(pk: int) -> Request:
     return Request.objects.select_related(

@@ -40,12 +40,15 @@ UNTRACKED = {
     "search.searchdocument",
     "approvals.event",
     "risks.registerimport",
+    "signin.signinevent",  # the sign-in log is a log of its own
 }
 # never copied into the trail: credentials, churn, and what would break 360 anonymity
 SECRET_FIELDS = {
     "accounts.user": ["password", "last_login"],
     "appraisals.peerreview": ["comments"],
 }
+# secrets (links that sign people in or subscribe a calendar) are never copied either
+SECRET_MODELS = {"meetings.calendartoken", "signin.invitation"}
 
 
 def _tracked_models():
@@ -55,7 +58,7 @@ def _tracked_models():
             continue
         for model in list(app_models.values()):
             key = model._meta.label_lower
-            if model._meta.proxy or model._meta.auto_created or key in UNTRACKED:
+            if model._meta.proxy or model._meta.auto_created or key in UNTRACKED or key in SECRET_MODELS:
                 continue
             yield model, key
 

@@ -144,7 +144,9 @@ def employee_import_preview(request, pk):
     batch = get_object_or_404(EmployeeImport, pk=pk, created_by=request.user)
     if request.method == "POST":
         try:
-            created, updated = services.employee_import_apply(batch=batch)
+            created, updated = services.employee_import_apply(
+                batch=batch, send_activation=request.POST.get("send_activation") == "1", actor=request.user
+            )
         except services.ImportNotValid:
             messages.error(request, _("The file has errors; nothing was saved."))
         else:

@@ -2,22 +2,7 @@ from django import template
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from ..models import Request
-
 register = template.Library()
-
-TONES = {
-    Request.Status.PENDING: "primary",
-    Request.Status.RETURNED: "warning",
-    Request.Status.APPROVED: "success",
-    Request.Status.REJECTED: "danger",
-    Request.Status.WITHDRAWN: "secondary",
-}
-
-
-@register.filter
-def request_tone(status) -> str:
-    return TONES.get(status, "secondary")
 
 
 @register.filter
