@@ -249,7 +249,7 @@ def is_formula_like(text: str) -> bool:
     return bool(text) and text.startswith(FORMULA_STARTS) and not _PLAIN_NUMBER.match(text)
 
 
-def _export_value(value):
+def export_value(value):
     """Numbers, dates and None as they are (a moment in the portal's time zone, as spreadsheets
     have none); anything else as text."""
     if isinstance(value, datetime) and value.tzinfo is not None:
@@ -260,7 +260,7 @@ def _export_value(value):
 
 
 def csv_cell(value) -> str:
-    value = _export_value(value)
+    value = export_value(value)
     if value is None:
         return ""
     if isinstance(value, datetime):
@@ -304,7 +304,7 @@ class XlsxWriter:
         from openpyxl.cell import WriteOnlyCell
         from openpyxl.styles import Font
 
-        value = _export_value(value)
+        value = export_value(value)
         if value is None:
             return None
         cell = WriteOnlyCell(self.sheet, value=value)

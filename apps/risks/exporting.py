@@ -6,7 +6,7 @@ from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.utils import get_column_letter
 
-from apps.core.spreadsheets import is_formula_like
+from apps.core.spreadsheets import export_value, is_formula_like
 
 from .models import KeyRiskIndicator
 from .scoring import Level
@@ -15,6 +15,7 @@ from .scoring import Level
 def safe_text(value):
     """Text that a spreadsheet would run as a formula is written as text (prefixed with ');
     what counts as formula-like is the portal's one rule (apps/core/spreadsheets.py)."""
+    value = export_value(value)  # labels and other objects as text (openpyxl takes no lazy strings)
     if isinstance(value, str) and is_formula_like(value):
         return "'" + value
     return value

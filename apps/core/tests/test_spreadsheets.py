@@ -125,3 +125,14 @@ def test_size_and_unreadable_csv_give_a_message_not_a_crash(settings):
         read_rows("x.xlsx", b"PK\x03\x04 broken")
     with pytest.raises(ImportFileError, match="Unsupported"):
         read_rows("x.xls", b"whatever")
+
+
+def test_labels_and_other_objects_are_written_as_text():
+    from django.utils.translation import gettext_lazy
+
+    from apps.core.spreadsheets import export_value
+
+    label = gettext_lazy("High")
+    assert export_value(label) == "High" and type(export_value(label)) is str
+    content = xlsx_bytes([["level"], [label]], title="t")
+    assert load_workbook(io.BytesIO(content)).active["A2"].value == "High"
