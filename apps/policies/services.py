@@ -364,15 +364,19 @@ def policy_create(
         raise ValidationError({"code": _("A policy with this code already exists.")})
     result = parse_text(text)
     title = title or result.title or code
-    policy = Policy.objects.create(
-        code=code,
-        title=title,
-        category=category,
-        owning_department=owning_department,
-        interpreting_department=interpreting_department,
-        confidentiality=confidentiality,
-        review_interval_months=review_interval_months,
-    )
+    try:
+        with transaction.atomic():  # two people creating the same code at once: one wins
+            policy = Policy.objects.create(
+                code=code,
+                title=title,
+                category=category,
+                owning_department=owning_department,
+                interpreting_department=interpreting_department,
+                confidentiality=confidentiality,
+                review_interval_months=review_interval_months,
+            )
+    except IntegrityError:
+        raise ValidationError({"code": _("A policy with this code already exists.")}) from None
     policy.allowed_departments.set(allowed_departments)
     _history(policy=policy, actor=actor, action=HistoryAction.CREATE, to_status=PolicyStatus.DRAFT)
     return draft_create(

@@ -97,3 +97,31 @@ def test_approve_and_return_at_once_give_one_decision(org):
         ).count()
         == 1
     )
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_people_creating_the_same_code_at_once_get_one_policy_and_a_message(org):
+    """Both pass the "does the code exist" check; the database decides, the loser is told."""
+    from django.core.exceptions import ValidationError
+
+    from apps.policies.models import Policy
+
+    barrier, results = threading.Barrier(2), []
+
+    def create():
+        try:
+            barrier.wait()
+            make_draft(actor=org["ops"], owning_department=org["ops_dept"], code="SAME-01")
+            results.append("created")
+        except ValidationError as exc:
+            results.append(exc.message_dict["code"][0])
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=create) for _ in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert len(results) == 2 and results.count("created") == 1  # the other got the message
+    assert Policy.objects.filter(code="SAME-01").count() == 1
