@@ -24,8 +24,8 @@ def test_journey_1_staff_finds_reads_and_acknowledges_a_regulation_and_the_manag
 
     # find it by searching for words of its title
     page.goto(f"{portal}/policies/")
-    page.fill("input[name=q]", title[:4])
-    page.locator("input[name=q]").press("Enter")
+    page.fill("#id_q", title[:4])  # the list's own search (the top bar has the portal-wide one)
+    page.locator("#id_q").press("Enter")
     page.wait_for_load_state()
     shot(page, "search")
     page.locator(f"table a[href='{href}']").first.click()
