@@ -14,13 +14,23 @@ class RejectNulBytesMiddleware:
     request carrying one in its path, query or form fields gets a 400 page in the user's
     language instead of reaching a view (where it would end as a database error)."""
 
+    # Views that answer such input themselves (the sign-in forms log it as a failed attempt).
+    OWN_HANDLING = {"accounts:login", "signin:password_forgot"}
+
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
-        if "\x00" in request.path or _has_nul(request.GET) or (request.method == "POST" and _has_nul(request.POST)):
+        if "\x00" in request.path:
             return render(request, "core/bad_input.html", status=400)
         return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        if request.resolver_match and request.resolver_match.view_name in self.OWN_HANDLING:
+            return None
+        if _has_nul(request.GET) or (request.method == "POST" and _has_nul(request.POST)):
+            return render(request, "core/bad_input.html", status=400)
+        return None
 
 
 class PrivatePagesMiddleware:
