@@ -1,11 +1,12 @@
 """Reads of the training module, with the joins and aggregates they need."""
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 
-from django.contrib.auth import get_user_model
+from django.db import connection
 from django.db.models import Avg, Count, Exists, Max, OuterRef, Q, QuerySet, Sum
+from django.utils import timezone
 
 from .models import (
     Attendance,
@@ -178,32 +179,51 @@ def person_record(person, *, year: int, today: date) -> Record:
     )
 
 
+_HOURS_BY_DEPARTMENT = """
+SELECT u.department_id, COUNT(*), COALESCE(SUM(h.hours), 0), COUNT(*) FILTER (WHERE COALESCE(h.hours, 0) < %s)
+FROM accounts_user u
+LEFT JOIN (
+    SELECT person_id, SUM(hours) AS hours FROM (
+        SELECT DISTINCT e.person_id, c.id, c.hours
+        FROM training_enrollment e
+        JOIN training_session s ON s.id = e.session_id
+        JOIN training_course c ON c.id = s.course_id
+        WHERE e.status = 'present' AND s.starts_at >= %s AND s.starts_at < %s
+    ) attended GROUP BY person_id
+) h ON h.person_id = u.id
+WHERE u.is_active AND u.department_id IS NOT NULL
+GROUP BY u.department_id
+"""
+
+
+def year_bounds(year: int) -> tuple[datetime, datetime]:
+    tz = timezone.get_current_timezone()
+    return (timezone.make_aware(datetime(year, 1, 1), tz), timezone.make_aware(datetime(year + 1, 1, 1), tz))
+
+
 def hours_by_department(year: int) -> list[dict]:
-    """Training hours per department this year: people, hours, average, and how many people
-    are short of the minimum. Two aggregate queries, however many attendance rows."""
+    """Training hours per department in a year: people, hours, average, and how many are short
+    of the minimum (each attended course counted once per person). One aggregate query in
+    SQL, whatever the number of attendance rows, plus the departments."""
     from apps.departments.models import Department
 
-    User = get_user_model()
-    per_person = (
-        Enrollment.objects.filter(status=Attendance.PRESENT, session__starts_at__year=year)
-        .values("person_id", "session__course_id", "session__course__hours")
-        .distinct()
-    )
-    hours: dict[int, Decimal] = {}
-    for row in per_person.iterator(chunk_size=5000):
-        hours[row["person_id"]] = hours.get(row["person_id"], Decimal(0)) + row["session__course__hours"]
-    people = User.objects.filter(is_active=True, department__isnull=False).values_list("pk", "department_id")
-    depts = {d.pk: d for d in Department.objects.only("pk", "name", "code", "path")}
-    table: dict[int, dict] = {}
-    for pk, dept_id in people.iterator(chunk_size=5000):
-        row = table.setdefault(dept_id, {"department": depts[dept_id], "people": 0, "hours": Decimal(0), "short": 0})
-        h = hours.get(pk, Decimal(0))
-        row["people"] += 1
-        row["hours"] += h
-        row["short"] += h < MIN_HOURS_PER_YEAR
-    for row in table.values():
-        row["average"] = (row["hours"] / row["people"]).quantize(Decimal("0.1")) if row["people"] else Decimal(0)
-    return sorted(table.values(), key=lambda r: r["department"].path)
+    with connection.cursor() as cur:
+        cur.execute(_HOURS_BY_DEPARTMENT, [MIN_HOURS_PER_YEAR, *year_bounds(year)])
+        rows = cur.fetchall()
+    depts = {d.pk: d for d in Department.objects.filter(pk__in=[r[0] for r in rows]).only("pk", "name", "code", "path")}
+    table = []
+    for dept_id, people, hours, short in rows:
+        hours = Decimal(hours)
+        table.append(
+            {
+                "department": depts[dept_id],
+                "people": people,
+                "hours": hours,
+                "short": short,
+                "average": (hours / people).quantize(Decimal("0.1")) if people else Decimal(0),
+            }
+        )
+    return sorted(table, key=lambda r: r["department"].path)
 
 
 def course_results(year: int) -> list[dict]:
@@ -263,3 +283,54 @@ def visible_development_plans(user) -> QuerySet[DevelopmentPlan]:
     for path in headed_paths(user):
         mine |= Q(person__department__path__startswith=path)
     return qs.filter(mine)
+
+
+@dataclass
+class NextStep:
+    position: object
+    missing_courses: list
+    grade_needed: str
+    grade_ok: bool
+
+
+def career_steps(person) -> list[NextStep]:
+    """For the person's position, the next positions and what they still lack: required courses
+    not yet passed or attended, and the appraisal grade asked for against their latest one."""
+    from apps.appraisals.models import Appraisal, Grade
+
+    from .models import CareerStep
+
+    if not person.position_id:
+        return []
+    steps = list(
+        CareerStep.objects.filter(from_position_id=person.position_id)
+        .select_related("to_position", "to_position__department")
+        .prefetch_related("courses")
+    )
+    if not steps:
+        return []
+    done = set(QuizAttempt.objects.filter(person=person, passed=True).values_list("course_id", flat=True)) | set(
+        Enrollment.objects.filter(person=person, status=Attendance.PRESENT).values_list("session__course_id", flat=True)
+    )
+    latest = (
+        Appraisal.objects.filter(employee=person)
+        .exclude(grade="")
+        .order_by("-cycle__period_end", "-pk")
+        .values_list("final_grade", "grade")
+        .first()
+    )
+    order = [Grade.FAIL, Grade.PASS, Grade.GOOD, Grade.EXCELLENT]
+    mine = (latest[0] or latest[1]) if latest else ""
+    out = []
+    for step in steps:
+        needed = step.min_grade
+        ok = not needed or (mine in order and order.index(mine) >= order.index(needed))
+        out.append(
+            NextStep(
+                step.to_position,
+                [c for c in step.courses.all() if c.pk not in done],
+                Grade(needed).label if needed in Grade.values else "",
+                ok,
+            )
+        )
+    return out

@@ -247,3 +247,23 @@ def test_a_fail_grade_starts_one_development_plan(org, training):
     plan = Appraisal.objects.get(employee=org["staff"]).development_plan
     assert plan.person == org["staff"] and plan.mentor == org["manager"] and plan.reason == "appraisal"
     assert Notification.objects.filter(recipient=org["staff"], kind="training.development_started").exists()
+
+
+def test_the_career_path_lists_what_the_person_still_lacks(org, training):
+    from apps.departments.models import Position
+    from apps.training.models import CareerStep
+    from apps.training.selectors import career_steps
+
+    here = Position.objects.create(department=org["sales_dept"], name="销售专员", code="sales-rep")
+    next_post = Position.objects.create(department=org["sales_dept"], name="销售主管", code="sales-lead")
+    org["staff"].position = here
+    org["staff"].save()
+    step = CareerStep.objects.create(from_position=here, to_position=next_post, min_grade="good")
+    step.courses.set([training["course"]])
+    [lacking] = career_steps(org["staff"])
+    assert lacking.position == next_post and lacking.missing_courses == [training["course"]]
+    assert not lacking.grade_ok  # no appraisal yet
+    services.enroll(session=training["session"], people=[org["staff"]], actor=org["hr"])
+    with time_machine.travel("2026-11-20 11:30 +0800", tick=False):
+        services.record_attendance(session=training["session"], actor=org["hr"], statuses={org["staff"].pk: "present"})
+    assert career_steps(org["staff"])[0].missing_courses == []
