@@ -19,6 +19,15 @@ def _default_language():
 
 
 @pytest.fixture(autouse=True)
+def _fresh_calendar():
+    """The calendar keeps the company's days per process; a rolled-back test's must not stay."""
+    yield
+    from apps.scheduling.calendar import forget_company_days
+
+    forget_company_days()
+
+
+@pytest.fixture(autouse=True)
 def _test_settings(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     # Pages render without `collectstatic` having run.

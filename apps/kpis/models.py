@@ -126,7 +126,9 @@ class Indicator(models.Model):
         help_text=_("Figures above this are flagged before saving."),
     )
     reminder_days = models.PositiveSmallIntegerField(
-        _("remind after (days)"), default=5, help_text=_("Days after period end before a missing figure is chased.")
+        _("remind after (working days)"),
+        default=5,
+        help_text=_("Working days after the period's end before a missing figure is chased."),
     )
     active_from = models.DateField(_("tracked from"), default=_first_of_year)
     is_active = models.BooleanField(_("active"), default=True)
