@@ -19,12 +19,17 @@ def _default_language():
 
 
 @pytest.fixture(autouse=True)
-def _fresh_calendar():
-    """The calendar keeps the company's days per process; a rolled-back test's must not stay."""
-    yield
-    from apps.scheduling.calendar import forget_company_days
+def _calendar_without_company_days(monkeypatch):
+    """The working-day calendar keeps the company's days per process and rechecks a shared
+    stamp now and then. In tests: every test starts from none (its database has none) without
+    a query, so query counts do not depend on which test used the calendar first, and a
+    rolled-back test's days do not outlive it."""
+    from apps.scheduling import calendar
 
-    forget_company_days()
+    monkeypatch.setattr(calendar, "RECHECK_SECONDS", float("inf"))
+    calendar.assume_no_company_days()
+    yield
+    calendar.assume_no_company_days()
 
 
 @pytest.fixture(autouse=True)

@@ -76,6 +76,14 @@ def forget_company_days() -> None:
     _company = _CompanyDays()
 
 
+def assume_no_company_days() -> None:
+    """Start from "the company has entered no days" without reading them (the test suite does,
+    around each test: its database has none outside the test that writes some, and that
+    test's save signal makes the calendar read them back at once)."""
+    global _company
+    _company = _CompanyDays(loaded=True, checked_at=time.monotonic())
+
+
 def company_days_changed() -> None:
     """After a committed change: this process and, via the shared cache, every other one."""
     from django.core.cache import cache
