@@ -11,6 +11,7 @@ from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -41,7 +42,7 @@ class YearRule(models.TextChoices):
 
 
 def _first_of_year() -> date:
-    return date(date.today().year, 1, 1)
+    return date(timezone.localdate().year, 1, 1)  # the portal's year, not the server's (UTC) one
 
 
 class Indicator(models.Model):
