@@ -213,6 +213,17 @@ def test_an_approval_waits_working_days_not_calendar_days(org, waiting_request, 
     assert (waiting.exists(), escalations.exists()) == (reminded, escalated)
 
 
+@pytest.mark.parametrize(
+    "day,tone", [(date(2026, 10, 8), "secondary"), (date(2026, 10, 9), "secondary"), (MAKEUP_SATURDAY, "danger")]
+)
+def test_the_home_card_marks_a_request_late_by_the_same_rule(org, waiting_request, day, tone):
+    from apps.processes.home import my_work
+
+    with on(day, 10):
+        (inbox,) = [p for p in my_work(org["manager"]) if p.key == "processes.inbox"]
+    assert [i.badge_tone for i in inbox.items] == [tone]
+
+
 # --- The beat schedule's jobs -------------------------------------------------------------------
 
 
