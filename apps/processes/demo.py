@@ -263,7 +263,7 @@ def _requests(ctx) -> int:
             if who not in u:
                 break
             cr = services.change_request_transition(cr=cr, user=u[who], action=action, comment=comment, today=today)
-        _backdate(cr, days_ago)
+        _backdate(cr, days_ago, today)
         n += 1
     if not Delegation.objects.exists() and "ops-head" in u:
         services.delegation_create(
@@ -302,11 +302,11 @@ def _drop(steps, key):
     return out
 
 
-def _backdate(cr: ChangeRequest, days_ago: int) -> None:
-    """Spread the request's history over the past `days_ago` days so ages and the stage
-    report look like real use."""
+def _backdate(cr: ChangeRequest, days_ago: int, today: datetime.date) -> None:
+    """Spread the request's history over the `days_ago` days before `today` (the seed's day,
+    at this time of day) so ages and the stage report look like real use."""
     events = list(cr.events.order_by("created_at", "pk"))
-    now = timezone.now()
+    now = timezone.make_aware(datetime.datetime.combine(today, timezone.localtime().time()))
     start = now - datetime.timedelta(days=days_ago)
     decisions = [e for e in events if e.action != "skip"]
     step = (now - start) / (len(decisions) + 1)

@@ -5,6 +5,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from apps.core.plugins import WorkItem, WorkPanel
+from apps.scheduling.calendar import add_working_days
 
 from . import selectors
 from .models import ChangeRequest
@@ -18,6 +19,8 @@ def my_work(user) -> list[WorkPanel]:
     now = timezone.now()
     today = timezone.localdate()
     waiting = selectors.inbox(user)
+    # The same rule as the reminder: waiting more than N working days (holidays do not count).
+    overdue_before = add_working_days(today, -selectors.APPROVAL_OVERDUE_WORKING_DAYS)
     first = list(waiting[:5])
     if first:
         count = len(first) if len(first) < 5 else waiting.count()
@@ -35,7 +38,9 @@ def my_work(user) -> list[WorkPanel]:
                         url=cr.get_absolute_url(),
                         detail=f"{cr.process.name} · {cr.proposer.name}",
                         badge=span(now - (cr.stage_entered_at or cr.created_at)),
-                        badge_tone="danger" if (now - (cr.stage_entered_at or cr.created_at)).days > 3 else "secondary",
+                        badge_tone="danger"
+                        if timezone.localdate(cr.stage_entered_at or cr.created_at) < overdue_before
+                        else "secondary",
                     )
                     for cr in first
                 ],

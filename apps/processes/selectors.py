@@ -9,6 +9,7 @@ from django.db.models.functions import Coalesce
 
 from apps.accounts.roles import Role
 from apps.departments.models import Department, Position
+from apps.scheduling.calendar import add_working_days
 
 from . import steps as steplib
 from .models import (
@@ -232,18 +233,15 @@ def stage_durations(*, since: datetime.date | None = None, process: Process | No
 # --- scheduled work: state-based, idempotent -------------------------------------------------
 
 
-def working_days_before(today: datetime.date, days: int) -> datetime.date:
-    d = today
-    while days > 0:
-        d -= datetime.timedelta(days=1)
-        if d.weekday() < 5:
-            days -= 1
-    return d
+APPROVAL_OVERDUE_WORKING_DAYS = 3
 
 
-def approvals_overdue(*, today: datetime.date, working_days: int = 3) -> QuerySet[ChangeRequest]:
-    """Pending requests that have waited at their stage for more than `working_days`."""
-    cutoff = working_days_before(today, working_days)
+def approvals_overdue(
+    *, today: datetime.date, working_days: int = APPROVAL_OVERDUE_WORKING_DAYS
+) -> QuerySet[ChangeRequest]:
+    """Pending requests that have waited at their stage for more than `working_days` (by the
+    portal's calendar: holidays and company closures do not count)."""
+    cutoff = add_working_days(today, -working_days)
     return (
         ChangeRequest.objects.filter(status__in=PENDING_STATUSES, stage_entered_at__date__lt=cutoff)
         .select_related("process", "assignee", "assignee_principal")
