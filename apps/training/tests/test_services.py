@@ -52,6 +52,15 @@ def test_a_session_needs_an_approved_plan_and_a_working_day(org, training):
             place="x",
             capacity=10,
         )
+    with pytest.raises(ValidationError, match="not a working day"):  # National Day, a Thursday
+        services.schedule_session(
+            course=training["course"],
+            actor=org["hr"],
+            starts_at=at("2026-10-01"),
+            ends_at=at("2026-10-01", 12),
+            place="x",
+            capacity=10,
+        )
     with pytest.raises(ValidationError, match="ends after it starts"):
         services.schedule_session(
             course=training["course"],
