@@ -3,8 +3,7 @@ from pathlib import Path
 import polib
 from django.utils import translation
 
-from apps.training.models import Session
-from apps.training.models import Attendance
+from apps.training.models import Attendance, Session
 
 PO = Path(__file__).resolve().parent.parent / "locale" / "zh_Hans" / "LC_MESSAGES" / "django.po"
 
