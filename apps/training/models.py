@@ -13,6 +13,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 TEXT_LIMIT = 2000
 
@@ -178,10 +179,11 @@ class Session(models.Model):
 
 
 class Attendance(models.TextChoices):
-    ENROLLED = "enrolled", _("Enrolled")
-    PRESENT = "present", _("Present")
-    ABSENT = "absent", _("Absent")
-    EXCUSED = "excused", _("Excused")
+    # With a context: "Present" and "Enrolled" are also report headings (counts of people).
+    ENROLLED = "enrolled", pgettext_lazy("attendance", "Enrolled")
+    PRESENT = "present", pgettext_lazy("attendance", "Present")
+    ABSENT = "absent", pgettext_lazy("attendance", "Absent")
+    EXCUSED = "excused", pgettext_lazy("attendance", "Excused")
 
 
 class Enrollment(models.Model):
