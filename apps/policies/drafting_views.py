@@ -14,6 +14,7 @@ from apps.departments.models import Department
 
 from . import selectors, services
 from .forms import CommentForm, DraftTextForm, PolicyCreateForm, PolicySettingsForm, ReviewForm
+from .importing import import_split, split_preview
 from .parsing import parse_text
 from .views import get_policy, get_version
 
@@ -50,6 +51,32 @@ def policy_create(request):
         owning = data["owning_department"]
         if not (request.user.has_perm("policies.edit_policy", _Owned(owning))):
             form.add_error("owning_department", _("You may only create policies for a department you head."))
+        elif request.POST.get("split") and split_preview(result):
+            try:
+                versions = import_split(
+                    actor=request.user,
+                    code=data["code"],
+                    title=data["title"],
+                    result=result,
+                    owning_department=owning,
+                    category=data["category"],
+                    interpreting_department=data["interpreting_department"],
+                    confidentiality=data["confidentiality"],
+                    allowed_departments=data["allowed_departments"],
+                    review_interval_months=data["review_interval_months"],
+                    label=data["label"],
+                    ack_scope=data["ack_scope"],
+                    ack_departments=data["ack_departments"],
+                )
+            except ValidationError as exc:
+                form.add_error(None, exc)
+            else:
+                messages.success(
+                    request,
+                    _("%(n)s regulations saved as drafts: %(codes)s.")
+                    % {"n": len(versions), "codes": "、".join(v.policy.code for v in versions)},
+                )
+                return redirect("policies:list")
         elif request.POST.get("save"):
             try:
                 version = services.policy_create(
@@ -68,6 +95,7 @@ def policy_create(request):
                     change_summary=data["change_summary"],
                     ack_scope=data["ack_scope"],
                     ack_departments=data["ack_departments"],
+                    replaces=_abolished(request, result)["replaces"],
                 )
             except ValidationError as exc:
                 form.add_error(None, exc)
@@ -84,9 +112,28 @@ def policy_create(request):
             "result": result,
             "heading": _("Import a regulation"),
             "policy": None,
+            "split_parts": split_preview(result),
             "interpreter_match": _match_department(result.interpreter) if result else None,
+            **_abolished(request, result),
         },
     )
+
+
+def _abolished(request, result) -> dict:
+    """Abolished titles found in the text with the existing regulations they may name,
+    and the ones ticked (原《…》同时废止 -> retire them when this is published)."""
+    titles = result.metadata.abolishes if result and result.metadata else []
+    matches = selectors.policies_matching_titles(request.user, titles)
+    offered = {p.pk: p for found in matches.values() for p in found}
+    chosen = set()
+    for raw in request.POST.getlist("replaces"):
+        if raw.isdigit() and int(raw) in offered:
+            chosen.add(int(raw))
+    return {
+        "abolished": [(t, matches.get(t, [])) for t in titles],
+        "replaces_chosen": chosen,
+        "replaces": [offered[pk] for pk in sorted(chosen)],
+    }
 
 
 class _Owned:
@@ -126,6 +173,7 @@ def draft_new(request, code):
                     ack_scope=data["ack_scope"],
                     ack_departments=data["ack_departments"],
                     result=result,
+                    replaces=_abolished(request, result)["replaces"],
                 )
             except ValidationError as exc:
                 form.add_error(None, exc)
@@ -142,6 +190,7 @@ def draft_new(request, code):
             "result": result,
             "policy": policy,
             "heading": _("New version of %(title)s") % {"title": policy.title},
+            **_abolished(request, result),
         },
     )
 
@@ -179,6 +228,7 @@ def draft_edit(request, code, label):
                     change_summary=data["change_summary"],
                     ack_scope=data["ack_scope"],
                     ack_departments=data["ack_departments"],
+                    replaces=_abolished(request, result)["replaces"],
                 )
             except (ValidationError, services.TransitionError) as exc:
                 form.add_error(None, exc if isinstance(exc, ValidationError) else str(exc))
@@ -196,6 +246,7 @@ def draft_edit(request, code, label):
             "policy": policy,
             "version": version,
             "heading": _("Edit draft %(label)s") % {"label": version.label},
+            **_abolished(request, result),
         },
     )
 

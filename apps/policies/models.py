@@ -107,6 +107,15 @@ class Policy(models.Model):
         on_delete=models.SET_NULL,
         related_name="current_of",
     )
+    superseded_by = models.ForeignKey(
+        "self",
+        verbose_name=_("superseded by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="supersedes",
+        help_text=_("The regulation whose publication retired this one (原《…》同时废止)."),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -140,6 +149,16 @@ class PolicyVersion(models.Model):
     preamble = models.TextField(_("preamble"), blank=True)
     source_text = models.TextField(_("source text"), blank=True)
     interpreter_text = models.CharField(_("interpreting body as written"), max_length=200, blank=True)
+    doc_number = models.CharField(_("document number"), max_length=60, blank=True)
+    issuer_text = models.CharField(_("issued by (as written)"), max_length=200, blank=True)
+    is_trial = models.BooleanField(_("on trial (试行)"), default=False)
+    replaces = models.ManyToManyField(
+        Policy,
+        verbose_name=_("regulations it abolishes"),
+        blank=True,
+        related_name="replaced_by_versions",
+        help_text=_("Retired, and shown as superseded by this one, when this version is published."),
+    )
     parse_warnings = models.JSONField(default=list, blank=True)
     article_count = models.PositiveIntegerField(default=0)
     created_by = models.ForeignKey(
@@ -272,3 +291,33 @@ class Acknowledgement(models.Model):
         verbose_name_plural = _("acknowledgements")
         constraints = [models.UniqueConstraint(fields=["user", "version"], name="policy_ack_once")]
         indexes = [models.Index(fields=["version", "user"])]
+
+
+def attachment_path(instance, filename: str) -> str:
+    # A random folder per file: names stay as uploaded, nothing is guessable or overwritten.
+    import uuid
+
+    return f"policies/attachments/{instance.version_id}/{uuid.uuid4().hex}/{filename}"
+
+
+class PolicyAttachment(models.Model):
+    """A file that belongs to one version (a form, a template, the signed scan). Served
+    only through the policy's visibility rules; copied by reference into the next draft."""
+
+    version = models.ForeignKey(PolicyVersion, on_delete=models.CASCADE, related_name="attachments")
+    file = models.FileField(_("file"), upload_to=attachment_path, max_length=300)
+    name = models.CharField(_("name"), max_length=200)
+    size = models.PositiveBigIntegerField(_("size"))
+    content_type = models.CharField(max_length=100)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
+        ordering = ["version", "name", "pk"]
+
+    def __str__(self) -> str:
+        return self.name

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from apps.accounts.permissions import is_admin, is_ops
 from apps.notifications.services import notify, notify_many
+from apps.search.services import index_now
 
 from .models import (
     OPEN_VERSION_STATUSES,
@@ -142,6 +143,8 @@ def version_transition(
         policy.save(update_fields=["status", "updated_at"])
     if version.status == S.SCHEDULED and (version.effective_date is None or version.effective_date <= today):
         _publish(policy=policy, version=version, today=today, actor=actor)
+    elif action == "retire":
+        index_now(source="policies", owner_ids=[policy.pk])  # retired texts stay findable, marked so
     _notify_step(version=version, action=action, actor=actor, before=before, comment=comment)
     return version
 
@@ -182,6 +185,10 @@ def _publish(*, policy: Policy, version: PolicyVersion, today: date, actor=None)
         from_status=S.SCHEDULED,
         to_status=S.PUBLISHED,
     )
+    retired = _retire_replaced(policy=policy, version=version, actor=actor)
+    # In the same transaction: the new text is findable, the old one now marked superseded
+    # (and the regulations it abolished, now retired).
+    index_now(source="policies", owner_ids=[policy.pk, *retired])
     if version.ack_scope != AckScope.NONE:
         from .selectors import ack_required_users
 
@@ -192,6 +199,34 @@ def _publish(*, policy: Policy, version: PolicyVersion, today: date, actor=None)
             title=_("Please read and acknowledge: %(title)s") % {"title": policy.title},
             url=policy.get_absolute_url(),
         )
+
+
+def _retire_replaced(*, policy: Policy, version: PolicyVersion, actor=None) -> list[int]:
+    """The regulations this version abolishes are retired and point at it (same transaction).
+    Returns their ids."""
+    retired = []
+    for old_policy in (
+        Policy.objects.select_for_update().filter(pk__in=version.replaces.values("pk")).exclude(pk=policy.pk)
+    ):
+        before = old_policy.status
+        old_policy.superseded_by = policy
+        old_policy.status = PolicyStatus.RETIRED
+        old_policy.save(update_fields=["superseded_by", "status", "updated_at"])
+        old_current = old_policy.current_version
+        if old_current is not None and old_current.status == S.PUBLISHED:
+            old_current.status = S.RETIRED
+            old_current.save(update_fields=["status"])
+        _history(
+            policy=old_policy,
+            version=old_current,
+            actor=actor,
+            action=HistoryAction.RETIRE,
+            comment=_("Superseded by %(code)s %(title)s") % {"code": policy.code, "title": policy.title},
+            from_status=before,
+            to_status=PolicyStatus.RETIRED,
+        )
+        retired.append(old_policy.pk)
+    return retired
 
 
 def _notify_step(*, version, action, actor, before, comment) -> None:
@@ -272,6 +307,11 @@ def _apply_parse(version: PolicyVersion, result: ParseResult, text: str) -> None
     version.source_text = text
     version.preamble = result.preamble
     version.interpreter_text = (result.interpreter or "")[:200]
+    meta = result.metadata
+    if meta is not None:
+        version.doc_number = meta.doc_number[:60]
+        version.issuer_text = meta.issuer[:200]
+        version.is_trial = meta.trial
     version.parse_warnings = list(result.warnings)
     rows = _node_rows(version, result)
     version.article_count = sum(1 for r in rows if r.kind == "article")
@@ -304,8 +344,10 @@ def policy_create(
     change_summary: str = "",
     ack_scope: str = AckScope.NONE,
     ack_departments=(),
+    replaces=(),
 ) -> PolicyVersion:
-    """A new policy with its first draft, parsed from `text`."""
+    """A new policy with its first draft, parsed from `text`. `replaces`: the policies
+    its publication retires (原《…》同时废止)."""
     if Policy.objects.filter(code=code).exists():
         raise ValidationError({"code": _("A policy with this code already exists.")})
     result = parse_text(text)
@@ -332,6 +374,7 @@ def policy_create(
         ack_scope=ack_scope,
         ack_departments=ack_departments,
         result=result,
+        replaces=replaces,
     )
 
 
@@ -348,6 +391,7 @@ def draft_create(
     ack_scope: str = AckScope.NONE,
     ack_departments=(),
     result: ParseResult | None = None,
+    replaces=(),
 ) -> PolicyVersion:
     policy = Policy.objects.select_for_update().get(pk=policy.pk)
     if policy.versions.filter(status__in=OPEN_VERSION_STATUSES).exists():
@@ -375,6 +419,7 @@ def draft_create(
     _apply_parse(version, result, text)
     version.save()
     version.ack_departments.set(ack_departments)
+    version.replaces.set([p for p in replaces if p.pk != policy.pk])
     _history(policy=policy, version=version, actor=actor, action=HistoryAction.DRAFT, to_status=S.DRAFT)
     return version
 
@@ -399,7 +444,7 @@ def draft_from_current(*, policy: Policy, actor, label: str = "") -> PolicyVersi
     current = policy.current_version
     if current is None:
         raise ValidationError(_("There is no version in force to copy."))
-    return draft_create(
+    draft = draft_create(
         policy=policy,
         actor=actor,
         text=version_as_text(current),
@@ -408,6 +453,10 @@ def draft_from_current(*, policy: Policy, actor, label: str = "") -> PolicyVersi
         ack_scope=current.ack_scope,
         ack_departments=list(current.ack_departments.all()),
     )
+    from .attachments import copy_attachments
+
+    copy_attachments(source=current, target=draft)
+    return draft
 
 
 @transaction.atomic
@@ -422,8 +471,10 @@ def draft_update(
     change_summary: str,
     ack_scope: str,
     ack_departments=(),
+    replaces=None,
 ) -> PolicyVersion:
-    """Edit a draft: its text is parsed again. Any other status is immutable."""
+    """Edit a draft: its text is parsed again. Any other status is immutable.
+    `replaces` None keeps the abolished regulations chosen before."""
     version = PolicyVersion.objects.select_for_update().get(pk=version.pk)
     if version.status != S.DRAFT:
         raise TransitionError(_("Only a draft can be edited."))
@@ -436,6 +487,8 @@ def draft_update(
     _apply_parse(version, result, text)
     version.save()
     version.ack_departments.set(ack_departments)
+    if replaces is not None:
+        version.replaces.set([p for p in replaces if p.pk != version.policy_id])
     _history(policy=version.policy, version=version, actor=actor, action=HistoryAction.EDIT)
     return version
 
@@ -461,6 +514,7 @@ def policy_update_settings(*, policy: Policy, actor, allowed_departments=(), **f
     policy.save()
     policy.allowed_departments.set(allowed_departments)
     _history(policy=policy, actor=actor, action=HistoryAction.SETTINGS)
+    index_now(source="policies", owner_ids=[policy.pk])  # category and department are filters
     return policy
 
 
