@@ -5,7 +5,7 @@ Day, the holiday week) and Saturday 10 October 2026 (a make-up working day, è°ƒä
 pins the wall clock as well as passing the day, so nothing reads the real date."""
 
 import io
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 
 import pytest
 import time_machine
@@ -284,3 +284,22 @@ def test_seed_demo_on_a_fixed_day_puts_the_past_in_the_past_and_the_future_ahead
         first = run_job("reminders.scan", now=now)
         assert first.outcome == JobRun.Outcome.OK and first.items > 0
         assert run_job("reminders.scan", now=now).items == 0
+
+
+def test_the_demo_cycles_fit_every_day_of_three_years():
+    """seed_demo's appraisal story on any day: a closed cycle whose whole timeline is behind it,
+    and the next quarter's cycle, already started, in self-assessment with its deadlines ahead."""
+    from apps.appraisals.demo import demo_quarters
+    from apps.appraisals.opening import default_dates, parse_period
+
+    day = date(2026, 1, 1)
+    while day <= date(2028, 12, 31):
+        closed, current = demo_quarters(day)
+        _kind, closed_start, closed_end = parse_period(closed)
+        opened = calendar.first_working_day_of_quarter(closed_end + timedelta(days=1))
+        assert default_dates(closed_end, opened)["close_date"] < day, day
+        _kind, start, end = parse_period(current)
+        assert start == closed_end + timedelta(days=1) and start <= day, day
+        assert default_dates(end, day)["self_deadline"] > day, day
+        assert (day - closed_start).days < 270, day  # never older than needed
+        day += timedelta(days=1)
