@@ -9,6 +9,13 @@ from django.utils.translation import gettext as _
 from .models import Department, Position
 
 
+def index_on_commit(*, source: str, owner_ids) -> None:
+    """The search engine's refresh after commit (imported late: the org is below the engines)."""
+    from apps.search.services import index_on_commit as later
+
+    later(source=source, owner_ids=owner_ids)
+
+
 def _path_for(parent: Department | None, dept_id: int) -> tuple[str, int]:
     if parent is None:
         return f"/{dept_id}/", 0
@@ -68,7 +75,17 @@ def department_update(*, department: Department, **fields) -> Department:
     if (new_parent.pk if new_parent else None) != dept.parent_id:
         department_move(department=dept, new_parent=new_parent)
         dept.refresh_from_db()
+    _reindex_members(dept)
     return dept
+
+
+def _reindex_members(dept: Department) -> None:
+    """People show their department's name and are filtered by its place: refresh them
+    after the commit (a big department is a Celery task, not the editor's wait)."""
+    from django.contrib.auth import get_user_model
+
+    members = get_user_model().objects.filter(department__path__startswith=dept.path, is_active=True)
+    index_on_commit(source="people", owner_ids=members.values_list("pk", flat=True))
 
 
 @transaction.atomic
@@ -96,6 +113,7 @@ def position_save(*, position: Position | None = None, **fields) -> Position:
         setattr(position, name, value)
     position.full_clean()
     position.save()
+    index_on_commit(source="people", owner_ids=position.holders.values_list("pk", flat=True))
     return position
 
 
@@ -155,6 +173,7 @@ def employee_import_apply(*, batch) -> tuple[int, int]:
             User.objects.filter(pk=existing[row.values["employee_no"]].pk).update(
                 manager=managers[row.values["manager"]]
             )
+    index_on_commit(source="people", owner_ids=[u.pk for u in existing.values()])
     batch.applied_at = timezone.now()
     batch.created_count, batch.updated_count = created, updated
     batch.save(update_fields=["applied_at", "created_count", "updated_count"])

@@ -8,7 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from .models import Measurement, MeasurementRevision, PeriodLock, Target, YearRule
+from .models import Indicator, Measurement, MeasurementRevision, PeriodLock, Target, YearRule
 from .periods import PERIODS_PER_YEAR, Period, year_periods
 
 EVIDENCE_MAX_BYTES = 5 * 1024 * 1024
@@ -242,3 +242,13 @@ def figures_missing_remind(*, today=None) -> int:
         )
         count += 1
     return count
+
+
+@transaction.atomic
+def indicator_save(*, form) -> Indicator:
+    """Create or change an indicator from its validated form; the search index follows."""
+    from apps.search.services import index_now
+
+    indicator = form.save()
+    index_now(source="kpis", owner_ids=[indicator.pk])
+    return indicator

@@ -270,7 +270,7 @@ def indicator_edit(request, pk=None):
     ind = indicator_or_404(request.user, pk) if pk else None
     form = IndicatorForm(request.POST or None, instance=ind)
     if request.method == "POST" and form.is_valid():
-        ind = form.save()
+        ind = services.indicator_save(form=form)
         messages.success(request, _("Indicator “%(name)s” saved.") % {"name": ind.name})
         return redirect(ind)
     return render(request, "kpis/indicator_form.html", {"form": form, "ind": ind})

@@ -111,6 +111,38 @@ TOPICS = [
     "办公用品",
 ]
 KINDS = ["管理制度", "管理办法", "实施细则", "管理规定", "操作规程"]
+# Words of each topic, so that texts differ by subject the way real regulations do (a search
+# for 发票 or 考勤 finds the regulations about them, not every text alike).
+TOPIC_TERMS = {
+    "费用": ["报销单", "发票", "借款", "费用预算", "付款申请", "差旅补助"],
+    "采购": ["询价单", "比价记录", "招标文件", "验收单", "采购申请", "供应商报价"],
+    "合同": ["合同文本", "法务审查意见", "用印申请", "合同台账", "履约情况", "补充协议"],
+    "档案": ["档案目录", "借阅登记", "电子档案", "归档清单", "销毁记录", "保管期限"],
+    "会议": ["会议纪要", "议程", "决议事项", "参会名单", "会议室预订", "督办清单"],
+    "培训": ["培训需求", "课程表", "讲师名单", "培训效果评估", "学时记录", "考试成绩"],
+    "考勤": ["打卡记录", "请假单", "加班申请", "调休记录", "迟到早退", "出勤统计"],
+    "安全生产": ["隐患排查表", "安全交底", "特种作业证", "应急演练", "事故报告", "安全巡查"],
+    "质量": ["检验报告", "不合格品", "纠正预防措施", "质量目标", "来料检验", "客户投诉"],
+    "信息安全": ["账号权限", "密码策略", "数据备份", "漏洞扫描", "访问日志", "终端管理"],
+    "资产": ["固定资产卡片", "资产盘点", "报废申请", "调拨单", "资产编号", "折旧记录"],
+    "印章": ["用印登记", "印章保管", "外借审批", "电子签章", "印模备案", "用印申请"],
+    "用车": ["派车单", "行车记录", "油耗统计", "车辆保养", "违章处理", "出车登记"],
+    "差旅": ["出差申请", "机票", "住宿标准", "行程单", "差旅补助", "交通费"],
+    "招聘": ["招聘需求", "面试评价", "录用通知", "背景调查", "入职手续", "试用期考核"],
+    "绩效": ["考核指标", "评分表", "考核等级", "绩效面谈", "结果申诉", "绩效奖金"],
+    "项目": ["立项申请", "项目计划", "里程碑", "验收报告", "变更申请", "项目周报"],
+    "供应商": ["准入评审", "供应商评价", "黑名单", "年度复审", "现场审核", "合作协议"],
+    "库存": ["入库单", "出库单", "盘点差异", "安全库存", "呆滞物料", "库位调整"],
+    "客户服务": ["客户投诉", "回访记录", "服务工单", "满意度调查", "处理时限", "知识库"],
+    "数据": ["数据字典", "报表口径", "数据质量", "指标定义", "数据权限", "数据脱敏"],
+    "风险": ["风险清单", "风险矩阵", "应对措施", "预警指标", "风险评估", "整改跟踪"],
+    "保密": ["保密协议", "涉密文件", "密级标识", "脱密处理", "保密检查", "泄密事件"],
+    "值班": ["值班表", "交接班记录", "值班日志", "突发事件", "值班电话", "巡检记录"],
+    "车辆": ["车辆档案", "保险续保", "年检", "车辆调度", "维修申请", "加油卡"],
+    "办公用品": ["领用登记", "采购清单", "库存台账", "低值易耗品", "月度盘点", "申领单"],
+}
+TITLE_PREFIXES = ["", "", "", "公司", "集团", "关于加强", "华东区", "生产基地", "总部", "分公司"]
+TRADITIONAL_SHARE = 0.03  # texts received in Traditional characters (from a Hong Kong or Taiwan office)
 CHAPTERS = ["总则", "职责分工", "工作要求", "流程与审批", "监督检查", "考核与奖惩", "附则"]
 
 
@@ -122,7 +154,17 @@ def add_arguments(parser) -> None:
     )
 
 
-def _sentence(rng) -> str:
+def _sentence(rng, topic: str = "") -> str:
+    terms = TOPIC_TERMS.get(topic)
+    if terms and rng.random() < 0.6:
+        a, b = rng.sample(terms, 2)
+        return rng.choice(
+            [
+                f"{rng.choice(SUBJECTS)}{rng.choice(VERBS)}{a}，{b}须经{rng.choice(SUBJECTS)}确认。",
+                f"{a}应当真实完整，{rng.choice(SUBJECTS)}对{b}{rng.choice(VERBS)}，{rng.choice(TAILS)}。",
+                f"未按规定提交{a}的，{rng.choice(SUBJECTS)}不予办理{b}，{rng.choice(TAILS)}。",
+            ]
+        )
     return f"{rng.choice(SUBJECTS)}{rng.choice(VERBS)}{rng.choice(OBJECTS)}，{rng.choice(TAILS)}。"
 
 
@@ -139,7 +181,7 @@ def _nodes_for(rng, n_articles: int, topic: str) -> list[dict]:
             if heading != "附则" and article >= n_articles - 2:
                 break
             article += 1
-            text = "".join(_sentence(rng) for _ in range(rng.randint(1, 3)))
+            text = "".join(_sentence(rng, topic) for _ in range(rng.randint(1, 3)))
             if heading == "附则":
                 text = rng.choice([f"本{topic}制度由运营管理部负责解释。", "本制度自发布之日起施行。"])
             rows.append(
@@ -163,11 +205,21 @@ def _nodes_for(rng, n_articles: int, topic: str) -> list[dict]:
                             label=f"（{_cn(i)}）",
                             number=i,
                             heading="",
-                            text=_sentence(rng),
+                            text=_sentence(rng, topic),
                             slug=f"a{article}-i{i}",
                         )
                     )
     return rows
+
+
+def _traditional(rows: list[dict]) -> list[dict]:
+    import opencc
+
+    to_t = opencc.OpenCC("s2t")
+    return [
+        {**r, "label": to_t.convert(r["label"]), "heading": to_t.convert(r["heading"]), "text": to_t.convert(r["text"])}
+        for r in rows
+    ]
 
 
 def _revise(rng, rows: list[dict]) -> list[dict]:
@@ -200,7 +252,7 @@ def generate(ctx: dict, options: dict) -> None:
         policies.append(
             Policy(
                 code=f"SC-{i + 1:05d}",
-                title=f"{topic}{rng.choice(KINDS)}",
+                title=f"{rng.choice(TITLE_PREFIXES)}{topic}{rng.choice(KINDS)}",
                 category=rng.choice(cats),
                 owning_department_id=rng.choice(dept_ids),
                 interpreting_department_id=rng.choice(dept_ids),
@@ -229,6 +281,8 @@ def generate(ctx: dict, options: dict) -> None:
     for p, topic in zip(policies, texts, strict=False):
         n_versions = rng.choices([1, 2, 3], weights=[80, 14, 6])[0]
         rows = _nodes_for(rng, max(8, int(rng.gauss(options["articles"], options["articles"] / 5))), topic)
+        if rng.random() < TRADITIONAL_SHARE:
+            rows = _traditional(rows)
         day = today - timedelta(days=rng.randint(200, 2500))
         wants_ack = ack_left > 0 and p.confidentiality != Confidentiality.RESTRICTED
         ack_left -= wants_ack

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from apps.accounts.permissions import is_admin, is_ops
 from apps.notifications.services import notify, notify_many
+from apps.search.services import index_now
 
 from .models import (
     OPEN_VERSION_STATUSES,
@@ -142,6 +143,8 @@ def version_transition(
         policy.save(update_fields=["status", "updated_at"])
     if version.status == S.SCHEDULED and (version.effective_date is None or version.effective_date <= today):
         _publish(policy=policy, version=version, today=today, actor=actor)
+    elif action == "retire":
+        index_now(source="policies", owner_ids=[policy.pk])  # retired texts stay findable, marked so
     _notify_step(version=version, action=action, actor=actor, before=before, comment=comment)
     return version
 
@@ -182,6 +185,8 @@ def _publish(*, policy: Policy, version: PolicyVersion, today: date, actor=None)
         from_status=S.SCHEDULED,
         to_status=S.PUBLISHED,
     )
+    # In the same transaction: the new text is findable, the old one now marked superseded.
+    index_now(source="policies", owner_ids=[policy.pk])
     if version.ack_scope != AckScope.NONE:
         from .selectors import ack_required_users
 
@@ -461,6 +466,7 @@ def policy_update_settings(*, policy: Policy, actor, allowed_departments=(), **f
     policy.save()
     policy.allowed_departments.set(allowed_departments)
     _history(policy=policy, actor=actor, action=HistoryAction.SETTINGS)
+    index_now(source="policies", owner_ids=[policy.pk])  # category and department are filters
     return policy
 
 

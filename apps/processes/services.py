@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from apps.accounts.roles import Role
 from apps.notifications.services import notify, notify_many
+from apps.search.services import index_now
 
 from . import steps as steplib
 from . import workflow as wf
@@ -68,6 +69,7 @@ def process_save(*, process: Process | None = None, **data) -> Process:
             setattr(process, name, data[name])
     process.full_clean(exclude=["current_version"])
     process.save()
+    index_now(source="processes", owner_ids=[process.pk])
     return process
 
 
@@ -98,6 +100,7 @@ def version_publish(
     locked.current_version = version
     locked.save(update_fields=["current_version", "updated_at"])
     process.current_version = version
+    index_now(source="processes", owner_ids=[process.pk])  # the steps in use are what is found
     return version
 
 

@@ -47,7 +47,8 @@ def scale_modules() -> tuple[list, list[tuple[str, str]]]:
             continue
         module.LABEL = config.label
         found.append(module)
-    found.sort(key=lambda m: m.__name__ != ORG_MODULE)
+    # The org first; modules that index what the others made (RUN_LAST = True) at the end.
+    found.sort(key=lambda m: (m.__name__ != ORG_MODULE) + 2 * bool(getattr(m, "RUN_LAST", False)))
     return found, errors
 
 

@@ -19,7 +19,8 @@ class Command(BaseCommand):
                 "(make run sets it). Use --force on a throw-away database."
             )
         ctx = {"today": timezone.localdate(), "stdout": self.stdout}
-        for module in app_modules("demo"):
+        # Modules that work on what the others made (RUN_LAST = True, e.g. the search index) at the end.
+        for module in sorted(app_modules("demo"), key=lambda m: bool(getattr(m, "RUN_LAST", False))):
             with transaction.atomic():
                 module.seed(ctx)
         self.stdout.write(self.style.SUCCESS("Demo company ready."))
