@@ -5,6 +5,7 @@ from datetime import timedelta
 from decimal import Decimal
 
 import pytest
+import time_machine
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
@@ -278,8 +279,11 @@ def test_scheduled_stage_moves_catch_up_and_do_nothing_twice(org, open_cycle, to
 def test_the_tasks_call_the_services(org, default_template):
     from apps.appraisals import tasks
 
-    assert isinstance(tasks.advance_due_stages(), list)
-    assert tasks.open_previous_quarter() in ("", Cycle.objects.order_by("-opened_at").first().code)
+    with time_machine.travel("2026-10-03 10:00 +0800", tick=False):  # the National Day week
+        assert tasks.open_previous_quarter() == ""
+    with time_machine.travel("2026-10-08 10:00 +0800", tick=False):  # the first working day of Q4
+        assert isinstance(tasks.advance_due_stages(), list)
+        assert tasks.open_previous_quarter() == "2026Q3"
 
 
 def test_hr_changes_deadlines_and_rules_but_not_the_bands_once_reviews_started(org, cycle, client_for, today):
