@@ -99,8 +99,61 @@ def jobs(ctx) -> list[dict]:
         # State-based and idempotent: on the scale data nothing is due, the job measures the scan.
         return policies_publish_due(today=timezone.localdate()) or Policy.objects.count()
 
+    docx_data, pdf_data = _large_files()
+
+    def import_file(name: str, data: bytes):
+        def run() -> int:
+            from django.db import transaction
+
+            from apps.accounts.models import User
+            from apps.departments.models import Department
+
+            from . import services
+            from .parsing import read_upload
+
+            text = read_upload(name, data)
+            with transaction.atomic():  # parsed and saved as a real draft, then rolled back
+                version = services.policy_create(
+                    actor=User.objects.order_by("pk").first(),
+                    code="BENCH-IMPORT",
+                    title="",
+                    owning_department=Department.objects.order_by("pk").first(),
+                    text=text,
+                )
+                count = version.nodes.count()
+                transaction.set_rollback(True)
+            return count
+
+        return run
+
     return [
+        {"name": "import a 1,000-article .docx (auto-numbering, tables)", "run": import_file("big.docx", docx_data)},
+        {"name": "import a 300-page text PDF", "run": import_file("big.pdf", pdf_data)},
         {"name": "parse a 300-article regulation", "run": parse_long_regulation},
         {"name": "diff first and last version of the most revised policy", "run": diff_most_revised},
         {"name": "publish due versions (scheduled job scan)", "run": publish_due},
     ]
+
+
+def _large_files() -> tuple[bytes, bytes]:
+    """A 1,000-article .docx (Word auto-numbering, a table every 50 articles) and a
+    300-page text PDF, made once per run (not measured)."""
+    from .tests.documents import make_docx, make_pdf
+
+    blocks: list = ["大型综合管理制度"]
+    for k in range(1, 1001):
+        if k % 100 == 1:
+            blocks.append(f"第{k // 100 + 1}章 综合规定")
+        blocks.append(("num", 0, "各部门应当按照本制度的规定执行，并做好相关记录和归档工作。"))
+        if k % 10 == 0:
+            blocks += [("num", 1, "建立台账；"), ("num", 1, "定期检查。")]
+        if k % 50 == 0:
+            blocks.append(("table", [["岗位", "职责", "时限"], ["经理", "审批", "三日"], ["专员", "办理", "五日"]]))
+    lines, article = ["大型综合管理制度"], 0
+    for k in range(1, 300 * 45):
+        if k % 3:
+            article += 1
+            lines.append(f"第{article}条 各部门应当按照本制度执行并记录。")
+        else:
+            lines.append("（一）建立台账并定期检查。")
+    return make_docx(blocks, numbered=True), make_pdf(lines)

@@ -61,6 +61,7 @@ class Article:
     heading: str
     text: str
     path: str = ""
+    tables: tuple = ()  # cells of the tables inside, row by row (compared cell by cell)
 
     @property
     def content(self) -> str:
@@ -119,6 +120,7 @@ def _coerce(item: Any) -> Article:
         heading=get("heading", "") or "",
         text=get("text", "") or "",
         path=get("path", "") or "",
+        tables=tuple(tuple(tuple(row) for row in t) for t in (get("tables", None) or ())),
     )
 
 
@@ -347,3 +349,65 @@ def diff_articles(old: Iterable[Any], new: Iterable[Any]) -> list[ArticleChange]
         changes.append(_change_for(old_list[i], b, matcher.ratios[j]))
         changes += removed(i)
     return changes
+
+
+# --- tables, cell by cell -------------------------------------------------------------------
+
+Cell = tuple[str, str, str]  # (kind, old, new): kind "equal" | "changed" | "added" | "removed"
+
+
+def _cells(a: Sequence[str], b: Sequence[str]) -> list[Cell]:
+    row: list[Cell] = []
+    for c in range(max(len(a), len(b))):
+        x = a[c] if c < len(a) else None
+        y = b[c] if c < len(b) else None
+        if x == y:
+            row.append(("equal", x, y))
+        elif x is None:
+            row.append(("added", "", y))
+        elif y is None:
+            row.append(("removed", x, ""))
+        else:
+            row.append(("changed", x, y))
+    return row
+
+
+def diff_table(old: Sequence[Sequence[str]], new: Sequence[Sequence[str]]) -> list[list[Cell]]:
+    """Rows of cells: rows are aligned on their whole content (an inserted row does not
+    shift every later row into "changed"), then paired rows are compared cell by cell."""
+    old_keys = ["\t".join(r) for r in old]
+    new_keys = ["\t".join(r) for r in new]
+    rows: list[list[Cell]] = []
+    for op, i1, i2, j1, j2 in SequenceMatcher(None, old_keys, new_keys, autojunk=False).get_opcodes():
+        if op == "equal":
+            rows += [[("equal", c, c) for c in new[j]] for j in range(j1, j2)]
+            continue
+        # Inside a changed block, rows pair up by their first cell (the row's name: 经理),
+        # the rest in order; what is left over was added or removed.
+        old_free = list(range(i1, i2))
+        pairs: dict[int, int] = {}
+        for j in range(j1, j2):
+            same = next((i for i in old_free if old[i][:1] == new[j][:1]), None)
+            if same is not None:
+                pairs[j] = same
+                old_free.remove(same)
+        for j in range(j1, j2):
+            if j not in pairs and old_free:
+                pairs[j] = old_free.pop(0)
+        for j in range(j1, j2):
+            if j in pairs:
+                rows.append(_cells(old[pairs[j]], new[j]))
+            else:
+                rows.append([("added", "", c) for c in new[j]])
+        rows += [[("removed", c, "") for c in old[i]] for i in old_free]
+    return rows
+
+
+def diff_tables(change: ArticleChange) -> list[list[list[Cell]]]:
+    """Every table of an article change, old and new paired in order."""
+    old = change.old.tables if change.old else ()
+    new = change.new.tables if change.new else ()
+    return [
+        diff_table(old[k] if k < len(old) else (), new[k] if k < len(new) else ())
+        for k in range(max(len(old), len(new)))
+    ]

@@ -2,7 +2,6 @@
 preview), machine transitions, settings, periodic review."""
 
 from django.contrib import messages
-from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -10,17 +9,20 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from apps.core.permissions import require_perm
 from apps.departments.models import Department
 
 from . import selectors, services
 from .forms import CommentForm, DraftTextForm, PolicyCreateForm, PolicySettingsForm, ReviewForm
+from .importing import import_split, split_preview
 from .parsing import parse_text
 from .views import get_policy, get_version
 
 
-def _require(user, perm, obj=None):
-    if not user.has_perm(perm, obj):
-        raise Http404  # existence of drafts and approval steps must not leak either
+def _require(user, perm, policy):
+    """The policy was fetched through get_policy (the user sees it): 403 if they may not act."""
+    if not user.has_perm(perm, policy):
+        raise PermissionDenied
 
 
 def _preview(text: str):
@@ -37,7 +39,7 @@ def _match_department(name: str | None):
     return Department.objects.filter(name=name).first() or Department.objects.filter(name__startswith=name[:4]).first()
 
 
-@permission_required("policies.create_policy", raise_exception=True)
+@require_perm("policies.create_policy")
 def policy_create(request):
     initial = {"confidentiality": "public", "review_interval_months": 12, "label": "V1"}
     if request.user.department_id:
@@ -50,6 +52,32 @@ def policy_create(request):
         owning = data["owning_department"]
         if not (request.user.has_perm("policies.edit_policy", _Owned(owning))):
             form.add_error("owning_department", _("You may only create policies for a department you head."))
+        elif request.POST.get("split") and split_preview(result):
+            try:
+                versions = import_split(
+                    actor=request.user,
+                    code=data["code"],
+                    title=data["title"],
+                    result=result,
+                    owning_department=owning,
+                    category=data["category"],
+                    interpreting_department=data["interpreting_department"],
+                    confidentiality=data["confidentiality"],
+                    allowed_departments=data["allowed_departments"],
+                    review_interval_months=data["review_interval_months"],
+                    label=data["label"],
+                    ack_scope=data["ack_scope"],
+                    ack_departments=data["ack_departments"],
+                )
+            except ValidationError as exc:
+                form.add_error(None, exc)
+            else:
+                messages.success(
+                    request,
+                    _("%(n)s regulations saved as drafts: %(codes)s.")
+                    % {"n": len(versions), "codes": "、".join(v.policy.code for v in versions)},
+                )
+                return redirect("policies:list")
         elif request.POST.get("save"):
             try:
                 version = services.policy_create(
@@ -68,6 +96,7 @@ def policy_create(request):
                     change_summary=data["change_summary"],
                     ack_scope=data["ack_scope"],
                     ack_departments=data["ack_departments"],
+                    replaces=_abolished(request, result)["replaces"],
                 )
             except ValidationError as exc:
                 form.add_error(None, exc)
@@ -84,9 +113,28 @@ def policy_create(request):
             "result": result,
             "heading": _("Import a regulation"),
             "policy": None,
+            "split_parts": split_preview(result),
             "interpreter_match": _match_department(result.interpreter) if result else None,
+            **_abolished(request, result),
         },
     )
+
+
+def _abolished(request, result) -> dict:
+    """Abolished titles found in the text with the existing regulations they may name,
+    and the ones ticked (原《…》同时废止 -> retire them when this is published)."""
+    titles = result.metadata.abolishes if result and result.metadata else []
+    matches = selectors.policies_matching_titles(request.user, titles)
+    offered = {p.pk: p for found in matches.values() for p in found}
+    chosen = set()
+    for raw in request.POST.getlist("replaces"):
+        if raw.isdigit() and int(raw) in offered:
+            chosen.add(int(raw))
+    return {
+        "abolished": [(t, matches.get(t, [])) for t in titles],
+        "replaces_chosen": chosen,
+        "replaces": [offered[pk] for pk in sorted(chosen)],
+    }
 
 
 class _Owned:
@@ -126,6 +174,7 @@ def draft_new(request, code):
                     ack_scope=data["ack_scope"],
                     ack_departments=data["ack_departments"],
                     result=result,
+                    replaces=_abolished(request, result)["replaces"],
                 )
             except ValidationError as exc:
                 form.add_error(None, exc)
@@ -142,14 +191,15 @@ def draft_new(request, code):
             "result": result,
             "policy": policy,
             "heading": _("New version of %(title)s") % {"title": policy.title},
+            **_abolished(request, result),
         },
     )
 
 
 def draft_edit(request, code, label):
     policy = get_policy(request.user, code)
+    version = get_version(request.user, policy, label)  # a draft they may not see: 404 first
     _require(request.user, "policies.edit_policy", policy)
-    version = get_version(request.user, policy, label)
     if not version.is_editable:
         messages.error(request, _("Only a draft can be edited."))
         return redirect(version.get_absolute_url())
@@ -179,6 +229,7 @@ def draft_edit(request, code, label):
                     change_summary=data["change_summary"],
                     ack_scope=data["ack_scope"],
                     ack_departments=data["ack_departments"],
+                    replaces=_abolished(request, result)["replaces"],
                 )
             except (ValidationError, services.TransitionError) as exc:
                 form.add_error(None, exc if isinstance(exc, ValidationError) else str(exc))
@@ -196,6 +247,7 @@ def draft_edit(request, code, label):
             "policy": policy,
             "version": version,
             "heading": _("Edit draft %(label)s") % {"label": version.label},
+            **_abolished(request, result),
         },
     )
 
@@ -203,8 +255,8 @@ def draft_edit(request, code, label):
 @require_POST
 def draft_delete(request, code, label):
     policy = get_policy(request.user, code)
+    version = get_version(request.user, policy, label)  # a draft they may not see: 404 first
     _require(request.user, "policies.edit_policy", policy)
-    version = get_version(request.user, policy, label)
     try:
         services.draft_delete(version=version, actor=request.user)
     except services.TransitionError as exc:
@@ -240,8 +292,6 @@ def version_transition(request, code, label, action):
             comment=form.cleaned_data.get("comment", ""),
             from_status=request.GET.get("from") or None,
         )
-    except PermissionDenied:
-        raise Http404 from None
     except services.TransitionError as exc:
         messages.error(request, str(exc))
     except ValidationError as exc:
@@ -283,7 +333,7 @@ def policy_review(request, code):
     return render(request, "policies/policy_review.html", {"form": form, "policy": policy})
 
 
-@permission_required("policies.view_review_list", raise_exception=True)
+@require_perm("policies.view_review_list")
 def review_list(request):
     today = timezone.localdate()
     qs = selectors.policies_due_for_review(request.user, today=today, horizon_days=int(request.GET.get("days") or 30))

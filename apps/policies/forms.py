@@ -36,7 +36,9 @@ class DraftTextForm(forms.Form):
     """The text of a draft (pasted or uploaded) and its version details."""
 
     upload = forms.FileField(
-        label=_("Upload a file"), required=False, help_text=_(".txt (UTF-8 or GBK) or .docx; replaces the text below.")
+        label=_("Upload a file"),
+        required=False,
+        help_text=_(".txt (UTF-8 or GBK), .docx, .doc, .wps or a text PDF; replaces the text below."),
     )
     text = forms.CharField(
         label=_("Text of the regulation"),

@@ -12,6 +12,8 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from apps.core.badges import badge_tones
+
 
 class Category(models.Model):
     name = models.CharField(_("name"), max_length=60, unique=True)
@@ -49,6 +51,28 @@ class VersionStatus(models.TextChoices):
     SUPERSEDED = "superseded", _("Superseded")
     RETIRED = "retired", _("Retired")
 
+
+badge_tones(
+    PolicyStatus,
+    {
+        PolicyStatus.DRAFT: "light",
+        PolicyStatus.IN_REVIEW: "warning",
+        PolicyStatus.PUBLISHED: "success",
+        PolicyStatus.RETIRED: "secondary",
+    },
+)
+badge_tones(
+    VersionStatus,
+    {
+        VersionStatus.DRAFT: "light",
+        VersionStatus.IN_REVIEW: "warning",
+        VersionStatus.OPS_REVIEW: "warning",
+        VersionStatus.SCHEDULED: "primary",
+        VersionStatus.PUBLISHED: "success",
+        VersionStatus.SUPERSEDED: "secondary",
+        VersionStatus.RETIRED: "secondary",
+    },
+)
 
 # A policy has at most one version being worked on at a time.
 OPEN_VERSION_STATUSES = (
@@ -99,6 +123,7 @@ class Policy(models.Model):
     next_review_date = models.DateField(_("next review date"), null=True, blank=True)
     last_reviewed_at = models.DateTimeField(_("last reviewed"), null=True, blank=True)
     status = models.CharField(_("status"), max_length=12, choices=PolicyStatus.choices, default=PolicyStatus.DRAFT)
+    BADGES = {"status": PolicyStatus}
     current_version = models.ForeignKey(
         "PolicyVersion",
         verbose_name=_("current version"),
@@ -106,6 +131,15 @@ class Policy(models.Model):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="current_of",
+    )
+    superseded_by = models.ForeignKey(
+        "self",
+        verbose_name=_("superseded by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="supersedes",
+        help_text=_("The regulation whose publication retired this one (原《…》同时废止)."),
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -126,6 +160,15 @@ class Policy(models.Model):
     def get_absolute_url(self) -> str:
         return reverse("policies:detail", args=[self.code])
 
+    # What templates ask about the status (they never compare it with a literal).
+    @property
+    def is_published(self) -> bool:
+        return self.status == PolicyStatus.PUBLISHED
+
+    @property
+    def is_retired(self) -> bool:
+        return self.status == PolicyStatus.RETIRED
+
 
 class PolicyVersion(models.Model):
     """One text of a policy. Editable only while a draft; published ones never change
@@ -135,11 +178,22 @@ class PolicyVersion(models.Model):
     label = models.CharField(_("version"), max_length=20)
     title = models.CharField(_("title"), max_length=200)
     status = models.CharField(_("status"), max_length=12, choices=VersionStatus.choices, default=VersionStatus.DRAFT)
+    BADGES = {"status": VersionStatus}
     effective_date = models.DateField(_("effective date"), null=True, blank=True)
     change_summary = models.TextField(_("change summary"), blank=True)
     preamble = models.TextField(_("preamble"), blank=True)
     source_text = models.TextField(_("source text"), blank=True)
     interpreter_text = models.CharField(_("interpreting body as written"), max_length=200, blank=True)
+    doc_number = models.CharField(_("document number"), max_length=60, blank=True)
+    issuer_text = models.CharField(_("issued by (as written)"), max_length=200, blank=True)
+    is_trial = models.BooleanField(_("on trial (试行)"), default=False)
+    replaces = models.ManyToManyField(
+        Policy,
+        verbose_name=_("regulations it abolishes"),
+        blank=True,
+        related_name="replaced_by_versions",
+        help_text=_("Retired, and shown as superseded by this one, when this version is published."),
+    )
     parse_warnings = models.JSONField(default=list, blank=True)
     article_count = models.PositiveIntegerField(default=0)
     created_by = models.ForeignKey(
@@ -193,6 +247,22 @@ class PolicyVersion(models.Model):
     @property
     def is_editable(self) -> bool:
         return self.status == VersionStatus.DRAFT
+
+    @property
+    def is_draft(self) -> bool:
+        return self.status == VersionStatus.DRAFT
+
+    @property
+    def is_in_force(self) -> bool:
+        return self.status == VersionStatus.PUBLISHED
+
+    @property
+    def is_superseded(self) -> bool:
+        return self.status == VersionStatus.SUPERSEDED
+
+    @property
+    def awaits_ops(self) -> bool:
+        return self.status == VersionStatus.OPS_REVIEW
 
 
 class PolicyNode(models.Model):
@@ -272,3 +342,33 @@ class Acknowledgement(models.Model):
         verbose_name_plural = _("acknowledgements")
         constraints = [models.UniqueConstraint(fields=["user", "version"], name="policy_ack_once")]
         indexes = [models.Index(fields=["version", "user"])]
+
+
+def attachment_path(instance, filename: str) -> str:
+    # A random folder per file: names stay as uploaded, nothing is guessable or overwritten.
+    import uuid
+
+    return f"policies/attachments/{instance.version_id}/{uuid.uuid4().hex}/{filename}"
+
+
+class PolicyAttachment(models.Model):
+    """A file that belongs to one version (a form, a template, the signed scan). Served
+    only through the policy's visibility rules; copied by reference into the next draft."""
+
+    version = models.ForeignKey(PolicyVersion, on_delete=models.CASCADE, related_name="attachments")
+    file = models.FileField(_("file"), upload_to=attachment_path, max_length=300)
+    name = models.CharField(_("name"), max_length=200)
+    size = models.PositiveBigIntegerField(_("size"))
+    content_type = models.CharField(max_length=100)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
+        ordering = ["version", "name", "pk"]
+
+    def __str__(self) -> str:
+        return self.name

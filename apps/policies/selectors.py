@@ -6,6 +6,7 @@ through one page that forgot a check."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -23,10 +24,12 @@ from .models import (
     Policy,
     PolicyHistory,
     PolicyNode,
+    PolicyStatus,
     PolicyVersion,
     VersionStatus,
 )
 from .parsing import Node, ParseResult, flatten_articles
+from .parsing.tables import table_rows
 
 
 def ancestor_paths(dept_path: str | None) -> list[str]:
@@ -86,15 +89,6 @@ def policy_list(user) -> QuerySet[Policy]:
     )
 
 
-def ack_required_q(user, prefix: str = "") -> Q:
-    """A Q on PolicyVersion (or through `prefix`) for "this version asks `user` to acknowledge"."""
-    paths = _user_paths(user)
-    scope = f"{prefix}ack_scope"
-    return Q(**{scope: AckScope.EVERYONE}) | Q(
-        **{scope: AckScope.DEPARTMENTS, f"{prefix}ack_departments__path__in": paths}
-    )
-
-
 def policies_needing_ack(user) -> QuerySet[Policy]:
     """Visible, in force, asking this user to acknowledge its current version, not yet done."""
     paths = _user_paths(user)
@@ -137,6 +131,7 @@ class TreeNode:
     heading = property(lambda self: self.row.heading)
     text = property(lambda self: self.row.text)
     slug = property(lambda self: self.row.slug)
+    rows = property(lambda self: table_rows(self.row.text) if self.row.kind == "table" else [])
 
 
 def version_nodes(version: PolicyVersion) -> list[PolicyNode]:
@@ -184,7 +179,7 @@ def version_articles(version: PolicyVersion, rows: list[PolicyNode] | None = Non
     return flatten_articles(result)
 
 
-TOC_KINDS = ("part", "chapter", "section", "article")
+TOC_KINDS = ("appendix", "part", "division", "chapter", "section", "article")
 
 
 def toc_entries(rows: list[PolicyNode]) -> list[PolicyNode]:
@@ -194,6 +189,32 @@ def toc_entries(rows: list[PolicyNode]) -> list[PolicyNode]:
         entries += [r for r in rows if r.depth == 0 and r.kind not in TOC_KINDS]
         entries.sort(key=lambda r: r.ordinal)
     return entries
+
+
+def superseding_policy(user, policy: Policy) -> Policy | None:
+    """The regulation that retired this one, when the user may know it exists."""
+    if policy.superseded_by_id is None:
+        return None
+    return visible_policies(user).filter(pk=policy.superseded_by_id).first()
+
+
+def replaced_policies(user, version: PolicyVersion) -> list[Policy]:
+    """The regulations a version abolishes (原《…》同时废止), those the user may see."""
+    return list(visible_policies(user).filter(replaced_by_versions=version).order_by("code"))
+
+
+def policies_matching_titles(user, titles: list[str]) -> dict[str, list[Policy]]:
+    """Existing regulations whose title matches an abolished title as written (exactly,
+    or containing it / contained in it, ignoring a （试行）/(暂行) suffix), for the preview."""
+    found: dict[str, list[Policy]] = {}
+    base = visible_policies(user).exclude(status=PolicyStatus.RETIRED)
+    for title in titles[:20]:
+        core = re.sub(r"[（(](?:试行|暂行|修订|草案)[）)]$", "", title.strip())
+        if len(core) < 2:
+            continue
+        exact = list(base.filter(title=core)[:5]) or list(base.filter(title__icontains=core)[:5])
+        found[title] = exact
+    return found
 
 
 def policy_history(policy: Policy) -> QuerySet[PolicyHistory]:

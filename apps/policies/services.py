@@ -53,6 +53,19 @@ def _system(user) -> bool:
     return user is None
 
 
+@rules.predicate
+def _not_author(user, version) -> bool:
+    """Four eyes: nobody approves a draft they wrote."""
+    return user is not None and version.created_by_id != user.pk
+
+
+@rules.predicate
+def _not_first_approver(user, version) -> bool:
+    """Four eyes: the department's approver does not also give the operations approval
+    (an administrator cannot take a draft to force alone)."""
+    return user is not None and version.dept_approved_by_id != user.pk
+
+
 @dataclass(frozen=True)
 class Transition:
     target: str
@@ -63,9 +76,13 @@ class Transition:
 # THE approval machine: (state, action) -> where it goes, what the history says, who may.
 TRANSITIONS: dict[tuple[str, str], Transition] = {
     (S.DRAFT, "submit"): Transition(S.IN_REVIEW, HistoryAction.SUBMIT, is_editor),
-    (S.IN_REVIEW, "approve"): Transition(S.OPS_REVIEW, HistoryAction.DEPT_APPROVE, is_owning_head | is_admin),
+    (S.IN_REVIEW, "approve"): Transition(
+        S.OPS_REVIEW, HistoryAction.DEPT_APPROVE, (is_owning_head | is_admin) & _not_author
+    ),
     (S.IN_REVIEW, "return"): Transition(S.DRAFT, HistoryAction.RETURN, is_owning_head | is_admin),
-    (S.OPS_REVIEW, "approve"): Transition(S.SCHEDULED, HistoryAction.OPS_APPROVE, is_ops | is_admin),
+    (S.OPS_REVIEW, "approve"): Transition(
+        S.SCHEDULED, HistoryAction.OPS_APPROVE, (is_ops | is_admin) & _not_author & _not_first_approver
+    ),
     (S.OPS_REVIEW, "return"): Transition(S.DRAFT, HistoryAction.RETURN, is_ops | is_admin),
     (S.SCHEDULED, "publish"): Transition(S.PUBLISHED, HistoryAction.PUBLISH, _system),
     (S.PUBLISHED, "retire"): Transition(S.RETIRED, HistoryAction.RETIRE, is_ops | is_admin),
@@ -185,8 +202,10 @@ def _publish(*, policy: Policy, version: PolicyVersion, today: date, actor=None)
         from_status=S.SCHEDULED,
         to_status=S.PUBLISHED,
     )
-    # In the same transaction: the new text is findable, the old one now marked superseded.
-    index_now(source="policies", owner_ids=[policy.pk])
+    retired = _retire_replaced(policy=policy, version=version, actor=actor)
+    # In the same transaction: the new text is findable, the old one now marked superseded
+    # (and the regulations it abolished, now retired).
+    index_now(source="policies", owner_ids=[policy.pk, *retired])
     if version.ack_scope != AckScope.NONE:
         from .selectors import ack_required_users
 
@@ -197,6 +216,34 @@ def _publish(*, policy: Policy, version: PolicyVersion, today: date, actor=None)
             title=_("Please read and acknowledge: %(title)s") % {"title": policy.title},
             url=policy.get_absolute_url(),
         )
+
+
+def _retire_replaced(*, policy: Policy, version: PolicyVersion, actor=None) -> list[int]:
+    """The regulations this version abolishes are retired and point at it (same transaction).
+    Returns their ids."""
+    retired = []
+    for old_policy in (
+        Policy.objects.select_for_update().filter(pk__in=version.replaces.values("pk")).exclude(pk=policy.pk)
+    ):
+        before = old_policy.status
+        old_policy.superseded_by = policy
+        old_policy.status = PolicyStatus.RETIRED
+        old_policy.save(update_fields=["superseded_by", "status", "updated_at"])
+        old_current = old_policy.current_version
+        if old_current is not None and old_current.status == S.PUBLISHED:
+            old_current.status = S.RETIRED
+            old_current.save(update_fields=["status"])
+        _history(
+            policy=old_policy,
+            version=old_current,
+            actor=actor,
+            action=HistoryAction.RETIRE,
+            comment=_("Superseded by %(code)s %(title)s") % {"code": policy.code, "title": policy.title},
+            from_status=before,
+            to_status=PolicyStatus.RETIRED,
+        )
+        retired.append(old_policy.pk)
+    return retired
 
 
 def _notify_step(*, version, action, actor, before, comment) -> None:
@@ -210,15 +257,10 @@ def _notify_step(*, version, action, actor, before, comment) -> None:
             url=url,
         )
     elif action == "approve" and before == S.IN_REVIEW:
-        from django.contrib.auth import get_user_model
-
+        from apps.accounts.permissions import users_with_role
         from apps.accounts.roles import Role
 
-        ops = (
-            get_user_model()
-            .objects.filter(groups__name=Role.OPS, is_active=True)
-            .exclude(pk=getattr(actor, "pk", None))
-        )
+        ops = users_with_role(Role.OPS).exclude(pk=getattr(actor, "pk", None))
         notify_many(
             recipients=list(ops.only("pk")),
             kind="policies.approval",
@@ -277,6 +319,11 @@ def _apply_parse(version: PolicyVersion, result: ParseResult, text: str) -> None
     version.source_text = text
     version.preamble = result.preamble
     version.interpreter_text = (result.interpreter or "")[:200]
+    meta = result.metadata
+    if meta is not None:
+        version.doc_number = meta.doc_number[:60]
+        version.issuer_text = meta.issuer[:200]
+        version.is_trial = meta.trial
     version.parse_warnings = list(result.warnings)
     rows = _node_rows(version, result)
     version.article_count = sum(1 for r in rows if r.kind == "article")
@@ -309,8 +356,10 @@ def policy_create(
     change_summary: str = "",
     ack_scope: str = AckScope.NONE,
     ack_departments=(),
+    replaces=(),
 ) -> PolicyVersion:
-    """A new policy with its first draft, parsed from `text`."""
+    """A new policy with its first draft, parsed from `text`. `replaces`: the policies
+    its publication retires (原《…》同时废止)."""
     if Policy.objects.filter(code=code).exists():
         raise ValidationError({"code": _("A policy with this code already exists.")})
     result = parse_text(text)
@@ -337,6 +386,7 @@ def policy_create(
         ack_scope=ack_scope,
         ack_departments=ack_departments,
         result=result,
+        replaces=replaces,
     )
 
 
@@ -353,6 +403,7 @@ def draft_create(
     ack_scope: str = AckScope.NONE,
     ack_departments=(),
     result: ParseResult | None = None,
+    replaces=(),
 ) -> PolicyVersion:
     policy = Policy.objects.select_for_update().get(pk=policy.pk)
     if policy.versions.filter(status__in=OPEN_VERSION_STATUSES).exists():
@@ -380,6 +431,7 @@ def draft_create(
     _apply_parse(version, result, text)
     version.save()
     version.ack_departments.set(ack_departments)
+    version.replaces.set([p for p in replaces if p.pk != policy.pk])
     _history(policy=policy, version=version, actor=actor, action=HistoryAction.DRAFT, to_status=S.DRAFT)
     return version
 
@@ -404,7 +456,7 @@ def draft_from_current(*, policy: Policy, actor, label: str = "") -> PolicyVersi
     current = policy.current_version
     if current is None:
         raise ValidationError(_("There is no version in force to copy."))
-    return draft_create(
+    draft = draft_create(
         policy=policy,
         actor=actor,
         text=version_as_text(current),
@@ -413,6 +465,10 @@ def draft_from_current(*, policy: Policy, actor, label: str = "") -> PolicyVersi
         ack_scope=current.ack_scope,
         ack_departments=list(current.ack_departments.all()),
     )
+    from .attachments import copy_attachments
+
+    copy_attachments(source=current, target=draft)
+    return draft
 
 
 @transaction.atomic
@@ -427,8 +483,10 @@ def draft_update(
     change_summary: str,
     ack_scope: str,
     ack_departments=(),
+    replaces=None,
 ) -> PolicyVersion:
-    """Edit a draft: its text is parsed again. Any other status is immutable."""
+    """Edit a draft: its text is parsed again. Any other status is immutable.
+    `replaces` None keeps the abolished regulations chosen before."""
     version = PolicyVersion.objects.select_for_update().get(pk=version.pk)
     if version.status != S.DRAFT:
         raise TransitionError(_("Only a draft can be edited."))
@@ -441,6 +499,8 @@ def draft_update(
     _apply_parse(version, result, text)
     version.save()
     version.ack_departments.set(ack_departments)
+    if replaces is not None:
+        version.replaces.set([p for p in replaces if p.pk != version.policy_id])
     _history(policy=version.policy, version=version, actor=actor, action=HistoryAction.EDIT)
     return version
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import ack_views, drafting_views, views
+from . import ack_views, attachment_views, drafting_views, views
 
 app_name = "policies"
 URL_PREFIX = "policies/"
@@ -20,5 +20,12 @@ urlpatterns = [
     path("<str:code>/v/<str:label>/delete/", drafting_views.draft_delete, name="draft_delete"),
     path("<str:code>/v/<str:label>/ack/", ack_views.acknowledge, name="acknowledge"),
     path("<str:code>/v/<str:label>/acks/", ack_views.ack_report, name="ack_report"),
+    path("<str:code>/v/<str:label>/attachments/", attachment_views.attachment_upload, name="attachment_upload"),
+    path("<str:code>/v/<str:label>/attachments/<int:pk>/", attachment_views.attachment_download, name="attachment"),
+    path(
+        "<str:code>/v/<str:label>/attachments/<int:pk>/delete/",
+        attachment_views.attachment_delete,
+        name="attachment_delete",
+    ),
     path("<str:code>/v/<str:label>/<str:action>/", drafting_views.version_transition, name="transition"),
 ]

@@ -8,7 +8,7 @@ from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 
 from . import selectors, services
-from .diffing import diff_articles, render_inline_html
+from .diffing import diff_articles, diff_tables, render_inline_html
 from .filters import PolicyFilter
 from .models import OPEN_VERSION_STATUSES, Acknowledgement, Policy, PolicyStatus, PolicyVersion
 
@@ -111,6 +111,9 @@ def _render_version(request, policy, version):
             "base_url": policy.get_absolute_url() if is_current else version.get_absolute_url(),
             "today": timezone.localdate(),
             "processes": selectors.related_processes(policy),
+            "superseded_by": selectors.superseding_policy(request.user, policy),
+            "replaces": selectors.replaced_policies(request.user, version),
+            "attachments": list(version.attachments.all()),
         },
     )
 
@@ -149,6 +152,7 @@ def policy_compare(request, code):
     changes = diff_articles(selectors.version_articles(old), selectors.version_articles(new))
     for change in changes:
         change.html = render_inline_html(change.segments) if change.segments else ""
+        change.table_diffs = diff_tables(change) if change.kind != "unchanged" else []
     counts = {kind: sum(1 for c in changes if c.kind == kind) for kind in ("added", "removed", "changed", "moved")}
     show_all = request.GET.get("all") == "1"
     return render(

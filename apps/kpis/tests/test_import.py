@@ -145,6 +145,9 @@ def test_a_formula_cell_is_refused_with_its_formula_named(kpi, client_for):
         ("cols.csv", "编码,实际值\nS-1,1".encode(), "Missing columns: 期间"),
         ("binary.csv", b"\x00\x01\x02abc", "does not look like a CSV"),
     ],
+    # Stable ids: the workbooks' bytes carry a timestamp, and pytest-xdist needs every worker
+    # to collect the same test names.
+    ids=["empty", "blank-rows", "header-only", "text-as-xlsx", "csv-as-xlsx", "pdf", "empty-csv", "cols", "binary"],
 )
 def test_files_that_cannot_be_read_get_a_clear_message(kpi, client_for, name, data, message):
     with pytest.raises(ImportFileError, match=message):

@@ -81,3 +81,31 @@ def int_to_cn(n: int) -> str:
         tens, ones = divmod(rest, 10)
         return head + _CN_DIGIT_CHARS[tens] + "十" + (_CN_DIGIT_CHARS[ones] if ones else "")
     return str(n)
+
+
+# Unicode Roman numeral signs (Ⅰ…Ⅻ, ⅰ…ⅻ) and their values.
+ROMAN_SIGNS: dict[str, int] = {chr(0x2160 + i): i + 1 for i in range(12)} | {chr(0x2170 + i): i + 1 for i in range(12)}
+_ROMAN_VALUES = {"I": 1, "V": 5, "X": 10, "L": 50, "C": 100}
+
+
+def roman_to_int(s: str) -> int:
+    """Value of a Roman numeral, ASCII ("XIV") or one Unicode sign ("Ⅻ")."""
+    if len(s) == 1 and s in ROMAN_SIGNS:
+        return ROMAN_SIGNS[s]
+    s = s.upper()
+    if not s or any(c not in _ROMAN_VALUES for c in s):
+        raise ValueError(f"not a Roman numeral: {s!r}")
+    total = 0
+    for i, c in enumerate(s):
+        value = _ROMAN_VALUES[c]
+        total += -value if i + 1 < len(s) and _ROMAN_VALUES[s[i + 1]] > value else value
+    return total
+
+
+def any_numeral_to_int(s: str) -> int:
+    """Arabic, Chinese or Roman."""
+    if s.isdigit():
+        return int(s)
+    if s[0] in ROMAN_SIGNS or s[0].upper() in _ROMAN_VALUES:
+        return roman_to_int(s)
+    return cn_to_int(s)

@@ -74,14 +74,17 @@ text. The interpreter is returned exactly as written ("公司人力资源部" ke
 from __future__ import annotations
 
 import bisect
-import datetime
 import re
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 
-from .model import SLUG_CODES, STRUCTURAL_KINDS, Node, ParseResult
-from .numerals import CN_NUMERAL_CHARS, int_to_cn, numeral_to_int
+from .metadata import DOC_NUMBER_RE, extract_metadata
+from .model import LIST_KINDS, SLUG_CODES, STRUCTURAL_KINDS, Node, ParseResult
+from .noise import NoiseResult, strip_noise
+from .numerals import CN_NUMERAL_CHARS, ROMAN_SIGNS, any_numeral_to_int, int_to_cn
+from .script import fold_char
+from .tables import find_tables
 
 MAX_HEADING_CHARS = 30
 MAX_TITLE_CHARS = 40
@@ -89,7 +92,9 @@ SHORT_SCAN = 4 * MAX_HEADING_CHARS  # look-back window that decides SHORT vs INL
 MAX_GAP = 2  # at most this many missing numbers are bridged (with a warning)
 
 RANK: dict[str, int] = {
+    "appendix": -1,
     "part": 0,
+    "division": 0.5,  # Roman Ⅰ、: under a 第一部分, above a 第一章
     "chapter": 1,
     "section": 2,
     "article": 3,
@@ -99,7 +104,7 @@ RANK: dict[str, int] = {
     "point": 7,
 }
 # Numbered through the whole document rather than per parent.
-DOCUMENT_WIDE = ("part", "chapter", "article")
+DOCUMENT_WIDE = ("appendix", "part", "chapter", "article")
 
 LINE, PUNCT, SHORT, INLINE = "line", "punct", "short", "inline"
 # Kinds that may continue their sequence mid-sentence (INLINE): 第X章/条 and the
@@ -155,6 +160,10 @@ REF_FOLLOWERS = (
     '"',
 )
 REF_BEFORE_LIST = set("第条條款项項见照据按、和或及至")
+# Words before an English heading word that make it a cross-reference ("see Article 5").
+EN_REF_WORDS = frozenset(
+    {"see", "in", "under", "of", "to", "and", "or", "per", "by", "with", "from", "this", "that", "pursuant", "as"}
+)
 # Function words after which a number is part of the sentence ("分为1.").
 # Headings end in nouns ("市场调研1."), so they never collide with these.
 FUNCTION_BEFORE_NUMBER = set("为括如是有和及与或至到按照据见在的了约近共达")
@@ -162,14 +171,27 @@ FUNCTION_BEFORE_NUMBER = set("为括如是有和及与或至到按照据见在�
 WORD_BEFORE_NUMERAL = set("统唯同万之单专划逐不周其合归纯均初某任每另星拜")
 
 _CN = f"[{CN_NUMERAL_CHARS}]+"
+_ROMAN = "".join(ROMAN_SIGNS)
+# The matching copy is folded to Simplified script, so only Simplified words appear here.
 _PATTERNS: tuple[tuple[str | None, re.Pattern[str]], ...] = (
-    (None, re.compile(rf"第[ \t]*(?P<num>[0-9]+|{_CN})[ \t]*(?P<unit>[编編章节節条條])")),
+    (
+        None,
+        re.compile(rf"第[ \t]*(?P<num>[0-9]+|{_CN})[ \t]*(?P<unit>[编章节条]|部分)(?:(?<=条)之(?P<sub>{_CN}))?"),
+    ),
+    (None, re.compile(r"(?<![A-Za-z])(?P<unit>Part|Chapter|Section|Article)[ \t]+(?P<num>[0-9]{1,4}|[IVXLC]{1,6})\b")),
+    ("appendix", re.compile(rf"附件[ \t]*(?:(?P<num>[0-9]{{1,3}}|{_CN})[ \t]*[:.、]?|:)")),
+    ("division", re.compile(rf"(?<![A-Za-z])(?P<num>[{_ROMAN}]|[IVX]{{1,4}})(?P<sep>[、.])(?![0-9])")),
     ("clause", re.compile(rf"(?<![{CN_NUMERAL_CHARS}第0-9])(?P<num>{_CN})(?P<sep>[、.])")),
     ("item", re.compile(rf"\([ \t]*(?P<num>{_CN})[ \t]*\)")),
     ("subitem", re.compile(r"(?<![0-9A-Za-z.])(?P<num>[0-9]{1,3})(?P<sep>[.、])(?![0-9])")),
     ("point", re.compile(r"\([ \t]*(?P<num>[0-9]{1,3})[ \t]*\)")),
 )
 _UNIT_KIND = {
+    "部分": "part",
+    "Part": "part",
+    "Chapter": "chapter",
+    "Section": "section",
+    "Article": "article",
     "编": "part",
     "編": "part",
     "章": "chapter",
@@ -178,18 +200,6 @@ _UNIT_KIND = {
     "条": "article",
     "條": "article",
 }
-
-_DATE_RE = re.compile(
-    r"(?:自|从|于)\s*(?P<y>[0-9〇零一二三四五六七八九]{4})\s*年\s*(?P<m>[0-9一二三四五六七八九十]{1,3})"
-    r"\s*月\s*(?P<d>[0-9一二三四五六七八九十]{1,3})\s*日\s*起?\s*(?:正式)?(?:施行|实施|执行|生效)"
-)
-_PUBLISH_RE = re.compile(
-    r"自\s*(?:发布|印发|公布|颁布|下发|签发|发文)\s*之?\s*日\s*起\s*(?:正式)?(?:施行|实施|执行|生效)"
-)
-_INTERPRETER_RES = (
-    re.compile(r"由\s*(?P<who>[^由,。;:\s]{2,30}?)\s*(?:负责)?\s*解释"),
-    re.compile(r"解释权\s*(?:归属于|属于|归|由)\s*(?P<who>[^,。;:\s]{2,30}?)\s*(?:所有|享有|负责)?\s*(?:[,。;]|$)"),
-)
 
 
 @dataclass
@@ -200,6 +210,7 @@ class _Candidate:
     number: int
     num_start: int  # offsets of the numeral inside the text, to rebuild labels
     num_end: int
+    sub: int = 0  # 第五条之一 -> 1
 
 
 @dataclass
@@ -208,16 +219,17 @@ class _Placed:
     node: Node
 
 
-@lru_cache(maxsize=4096)
+@lru_cache(maxsize=8192)
 def _norm_char(ch: str) -> str:
     n = unicodedata.normalize("NFKC", ch)
     if len(n) != 1:
         return ch
-    return "两" if n == "兩" else n
+    return fold_char(n)
 
 
 def normalise_for_matching(text: str) -> str:
-    """Same length as ``text``; full-width forms folded to half-width."""
+    """Same length as ``text``; full-width forms folded to half-width, Traditional
+    characters to Simplified, so every rule below is written once."""
     return "".join(_norm_char(c) for c in text)
 
 
@@ -231,16 +243,28 @@ def _is_heading_like(s: str, limit: int = MAX_HEADING_CHARS) -> bool:
     return 0 < len(s) <= limit and not any(c in HEADING_STOP for c in normalise_for_matching(s))
 
 
-def _find_candidates(norm: str, start: int) -> list[_Candidate]:
+def _find_candidates(norm: str, start: int, tables: list[tuple[int, int]]) -> list[_Candidate]:
     found: list[_Candidate] = []
     for kind, pattern in _PATTERNS:
         for m in pattern.finditer(norm, start):
             k = kind or _UNIT_KIND[m.group("unit")]
-            found.append(
-                _Candidate(m.start(), m.end(), k, numeral_to_int(m.group("num")), m.start("num"), m.end("num"))
-            )
-    found.sort(key=lambda c: (c.start, -c.end))
-    return found
+            groups = m.groupdict()
+            if groups.get("num") is None:  # "附件：" without a number
+                found.append(_Candidate(m.start(), m.end(), k, 0, m.end(), m.end()))
+                continue
+            sub = any_numeral_to_int(groups["sub"]) if groups.get("sub") else 0
+            number = any_numeral_to_int(m.group("num"))
+            found.append(_Candidate(m.start(), m.end(), k, number, m.start("num"), m.end("num"), sub))
+    # Labels inside a table are cells, not structure; the table is one candidate itself.
+    starts = [t[0] for t in tables]
+    kept = []
+    for cand in found:
+        i = bisect.bisect_right(starts, cand.start) - 1
+        if i < 0 or cand.start >= tables[i][1]:
+            kept.append(cand)
+    kept += [_Candidate(a, b, "table", 0, a, a) for a, b in tables if a >= start]
+    kept.sort(key=lambda c: (c.start, -c.end))
+    return kept
 
 
 class _TreeBuilder:
@@ -252,7 +276,11 @@ class _TreeBuilder:
         self.root = Node(kind="root", label="", number=0)
         self.stack: list[Node] = []
         self.last_of: dict[str, Node] = {}  # document-wide kinds
+        self.last_child: dict[tuple[int, str], Node] = {}  # (id(parent), kind) -> latest child
         self.placed: list[_Placed] = []
+        self.restarts: list[int] = []  # offsets where a new document seems to start
+        self.table_tail: dict[int, tuple[Node, Node]] = {}  # id(table) -> (parent, tail paragraph)
+        self.article_of: dict[int, Node] = {}  # id(list entry) -> its article
         self.last_end = 0
         self.warnings: list[str] = []
         self.newlines = [i for i, c in enumerate(text) if c == "\n"]
@@ -281,6 +309,11 @@ class _TreeBuilder:
     def is_reference(self, cand: _Candidate) -> bool:
         before = self.norm[max(0, cand.start - 4) : cand.start].rstrip()
         after = self.norm[cand.end : cand.end + 2]
+        if self.norm[cand.start].isascii() and self.norm[cand.start].isalpha() and cand.kind != "division":
+            # "see Article 5", "under Chapter 2", "Article 5 of": English cross-references.
+            words = self.norm[max(0, cand.start - 12) : cand.start].split()
+            follow = self.norm[cand.end : cand.end + 4].lstrip()
+            return bool(words) and words[-1].lower() in EN_REF_WORDS or follow.startswith(("of", ",", ")"))
         if cand.kind in STRUCTURAL_KINDS:
             if before.endswith(REF_PREFIX_WORDS) or (before and before[-1] in REF_PREFIX_CHARS):
                 return True
@@ -310,10 +343,8 @@ class _TreeBuilder:
     def previous_sibling(self, kind: str, parent: Node) -> Node | None:
         if kind in DOCUMENT_WIDE:
             return self.last_of.get(kind)
-        for child in reversed(parent.children):
-            if child.kind == kind:
-                return child
-        return None
+        # A dict, not a scan of parent.children: a long flat list must stay linear.
+        return self.last_child.get((id(parent), kind))
 
     def label_of(self, cand: _Candidate) -> str:
         return self.text[cand.start : cand.end]
@@ -328,16 +359,32 @@ class _TreeBuilder:
     def offer(self, cand: _Candidate) -> None:
         if cand.start < self.last_end:
             return
+        if cand.kind == "table":
+            self.attach_table(cand)
+            return
         where = self.boundary(cand.start)
+        if cand.kind == "appendix":
+            self.offer_appendix(cand, where)
+            return
         if self.numeral_follows(cand) or (where != LINE and self.is_reference(cand)):
             return
+        if cand.kind == "division" and where != LINE:
+            return  # Roman Ⅰ、 only heads a line
         parent = self.parent_for(cand.kind)
         prev = self.previous_sibling(cand.kind, parent)
         expected = prev.number + 1 if prev else 1
         label = self.label_of(cand)
         n = cand.number
 
-        if where == INLINE:
+        if cand.sub:
+            # 第五条之一 follows 第五条 (or 之一 before 之二) and leaves the count at 5.
+            if prev is not None and prev.number == n and prev.sub == cand.sub - 1:
+                self.accept(cand, parent)
+            elif where == LINE:
+                self.warnings.append(
+                    f"无法归位的编号 {label}（前一个同级编号为 {prev.label if prev else '无'}），已按正文处理"
+                )
+        elif where == INLINE:
             # Mid-sentence only the exact continuation of a running sequence.
             if cand.kind in INLINE_OK_KINDS and prev is not None and n == expected:
                 self.accept(cand, parent)
@@ -346,6 +393,8 @@ class _TreeBuilder:
         elif n == 1 and prev is not None and self.restart_allowed(cand.kind, where, cand.start):
             if cand.kind in STRUCTURAL_KINDS:
                 self.warnings.append(f"{label} 重新开始编号（前一个为 {prev.label}），可能是另一份文件的开始")
+                if not any(n.kind == "appendix" for n in self.stack):
+                    self.restarts.append(cand.start)
             self.restart(cand.kind)
             self.accept(cand, self.parent_for(cand.kind))
         elif expected < n <= expected + MAX_GAP and where in (LINE, PUNCT):
@@ -353,9 +402,41 @@ class _TreeBuilder:
             after = f"{prev.label} 后出现 {label}" if prev else f"首个编号为 {label}"
             self.warnings.append(f"{after}（缺少{missing}）")
             self.accept(cand, parent)
+        elif n > expected and cand.kind in STRUCTURAL_KINDS and where in (LINE, PUNCT):
+            # An excerpt or an amended text (第二条 -> 第十条): later articles stay articles.
+            missing = f"{self.label_with_number(cand, expected)}至{self.label_with_number(cand, n - 1)}"
+            after = f"{prev.label} 后出现 {label}" if prev else f"首个编号为 {label}"
+            self.warnings.append(f"{after}（缺少{missing}），可能是节选或修订后的文本")
+            self.accept(cand, parent)
         elif where == LINE:
             previous = prev.label if prev else "无"
             self.warnings.append(f"无法归位的编号 {label}（前一个同级编号为 {previous}），已按正文处理")
+
+    def offer_appendix(self, cand: _Candidate, where: str) -> None:
+        """附件1：… on a line of its own starts the appendix part; numbering inside starts over."""
+        if where != LINE:
+            return
+        prev = self.last_of.get("appendix")
+        expected = prev.number + 1 if prev else 1
+        if cand.number == 0:
+            cand.number = expected
+        elif cand.number != expected:
+            self.warnings.append(f"附件编号 {self.label_of(cand)} 不连续（前一个为 {prev.label if prev else '无'}）")
+        for kind in DOCUMENT_WIDE:
+            self.last_of.pop(kind, None)
+        self.accept(cand, self.root)
+
+    def attach_table(self, cand: _Candidate) -> None:
+        """A table belongs to the innermost open node; it has no children of its own."""
+        parent = self.stack[-1] if self.stack else self.root
+        node = Node(kind="table", label="", number=0)
+        # The prose after a table (if any) becomes a paragraph right behind it: its place is
+        # held now, so no later insert has to search the parent's children.
+        tail = Node(kind="paragraph", label="", number=0)
+        parent.children += [node, tail]
+        self.placed.append(_Placed(cand, node))
+        self.table_tail[id(node)] = (parent, tail)
+        self.last_end = cand.end
 
     def restart_allowed(self, kind: str, where: str, pos: int) -> bool:
         if kind in ("part", "chapter") or where == LINE:
@@ -375,10 +456,15 @@ class _TreeBuilder:
                     self.last_of.pop(k, None)
 
     def accept(self, cand: _Candidate, parent: Node) -> None:
-        node = Node(kind=cand.kind, label=self.label_of(cand), number=cand.number)
+        node = Node(kind=cand.kind, label=self.label_of(cand), number=cand.number, sub=cand.sub)
         while self.stack and self.stack[-1] is not parent:
             self.stack.pop()
         parent.children.append(node)
+        self.last_child[(id(parent), cand.kind)] = node
+        if cand.kind in LIST_KINDS:
+            article = next((n for n in reversed(self.stack) if n.kind == "article"), None)
+            if article is not None:
+                self.article_of[id(node)] = article
         self.stack.append(node)
         if cand.kind in DOCUMENT_WIDE:
             self.last_of[cand.kind] = node
@@ -391,13 +477,13 @@ def _split_body(node: Node, body: str, child_follows: bool) -> tuple[str, str]:
     stripped = body.lstrip(" \t\u3000")
     lead = body[: len(body) - len(stripped)]
     first, newline, _ = stripped.partition("\n")
-    if node.kind == "article":
+    if node.kind in ("article", "paragraph"):
         return "", body
     if node.kind in STRUCTURAL_KINDS:
         if _is_heading_like(first):
             return lead + first, body[len(lead) + len(first) :]
-        for word in ("总则", "附则", "總則", "附則"):
-            if stripped.startswith(word):
+        for word in ("总则", "附则"):
+            if normalise_for_matching(stripped).startswith(word):
                 return lead + word, body[len(lead) + len(word) :]
         return "", body
     if _is_heading_like(first) and (newline or child_follows):
@@ -405,72 +491,130 @@ def _split_body(node: Node, body: str, child_follows: bool) -> tuple[str, str]:
     return "", body
 
 
-def _find_title(text: str) -> tuple[str | None, int]:
+class _ParagraphNumbers:
+    """款 are counted from 2 per parent (the article's own text is its first), in
+    document order, with a counter per parent rather than a count of its children."""
+
+    def __init__(self) -> None:
+        self.next: dict[int, int] = {}
+
+    def __call__(self, parent: Node) -> int:
+        number = self.next.get(id(parent), 2)
+        self.next[id(parent)] = number + 1
+        return number
+
+
+def _split_paragraphs(article: Node, body: str, numbers: _ParagraphNumbers) -> str:
+    """Lines after the first line of an article's last list entry are 款 of the
+    article ("（二）…\n前款规定…"), not text of that entry. Returns what stays."""
+    lead = len(body) - len(body.lstrip(" \t\u3000"))
+    cut = body.find("\n", lead)
+    if cut < 0 or not body[lead:cut].strip() or not body[cut:].strip():
+        return body
+    for line in body[cut:].split("\n"):
+        if line.strip():
+            article.children.append(Node(kind="paragraph", label="", number=numbers(article), text=clean(line)))
+    return body[:cut]
+
+
+def _front_matter_end(text: str, norm: str) -> int:
+    """End of the lines before the title that are a document number (运营发〔2019〕12号)."""
+    end = 0
+    for line in norm.splitlines(keepends=True):
+        if line.strip() and not DOC_NUMBER_RE.fullmatch(line.strip()):
+            break
+        end += len(line)
+    return end if text[:end].strip() else 0
+
+
+def _find_title(text: str, offset: int = 0) -> tuple[str | None, int]:
     """(title, offset where the body starts) from the first non-empty line."""
-    offset = 0
-    for line in text.splitlines(keepends=True):
+    start = offset
+    for line in text[start:].splitlines(keepends=True):
         if line.strip():
             stripped = normalise_for_matching(line.strip())
             starts_with_label = any(p.match(stripped) for _, p in _PATTERNS)
             if _is_heading_like(line, MAX_TITLE_CHARS) and ":" not in stripped and not starts_with_label:
                 return line.strip(), offset + len(line)
-            return None, 0
+            return None, start
         offset += len(line)
-    return None, 0
+    return None, start
 
 
-def _assign_slugs(nodes: list[Node], parent: Node | None, seen: set[str]) -> None:
+def _assign_slugs(nodes: list[Node], parent: Node | None, seen: dict[str, int], scope: str = "") -> None:
+    """``seen`` maps each slug to the next suffix to try, so a number repeated
+    thousands of times costs one lookup per node, not a scan of -2, -3, …
+    Inside an appendix (``scope``) its document-wide numbers are prefixed: ap1-a3."""
+    tables = 0
     for node in nodes:
-        own = f"{SLUG_CODES[node.kind]}{node.number}"
-        if (
+        if node.kind == "table":
+            tables += 1
+            node.number = tables
+        own = f"{SLUG_CODES[node.kind]}{node.number}" + (f"x{node.sub}" if node.sub else "")
+        if node.kind == "appendix":
+            slug = own
+        elif (
             node.kind in ("part", "chapter", "article")
             or parent is None
+            or parent.kind == "appendix"
             or node.kind == "section"
             and parent.kind != "chapter"
         ):
-            slug = own
+            slug = f"{scope}-{own}" if scope else own
         else:
             slug = f"{parent.slug}-{own}"
-        unique, k = slug, 2
-        while unique in seen:
-            unique, k = f"{slug}-{k}", k + 1
-        seen.add(unique)
+        unique = slug
+        if slug in seen:
+            k = seen[slug]
+            unique = f"{slug}-{k}"
+            while unique in seen:
+                k += 1
+                unique = f"{slug}-{k}"
+            seen[slug] = k + 1
+        else:
+            seen[slug] = 2
+        seen.setdefault(unique, 2)
         node.slug = unique
-        _assign_slugs(node.children, node, seen)
+        _assign_slugs(node.children, node, seen, unique if node.kind == "appendix" else scope)
 
 
-def _find_effective(norm: str) -> tuple[datetime.date | None, bool, str | None]:
-    """(date, on_publish, warning) from the first 施行 clause in the text."""
-    date_m = _DATE_RE.search(norm)
-    pub_m = _PUBLISH_RE.search(norm)
-    if pub_m and (not date_m or pub_m.start() < date_m.start()):
-        return None, True, None
-    if not date_m:
-        return None, False, None
-    try:
-        parts = [numeral_to_int(date_m.group(g)) for g in ("y", "m", "d")]
-        return datetime.date(*parts), False, None
-    except ValueError:
-        return None, False, f"施行日期无效：{date_m.group(0)}"
+def document_start(text: str, norm: str, label_start: int) -> int:
+    """Where the document whose numbering restarts at ``label_start`` begins: its title
+    is the short line above the label, or the short stretch before it on its line
+    ("…施行。乙制度第一章")."""
+    line_start = text.rfind("\n", 0, label_start) + 1
+    before = norm[line_start:label_start]
+    if before.strip():
+        cut = max(before.rfind(c) for c in SENTENCE_END)
+        title = before[cut + 1 :]
+        return line_start + cut + 1 + (len(title) - len(title.lstrip())) if _is_heading_like(title) else label_start
+    prev_end = line_start - 1
+    while prev_end > 0 and not text[text.rfind("\n", 0, prev_end) + 1 : prev_end].strip():
+        prev_end = text.rfind("\n", 0, prev_end)  # skip blank lines
+    prev_start = text.rfind("\n", 0, max(prev_end, 0)) + 1
+    if prev_end > 0 and _is_heading_like(text[prev_start:prev_end], MAX_TITLE_CHARS):
+        return prev_start
+    return line_start
 
 
-def _find_interpreter(text: str, norm: str) -> str | None:
-    matches = [m for r in _INTERPRETER_RES if (m := r.search(norm))]
-    if not matches:
-        return None
-    first = min(matches, key=lambda m: m.start())
-    return text[first.start("who") : first.end("who")]
+def normalise_input(text: str) -> str:
+    """Line endings and BOM as every reader leaves them (offsets of ``removed`` refer to this)."""
+    return text.replace("\r\n", "\n").replace("\r", "\n").lstrip("\ufeff")
 
 
-def parse_text(text: str) -> ParseResult:
-    """Parse a regulation's plain text; never raises on odd input."""
-    text = text.replace("\r\n", "\n").replace("\r", "\n").lstrip("\ufeff")
+def parse_text(text: str, *, remove_noise: bool = True) -> ParseResult:
+    """Parse a regulation's plain text; never raises on odd input. Scraping noise
+    (page counters, site footers, pinyin) is removed first, each removal warned."""
+    text = normalise_input(text)
+    noise = strip_noise(text) if remove_noise else NoiseResult(text)
+    text = noise.text
     norm = normalise_for_matching(text)
-    title, body_start = _find_title(text)
+    front_end = _front_matter_end(text, norm)
+    title, body_start = _find_title(text, front_end)
 
     builder = _TreeBuilder(text, norm)
     builder.last_end = body_start
-    for cand in _find_candidates(norm, body_start):
+    for cand in _find_candidates(norm, body_start, find_tables(norm)):
         builder.offer(cand)
 
     placed = builder.placed
@@ -479,21 +623,48 @@ def parse_text(text: str) -> ParseResult:
     if title is None and "\n" not in preamble and _is_heading_like(preamble, MAX_TITLE_CHARS):
         title, preamble = preamble, ""
 
+    numbers = _ParagraphNumbers()
     for i, p in enumerate(placed):
         end = placed[i + 1].cand.start if i + 1 < len(placed) else len(text)
-        heading, body_text = _split_body(p.node, text[p.cand.end : end], bool(p.node.children))
-        p.node.heading, p.node.text = clean(heading), clean(body_text)
+        node, body = p.node, text[p.cand.end : end]
+        if node.kind == "table":
+            node.text = "\n".join(line.rstrip() for line in text[p.cand.start : p.cand.end].split("\n"))
+            parent, tail = builder.table_tail[id(node)]
+            if body.strip():  # prose after the table: a paragraph of the same parent
+                tail.number, tail.text = numbers(parent), clean(body)
+            continue
+        following = placed[i + 1].node.kind if i + 1 < len(placed) else None
+        article = builder.article_of.get(id(node))
+        if article is not None and following not in LIST_KINDS and following != "table":
+            body = _split_paragraphs(article, body, numbers)
+        heading, body_text = _split_body(node, body, bool(node.children))
+        node.heading, node.text = clean(heading), clean(body_text)
 
+    for parent in {id(p): p for p, _ in builder.table_tail.values()}.values():
+        parent.children = [c for c in parent.children if c.kind != "paragraph" or c.number]  # unused tails
     nodes = builder.root.children
-    _assign_slugs(nodes, None, set())
-    date, on_publish, date_warning = _find_effective(norm)
-    warnings = builder.warnings + ([date_warning] if date_warning else [])
+    _assign_slugs(nodes, None, {})
+    title = clean(title) if title else None
+    meta = extract_metadata(text, norm, title)
     return ParseResult(
-        title=clean(title) if title else None,
-        effective_date=date,
-        effective_on_publish=on_publish,
-        interpreter=_find_interpreter(text, norm),
+        title=title,
+        effective_date=meta.effective_date,
+        effective_on_publish=meta.effective_on_publish,
+        interpreter=meta.interpreter,
         preamble=preamble,
         nodes=nodes,
-        warnings=warnings,
+        warnings=noise.warnings + builder.warnings + meta.warnings,
+        removed=noise.removed,
+        cleaned_text=text,
+        document_starts=[document_start(text, norm, p) for p in builder.restarts],
+        front_matter=clean(text[:front_end]),
+        metadata=meta,
     )
+
+
+def split_documents(result: ParseResult) -> list[str]:
+    """The texts of the regulations a compiled file holds (one when it holds one)."""
+    text = result.cleaned_text
+    cuts = [0, *sorted(set(result.document_starts)), len(text)]
+    pieces = [text[a:b].strip() for a, b in zip(cuts, cuts[1:], strict=False)]
+    return [p for p in pieces if p]

@@ -1,0 +1,225 @@
+"""Importing .docx (tables, Word auto-numbering), .doc/.wps (LibreOffice), .pdf (text
+layer; scans refused with a clear message); tables rendered and compared cell by cell."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from apps.policies import services
+from apps.policies.diffing import diff_table
+from apps.policies.models import Policy, PolicyVersion
+from apps.policies.parsing import ParseInputError, iter_nodes, parse_text, read_upload
+
+from .documents import docx_to_doc, make_docx, make_pdf, make_scanned_pdf, soffice
+from .test_import_roundtrip import form_data
+
+# LibreOffice is a Debian package .ci/run installs when missing: in CI these tests run.
+needs_soffice = pytest.mark.skipif(
+    soffice() is None and not os.environ.get("CI"), reason="LibreOffice (soffice) not installed"
+)
+
+BLOCKS = [
+    "差旅管理办法",
+    ("num", 0, "为规范差旅管理，制定本办法。"),
+    ("num", 0, "报销范围如下："),
+    ("num", 1, "交通费；"),
+    ("num", 2, "火车票；"),
+    ("num", 2, "机票。"),
+    ("num", 1, "住宿费。"),
+    ("num", 0, "住宿标准见下表："),
+    ("table", [["级别", "住宿（元/晚）"], ["经理", "500"], ["员工", "300"]]),
+    ("num", 0, "本办法由财务部负责解释，自2026年1月1日起施行。"),
+]
+LABELS = {0: ["第一条", "第二条", "第三条", "第四条"], 1: ["（一）", "（二）"], 2: ["1.", "2."]}
+
+
+def written_out(blocks):
+    """The same document with the labels typed in (no auto-numbering)."""
+    counters, out = {0: 0, 1: 0, 2: 0}, []
+    for block in blocks:
+        if isinstance(block, tuple) and block[0] == "num":
+            _, level, text = block
+            label = LABELS[level][counters[level]]
+            counters[level] += 1
+            for deeper in range(level + 1, 3):
+                counters[deeper] = 0
+            out.append(f"{label} {text}")
+        else:
+            out.append(block)
+    return out
+
+
+def shape(result):
+    return [(len(a), n.kind, n.label.strip(), n.heading + n.text) for n, a in iter_nodes(result.nodes)]
+
+
+EXPECTED = [
+    (0, "article", "第一条", "为规范差旅管理，制定本办法。"),
+    (0, "article", "第二条", "报销范围如下："),
+    (1, "item", "（一）", "交通费；"),
+    (2, "subitem", "1.", "火车票；"),
+    (2, "subitem", "2.", "机票。"),
+    (1, "item", "（二）", "住宿费。"),
+    (0, "article", "第三条", "住宿标准见下表："),
+    (1, "table", "", "| 级别 | 住宿（元/晚） |\n| 经理 | 500 |\n| 员工 | 300 |"),
+    (0, "article", "第四条", "本办法由财务部负责解释，自2026年1月1日起施行。"),
+]
+
+
+@pytest.mark.parametrize("numbered", [True, False], ids=["auto-numbering", "typed-labels"])
+def test_docx_keeps_numbering_and_tables(numbered):
+    blocks = BLOCKS if numbered else written_out(BLOCKS)
+    result = parse_text(read_upload("差旅.docx", make_docx(blocks, numbered=numbered)))
+    assert result.title == "差旅管理办法"
+    assert shape(result) == EXPECTED
+    table = next(n for n, _ in iter_nodes(result.nodes) if n.kind == "table")
+    assert table.rows == [["级别", "住宿（元/晚）"], ["经理", "500"], ["员工", "300"]]
+    assert result.interpreter == "财务部"
+
+
+def test_docx_merged_cells_appear_once():
+    import io
+
+    import docx
+
+    document = docx.Document()
+    table = document.add_table(rows=2, cols=3)
+    table.cell(0, 0).merge(table.cell(0, 1)).text = "合并"
+    table.cell(0, 2).text = "丙"
+    for c, v in enumerate(["1", "2", "3"]):
+        table.cell(1, c).text = v
+    buffer = io.BytesIO()
+    document.save(buffer)
+    assert read_upload("t.docx", buffer.getvalue()).strip().split("\n") == ["| 合并 | 丙 |", "| 1 | 2 | 3 |"]
+
+
+def test_text_pdf_imports_with_its_structure():
+    lines = written_out(BLOCKS)
+    lines = [line for line in lines if isinstance(line, str)] + ["- 1 -"]  # the table is Word-only
+    result = parse_text(read_upload("差旅.pdf", make_pdf(lines)))
+    assert [row for row in shape(result) if row[1] != "table"] == [r for r in EXPECTED if r[1] != "table"]
+    assert "已删除页码行：- 1 -" in result.warnings
+
+
+def test_scanned_pdf_is_refused_with_a_clear_message():
+    with pytest.raises(ParseInputError, match="扫描件"):
+        read_upload("scan.pdf", make_scanned_pdf())
+
+
+@pytest.mark.parametrize("data", [b"%PDF-1.4 broken", b"not a pdf at all"])
+def test_broken_pdf_is_refused(data):
+    with pytest.raises(ParseInputError, match="PDF"):
+        read_upload("x.pdf", data)
+
+
+@needs_soffice
+@pytest.mark.parametrize("ext", [".doc", ".wps"])
+def test_doc_and_wps_are_converted_by_libreoffice(ext):
+    data = docx_to_doc(make_docx(BLOCKS, numbered=True))
+    result = parse_text(read_upload(f"差旅{ext}", data))
+    assert shape(result) == EXPECTED
+
+
+@needs_soffice
+def test_a_damaged_doc_is_refused():
+    with pytest.raises(ParseInputError, match=".doc"):
+        read_upload("x.doc", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(range(256)) * 40)
+
+
+# -- through the pages ------------------------------------------------------------------
+
+
+def test_upload_preview_shows_tree_warnings_and_metadata_and_saves_nothing(org, client_for):
+    blocks = ["运营发〔2026〕3号", *BLOCKS[:-1], ("num", 0, "本办法自XXX年XX月XX日起试行。")]
+    upload = SimpleUploadedFile("差旅.docx", make_docx(blocks, numbered=True))
+    data = {**form_data(org, text=""), "upload": upload, "preview": "1"}
+    data.pop("save")
+    response = client_for(org["ops"]).post(reverse("policies:create"), data)
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "运营发〔2026〕3号" in page  # metadata
+    assert "施行日期是未填写的占位符" in page  # warnings
+    assert "bi-table" in page and "第四条" in page  # the tree, with its table
+    assert not Policy.objects.exists()
+
+
+def test_saved_table_is_rendered_and_compared_cell_by_cell(org, client_for):
+    client = client_for(org["ops"])
+    upload = SimpleUploadedFile("差旅.docx", make_docx(BLOCKS, numbered=True))
+    response = client.post(reverse("policies:create"), {**form_data(org, text=""), "upload": upload})
+    assert response.status_code == 302
+    version = PolicyVersion.objects.get(policy__code="IMP-001")
+    page = client.get(version.get_absolute_url()).content.decode()
+    assert '<th scope="col">住宿（元/晚）</th>' in page and "<td>500</td>" in page
+
+    text = services.version_as_text(version).replace("| 经理 | 500 |", "| 经理 | 550 |")
+    services.draft_update(
+        version=version,
+        actor=org["ops"],
+        text=text + "\n| 实习生 | 200 |",
+        title="",
+        label="V1",
+        effective_date=None,
+        change_summary="",
+        ack_scope="none",
+    )
+    from .factories import publish
+
+    publish(version, head=org["manager"], ops=org["ops_head"])
+    draft = services.draft_from_current(policy=version.policy, actor=org["ops"])
+    services.draft_update(
+        version=draft,
+        actor=org["ops"],
+        text=services.version_as_text(draft).replace("| 经理 | 550 |", "| 经理 | 600 |"),
+        title="",
+        label=draft.label,
+        effective_date=None,
+        change_summary="",
+        ack_scope="none",
+    )
+    compare = client.get(reverse("policies:compare", args=["IMP-001"])).content.decode()
+    assert '<td class="diff-cell-changed"><del>550</del> <ins>600</ins></td>' in compare
+    assert '<td class="diff-cell-equal">经理</td>' in compare
+
+
+def test_diff_table_aligns_rows_then_cells():
+    old = [["级别", "住宿"], ["经理", "500"], ["员工", "300"]]
+    new = [["级别", "住宿"], ["总监", "800"], ["经理", "550"], ["员工", "300"]]
+    assert diff_table(old, new) == [
+        [("equal", "级别", "级别"), ("equal", "住宿", "住宿")],
+        [("added", "", "总监"), ("added", "", "800")],
+        [("equal", "经理", "经理"), ("changed", "500", "550")],
+        [("equal", "员工", "员工"), ("equal", "300", "300")],
+    ]
+    assert diff_table([["甲", "1"], ["乙", "2"]], [["甲", "1"]]) == [
+        [("equal", "甲", "甲"), ("equal", "1", "1")],
+        [("removed", "乙", ""), ("removed", "2", "")],
+    ]
+
+
+def test_a_renamed_file_is_not_a_doc():
+    with pytest.raises(ParseInputError, match="改了扩展名"):
+        read_upload("x.doc", "第一条 甲。".encode())
+
+
+def test_numbering_carried_by_a_paragraph_style():
+    import io
+
+    import docx
+
+    document = docx.Document()
+    document.add_paragraph("报销须知")
+    for text in ("提交发票。", "部门审核。", "财务付款。"):
+        document.add_paragraph(text, style="List Number")  # the style holds the numbering
+    buffer = io.BytesIO()
+    document.save(buffer)
+    result = parse_text(read_upload("须知.docx", buffer.getvalue()))
+    assert [(n.label, n.text) for n in result.nodes] == [
+        ("1.", "提交发票。"),
+        ("2.", "部门审核。"),
+        ("3.", "财务付款。"),
+    ]
