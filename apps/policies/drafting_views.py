@@ -44,6 +44,8 @@ def policy_create(request):
     initial = {"confidentiality": "public", "review_interval_months": 12, "label": "V1"}
     if request.user.department_id:
         initial["owning_department"] = request.user.department_id
+    # Prefilled from a link (?title=&change_summary=, e.g. from a meeting decision).
+    initial.update({k: request.GET[k][:2000] for k in ("title", "change_summary") if k in request.GET})
     form = PolicyCreateForm(request.POST or None, request.FILES or None, initial=initial)
     result = None
     if request.method == "POST" and form.is_valid():

@@ -35,7 +35,9 @@ def _load_request(request, pk, perm="processes.view_change_request") -> ChangeRe
 def _save_steps_form(request, *, process, cr=None):
     """The proposal page for a new request (cr None) or an editable one."""
     base = cr.proposed_steps if cr else steplib.version_steps(process.current_version)
-    form = ChangeRequestForm(request.POST or None, instance=cr, prefix="cr")
+    # A new request may arrive prefilled (?title=&reason=, e.g. from a meeting decision).
+    prefill = {k: request.GET[k][:2000] for k in ("title", "reason") if cr is None and k in request.GET}
+    form = ChangeRequestForm(request.POST or None, instance=cr, prefix="cr", initial=prefill or None)
     formset = StepFormSet(request.POST or None, initial=step_initial(base), prefix="steps")
     if request.method == "POST" and form.is_valid() and formset.is_valid():
         data = {k: form.cleaned_data[k] for k in ChangeRequestForm.Meta.fields}
