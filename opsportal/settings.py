@@ -153,10 +153,7 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 
 # --- Auth -----------------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
-AUTHENTICATION_BACKENDS = [
-    "rules.permissions.ObjectPermissionBackend",
-    "django.contrib.auth.backends.ModelBackend",
-]
+# AUTHENTICATION_BACKENDS: see "Sign-in" at the end of this file.
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "core:home"
 LOGOUT_REDIRECT_URL = "accounts:login"
@@ -229,3 +226,16 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="WARNING")},
     "loggers": {"apps": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO"), "propagate": False}},
 }
+
+# --- Sign-in: lockout, activation/reset mail, directory (LDAP/AD), single sign-on (OIDC) ---
+# All read from the environment by apps/signin/conf.py (README "Configuration"); with none
+# of its variables set, local passwords only. Sets AUTHENTICATION_BACKENDS (django-axes first).
+from apps.signin.conf import signin_settings  # noqa: E402
+
+vars().update(signin_settings(env))
+INSTALLED_APPS += ["axes"]
+MIDDLEWARE += [
+    "apps.signin.middleware.SignInMiddleware",
+    "axes.middleware.AxesMiddleware",  # last: turns a lockout into the "sign-in paused" page
+]
+# --- end Sign-in ---------------------------------------------------------------------------

@@ -1,4 +1,6 @@
-"""Role predicates shared by every app's permissions module.
+"""Role predicates shared by every app's permissions module: is admin, is HR, is ops, has the
+department-head role. Defined once, here; organisation predicates (general manager, head of a
+department, manager of a person) are in apps/departments/permissions.py.
 
 Default deny: a permission no module registered is refused by rules' backend, and the
 ModelBackend grants only what an admin gave explicitly.
@@ -31,6 +33,15 @@ is_staff_member = rules.is_authenticated & rules.is_active
 is_manager = role_predicate(Role.MANAGER)
 is_hr = role_predicate(Role.HR)
 is_ops = role_predicate(Role.OPS)
+
+
+def users_with_role(role: str, *, active: bool = True):
+    """The people holding `role`, active ones only unless `active=False` (the queryset form of
+    the predicates above)."""
+    from django.contrib.auth import get_user_model
+
+    qs = get_user_model().objects.filter(groups__name=role)
+    return qs.filter(is_active=True) if active else qs
 
 
 def user_roles(user) -> list[str]:

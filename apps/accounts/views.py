@@ -16,6 +16,15 @@ class LoginView(auth_views.LoginView):
     template_name = "accounts/login.html"
     redirect_authenticated_user = True
 
+    def get_context_data(self, **kwargs):
+        # Single sign-on (apps/signin) shows its button when configured.
+        sso = getattr(settings, "OIDC_ENABLED", False)
+        return {
+            **super().get_context_data(**kwargs),
+            "sso_enabled": sso,
+            "sso_name": getattr(settings, "OIDC_PROVIDER_NAME", ""),
+        }
+
 
 class PasswordChangeView(auth_views.PasswordChangeView):
     template_name = "accounts/password_change.html"

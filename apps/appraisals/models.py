@@ -15,6 +15,8 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from apps.core.badges import badge_tones
+
 
 class Grade(models.TextChoices):
     EXCELLENT = "excellent", _("Excellent")
@@ -136,6 +138,18 @@ class Stage(models.TextChoices):
     CLOSED = "closed", _("Closed")
 
 
+badge_tones(
+    Stage,
+    {
+        Stage.SELF: "info",
+        Stage.REVIEW: "primary",
+        Stage.CALIBRATION: "warning",
+        Stage.PUBLISHED: "success",
+        Stage.CLOSED: "secondary",
+    },
+)
+
+
 class CycleKind(models.TextChoices):
     QUARTER = "quarter", _("Quarterly")
     ANNUAL = "annual", _("Annual")
@@ -150,6 +164,7 @@ class Cycle(models.Model):
         _("joined before"), help_text=_("People who joined on or after this date are not appraised.")
     )
     stage = models.CharField(_("stage"), max_length=20, choices=Stage.choices, default=Stage.SELF)
+    BADGES = {"stage": Stage}
     self_deadline = models.DateField(_("self-assessment deadline"))
     review_deadline = models.DateField(_("manager review deadline"))
     calibration_deadline = models.DateField(_("calibration deadline"))
@@ -183,6 +198,28 @@ class Cycle(models.Model):
             Stage.PUBLISHED: self.close_date,
         }.get(self.stage)
 
+    # What templates ask about the stage (they never compare it with a literal).
+    @property
+    def in_self_assessment(self) -> bool:
+        return self.stage == Stage.SELF
+
+    @property
+    def in_review(self) -> bool:
+        return self.stage == Stage.REVIEW
+
+    @property
+    def in_calibration(self) -> bool:
+        return self.stage == Stage.CALIBRATION
+
+    @property
+    def is_published(self) -> bool:
+        return self.stage == Stage.PUBLISHED
+
+    @property
+    def results_out(self) -> bool:
+        """Published or closed: people see their results."""
+        return self.stage in (Stage.PUBLISHED, Stage.CLOSED)
+
 
 class TemplateSnapshot(models.Model):
     """The criteria of a template as they were when the cycle opened."""
@@ -209,6 +246,20 @@ class Status(models.TextChoices):
     RESOLVED = "resolved", _("Objection resolved")
 
 
+badge_tones(
+    Status,
+    {
+        Status.SELF: "light",
+        Status.SUBMITTED: "info",
+        Status.REVIEWED: "primary",
+        Status.PUBLISHED: "success",
+        Status.ACKNOWLEDGED: "success",
+        Status.OBJECTED: "danger",
+        Status.RESOLVED: "secondary",
+    },
+)
+
+
 class Appraisal(models.Model):
     cycle = models.ForeignKey(Cycle, on_delete=models.CASCADE, related_name="appraisals")
     employee = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="appraisals")
@@ -224,6 +275,7 @@ class Appraisal(models.Model):
     )
     form = models.ForeignKey(TemplateSnapshot, on_delete=models.CASCADE, related_name="appraisals")
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.SELF)
+    BADGES = {"status": Status}
     is_excluded = models.BooleanField(_("excluded"), default=False)
     excluded_reason = models.CharField(_("reason for exclusion"), max_length=300, blank=True)
 
@@ -282,6 +334,19 @@ class Appraisal(models.Model):
     def result_grade(self) -> str:
         return self.final_grade or self.grade
 
+    @property
+    def awaits_self_assessment(self) -> bool:
+        return self.status == Status.SELF
+
+    @property
+    def is_reviewed(self) -> bool:
+        return self.status == Status.REVIEWED
+
+    @property
+    def ready_for_review(self) -> bool:
+        """Submitted, or (once the review stage began) not self-assessed: the reviewer acts."""
+        return self.status == Status.SUBMITTED or (self.status == Status.SELF and self.cycle.in_review)
+
 
 class PeerReview(models.Model):
     """A colleague's comments (360) on chosen criteria. Never sees scores; the employee
@@ -309,6 +374,8 @@ EVENT_LABELS = {
     "acknowledged": _("Result acknowledged"),
     "objected": _("Objection raised"),
     "objection_resolved": _("Objection resolved"),
+    "objection_grade": _("Grade changed on objection"),
+    "objection_withdrawn": _("Objection withdrawn"),
     "followup": _("Follow-up recorded"),
     "excluded": _("Excluded"),
     "included": _("Included again"),

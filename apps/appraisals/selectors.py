@@ -85,7 +85,7 @@ def team_rows(user, cycle):
     return (
         Appraisal.objects.filter(cycle=cycle, reviewer=user, is_excluded=False)
         .exclude(employee=user)
-        .select_related("employee", "department", "position")
+        .select_related("employee", "department", "position", "cycle")
         .defer(*HEAVY)
         .order_by("department__path", "employee__employee_no")
     )

@@ -1,7 +1,6 @@
 """Every write of the appraisal module. Keyword-only, one transaction each, history in the
 same transaction; status changes only through the transition tables below, on a locked row."""
 
-from collections import Counter
 from datetime import date
 from decimal import Decimal
 
@@ -12,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from apps.accounts.permissions import is_admin, is_hr
+from apps.approvals import services as approvals
 from apps.notifications.services import notify, notify_many
 
 from . import kpi_binding, scoring
@@ -55,6 +55,7 @@ APPRAISAL_TRANSITIONS = {
     (Status.PUBLISHED, "acknowledge"): (Status.ACKNOWLEDGED, "employee", {Stage.PUBLISHED}),
     (Status.PUBLISHED, "object"): (Status.OBJECTED, "employee", {Stage.PUBLISHED}),
     (Status.OBJECTED, "resolve"): (Status.RESOLVED, "hr", {Stage.PUBLISHED, Stage.CLOSED}),
+    (Status.OBJECTED, "withdraw_objection"): (Status.PUBLISHED, "employee", {Stage.PUBLISHED, Stage.CLOSED}),
 }
 ACTION_DEADLINE = {
     "self_save": "self_deadline",
@@ -246,46 +247,77 @@ def appraisal_acknowledge(*, appraisal: Appraisal, actor, today: date | None = N
     return locked
 
 
+OBJECTION = "appraisals.objection"  # the approvals engine's kind (apps/appraisals/approvals.py)
+
+
 @transaction.atomic
 def appraisal_object(*, appraisal: Appraisal, actor, reason: str, today: date | None = None) -> Appraisal:
+    """The employee objects: the objection goes to HR on the approvals engine (HR is asked
+    there, never the employee who objects)."""
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError(_("Explain your objection."))
     locked = _transition(appraisal, "object", actor, today or timezone.localdate())
     locked.objection_reason = reason
-    locked.save(update_fields=["status", "objection_reason", "updated_at"])
+    locked.objection_resolution = ""
+    locked.save(update_fields=["status", "objection_reason", "objection_resolution", "updated_at"])
     _event(locked, actor, "objected", reason=reason)
-    from django.contrib.auth import get_user_model
-
-    hr_people = get_user_model().objects.filter(groups__name="hr", is_active=True)
-    notify_many(
-        recipients=hr_people,
-        kind="appraisals.objection",
-        title=_("%(name)s raised an objection to the %(code)s result")
-        % {"name": locked.employee.name, "code": locked.cycle.code},
-        body=reason,
-        url=locked.get_absolute_url(),
-    )
+    title = _("%(name)s: objection to the %(code)s result") % {"name": locked.employee.name, "code": locked.cycle.code}
+    try:
+        approvals.submit(kind=OBJECTION, obj=locked, proposer=actor, title=title, opinion=reason, today=today)
+    except approvals.ApprovalError as exc:
+        raise ValidationError(str(exc)) from None
     return locked
+
+
+def objection_request(appraisal: Appraisal):
+    return approvals.request_for(OBJECTION, appraisal.pk)
 
 
 @transaction.atomic
 def appraisal_resolve_objection(
     *, appraisal: Appraisal, actor, resolution: str, final_grade: str = "", today: date | None = None
 ) -> Appraisal:
+    """HR resolves from the appraisal page, optionally changing the grade: the grade is set
+    here, then the HR task on the engine is approved with the resolution as its opinion."""
     resolution = (resolution or "").strip()
     if not resolution:
         raise ValidationError(_("Write how the objection was resolved."))
-    locked = _transition(appraisal, "resolve", actor, today or timezone.localdate())
-    changes = {}
+    locked = _locked(appraisal)
+    problem = action_check(locked, "resolve", actor, today or timezone.localdate())
+    if problem:
+        raise ValidationError(problem)
     if final_grade and final_grade != locked.final_grade:
         if final_grade not in Grade.values:
             raise ValidationError(_("Choose a grade."))
-        changes["final_grade"] = [locked.final_grade, final_grade]
+        changes = {"final_grade": [locked.final_grade, final_grade]}
         locked.final_grade = final_grade
+        locked.save(update_fields=["final_grade", "updated_at"])
+        _event(locked, actor, "objection_grade", changes, resolution)
+    request = objection_request(locked)
+    if request is None:
+        raise ValidationError(_("This objection has no approval request."))
+    try:
+        approvals.act(request=request, actor=actor, operation="approve", opinion=resolution, today=today)
+    except approvals.ApprovalError as exc:
+        raise ValidationError(str(exc)) from None
+    locked.refresh_from_db()
+    return locked
+
+
+def _decision_opinion(request) -> str:
+    last = request.events.filter(operation__in=("approve", "reject", "return")).order_by("-created_at", "-pk").first()
+    return last.opinion if last else ""
+
+
+def _resolve(*, appraisal: Appraisal, actor, resolution: str) -> None:
+    try:
+        locked = _transition(appraisal, "resolve", actor, timezone.localdate())
+    except ValidationError as exc:
+        raise approvals.ApprovalError(exc.messages[0]) from None
     locked.objection_resolution = resolution
-    locked.save(update_fields=["status", "objection_resolution", "final_grade", "updated_at"])
-    _event(locked, actor, "objection_resolved", changes, resolution)
+    locked.save(update_fields=["status", "objection_resolution", "updated_at"])
+    _event(locked, actor, "objection_resolved", {}, resolution)
     notify(
         recipient=locked.employee,
         kind="appraisals.objection_resolved",
@@ -293,7 +325,24 @@ def appraisal_resolve_objection(
         body=resolution,
         url=locked.get_absolute_url(),
     )
-    return locked
+
+
+def objection_accepted(*, appraisal: Appraisal, request, actor) -> None:
+    _resolve(appraisal=appraisal, actor=actor, resolution=_decision_opinion(request) or _("Objection accepted."))
+
+
+def objection_rejected(*, appraisal: Appraisal, request, actor) -> None:
+    opinion = _decision_opinion(request)
+    _resolve(appraisal=appraisal, actor=actor, resolution=_("Result unchanged: %(why)s") % {"why": opinion})
+
+
+def objection_withdrawn(*, appraisal: Appraisal, request, actor) -> None:
+    try:
+        locked = _transition(appraisal, "withdraw_objection", actor, timezone.localdate())
+    except ValidationError as exc:
+        raise approvals.ApprovalError(exc.messages[0]) from None
+    locked.save(update_fields=["status", "updated_at"])
+    _event(locked, actor, "objection_withdrawn")
 
 
 def _require_hr(actor):
@@ -622,7 +671,3 @@ def template_save(
         keep.append(obj.pk)
     template.criteria.exclude(pk__in=keep).delete()
     return template
-
-
-def grade_counter(grades) -> Counter:
-    return Counter(g for g in grades if g)

@@ -12,19 +12,23 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from apps.core.permissions import allowed_or_403
+
 from . import kpi_binding, scoring, selectors, services
 from .forms import CalibrateForm, FollowupForm, PeerInviteForm, PersonReasonForm, ReasonForm, ResolveForm
 from .models import GRADE_TONES, Appraisal, Cycle, Grade, PeerReview, Stage, Status
 
+VIEW = "appraisals.view_appraisal"
 
-def _appraisal_or_404(request, pk, perm="appraisals.view_appraisal") -> Appraisal:
+
+def _appraisal_or_404(request, pk, perm=VIEW) -> Appraisal:
+    """The appraisal if the user may `perm` on it: 404 for one they may not see, 403 for one
+    they see but may not act on (apps/core/permissions.py)."""
     try:
         appraisal = selectors.appraisal_detail(pk)
     except Appraisal.DoesNotExist:
         raise Http404 from None
-    if not request.user.has_perm(perm, appraisal):
-        raise Http404
-    return appraisal
+    return allowed_or_403(request.user, perm, appraisal, visible=VIEW)
 
 
 def _error_text(exc: ValidationError) -> str:
@@ -131,7 +135,8 @@ def appraisal_detail(request, pk, *, posted=None, errors=None, status=200):
         "grade_labels": dict(Grade.choices),
         "can_ack": is_employee and not services.action_check(appraisal, "acknowledge", user, today),
         "can_calibrate": is_hr and not services.action_check(appraisal, "calibrate", user, today),
-        "can_resolve": is_hr and appraisal.status == Status.OBJECTED,
+        # Four eyes: an HR member never resolves their own objection (the engine asks the others).
+        "can_resolve": is_hr and appraisal.status == Status.OBJECTED and appraisal.employee_id != user.pk,
         "can_followup": is_hr and appraisal.cycle.stage in (Stage.PUBLISHED, Stage.CLOSED) and published,
         "can_change_people": is_hr and appraisal.cycle.stage not in (Stage.PUBLISHED, Stage.CLOSED),
         "can_invite": request.user.has_perm("appraisals.invite_peers", appraisal)
@@ -143,6 +148,8 @@ def appraisal_detail(request, pk, *, posted=None, errors=None, status=200):
     }
     if ctx["show_history"]:
         ctx["events"] = list(selectors.appraisal_events(appraisal))
+    if appraisal.objection_reason:
+        ctx["objection_request"] = services.objection_request(appraisal)
     if ctx["can_calibrate"]:
         ctx["calibrate_form"] = CalibrateForm(initial={"final_grade": appraisal.final_grade})
     if ctx["can_ack"]:
@@ -213,7 +220,7 @@ def appraisal_total(request, pk):
         request.user.has_perm("appraisals.fill_self", appraisal)
         or request.user.has_perm("appraisals.review", appraisal)
     ):
-        raise Http404
+        raise PermissionDenied  # they see it (403, not 404)
     scores = _scores_from_post(appraisal.form.criteria, request.POST)
     total, missing = scoring.partial_total(appraisal.form.criteria, scores)
     grade = scoring.grade_for(total, appraisal.cycle.grade_bands) if not missing else ""
@@ -234,8 +241,6 @@ def _simple_action(request, pk, perm, call, ok_message):
         call(appraisal)
     except ValidationError as exc:
         messages.error(request, _error_text(exc))
-    except PermissionDenied:
-        raise Http404 from None
     else:
         messages.success(request, ok_message)
     return redirect("appraisals:appraisal", pk)

@@ -1,8 +1,6 @@
 """HR pages: cycles, calibration, templates and exports. All need appraisals.manage
 (HR or admin); anybody else gets a 404."""
 
-from functools import wraps
-
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
@@ -12,6 +10,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from apps.core.permissions import require_perm
+
 from . import exports, selectors, services
 from .forms import CriterionFormSet, CycleSettingsForm, OpenCycleForm, PersonReasonForm, TemplateForm
 from .models import GRADE_TONES, Cycle, Grade, Stage, Status, Template
@@ -19,14 +19,8 @@ from .models import GRADE_TONES, Cycle, Grade, Stage, Status, Template
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-def hr_only(view):
-    @wraps(view)
-    def wrapped(request, *args, **kwargs):
-        if not request.user.has_perm("appraisals.manage"):
-            raise Http404
-        return view(request, *args, **kwargs)
-
-    return wrapped
+# HR's pages: cycles and templates are known to everybody, so others get 403 (apps/core/permissions.py).
+hr_only = require_perm("appraisals.manage")
 
 
 def _xlsx(content: bytes, filename: str) -> HttpResponse:

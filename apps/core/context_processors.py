@@ -1,6 +1,6 @@
 from django.urls import reverse
 
-from .plugins import nav_items
+from .plugins import nav_items, topbar_badges
 
 
 def _nav(request):
@@ -21,4 +21,8 @@ def portal(request):
         return {}
     from apps.notifications.selectors import unread_count
 
-    return {"nav_items": _nav(request), "unread_notifications": unread_count(request.user)}
+    return {
+        "nav_items": _nav(request),
+        "unread_notifications": unread_count(request.user),
+        "topbar_badges": topbar_badges(request.user),
+    }

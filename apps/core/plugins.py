@@ -1,14 +1,32 @@
-"""How the modules plug into shared pages and commands without editing them.
+"""How the modules plug into shared pages, commands and engines without editing them.
 
-Each app may provide, next to its models:
-  home.py   -> def my_work(user) -> list[WorkPanel]          (the home page's "my work")
-  demo.py   -> def seed(ctx: dict) -> None                    (`manage.py seed_demo`)
-  scale.py  -> def add_arguments(parser); def generate(ctx: dict, options: dict)
-                                                              (`manage.py generate_scale_data`)
-  bench.py  -> def pages(ctx) -> list[dict]; def jobs(ctx) -> list[dict]   (`make bench`)
-  nav.py    -> NAV_ITEMS = [NavItem(...)]                     (the top bar, sorted by `order`)
-  urls.py   -> URL_PREFIX = "name/"                           (mounted by opsportal/urls.py)
+Arrows point one way: a domain app (policies, processes, kpis, appraisals, ...) imports the
+foundation (core, accounts, departments) and the engines (notifications, scheduling, ...);
+the engines and core never import a domain app (apps/core/tests/test_engine_imports.py
+fails if one does). Instead each app may provide, next to its models, plug-in modules that
+`app_modules(name)` finds:
+
+  home.py    -> def my_work(user) -> list[WorkPanel]         (the home page's "my work")
+  demo.py    -> def seed(ctx: dict) -> None                   (`manage.py seed_demo`; optional
+                def after_all(ctx) once every app has seeded)
+  scale.py   -> def add_arguments(parser); def generate(ctx: dict, options: dict)
+                                                             (`manage.py generate_scale_data`)
+  bench.py   -> def pages(ctx) -> list[dict]; def jobs(ctx) -> list[dict]   (`make bench`)
+  nav.py     -> NAV_ITEMS = [NavItem(...)]                    (the top bar, sorted by `order`)
+  urls.py    -> URL_PREFIX = "name/"                          (mounted by opsportal/urls.py)
+  notification_kinds.py -> GROUP = _("Heading"); KINDS = [Kind("app.code", _("Label"), mandatory=...)]
+                                        (the kinds people set a mail preference for:
+                                         apps/notifications/kinds.py)
+  reminders.py -> SOURCES = [MyReminderSource(), ...]         (what the reminder scan sends:
+                                         apps/notifications/reminding.py, ReminderSource)
+  jobs.py    -> @job("app.name", _("What it does."), schedule="0 9 * * *")
+                def name(now) -> int                          (scheduled jobs and their crontab:
+                                         apps/scheduling/registry.py; the beat schedule is
+                                         built from them by apps/scheduling/beat.py)
+  topbar.py  -> def badges(user) -> list[TopbarBadge]         (counters next to the bell; one cheap query each)
+
 They are called in INSTALLED_APPS order, so departments seed before policies, and so on.
+A module's texts (kind labels, reminder titles) live in its own catalogue.
 """
 
 from dataclasses import dataclass, field
@@ -49,6 +67,14 @@ class NavItem:
     order: int = 100
 
 
+@dataclass(frozen=True)
+class TopbarBadge:
+    url: str
+    label: str
+    icon: str
+    count: int = 0
+
+
 def app_modules(name: str) -> list[ModuleType]:
     found = []
     for config in django_apps.get_app_configs():
@@ -72,3 +98,7 @@ def home_panels(user) -> list[WorkPanel]:
 def nav_items() -> list[NavItem]:
     items = [item for module in app_modules("nav") for item in module.NAV_ITEMS]
     return sorted(items, key=lambda item: item.order)
+
+
+def topbar_badges(user) -> list[TopbarBadge]:
+    return [badge for module in app_modules("topbar") for badge in module.badges(user)]

@@ -231,10 +231,6 @@ def duty_lines(rng: random.Random, low: int = 2, high: int = 5) -> str:
     return "\n".join(sorted(picked, key=lambda _s: rng.random()))
 
 
-def paragraph(rng: random.Random, sentences: int = 3) -> str:
-    return "；".join(sentence(rng) for _ in range(sentences)) + "。"
-
-
 def department_description(rng: random.Random, name: str) -> str:
     objects = "、".join(rng.sample(OBJECTS, 3))
     return f"{name}{rng.choice(DESC_MIDDLES)}{objects}等工作{rng.choice(DESC_ENDS)}"

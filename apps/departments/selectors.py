@@ -124,10 +124,6 @@ def department_breadcrumbs(dept: Department) -> list[Department]:
     return [by_id[i] for i in ids if i in by_id]
 
 
-def subtree_ids(dept: Department) -> list[int]:
-    return list(Department.objects.filter(path__startswith=dept.path).values_list("pk", flat=True))
-
-
 def person_detail(username: str):
     return (
         get_user_model()

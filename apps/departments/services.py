@@ -124,8 +124,9 @@ class ImportNotValid(Exception):
 
 
 @transaction.atomic
-def employee_import_apply(*, batch) -> tuple[int, int]:
-    """Create or update every person in the batch, or nothing at all."""
+def employee_import_apply(*, batch, send_activation: bool = False, actor=None) -> tuple[int, int]:
+    """Create or update every person in the batch, or nothing at all. With `send_activation`,
+    each new person with a mail address gets an activation mail (queued in the same transaction)."""
     from datetime import date
 
     from django.contrib.auth import get_user_model
@@ -145,12 +146,14 @@ def employee_import_apply(*, batch) -> tuple[int, int]:
     positions = {p.code: p for p in Position.objects.all()}
     existing = {u.employee_no: u for u in User.objects.filter(employee_no__in=[r.values["employee_no"] for r in rows])}
     created = updated = 0
+    new_people = []
     for row in rows:
         v = row.values
         user = existing.get(v["employee_no"])
         if user is None:
             user = User(employee_no=v["employee_no"])
-            user.set_unusable_password()  # they sign in once an admin or SSO sets it
+            user.set_unusable_password()  # until they activate (mail), or sign in through the directory / SSO
+            new_people.append(user)
             created += 1
         else:
             updated += 1
@@ -174,6 +177,10 @@ def employee_import_apply(*, batch) -> tuple[int, int]:
                 manager=managers[row.values["manager"]]
             )
     index_on_commit(source="people", owner_ids=[u.pk for u in existing.values()])
+    if send_activation:
+        from apps.signin.services import invitations_send  # sign-in builds on accounts and departments
+
+        invitations_send(users=new_people, sent_by=actor)
     batch.applied_at = timezone.now()
     batch.created_count, batch.updated_count = created, updated
     batch.save(update_fields=["applied_at", "created_count", "updated_count"])

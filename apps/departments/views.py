@@ -1,6 +1,5 @@
 from django.contrib import messages
 from django.contrib.auth import get_user_model
-from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import ProtectedError
@@ -8,14 +7,16 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
+from apps.core.permissions import require_perm
+
 from . import selectors, services
 from .forms import DepartmentForm, EmployeeImportForm, PositionForm
 from .importing import TEMPLATE_HEADER, ImportFileError, read_table, validate_rows
 from .models import Department, EmployeeImport, Position
 
-view_org = permission_required("departments.view_org", raise_exception=True)
-edit_org = permission_required("departments.edit_org", raise_exception=True)
-import_employees = permission_required("departments.import_employees", raise_exception=True)
+view_org = require_perm("departments.view_org")
+edit_org = require_perm("departments.edit_org")
+import_employees = require_perm("departments.import_employees")
 
 
 @view_org
@@ -137,7 +138,9 @@ def employee_import_preview(request, pk):
     batch = get_object_or_404(EmployeeImport, pk=pk, created_by=request.user)
     if request.method == "POST":
         try:
-            created, updated = services.employee_import_apply(batch=batch)
+            created, updated = services.employee_import_apply(
+                batch=batch, send_activation=request.POST.get("send_activation") == "1", actor=request.user
+            )
         except services.ImportNotValid:
             messages.error(request, _("The file has errors; nothing was saved."))
         else:

@@ -32,6 +32,8 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from apps.core.badges import badge_tones
+
 DEFAULT_GREEN = Decimal("100")
 DEFAULT_AMBER = Decimal("90")
 HUNDRED = Decimal("100")
@@ -53,13 +55,16 @@ class Status(models.TextChoices):
 
 # worst first: what ops must look at first sorts first
 STATUS_RANK = {Status.RED: 0, Status.MISSING: 1, Status.AMBER: 2, Status.NO_TARGET: 3, Status.GREEN: 4}
-STATUS_TONE = {
-    Status.RED: "danger",
-    Status.AMBER: "warning",
-    Status.GREEN: "success",
-    Status.MISSING: "secondary",
-    Status.NO_TARGET: "light",
-}
+STATUS_TONE = badge_tones(
+    Status,
+    {
+        Status.RED: "danger",
+        Status.AMBER: "warning",
+        Status.GREEN: "success",
+        Status.MISSING: "secondary",
+        Status.NO_TARGET: "light",
+    },
+)
 STATUS_COLOUR = {
     Status.RED: "#dc3545",
     Status.AMBER: "#f0ad4e",

@@ -8,7 +8,7 @@ from decimal import Decimal
 
 from django.db.models import QuerySet
 
-from .achievement import Evaluation, evaluate
+from .achievement import Evaluation, Status, evaluate
 from .models import Indicator, Measurement, Target
 from .periods import Period
 
@@ -26,6 +26,7 @@ class Figure:
     evaluation: Evaluation
     measurement: Measurement | None = None
     rolled_up: bool = False
+    BADGES = {"status": Status}  # not a field: no annotation
 
     @property
     def status(self) -> str:

@@ -269,15 +269,3 @@ class FigureImport(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     applied_at = models.DateTimeField(null=True, blank=True)
     applied_count = models.PositiveIntegerField(default=0)
-
-
-class FigureReminder(models.Model):
-    """A reminder already sent for a missing figure, so a job run twice sends nothing twice."""
-
-    indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="+")
-    year = models.PositiveSmallIntegerField()
-    index = models.PositiveSmallIntegerField()
-    sent_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        constraints = [models.UniqueConstraint(fields=["indicator", "year", "index"], name="kpi_reminder_once")]

@@ -13,6 +13,7 @@
 import rules
 
 from apps.accounts.permissions import is_admin, is_hr, is_ops, is_staff_member
+from apps.departments.permissions import is_head_of, is_manager_of
 
 is_kpi_admin = is_ops | is_admin
 
@@ -23,21 +24,9 @@ def can_see_personal(user, indicator) -> bool:
         return False
     if indicator.scope != "person":
         return True
-    uid = user.pk
-    if uid in (indicator.person_id, indicator.responsible_id, indicator.department.head_id):
+    if user.pk in (indicator.person_id, indicator.responsible_id):
         return True
-    if indicator.person is not None and indicator.person.manager_id == uid:
-        return True
-    return any(indicator.department.path.startswith(p) for p in headed_paths(user))
-
-
-def headed_paths(user) -> list[str]:
-    """Tree paths of the departments `user` heads; one query, cached on the user object."""
-    if not hasattr(user, "_kpis_headed_paths"):
-        user._kpis_headed_paths = (
-            list(user.headed_departments.values_list("path", flat=True)) if user.is_authenticated else []
-        )
-    return user._kpis_headed_paths
+    return is_manager_of(user, indicator.person) or is_head_of(user, indicator.department, or_above=True)
 
 
 @rules.predicate
@@ -45,7 +34,7 @@ def is_indicator_enterer(user, indicator) -> bool:
     """Head of the owning department or the responsible person."""
     if indicator is None:
         return False
-    return user.pk in (indicator.responsible_id, indicator.department.head_id)
+    return user.pk == indicator.responsible_id or is_head_of(user, indicator.department)
 
 
 @rules.predicate
@@ -53,7 +42,7 @@ def is_department_enterer(user, department) -> bool:
     """May open a department's entry page: its head, or responsible for one of its indicators."""
     if department is None:
         return False
-    if department.head_id == user.pk:
+    if is_head_of(user, department):
         return True
     return department.indicators.filter(responsible=user, is_active=True).exists()
 

@@ -11,6 +11,7 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from apps.accounts.permissions import is_admin, is_hr, is_ops
+from apps.departments.permissions import headed_paths
 from apps.scheduling.calendar import add_working_days
 
 from .achievement import STATUS_COLOUR, STATUS_RANK, Status
@@ -18,7 +19,6 @@ from .cascade import KpiAchievement, Node, cascade_tree, cascade_trees, flatten,
 from .figures import LIST_FIELDS, Figure, _target_rows, _with_relations, evaluate_figure  # noqa: F401
 from .models import Indicator, Measurement, PeriodLock, Scope, Target
 from .periods import Frequency, Period, periods_between, reporting_month
-from .permissions import headed_paths
 
 
 # --- visibility --------------------------------------------------------------------
@@ -219,11 +219,6 @@ class MissingFigure:
     def recipient_id(self) -> int | None:
         """Who is asked: the responsible person, else the owning department's head."""
         return self.indicator.responsible_id or self.indicator.department.head_id
-
-    @property
-    def key(self) -> str:
-        """Stable identity for "reminded once": indicator and period."""
-        return f"{self.indicator.pk}:{self.period.key}"
 
 
 def figures_missing(*, today: date | None = None, lookback_years: int = 2) -> list[MissingFigure]:

@@ -206,42 +206,32 @@ def figure_import_apply(*, batch, by) -> int:
 @transaction.atomic
 def figures_missing_remind(*, today=None) -> int:
     """Tell the responsible person (or the department head) about each figure still missing
-    `reminder_days` after its period ended. Idempotent and state-based: a FigureReminder row
-    per indicator and period records what was sent, so a second run sends nothing and a
-    run after a missed day catches up. Returns the number of reminders sent."""
+    `reminder_days` after its period ended. Idempotent and state-based through the common
+    reminder ledger (notifications.SentReminder, keyed by indicator, kind, period end and
+    recipient), so a second run sends nothing and a run after a missed day catches up.
+    Returns the number of reminders sent."""
     from django.urls import reverse
+    from django.utils.translation import gettext_noop
 
-    from apps.notifications.services import notify
+    from apps.notifications.reminding import Due, send_due
 
-    from .models import FigureReminder
     from .selectors import figures_missing
 
-    missing = figures_missing(today=today)
-    if not missing:
-        return 0
-    sent = set(
-        FigureReminder.objects.filter(indicator__in={m.indicator.pk for m in missing}).values_list(
-            "indicator_id", "year", "index"
+    dues = [
+        Due(
+            "kpis.indicator",
+            item.indicator.pk,
+            "kpis.figure_missing",
+            item.period.end,
+            item.recipient_id,
+            gettext_noop("Figure missing: %(name)s, %(period)s"),
+            gettext_noop("The figure for %(period)s was due by %(due)s."),
+            reverse("kpis:measurement", args=[item.indicator.pk, item.period.key]),
+            {"name": item.indicator.name, "period": item.period.label, "due": item.due.isoformat()},
         )
-    )
-    count = 0
-    for item in missing:
-        ind, p = item.indicator, item.period
-        if (ind.pk, p.year, p.index) in sent:
-            continue
-        recipient = ind.responsible or ind.department.head
-        _reminder, created = FigureReminder.objects.get_or_create(indicator=ind, year=p.year, index=p.index)
-        if not created or recipient is None:
-            continue
-        notify(
-            recipient=recipient,
-            kind="kpis.figure_missing",
-            title=_("Figure missing: %(name)s, %(period)s") % {"name": ind.name, "period": p.label},
-            body=_("The figure for %(period)s was due by %(due)s.") % {"period": p.label, "due": item.due.isoformat()},
-            url=reverse("kpis:measurement", args=[ind.pk, p.key]),
-        )
-        count += 1
-    return count
+        for item in figures_missing(today=today)
+    ]
+    return send_due(dues)
 
 
 @transaction.atomic

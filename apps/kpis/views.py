@@ -1,12 +1,11 @@
 """Pages for seeing indicators: company overview, department cards, one indicator."""
 
-from django.contrib.auth.decorators import permission_required
 from django.core.paginator import Paginator
-from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
 
+from apps.core.permissions import require_perm, visible_or_404
 from apps.departments.models import Department
 
 from . import selectors
@@ -14,7 +13,7 @@ from .achievement import Status
 from .models import Indicator
 from .periods import Frequency, Period, reporting_month
 
-view_kpis = permission_required("kpis.view", raise_exception=True)
+view_kpis = require_perm("kpis.view")
 
 
 def month_from(request) -> Period:
@@ -40,9 +39,7 @@ def month_nav(month: Period) -> dict:
 
 def indicator_or_404(user, pk) -> Indicator:
     ind = Indicator.objects.select_related("department", "responsible", "person", "parent").filter(pk=pk).first()
-    if ind is None or not user.has_perm("kpis.view_indicator", ind):
-        raise Http404
-    return ind
+    return visible_or_404(user, "kpis.view_indicator", ind)
 
 
 def department_or_404(code) -> Department:

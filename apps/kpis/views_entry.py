@@ -2,8 +2,7 @@
 evidence and history, spreadsheet import/export, targets, locks and definitions."""
 
 from django.contrib import messages
-from django.contrib.auth.decorators import permission_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -11,19 +10,22 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from apps.core.permissions import require_perm
+from apps.departments.permissions import heads_a_department
+
 from . import importing, selectors, services
 from .forms import ImportForm, IndicatorForm, MeasurementForm, TargetYearForm, out_of_range_message, parse_number
 from .models import FigureImport, Measurement, PeriodLock
 from .periods import Frequency, Period, reporting_month
 from .views import department_or_404, indicator_or_404, month_nav, view_kpis
 
-manage = permission_required("kpis.manage", raise_exception=True)
+manage = require_perm("kpis.manage")
 
 
 def _entry_context(request, code, month_key):
     dept = department_or_404(code)
     if not request.user.has_perm("kpis.enter_department", dept):
-        raise Http404
+        raise PermissionDenied  # departments are known to everybody: 403
     try:
         month = Period.parse(month_key)
     except ValueError:
@@ -122,7 +124,8 @@ def measurement(request, pk, period):
     form = MeasurementForm(request.POST or None, request.FILES or None, indicator=ind, initial=initial)
     if request.method == "POST":
         if not can_edit:
-            raise Http404 if not request.user.has_perm("kpis.enter_indicator", ind) else services.PeriodLocked
+            # They see the indicator: 403 (PeriodLocked says why when only the lock stops them).
+            raise services.PeriodLocked if request.user.has_perm("kpis.enter_indicator", ind) else PermissionDenied
         if form.is_valid():
             d = form.cleaned_data
             try:
@@ -197,13 +200,13 @@ def template(request, code, month, fmt):
 
 
 def _may_import(user) -> bool:
-    return user.has_perm("kpis.manage") or user.headed_departments.exists() or user.responsible_indicators.exists()
+    return user.has_perm("kpis.manage") or heads_a_department(user) or user.responsible_indicators.exists()
 
 
 @view_kpis
 def import_upload(request):
     if not _may_import(request.user):
-        raise Http404
+        raise PermissionDenied
     form = ImportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
@@ -276,7 +279,7 @@ def indicator_edit(request, pk=None):
     return render(request, "kpis/indicator_form.html", {"form": form, "ind": ind})
 
 
-@permission_required("kpis.lock", raise_exception=True)
+@require_perm("kpis.lock")
 def locks(request):
     if request.method == "POST":
         try:

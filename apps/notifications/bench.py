@@ -24,7 +24,7 @@ def pages(ctx) -> list[dict]:
         {"name": f"notifications ({n}) unread, page 20", "path": url + "?unread=1&page=20", "role": "staff"},
         {
             "name": "notifications by kind, page 3",
-            "path": url + "?kind=processes.approval_required&page=3",
+            "path": url + "?kind=approvals.task&page=3",
             "role": "staff",
         },
         {"name": "bell menu", "path": reverse("notifications:dropdown"), "role": "staff"},

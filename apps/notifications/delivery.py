@@ -81,6 +81,16 @@ def render_digest(user, notifications: list[Notification]) -> tuple[str, str, st
         )
 
 
+def attachments_for(notification: Notification | None) -> list[tuple[str, bytes, str]]:
+    """Files a module adds to the mail of its notification (e.g. a meeting's .ics): each app's
+    optional mail.py `attachments(notification) -> [(filename, content, mimetype)]`."""
+    if notification is None:
+        return []
+    from apps.core.plugins import app_modules
+
+    return [item for module in app_modules("mail") for item in module.attachments(notification)]
+
+
 def deliver(ids: list[int]) -> list[int]:
     """Send these outbox rows (those still pending and not being sent elsewhere). Each row
     commits on its own. Returns the ids that failed and stay pending."""
@@ -114,6 +124,8 @@ def _send(row: OutboundEmail, connection) -> bool:
             row.subject, row.body_text, settings.DEFAULT_FROM_EMAIL, [row.to], connection=connection
         )
         message.attach_alternative(row.body_html, "text/html")
+        for name, content, mimetype in attachments_for(row.notification):
+            message.attach(name, content, mimetype)
         message.send()
     except Exception as exc:
         row.last_error = f"{type(exc).__name__}: {exc}"[:2000]

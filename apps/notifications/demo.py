@@ -7,6 +7,7 @@ from django.contrib.auth import get_user_model
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
+from .models import OutboundEmail
 from .services import plan_reminder
 
 DEMO_REMINDERS = [
@@ -27,8 +28,8 @@ def _url(name: str) -> str:
 
 
 def seed(ctx: dict) -> None:
-    # The modules seeded after us notify as they build their history; apps/scheduling/demo.py
-    # (last in INSTALLED_APPS) keeps those from flooding the console mail.
+    # The modules seeded after us notify as they build their history; after_all() keeps
+    # those from flooding the console mail.
     ctx.setdefault("notifications_seed_started", timezone.now())
     users = {u.username: u for u in get_user_model().objects.filter(username__in=[r[0] for r in DEMO_REMINDERS])}
     for username, object_id, title, body, url_name in DEMO_REMINDERS:
@@ -55,3 +56,15 @@ def _scan_every_minute() -> None:
         minute="*", hour="*", day_of_week="*", day_of_month="*", month_of_year="*", timezone=settings.TIME_ZONE
     )
     PeriodicTask.objects.filter(name="reminders.scan").exclude(crontab=every_minute).update(crontab=every_minute)
+
+
+def after_all(ctx: dict) -> None:
+    """Once every module has seeded: the notifications the modules wrote while building their
+    demo history stay in the bell but are not mailed, so the console of `make run` shows the
+    reminders the beat schedule sends in its first minute, not hundreds of history mails."""
+    since = ctx.get("notifications_seed_started")
+    if since is None:
+        return
+    dropped, _ = OutboundEmail.objects.filter(status=OutboundEmail.Status.PENDING, created_at__gte=since).delete()
+    if dropped:
+        ctx["stdout"].write(f"notifications: {dropped} mails of the demo history not sent (they stay in the bell)")

@@ -1,6 +1,6 @@
 from django import forms
 
-from .kinds import KINDS
+from .kinds import all_kinds
 
 
 class PreferencesForm(forms.Form):
@@ -8,13 +8,13 @@ class PreferencesForm(forms.Form):
 
     def __init__(self, *args, initial_channels: dict[str, str], **kwargs):
         super().__init__(*args, **kwargs)
-        for code, kind in KINDS.items():
+        for code, kind in all_kinds().items():
             self.fields[code] = forms.ChoiceField(
                 label=kind.label, choices=kind.choices, initial=initial_channels.get(code), widget=forms.RadioSelect
             )
 
     def grouped(self):
         groups: dict[str, list] = {}
-        for code, kind in KINDS.items():
+        for code, kind in all_kinds().items():
             groups.setdefault(str(kind.group), []).append((self[code], kind))
         return groups.items()

@@ -7,19 +7,24 @@ only for the keys that were new. So a job run twice, or two runs at once, sends 
 and a run after a missed week sends what is due now, once. Per batch the engine costs a
 constant number of queries (key insert, recipients, preferences, notifications, outbox).
 
-Sources register with `register_source()`: the built-in adapters in apps/notifications/sources/
-or a module's own `apps/<app>/reminders.py` (discovered like jobs.py).
+Each app declares its sources in its own `reminders.py` plug-in (see apps/core/plugins.py):
+`SOURCES = [MySource(), ...]`, found on first use; the engine's own is apps/notifications/
+reminders.py (planned reminders). The one job `reminders.scan` runs them all.
+`register_source()` adds one from code (tests).
 """
 
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
+from functools import cache
 from itertools import groupby
 
 from django.contrib.auth import get_user_model
 from django.db import connection
 from django.utils import timezone, translation
 from django.utils.translation import gettext
+
+from apps.core.plugins import app_modules
 
 from .services import insert_notifications
 
@@ -66,13 +71,15 @@ def register_source(source: ReminderSource) -> ReminderSource:
     return source
 
 
+@cache
+def _declared() -> dict[str, ReminderSource]:
+    # A module may also call register_source() when its reminders.py is imported here.
+    return {s.name: s for module in app_modules("reminders") for s in getattr(module, "SOURCES", [])}
+
+
 def all_sources() -> list[ReminderSource]:
-    from apps.scheduling.registry import discover
-
-    from . import sources  # noqa: F401  (the built-in adapters register themselves)
-
-    discover()
-    return sorted(_sources.values(), key=lambda s: (s.order, s.name))
+    declared = _declared()
+    return sorted({**declared, **_sources}.values(), key=lambda s: (s.order, s.name))
 
 
 def batches(queryset, size: int | None = None) -> Iterator[list]:

@@ -28,7 +28,7 @@ INDICATORS = ["销售额", "市场占有率", "客户满意度", "投诉解决�
 TEMPLATES = [
     ("policies.ack_reminder", "请完成《{p}》宣贯确认", "制度已发布 {d} 天，您尚未确认已阅读。"),
     ("policies.review_due", "《{p}》定期修订评审将于 {d} 天后到期", "请组织评审并记录评审结论。"),
-    ("processes.approval_required", "《{f}》变更申请等待您审批", "已等待 {d} 个工作日。"),
+    ("approvals.task", "《{f}》变更申请等待您审批", "已等待 {d} 个工作日。"),
     ("kpis.figure_missing", "{k} {m} 月数据尚未填报", "期末已过 {d} 天。"),
     ("appraisals.stage_deadline", "第{q}季度绩效自评将于 {d} 天后截止", "请在截止前提交自评。"),
 ]

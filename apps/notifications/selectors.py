@@ -1,4 +1,4 @@
-from .kinds import KINDS, kind_for
+from .kinds import all_kinds, kind_for
 from .models import Channel, Notification, NotificationPreference
 
 
@@ -29,7 +29,7 @@ def preferences_of(user) -> list[dict]:
     """Every known kind with the user's channel (or the default), grouped for the form."""
     chosen = dict(NotificationPreference.objects.filter(user=user).values_list("kind", "channel"))
     rows = []
-    for code, kind in KINDS.items():
+    for code, kind in all_kinds().items():
         channel = chosen.get(code, kind.default)
         if kind.mandatory and channel == Channel.OFF:
             channel = Channel.IMMEDIATE

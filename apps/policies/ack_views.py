@@ -4,13 +4,13 @@ import csv
 import io
 
 from django.contrib import messages
-from django.contrib.auth.decorators import permission_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from apps.core.permissions import require_perm
 from apps.departments.models import Department
 
 from . import selectors, services
@@ -37,11 +37,11 @@ def report_scope(user) -> tuple[bool, Department | None]:
         return True, None
     dept = user.headed_departments.order_by("depth").first() if user.has_perm("policies.view_ack_report") else None
     if dept is None:
-        raise Http404
+        raise PermissionDenied  # a fixed page (and a version they see): 403, apps/core/permissions.py
     return False, dept
 
 
-@permission_required("policies.view_ack_report", raise_exception=True)
+@require_perm("policies.view_ack_report")
 def ack_overview(request):
     """Every version in force that asks for acknowledgement, with completion in my scope."""
     sees_all, dept = report_scope(request.user)

@@ -70,9 +70,17 @@ def seed(ctx: dict) -> None:
 
 
 def _approve(version: PolicyVersion, *, head, ops, today) -> None:
+    """`ops` wrote and submits it; four eyes: operations approval by another member."""
     services.version_transition(version=version, action="submit", actor=ops, today=today)
     services.version_transition(version=version, action="approve", actor=head, comment="同意。", today=today)
-    services.version_transition(version=version, action="approve", actor=ops, comment="同意发布。", today=today)
+    approver = (
+        get_user_model()
+        .objects.filter(groups__name="ops", is_active=True)
+        .exclude(pk__in={ops.pk, head.pk, version.created_by_id})
+        .order_by("pk")
+        .first()
+    )
+    services.version_transition(version=version, action="approve", actor=approver, comment="同意发布。", today=today)
 
 
 def _acknowledge_some(policy: Policy, rng: random.Random, *, skip: set[str]) -> None:

@@ -2,7 +2,6 @@
 preview), machine transitions, settings, periodic review."""
 
 from django.contrib import messages
-from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -10,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from apps.core.permissions import require_perm
 from apps.departments.models import Department
 
 from . import selectors, services
@@ -19,9 +19,10 @@ from .parsing import parse_text
 from .views import get_policy, get_version
 
 
-def _require(user, perm, obj=None):
-    if not user.has_perm(perm, obj):
-        raise Http404  # existence of drafts and approval steps must not leak either
+def _require(user, perm, policy):
+    """The policy was fetched through get_policy (the user sees it): 403 if they may not act."""
+    if not user.has_perm(perm, policy):
+        raise PermissionDenied
 
 
 def _preview(text: str):
@@ -38,11 +39,13 @@ def _match_department(name: str | None):
     return Department.objects.filter(name=name).first() or Department.objects.filter(name__startswith=name[:4]).first()
 
 
-@permission_required("policies.create_policy", raise_exception=True)
+@require_perm("policies.create_policy")
 def policy_create(request):
     initial = {"confidentiality": "public", "review_interval_months": 12, "label": "V1"}
     if request.user.department_id:
         initial["owning_department"] = request.user.department_id
+    # Prefilled from a link (?title=&change_summary=, e.g. from a meeting decision).
+    initial.update({k: request.GET[k][:2000] for k in ("title", "change_summary") if k in request.GET})
     form = PolicyCreateForm(request.POST or None, request.FILES or None, initial=initial)
     result = None
     if request.method == "POST" and form.is_valid():
@@ -197,8 +200,8 @@ def draft_new(request, code):
 
 def draft_edit(request, code, label):
     policy = get_policy(request.user, code)
+    version = get_version(request.user, policy, label)  # a draft they may not see: 404 first
     _require(request.user, "policies.edit_policy", policy)
-    version = get_version(request.user, policy, label)
     if not version.is_editable:
         messages.error(request, _("Only a draft can be edited."))
         return redirect(version.get_absolute_url())
@@ -254,8 +257,8 @@ def draft_edit(request, code, label):
 @require_POST
 def draft_delete(request, code, label):
     policy = get_policy(request.user, code)
+    version = get_version(request.user, policy, label)  # a draft they may not see: 404 first
     _require(request.user, "policies.edit_policy", policy)
-    version = get_version(request.user, policy, label)
     try:
         services.draft_delete(version=version, actor=request.user)
     except services.TransitionError as exc:
@@ -291,8 +294,6 @@ def version_transition(request, code, label, action):
             comment=form.cleaned_data.get("comment", ""),
             from_status=request.GET.get("from") or None,
         )
-    except PermissionDenied:
-        raise Http404 from None
     except services.TransitionError as exc:
         messages.error(request, str(exc))
     except ValidationError as exc:
@@ -334,7 +335,7 @@ def policy_review(request, code):
     return render(request, "policies/policy_review.html", {"form": form, "policy": policy})
 
 
-@permission_required("policies.view_review_list", raise_exception=True)
+@require_perm("policies.view_review_list")
 def review_list(request):
     today = timezone.localdate()
     qs = selectors.policies_due_for_review(request.user, today=today, horizon_days=int(request.GET.get("days") or 30))

@@ -4,6 +4,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from apps.core.plugins import WorkItem, WorkPanel
+from apps.departments.permissions import heads_a_department
 
 from .models import PolicyVersion, VersionStatus
 from .selectors import policies_needing_ack
@@ -71,7 +72,7 @@ def _approvals(user):
     from apps.accounts.permissions import is_admin, is_ops
 
     ops = is_ops(user) or is_admin(user)
-    heads = user.headed_departments.exists()
+    heads = heads_a_department(user)
     if not (ops or heads):
         return None
     from django.db.models import Q

@@ -12,6 +12,8 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from apps.core.badges import badge_tones
+
 
 class Category(models.Model):
     name = models.CharField(_("name"), max_length=60, unique=True)
@@ -49,6 +51,28 @@ class VersionStatus(models.TextChoices):
     SUPERSEDED = "superseded", _("Superseded")
     RETIRED = "retired", _("Retired")
 
+
+badge_tones(
+    PolicyStatus,
+    {
+        PolicyStatus.DRAFT: "light",
+        PolicyStatus.IN_REVIEW: "warning",
+        PolicyStatus.PUBLISHED: "success",
+        PolicyStatus.RETIRED: "secondary",
+    },
+)
+badge_tones(
+    VersionStatus,
+    {
+        VersionStatus.DRAFT: "light",
+        VersionStatus.IN_REVIEW: "warning",
+        VersionStatus.OPS_REVIEW: "warning",
+        VersionStatus.SCHEDULED: "primary",
+        VersionStatus.PUBLISHED: "success",
+        VersionStatus.SUPERSEDED: "secondary",
+        VersionStatus.RETIRED: "secondary",
+    },
+)
 
 # A policy has at most one version being worked on at a time.
 OPEN_VERSION_STATUSES = (
@@ -99,6 +123,7 @@ class Policy(models.Model):
     next_review_date = models.DateField(_("next review date"), null=True, blank=True)
     last_reviewed_at = models.DateTimeField(_("last reviewed"), null=True, blank=True)
     status = models.CharField(_("status"), max_length=12, choices=PolicyStatus.choices, default=PolicyStatus.DRAFT)
+    BADGES = {"status": PolicyStatus}
     current_version = models.ForeignKey(
         "PolicyVersion",
         verbose_name=_("current version"),
@@ -135,6 +160,15 @@ class Policy(models.Model):
     def get_absolute_url(self) -> str:
         return reverse("policies:detail", args=[self.code])
 
+    # What templates ask about the status (they never compare it with a literal).
+    @property
+    def is_published(self) -> bool:
+        return self.status == PolicyStatus.PUBLISHED
+
+    @property
+    def is_retired(self) -> bool:
+        return self.status == PolicyStatus.RETIRED
+
 
 class PolicyVersion(models.Model):
     """One text of a policy. Editable only while a draft; published ones never change
@@ -144,6 +178,7 @@ class PolicyVersion(models.Model):
     label = models.CharField(_("version"), max_length=20)
     title = models.CharField(_("title"), max_length=200)
     status = models.CharField(_("status"), max_length=12, choices=VersionStatus.choices, default=VersionStatus.DRAFT)
+    BADGES = {"status": VersionStatus}
     effective_date = models.DateField(_("effective date"), null=True, blank=True)
     change_summary = models.TextField(_("change summary"), blank=True)
     preamble = models.TextField(_("preamble"), blank=True)
@@ -212,6 +247,22 @@ class PolicyVersion(models.Model):
     @property
     def is_editable(self) -> bool:
         return self.status == VersionStatus.DRAFT
+
+    @property
+    def is_draft(self) -> bool:
+        return self.status == VersionStatus.DRAFT
+
+    @property
+    def is_in_force(self) -> bool:
+        return self.status == VersionStatus.PUBLISHED
+
+    @property
+    def is_superseded(self) -> bool:
+        return self.status == VersionStatus.SUPERSEDED
+
+    @property
+    def awaits_ops(self) -> bool:
+        return self.status == VersionStatus.OPS_REVIEW
 
 
 class PolicyNode(models.Model):

@@ -7,6 +7,7 @@ Whether someone may *see* a policy at all is not a rule here but the one selecto
 import rules
 
 from apps.accounts.permissions import is_admin, is_hr, is_manager, is_ops, is_staff_member
+from apps.departments.permissions import heads_a_department, is_head_of
 
 
 def _policy_of(obj):
@@ -17,16 +18,7 @@ def _policy_of(obj):
 @rules.predicate
 def is_owning_head(user, obj) -> bool:
     """Head of the policy's owning department."""
-    if obj is None or not user.is_authenticated:
-        return False
-    policy = _policy_of(obj)
-    dept = policy.owning_department
-    return dept is not None and dept.head_id == user.pk
-
-
-@rules.predicate
-def heads_a_department(user) -> bool:
-    return bool(user.is_authenticated and user.headed_departments.exists())
+    return obj is not None and is_head_of(user, _policy_of(obj).owning_department)
 
 
 is_editor = is_ops | is_admin | is_owning_head  # writes drafts, runs reviews

@@ -89,15 +89,6 @@ def policy_list(user) -> QuerySet[Policy]:
     )
 
 
-def ack_required_q(user, prefix: str = "") -> Q:
-    """A Q on PolicyVersion (or through `prefix`) for "this version asks `user` to acknowledge"."""
-    paths = _user_paths(user)
-    scope = f"{prefix}ack_scope"
-    return Q(**{scope: AckScope.EVERYONE}) | Q(
-        **{scope: AckScope.DEPARTMENTS, f"{prefix}ack_departments__path__in": paths}
-    )
-
-
 def policies_needing_ack(user) -> QuerySet[Policy]:
     """Visible, in force, asking this user to acknowledge its current version, not yet done."""
     paths = _user_paths(user)

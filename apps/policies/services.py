@@ -53,6 +53,19 @@ def _system(user) -> bool:
     return user is None
 
 
+@rules.predicate
+def _not_author(user, version) -> bool:
+    """Four eyes: nobody approves a draft they wrote."""
+    return user is not None and version.created_by_id != user.pk
+
+
+@rules.predicate
+def _not_first_approver(user, version) -> bool:
+    """Four eyes: the department's approver does not also give the operations approval
+    (an administrator cannot take a draft to force alone)."""
+    return user is not None and version.dept_approved_by_id != user.pk
+
+
 @dataclass(frozen=True)
 class Transition:
     target: str
@@ -63,9 +76,13 @@ class Transition:
 # THE approval machine: (state, action) -> where it goes, what the history says, who may.
 TRANSITIONS: dict[tuple[str, str], Transition] = {
     (S.DRAFT, "submit"): Transition(S.IN_REVIEW, HistoryAction.SUBMIT, is_editor),
-    (S.IN_REVIEW, "approve"): Transition(S.OPS_REVIEW, HistoryAction.DEPT_APPROVE, is_owning_head | is_admin),
+    (S.IN_REVIEW, "approve"): Transition(
+        S.OPS_REVIEW, HistoryAction.DEPT_APPROVE, (is_owning_head | is_admin) & _not_author
+    ),
     (S.IN_REVIEW, "return"): Transition(S.DRAFT, HistoryAction.RETURN, is_owning_head | is_admin),
-    (S.OPS_REVIEW, "approve"): Transition(S.SCHEDULED, HistoryAction.OPS_APPROVE, is_ops | is_admin),
+    (S.OPS_REVIEW, "approve"): Transition(
+        S.SCHEDULED, HistoryAction.OPS_APPROVE, (is_ops | is_admin) & _not_author & _not_first_approver
+    ),
     (S.OPS_REVIEW, "return"): Transition(S.DRAFT, HistoryAction.RETURN, is_ops | is_admin),
     (S.SCHEDULED, "publish"): Transition(S.PUBLISHED, HistoryAction.PUBLISH, _system),
     (S.PUBLISHED, "retire"): Transition(S.RETIRED, HistoryAction.RETIRE, is_ops | is_admin),
@@ -240,15 +257,10 @@ def _notify_step(*, version, action, actor, before, comment) -> None:
             url=url,
         )
     elif action == "approve" and before == S.IN_REVIEW:
-        from django.contrib.auth import get_user_model
-
+        from apps.accounts.permissions import users_with_role
         from apps.accounts.roles import Role
 
-        ops = (
-            get_user_model()
-            .objects.filter(groups__name=Role.OPS, is_active=True)
-            .exclude(pk=getattr(actor, "pk", None))
-        )
+        ops = users_with_role(Role.OPS).exclude(pk=getattr(actor, "pk", None))
         notify_many(
             recipients=list(ops.only("pk")),
             kind="policies.approval",

@@ -2,8 +2,6 @@ from django.contrib import admin
 
 from .models import (
     ChangeRequest,
-    ChangeRequestEvent,
-    Delegation,
     ImprovementAction,
     Process,
     ProcessReview,
@@ -31,28 +29,14 @@ class ProcessVersionAdmin(admin.ModelAdmin):
         return False
 
 
-class EventInline(admin.TabularInline):
-    model = ChangeRequestEvent
-    extra = 0
-    can_delete = False
-    readonly_fields = ("action", "actor", "on_behalf_of", "from_status", "to_status", "comment", "created_at")
-    fields = readonly_fields
-
-
 @admin.register(ChangeRequest)
 class ChangeRequestAdmin(admin.ModelAdmin):
-    # Status changes only through services (the approval machine).
+    # Status changes only through services (the machine in workflow.py).
     list_display = ("pk", "title", "process", "proposer", "status", "created_at")
     list_select_related = ("process", "proposer")
     list_filter = ("status", "urgency")
-    readonly_fields = ("status", "revision", "assignee", "assignee_principal", "proposer", "process", "base_version")
-    inlines = [EventInline]
-
-
-@admin.register(Delegation)
-class DelegationAdmin(admin.ModelAdmin):
-    list_display = ("principal", "delegate", "start_date", "end_date", "cancelled_at")
-    list_select_related = ("principal", "delegate")
+    # The timeline is the approval request's (approvals engine).
+    readonly_fields = ("status", "revision", "proposer", "process", "base_version")
 
 
 class ActionInline(admin.TabularInline):

@@ -4,7 +4,7 @@ from django.db.models import Count, F
 from django.urls import reverse
 from django.utils import timezone
 
-from .models import ChangeRequest, Process, ProcessStep
+from .models import Process, ProcessStep
 
 
 def pages(ctx) -> list[dict]:
@@ -16,10 +16,7 @@ def pages(ctx) -> list[dict]:
             "path": reverse("processes:list") + "?review=90",
             "role": "ops",
         },
-        {"name": "approvals inbox (ops pool)", "path": reverse("processes:inbox"), "role": "ops"},
-        {"name": "approvals inbox (busy department head)", "path": reverse("processes:inbox"), "role": "manager"},
         {"name": "change requests list", "path": reverse("processes:cr_list"), "role": "ops"},
-        {"name": "approval time report", "path": reverse("processes:report") + "?days=365", "role": "ops"},
     ]
     big = (
         ProcessStep.objects.filter(version__process__current_version=F("version"))
@@ -36,18 +33,16 @@ def pages(ctx) -> list[dict]:
                 "role": "staff",
             }
         )
-    cr = (
-        ChangeRequest.objects.filter(status=ChangeRequest.Status.PENDING_OPS)
-        .annotate(n=Count("events"))
-        .order_by("-n", "pk")
-        .first()
-    )
-    if cr:
+    from apps.approvals.models import Request
+
+    pending = Request.objects.filter(kind="processes.change", status=Request.Status.PENDING)
+    approval = pending.annotate(n=Count("events")).order_by("-n", "pk").first()
+    if approval:
         out.append(
             {
-                "name": "change request page (diff, diagram, history)",
-                "path": reverse("processes:cr_detail", args=[cr.pk]),
-                "role": "ops",
+                "name": "change request approval page (diff, diagram, stepper, timeline)",
+                "path": approval.get_absolute_url(),
+                "role": "admin",
             }
         )
     manager = ctx["users"].get("manager") if "users" in ctx else None
@@ -65,15 +60,16 @@ def pages(ctx) -> list[dict]:
 
 def jobs(ctx) -> list[dict]:
     def overdue_scan() -> int:
-        from .selectors import actions_overdue, approvals_overdue, reviews_due
+        from .selectors import actions_overdue, reviews_due
 
         today = timezone.localdate()
-        return len(approvals_overdue(today=today)) + len(reviews_due(today=today)) + len(actions_overdue(today=today))
+        return len(reviews_due(today=today)) + len(actions_overdue(today=today))
 
     def publish_through_the_chain() -> int:
         """A change to the largest process, proposed, approved by each stage and published."""
+        from apps.approvals.models import Task
+
         from . import services
-        from . import workflow as wf
         from .steps import version_steps
 
         users = ctx["users"]
@@ -92,18 +88,19 @@ def jobs(ctx) -> list[dict]:
             process=big, proposer=proposer, title="bench", reason="bench", steps=steps, marked_major=True
         )
         cr = services.change_request_transition(cr=cr, user=proposer, action="submit")
-        approvers = list(users.values())
         for _ in range(5):
             if not cr.is_pending:
                 break
-            decider = next((u for u in approvers if wf.may_decide(cr, u)), None) or cr.assignee
-            if decider is None:
+            task = Task.objects.filter(
+                request__kind="processes.change", request__object_id=cr.pk, status=Task.Status.PENDING
+            ).first()
+            if task is None:
                 break
-            cr = services.change_request_transition(cr=cr, user=decider, action="approve")
+            cr = services.change_request_transition(cr=cr, user=task.assignee, action="approve")
         return len(steps)
 
     return [
-        {"name": "scheduled scans: approvals overdue, reviews due, actions overdue", "run": overdue_scan},
+        {"name": "scheduled scans: reviews due, actions overdue", "run": overdue_scan},
         {
             "name": "change request on the largest process: submit, approve ×3, publish",
             "run": publish_through_the_chain,

@@ -6,11 +6,13 @@ import datetime
 
 from django.utils import timezone
 
+from apps.approvals import services as approvals
+from apps.approvals.models import Delegation
 from apps.departments.models import Position
 
 from . import services
 from .demo_data import PROCESSES
-from .models import ChangeRequest, ChangeRequestEvent, Delegation, Process, ProcessReview
+from .models import ChangeRequest, Process, ProcessReview
 from .steps import version_steps
 
 
@@ -117,6 +119,23 @@ def _requests(ctx) -> int:
     plans = [
         # (process, proposer, title, reason, effect, urgency, major, change, path of (user, action, comment), days ago)
         (
+            # Crosses into the quality department: waits in the finance + quality countersign (会签).
+            "PRD-PL-01",
+            "ops",
+            "生产计划增加质检排程",
+            "质检排程与生产计划脱节，待检物料积压。",
+            "待检积压减少一半。",
+            "normal",
+            False,
+            edit_step("s2", department_id=ctx["departments"]["quality"].pk),
+            [
+                ("ops", "submit", ""),
+                ("production-head", "approve", "同意。"),
+                ("ops-head", "approve", "涉及质检部，请财务部、质检部会签。"),
+            ],
+            3,
+        ),
+        (
             "MKT-RS-01",
             "staff",
             "调研计划增加预算测算环节",
@@ -151,7 +170,8 @@ def _requests(ctx) -> int:
             "high",
             True,
             swap("s4", "s5"),
-            [("sales-head", "submit", ""), ("ops", "approve", "流程调整合理，涉及财务部，需总经理审批。")],
+            # The head proposes for his own department: the general manager approves that stage.
+            [("sales-head", "submit", ""), ("gm", "approve", "同意，请运营管理部审核。")],
             9,
         ),
         (
@@ -175,7 +195,11 @@ def _requests(ctx) -> int:
                     "time_limit_hours": 8,
                 },
             ),
-            [("purchasing-head", "submit", ""), ("ops", "return", "请补充质量部会签的判定标准和时限依据。")],
+            [
+                ("purchasing-head", "submit", ""),
+                ("gm", "approve", "同意。"),
+                ("ops", "return", "请补充质量部会签的判定标准和时限依据。"),
+            ],
             12,
         ),
         (
@@ -243,6 +267,7 @@ def _requests(ctx) -> int:
             40,
         ),
     ]
+    _demo_flow(ctx)
     n = 0
     for code, proposer, title, reason, effect, urgency, major, change, path, days_ago in plans:
         process = procs[code]
@@ -265,15 +290,45 @@ def _requests(ctx) -> int:
             cr = services.change_request_transition(cr=cr, user=u[who], action=action, comment=comment, today=today)
         _backdate(cr, days_ago, today)
         n += 1
-    if not Delegation.objects.exists() and "ops-head" in u:
-        services.delegation_create(
+    if not Delegation.objects.filter(kind="processes.change").exists() and "ops-head" in u:
+        approvals.delegation_create(
             principal=u["gm"],
             delegate=u["ops-head"],
+            kind="processes.change",
             start_date=today + datetime.timedelta(days=20),
             end_date=today + datetime.timedelta(days=27),
             note="出差期间",
         )
     return n
+
+
+def _demo_flow(ctx) -> None:
+    """The demo's process-change flow uses every mode: the owning head (依次), operations
+    management (或签), finance and quality countersign a change that crosses departments
+    (会签), the general manager for a major change, and HR is copied (抄送)."""
+    from apps.approvals import flows
+    from apps.approvals.models import FlowVersion
+    from apps.approvals.registry import kind_for
+
+    heads = ctx["heads"]
+    kind = kind_for("processes.change")
+    if kind is None or FlowVersion.objects.filter(flow__kind=kind.code, note="演示：五种审批方式").exists():
+        return
+    countersign = [{"type": "user", "user": heads[d].pk} for d in ("finance", "quality") if heads.get(d)]
+    stages = [dict(s) for s in kind.default_stages]
+    stages.insert(
+        2,
+        {
+            "key": "cross",
+            "name": "相关部门会签",
+            "mode": "all",
+            "approvers": countersign,
+            "condition": {"type": "crosses"},
+            "limit_days": 3,
+        },
+    )
+    stages.append({"key": "cc", "name": "抄送人力资源部", "mode": "cc", "approvers": [{"type": "role", "role": "hr"}]})
+    flows.save_version(kind=kind, stages=stages, user=ctx["users"].get("admin"), note="演示：五种审批方式")
 
 
 def _drop(steps, key):
@@ -303,23 +358,17 @@ def _drop(steps, key):
 
 
 def _backdate(cr: ChangeRequest, days_ago: int, today: datetime.date) -> None:
-    """Spread the request's history over the `days_ago` days before `today` (the seed's day,
-    at this time of day) so ages and the stage report look like real use."""
-    events = list(cr.events.order_by("created_at", "pk"))
+    """Spread the request's history over the `days_ago` days before `today` (the seed's day, at
+    this time of day) so ages and the stage report look like real use: every moment of its
+    approval (one per operation) moves to an evenly spaced moment in that span."""
+    from apps.approvals import bulk
+
+    approval = services.approval_of(cr)
     now = timezone.make_aware(datetime.datetime.combine(today, timezone.localtime().time()))
     start = now - datetime.timedelta(days=days_ago)
-    decisions = [e for e in events if e.action != "skip"]
-    step = (now - start) / (len(decisions) + 1)
-    previous = moment = start
-    i = 0
-    for e in events:
-        if e.action not in ("skip", "publish"):  # these happen with the decision before them
-            moment = start + step * i
-            i += 1
-        ChangeRequestEvent.objects.filter(pk=e.pk).update(created_at=moment, stage_started_at=previous)
-        previous = moment
-    last = moment
-    ChangeRequest.objects.filter(pk=cr.pk).update(created_at=start, stage_entered_at=last)
+    if approval is not None:
+        bulk.retime(approval, start=start, end=now)
+    ChangeRequest.objects.filter(pk=cr.pk).update(created_at=start)
 
 
 def _reviews(ctx) -> None:

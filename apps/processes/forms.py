@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from apps.departments.models import Department, Position
 
-from .models import ChangeRequest, Delegation, Process
+from .models import ChangeRequest, Process
 from .steps import new_key, unreachable
 
 
@@ -270,25 +270,11 @@ def step_initial(steps: list[dict]) -> list[dict]:
 
 
 class DecisionForm(forms.Form):
-    action = forms.ChoiceField(choices=[(a, a) for a in ("submit", "approve", "reject", "return", "withdraw")])
+    """The proposer's own steps on a draft or returned request (the approvers decide on the
+    approvals engine's request page)."""
+
+    action = forms.ChoiceField(choices=[(a, a) for a in ("submit", "withdraw")])
     comment = forms.CharField(required=False, max_length=2000)
-    revision = forms.IntegerField()
-    status = forms.CharField(max_length=20)
-
-
-class DelegationForm(forms.ModelForm):
-    class Meta:
-        model = Delegation
-        fields = ["delegate", "start_date", "end_date", "note"]
-        widgets = {
-            "start_date": forms.DateInput(attrs={"type": "date"}),
-            "end_date": forms.DateInput(attrs={"type": "date"}),
-        }
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["delegate"].queryset = _people()
-        self.fields["delegate"].label_from_instance = _person_label
 
 
 class ReviewForm(forms.Form):

@@ -1,51 +1,22 @@
-"""Home page cards: requests awaiting my decision, my returned requests, my open improvement actions."""
+"""Home page cards: my returned requests, my open improvement actions (what waits for my
+approval is the approvals engine's card)."""
 
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from apps.accounts.permissions import is_ops
 from apps.core.plugins import WorkItem, WorkPanel
-from apps.scheduling.calendar import add_working_days
 
 from . import selectors
 from .models import ChangeRequest
-from .templatetags.processes_tags import span
 
 
 def my_work(user) -> list[WorkPanel]:
     if not user.is_authenticated:
         return []
     panels = []
-    now = timezone.now()
     today = timezone.localdate()
-    waiting = selectors.inbox(user)
-    # The same rule as the reminder: waiting more than N working days (holidays do not count).
-    overdue_before = add_working_days(today, -selectors.APPROVAL_OVERDUE_WORKING_DAYS)
-    first = list(waiting[:5])
-    if first:
-        count = len(first) if len(first) < 5 else waiting.count()
-        panels.append(
-            WorkPanel(
-                key="processes.inbox",
-                title=_("Process changes awaiting my decision"),
-                icon="bi-diagram-3",
-                count=count,
-                more_url=reverse("processes:inbox"),
-                order=20,
-                items=[
-                    WorkItem(
-                        title=cr.title,
-                        url=cr.get_absolute_url(),
-                        detail=f"{cr.process.name} · {cr.proposer.name}",
-                        badge=span(now - (cr.stage_entered_at or cr.created_at)),
-                        badge_tone="danger"
-                        if timezone.localdate(cr.stage_entered_at or cr.created_at) < overdue_before
-                        else "secondary",
-                    )
-                    for cr in first
-                ],
-            )
-        )
     returned = list(
         ChangeRequest.objects.filter(proposer=user, status=ChangeRequest.Status.RETURNED).select_related("process")[:5]
     )
@@ -92,7 +63,7 @@ def my_work(user) -> list[WorkPanel]:
                 ],
             )
         )
-    if selectors.is_ops_user(user):
+    if is_ops(user):
         due = selectors.reviews_due(today=today, within_days=14)
         first_due = list(due[:5])
         if first_due:

@@ -1,5 +1,5 @@
-"""The process catalogue (流程), its published versions, change requests (流程变更申请)
-with their approval history, delegations (委托) and periodic reviews (流程审查).
+"""The process catalogue (流程), its published versions, change requests (流程变更申请,
+approved on the approvals engine) and periodic reviews (流程审查).
 
 A published ProcessVersion is never edited: a change request carries its proposed steps
 as JSON and publication writes a new version. Steps keep a stable `key` across versions,
@@ -11,11 +11,16 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from apps.core.badges import badge_tones
+
 
 class Process(models.Model):
     class Status(models.TextChoices):
         IN_USE = "in_use", _("In use")
         RETIRED = "retired", _("Retired")
+
+    badge_tones(Status, {Status.IN_USE: "success", Status.RETIRED: "secondary"})
+    BADGES = {"status": Status}
 
     code = models.SlugField(_("code"), max_length=40, unique=True)
     name = models.CharField(_("name"), max_length=120)
@@ -73,6 +78,10 @@ class Process(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("processes:detail", args=[self.code])
+
+    @property
+    def is_in_use(self) -> bool:
+        return self.status == self.Status.IN_USE
 
 
 class ProcessVersion(models.Model):
@@ -158,15 +167,30 @@ class StepLink(models.Model):
 
 
 class ChangeRequest(models.Model):
+    """A proposed change of a process's steps. Its approval runs on the approvals engine
+    (kind "processes.change", apps/processes/approvals.py), which keeps the timeline; the
+    status here mirrors the engine's and is changed only through the machine below."""
+
     class Status(models.TextChoices):
         DRAFT = "draft", _("Draft")
-        PENDING_HEAD = "pending_head", _("Awaiting department head")
-        PENDING_OPS = "pending_ops", _("Awaiting operations management")
-        PENDING_GM = "pending_gm", _("Awaiting general manager")
+        PENDING = "pending", _("In approval")
         RETURNED = "returned", _("Returned for revision")
         APPROVED = "approved", _("Approved and published")
         REJECTED = "rejected", _("Rejected")
         WITHDRAWN = "withdrawn", _("Withdrawn")
+
+    badge_tones(
+        Status,
+        {
+            Status.DRAFT: "light",
+            Status.PENDING: "primary",
+            Status.RETURNED: "warning",
+            Status.APPROVED: "success",
+            Status.REJECTED: "danger",
+            Status.WITHDRAWN: "secondary",
+        },
+    )
+    BADGES = {"status": Status}
 
     class Urgency(models.TextChoices):
         LOW = "low", _("Low")
@@ -193,26 +217,8 @@ class ChangeRequest(models.Model):
     touches_other_departments = models.BooleanField(default=False, editable=False)
     proposed_steps = models.JSONField(default=list, editable=False)
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.DRAFT, db_index=True)
-    # Bumped on every edit and (re)submission; a decision form carries it, so a decision
-    # about an older submission is refused.
+    # Bumped on every edit and (re)submission.
     revision = models.PositiveIntegerField(default=1)
-    assignee = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        help_text="who decides the current stage (None: the ops pool)",
-    )
-    assignee_principal = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        help_text="the approver the assignee stands in for (delegation)",
-    )
-    stage_entered_at = models.DateTimeField(null=True, blank=True)
     submitted_at = models.DateTimeField(null=True, blank=True)
     closed_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -223,7 +229,6 @@ class ChangeRequest(models.Model):
         verbose_name_plural = _("change requests")
         ordering = ["-created_at"]
         indexes = [
-            models.Index(fields=["assignee", "status"]),
             models.Index(fields=["process", "status"]),
             models.Index(fields=["proposer", "status"]),
         ]
@@ -246,76 +251,13 @@ class ChangeRequest(models.Model):
     def is_open(self) -> bool:
         return self.status in OPEN_STATUSES
 
+    @property
+    def is_approved(self) -> bool:
+        return self.status == self.Status.APPROVED
 
-PENDING_STATUSES = (
-    ChangeRequest.Status.PENDING_HEAD,
-    ChangeRequest.Status.PENDING_OPS,
-    ChangeRequest.Status.PENDING_GM,
-)
+
+PENDING_STATUSES = (ChangeRequest.Status.PENDING,)
 OPEN_STATUSES = (ChangeRequest.Status.DRAFT, ChangeRequest.Status.RETURNED, *PENDING_STATUSES)
-
-
-class ChangeRequestEvent(models.Model):
-    """One line of a request's history. `stage_started_at` is when the status it leaves
-    began, so time-per-stage is a subtraction in SQL."""
-
-    class Action(models.TextChoices):
-        CREATE = "create", _("Created")
-        EDIT = "edit", _("Edited")
-        SUBMIT = "submit", _("Submitted")
-        APPROVE = "approve", _("Approved")
-        SKIP = "skip", _("Skipped")
-        REJECT = "reject", _("Rejected")
-        RETURN = "return", _("Returned for revision")
-        WITHDRAW = "withdraw", _("Withdrawn")
-        PUBLISH = "publish", _("Published")
-
-    request = models.ForeignKey(ChangeRequest, on_delete=models.CASCADE, related_name="events")
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    on_behalf_of = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    action = models.CharField(max_length=10, choices=Action.choices)
-    from_status = models.CharField(max_length=20, choices=ChangeRequest.Status.choices, blank=True)
-    to_status = models.CharField(max_length=20, choices=ChangeRequest.Status.choices, blank=True)
-    comment = models.TextField(blank=True)
-    revision = models.PositiveIntegerField(default=1)
-    stage_started_at = models.DateTimeField(null=True, blank=True)
-    created_at = models.DateTimeField(db_index=True)
-
-    class Meta:
-        ordering = ["created_at", "pk"]
-        indexes = [models.Index(fields=["request", "created_at"])]
-
-
-class Delegation(models.Model):
-    """While away, `principal`'s approvals go to `delegate` (委托)."""
-
-    principal = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("approver"),
-        on_delete=models.CASCADE,
-        related_name="process_delegations_given",
-    )
-    delegate = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("delegate"),
-        on_delete=models.CASCADE,
-        related_name="process_delegations_received",
-    )
-    start_date = models.DateField(_("from"))
-    end_date = models.DateField(_("until"))
-    note = models.CharField(_("note"), max_length=200, blank=True)
-    cancelled_at = models.DateTimeField(null=True, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        verbose_name = _("delegation")
-        verbose_name_plural = _("delegations")
-        ordering = ["-start_date"]
-        indexes = [models.Index(fields=["principal", "start_date", "end_date"])]
 
 
 class ProcessReview(models.Model):

@@ -4,15 +4,11 @@ a change request someone may not see is a 404 for them."""
 import rules
 
 from apps.accounts.permissions import is_admin, is_manager, is_ops, is_staff_member
-from apps.departments.models import Department
+from apps.approvals.models import Task
+from apps.departments.permissions import is_general_manager, is_head_of
 
 from . import workflow as wf
 from .models import ChangeRequest, Process
-
-
-@rules.predicate
-def is_general_manager(user) -> bool:
-    return bool(user.is_authenticated and Department.objects.filter(parent__isnull=True, head=user).exists())
 
 
 @rules.predicate
@@ -27,24 +23,19 @@ def is_proposer(user, cr) -> bool:
 
 @rules.predicate
 def is_involved(user, cr) -> bool:
-    """Current or past approver of the request, or head of the owning department."""
+    """Head of the owning department, or a current or past approver of the request (an
+    engine task for them, or for whom they stand in)."""
     if not isinstance(cr, ChangeRequest) or not user.is_authenticated:
         return False
-    if user.pk in (cr.assignee_id, cr.assignee_principal_id) or cr.process.department.head_id == user.pk:
+    if is_head_of(user, cr.process.department):
         return True
-    if cr.status == ChangeRequest.Status.PENDING_OPS and wf.is_ops(user):
-        return True
-    return cr.events.filter(actor=user).exists() or cr.events.filter(on_behalf_of=user).exists()
+    tasks = Task.objects.filter(request__kind=wf.KIND, request__object_id=cr.pk)
+    return tasks.filter(assignee=user).exists() or tasks.filter(principal=user).exists()
 
 
 @rules.predicate
 def is_editable(user, cr) -> bool:
     return isinstance(cr, ChangeRequest) and cr.status in (ChangeRequest.Status.DRAFT, ChangeRequest.Status.RETURNED)
-
-
-@rules.predicate
-def may_decide(user, cr) -> bool:
-    return isinstance(cr, ChangeRequest) and wf.may_decide(cr, user)
 
 
 rules.add_perm("processes.view_catalogue", is_staff_member)
@@ -56,7 +47,6 @@ rules.add_perm(
     is_staff_member & (is_proposer | is_ops | is_admin | is_general_manager | is_involved),
 )
 rules.add_perm("processes.edit_change_request", is_staff_member & is_proposer & is_editable)
-rules.add_perm("processes.decide_change_request", is_staff_member & may_decide)
 rules.add_perm("processes.delegate", is_staff_member & (is_manager | is_ops | is_admin | is_general_manager))
 rules.add_perm("processes.record_review", is_staff_member & is_ops)
 rules.add_perm("processes.view_report", is_staff_member & (is_ops | is_admin | is_manager))

@@ -18,7 +18,6 @@ from apps.departments.models import Department, Position
 
 from .models import (
     ChangeRequest,
-    ChangeRequestEvent,
     ImprovementAction,
     Process,
     ProcessReview,
@@ -213,30 +212,43 @@ def _as_dicts(rows, links_by_step):
     ]
 
 
-STATES = [
-    (S.DRAFT, 0.06),
-    (S.PENDING_HEAD, 0.16),
-    (S.PENDING_OPS, 0.12),
-    (S.PENDING_GM, 0.06),
-    (S.RETURNED, 0.08),
-    (S.APPROVED, 0.34),
-    (S.REJECTED, 0.1),
-    (S.WITHDRAWN, 0.08),
+STATES = [  # (request status, the stage it waits in or the decisions that closed it)
+    ("draft", 0.06),
+    ("pending_head", 0.16),
+    ("pending_ops", 0.12),
+    ("pending_gm", 0.06),
+    ("returned", 0.08),
+    ("approved", 0.34),
+    ("rejected", 0.1),
+    ("withdrawn", 0.08),
 ]
-PATHS = {  # the decisions that brought a request to its state: (from stage, action)
-    S.DRAFT: [],
-    S.PENDING_HEAD: [],
-    S.PENDING_OPS: [(S.PENDING_HEAD, "approve")],
-    S.PENDING_GM: [(S.PENDING_HEAD, "approve"), (S.PENDING_OPS, "approve")],
-    S.RETURNED: [(S.PENDING_HEAD, "approve"), (S.PENDING_OPS, "return")],
-    S.APPROVED: [(S.PENDING_HEAD, "approve"), (S.PENDING_OPS, "approve")],
-    S.REJECTED: [(S.PENDING_HEAD, "reject")],
-    S.WITHDRAWN: [(S.PENDING_HEAD, "withdraw")],
+HEAD, OPS, GM = 0, 1, 2  # stage indexes of the default flow (apps/processes/approvals.py)
+PATHS = {  # the decisions that brought a request to its state: (stage index, operation)
+    "draft": [],
+    "pending_head": [],
+    "pending_ops": [(HEAD, "approve")],
+    "pending_gm": [(HEAD, "approve"), (OPS, "approve")],
+    "returned": [(HEAD, "approve"), (OPS, "return")],
+    "approved": [(HEAD, "approve"), (OPS, "approve")],
+    "rejected": [(HEAD, "reject")],
+    "withdrawn": [(HEAD, "approve")],
 }
-NEXT = {S.PENDING_HEAD: S.PENDING_OPS, S.PENDING_OPS: S.PENDING_GM}
+STATUS = {
+    "draft": S.DRAFT,
+    "pending_head": S.PENDING,
+    "pending_ops": S.PENDING,
+    "pending_gm": S.PENDING,
+    "returned": S.RETURNED,
+    "approved": S.APPROVED,
+    "rejected": S.REJECTED,
+    "withdrawn": S.WITHDRAWN,
+}
+WAITING = {"pending_head": HEAD, "pending_ops": OPS, "pending_gm": GM}
 
 
 def _change_requests(rng, n, procs, plans, user_ids, heads, gm_id, ops_ids, manager) -> int:
+    from apps.approvals import bulk
+
     links_by_step: dict[int, list] = {}
     key_of = {s.pk: s.key for rows in plans for s in rows}
     for f, t, c in StepLink.objects.filter(from_step_id__in=list(key_of)).values_list(
@@ -249,11 +261,12 @@ def _change_requests(rng, n, procs, plans, user_ids, heads, gm_id, ops_ids, mana
     crs, histories = [], []
     live = [i for i, p in enumerate(procs) if p.status == Process.Status.IN_USE]
     manager_procs = [i for i in live if manager and procs[i].department_id == manager.department_id]
+    dept_of = dict(get_user_model().objects.filter(pk__in=user_ids).values_list("pk", "department_id"))
     for j in range(n):
         state = rng.choices(states, weights)[0]
-        # pending_head requests lean on the bench manager's processes: a busy inbox
+        # requests waiting for the head lean on the bench manager's processes: a busy inbox
         idx = (
-            rng.choice(manager_procs) if state == S.PENDING_HEAD and manager_procs and j % 2 == 0 else rng.choice(live)
+            rng.choice(manager_procs) if state == "pending_head" and manager_procs and j % 2 == 0 else rng.choice(live)
         )
         p, rows = procs[idx], plans[idx]
         proposed = _as_dicts(rows, links_by_step)
@@ -267,39 +280,20 @@ def _change_requests(rng, n, procs, plans, user_ids, heads, gm_id, ops_ids, mana
         proposer = rng.choice(user_ids)
         while proposer in (head, gm_id):
             proposer = rng.choice(user_ids)
-        major = state == S.PENDING_GM or rng.random() < 0.2
-        path = PATHS[state] + ([(S.PENDING_GM, "approve")] if state == S.APPROVED and major else [])
+        major = state == "pending_gm" or rng.random() < 0.2
+        path = PATHS[state] + ([(GM, "approve")] if state == "approved" and major else [])
         created = now - datetime.timedelta(days=rng.randint(1, 300), hours=rng.randint(0, 23))
         t = created + datetime.timedelta(hours=rng.randint(1, 48))
-        events = [("create", "", S.DRAFT, proposer, created, created)]
-        stage_start = created
-        if state != S.DRAFT:
-            events.append(("submit", S.DRAFT, S.PENDING_HEAD, proposer, t, stage_start))
-            stage_start = t
-            status = S.PENDING_HEAD
-            for stage, action in path:
-                t = t + datetime.timedelta(hours=rng.randint(2, 120))
-                actor = {
-                    S.PENDING_HEAD: head,
-                    S.PENDING_OPS: rng.choice(ops_ids) if ops_ids else None,
-                    S.PENDING_GM: gm_id,
-                }[stage]
-                if action == "withdraw":
-                    actor = proposer
-                target = {
-                    "approve": NEXT.get(stage, S.APPROVED),
-                    "return": S.RETURNED,
-                    "reject": S.REJECTED,
-                    "withdraw": S.WITHDRAWN,
-                }[action]
-                if action == "approve" and stage == S.PENDING_OPS and not major:
-                    target = S.APPROVED
-                events.append((action, stage, target, actor, t, stage_start))
-                stage_start = t
-                status = target
-            if state == S.APPROVED:
-                events.append(("publish", status, S.APPROVED, events[-1][3], t, t))
-        assignee = {S.PENDING_HEAD: head, S.PENDING_GM: gm_id}.get(state)
+        decisions = []
+        for index, operation in path:
+            t = t + datetime.timedelta(hours=rng.randint(2, 120))
+            actor = {HEAD: head, OPS: rng.choice(ops_ids) if ops_ids else None, GM: gm_id}[index]
+            opinion = {"approve": "同意。", "return": "请补充说明。", "reject": "请补充说明。"}.get(operation, "")
+            decisions.append(bulk.Decision(index=index, actor_id=actor, operation=operation, at=t, opinion=opinion))
+        waiting_for = []
+        if state in WAITING:
+            waiting_for = {HEAD: [head], OPS: [o for o in ops_ids[:5] if o != proposer], GM: [gm_id]}[WAITING[state]]
+            waiting_for = [a for a in waiting_for if a]
         crs.append(
             ChangeRequest(
                 process=p,
@@ -311,36 +305,36 @@ def _change_requests(rng, n, procs, plans, user_ids, heads, gm_id, ops_ids, mana
                 urgency=rng.choice(["low", "normal", "normal", "high"]),
                 marked_major=major,
                 proposed_steps=proposed,
-                status=state,
-                revision=2 if state != S.DRAFT else 1,
-                assignee_id=assignee,
-                stage_entered_at=stage_start,
-                submitted_at=events[1][4] if len(events) > 1 else None,
-                closed_at=t if state in (S.APPROVED, S.REJECTED, S.WITHDRAWN) else None,
+                status=STATUS[state],
+                revision=2 if state != "draft" else 1,
+                submitted_at=created if state != "draft" else None,
+                closed_at=t if state in ("approved", "rejected", "withdrawn") else None,
             )
         )
-        histories.append(events)
+        histories.append((state, created, decisions, waiting_for, t))
     ChangeRequest.objects.bulk_create(crs, batch_size=500)
-    rows = []
-    for cr, events in zip(crs, histories, strict=False):
-        for action, frm, to, actor, at, started in events:
-            rows.append(
-                ChangeRequestEvent(
-                    request=cr,
-                    actor_id=actor,
-                    action=action,
-                    from_status=frm,
-                    to_status=to,
-                    revision=cr.revision,
-                    stage_started_at=started,
-                    created_at=at,
-                    comment="同意。" if action == "approve" else "请补充说明。" if action == "return" else "",
-                )
+    approvals = []
+    for cr, (state, created, decisions, waiting_for, t) in zip(crs, histories, strict=True):
+        approvals.append(
+            bulk.Plan(
+                object_id=cr.pk,
+                title=cr.title,
+                proposer_id=cr.proposer_id,
+                department_id=dept_of.get(cr.proposer_id),
+                owner_department_id=cr.process.department_id,
+                submitted_at=created,
+                status={"pending_head": "pending", "pending_ops": "pending", "pending_gm": "pending"}.get(state, state),
+                facts={"major": cr.marked_major, "crosses": False},
+                decisions=decisions,
+                waiting_index=WAITING.get(state),
+                waiting_for=waiting_for,
+                waiting_since=t,
             )
-    ChangeRequestEvent.objects.bulk_create(rows, batch_size=5000)
+        )
+    bulk.insert("processes.change", approvals)
     # created_at is auto_now_add: set the historical moment afterwards, in one statement per batch
     ChangeRequest.objects.bulk_update(
-        [_with_created(cr, h[0][4]) for cr, h in zip(crs, histories, strict=False)], ["created_at"], batch_size=1000
+        [_with_created(cr, h[1]) for cr, h in zip(crs, histories, strict=False)], ["created_at"], batch_size=1000
     )
     return len(crs)
 

@@ -3,26 +3,25 @@ scheduler calls (idempotent: they describe what is due now, not what changed lat
 
 import datetime
 
-from django.contrib.auth import get_user_model
-from django.db.models import Count, DurationField, ExpressionWrapper, F, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 
+from apps.accounts.permissions import is_admin, is_ops, users_with_role
 from apps.accounts.roles import Role
 from apps.departments.models import Department, Position
-from apps.scheduling.calendar import add_working_days
+from apps.departments.permissions import is_general_manager
 
 from . import steps as steplib
 from .models import (
     OPEN_STATUSES,
-    PENDING_STATUSES,
     ChangeRequest,
-    ChangeRequestEvent,
     ImprovementAction,
     Process,
     ProcessStep,
     ProcessVersion,
 )
 
+KIND = "processes.change"  # the approvals engine's kind (workflow.KIND)
 SUBMITTED_OPEN = [s for s in OPEN_STATUSES if s != ChangeRequest.Status.DRAFT]
 
 
@@ -116,13 +115,7 @@ def change_request_detail(pk: int) -> ChangeRequest:
         "process__current_version",
         "base_version",
         "proposer__department",
-        "assignee",
-        "assignee_principal",
     ).get(pk=pk)
-
-
-def change_request_events(cr: ChangeRequest) -> QuerySet[ChangeRequestEvent]:
-    return cr.events.select_related("actor", "on_behalf_of").order_by("created_at", "pk")
 
 
 def diff_base(cr: ChangeRequest) -> ProcessVersion | None:
@@ -155,98 +148,22 @@ def impact(changes, process: Process, depts: dict, positions: dict) -> dict:
     }
 
 
-def is_ops_user(user) -> bool:
-    return user.groups.filter(name=Role.OPS).exists()
-
-
-_is_ops = is_ops_user
-
-
-def inbox(user) -> QuerySet[ChangeRequest]:
-    """Requests waiting for this user's decision (also as a delegate, or as the principal
-    of a delegation, and the ops pool for users with the ops role)."""
-    mine = Q(assignee=user) | Q(assignee_principal=user)
-    if _is_ops(user):
-        mine |= Q(status=ChangeRequest.Status.PENDING_OPS)
-    return (
-        ChangeRequest.objects.filter(mine, status__in=PENDING_STATUSES)
-        .exclude(proposer=user)
-        .select_related("process__department", "proposer", "assignee_principal")
-        .order_by("stage_entered_at")
-    )
-
-
 def visible_requests(user) -> QuerySet[ChangeRequest]:
-    qs = ChangeRequest.objects.select_related("process__department", "proposer", "assignee")
-    if (
-        user.is_superuser
-        or user.groups.filter(name__in=[Role.OPS, Role.ADMIN]).exists()
-        or Department.objects.filter(parent__isnull=True, head=user).exists()
-    ):
+    """Change requests the user may see, each with `stage_name`: the approval stage it waits in."""
+    from apps.approvals.models import Request, Task
+
+    approval = Request.objects.filter(kind=KIND, object_id=OuterRef("pk")).order_by("-pk")
+    stage = approval.values("current_stage__name")[:1]
+    qs = ChangeRequest.objects.select_related("process__department", "proposer").annotate(stage_name=Subquery(stage))
+    if is_ops(user) or is_admin(user) or is_general_manager(user):
         return qs
-    acted = ChangeRequestEvent.objects.filter(Q(actor=user) | Q(on_behalf_of=user)).values("request")
+    tasks = Task.objects.filter(request__kind=KIND).filter(Q(assignee=user) | Q(principal=user))
     return qs.filter(
-        Q(proposer=user)
-        | Q(assignee=user)
-        | Q(assignee_principal=user)
-        | Q(process__department__head=user)
-        | Q(pk__in=acted)
+        Q(proposer=user) | Q(process__department__head=user) | Q(pk__in=tasks.values("request__object_id"))
     )
-
-
-# --- report: time per stage --------------------------------------------------------------------
-
-
-def stage_durations(*, since: datetime.date | None = None, process: Process | None = None):
-    """Rows of (stage, process or approver, count, average, longest) of finished stages:
-    every decision event measures the stage it left."""
-    duration = ExpressionWrapper(F("created_at") - F("stage_started_at"), output_field=DurationField())
-    qs = ChangeRequestEvent.objects.filter(
-        from_status__in=PENDING_STATUSES,
-        stage_started_at__isnull=False,
-        action__in=["approve", "reject", "return", "withdraw"],
-    )
-    if since:
-        qs = qs.filter(created_at__date__gte=since)
-    if process:
-        qs = qs.filter(request__process=process)
-    qs = qs.annotate(d=duration)
-    from django.db.models import Avg, Max
-
-    by_stage = list(
-        qs.values("from_status").annotate(n=Count("pk"), avg=Avg("d"), longest=Max("d")).order_by("from_status")
-    )
-    by_process = list(
-        qs.values("request__process__code", "request__process__name", "from_status")
-        .annotate(n=Count("pk"), avg=Avg("d"), longest=Max("d"))
-        .order_by("-avg")[:60]
-    )
-    by_approver = list(
-        qs.filter(action__in=["approve", "reject", "return"])
-        .values("actor__display_name", "actor__username", "from_status")
-        .annotate(n=Count("pk"), avg=Avg("d"), longest=Max("d"))
-        .order_by("-avg")[:60]
-    )
-    return {"by_stage": by_stage, "by_process": by_process, "by_approver": by_approver}
 
 
 # --- scheduled work: state-based, idempotent -------------------------------------------------
-
-
-APPROVAL_OVERDUE_WORKING_DAYS = 3
-
-
-def approvals_overdue(
-    *, today: datetime.date, working_days: int = APPROVAL_OVERDUE_WORKING_DAYS
-) -> QuerySet[ChangeRequest]:
-    """Pending requests that have waited at their stage for more than `working_days` (by the
-    portal's calendar: holidays and company closures do not count)."""
-    cutoff = add_working_days(today, -working_days)
-    return (
-        ChangeRequest.objects.filter(status__in=PENDING_STATUSES, stage_entered_at__date__lt=cutoff)
-        .select_related("process", "assignee", "assignee_principal")
-        .order_by("stage_entered_at")
-    )
 
 
 def reviews_due(*, today: datetime.date, within_days: int = 0) -> QuerySet[Process]:
@@ -277,7 +194,7 @@ def open_actions_for(user) -> QuerySet[ImprovementAction]:
 
 
 def ops_users():
-    return get_user_model().objects.filter(groups__name=Role.OPS, is_active=True)
+    return users_with_role(Role.OPS)
 
 
 # --- regulation articles a process implements (apps.policies) ------------------------------

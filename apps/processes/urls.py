@@ -14,7 +14,6 @@ urlpatterns = [
     path("requests/<int:pk>/edit/", views_requests.request_edit, name="cr_edit"),
     path("requests/<int:pk>/decide/", views_requests.request_decide, name="cr_decide"),
     path("delegations/", views_requests.delegations, name="delegations"),
-    path("delegations/<int:pk>/cancel/", views_requests.delegation_cancel, name="delegation_cancel"),
     path("report/", views_requests.stage_report, name="report"),
     path("actions/<int:pk>/done/", views.action_done, name="action_done"),
     path("p/<slug:code>/", views.process_detail, name="detail"),

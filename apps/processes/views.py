@@ -1,8 +1,7 @@
 """Catalogue, process page, department view, process editing and periodic reviews."""
 
 from django.contrib import messages
-from django.contrib.auth.decorators import permission_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -11,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from apps.core.navigation import safe_next
+from apps.core.permissions import require_perm
 from apps.departments.models import Department
 
 from . import diagram, selectors, services
@@ -18,8 +18,8 @@ from . import steps as steplib
 from .forms import ActionFormSet, ProcessFilter, ProcessForm, ReviewForm
 from .models import ImprovementAction, Process
 
-view_catalogue = permission_required("processes.view_catalogue", raise_exception=True)
-edit_process = permission_required("processes.edit_process", raise_exception=True)
+view_catalogue = require_perm("processes.view_catalogue")
+edit_process = require_perm("processes.edit_process")
 
 
 @view_catalogue
@@ -107,7 +107,7 @@ def department_processes(request, code):
     )
 
 
-@permission_required("processes.record_review", raise_exception=True)
+@require_perm("processes.record_review")
 def review_create(request, code):
     process = _load_process(code)
     today = timezone.localdate()
@@ -135,7 +135,7 @@ def action_done(request, pk):
     try:
         services.action_complete(action=action, user=request.user)
     except services.NotAllowed:
-        raise Http404 from None
+        raise PermissionDenied from None  # the action is listed on the process page: 403
     messages.success(request, _("Improvement action marked as done."))
     return redirect(safe_next(request, action.review.process.get_absolute_url()))
 

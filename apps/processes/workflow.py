@@ -1,144 +1,36 @@
-"""The change-request approval machine: ONE transition table, plus who approves each stage.
+"""The change request's own status (a mirror of its approval on the engine, changed only
+through this machine) and the role helpers the module shares.
 
-Chain: owning department head → operations management (any user with role ops) → the
-general manager when the change is major. The general manager is the head of the root
-department (the department with no parent). A department without a head is approved by
-the nearest ancestor's head.
+The approval itself — department head → operations management → the general manager when
+the change is major, with delegation, skips and escalation — is the approvals engine's
+flow for kind "processes.change" (apps/processes/approvals.py has the default stages)."""
 
-Skips (each recorded as a history line): a stage whose approver is the proposer (nobody
-approves their own request), and a stage whose approver already approved this submission
-(an approver who is also the next approver does not approve twice).
-"""
+from apps.approvals.flows import head_of
+from apps.core.statemachine import machine
+from apps.departments.permissions import general_manager
 
-from dataclasses import dataclass
-
-from django.contrib.auth import get_user_model
-from django.utils.translation import gettext_lazy as _
-
-from apps.accounts.roles import Role
-from apps.departments.models import Department
-
-from .models import ChangeRequest, Delegation
+from .models import ChangeRequest
 
 S = ChangeRequest.Status
+KIND = "processes.change"
 A_SUBMIT, A_APPROVE, A_REJECT, A_RETURN, A_WITHDRAW = "submit", "approve", "reject", "return", "withdraw"
-NEXT_STAGE = "next-stage"  # target computed from the chain
-PROPOSER, APPROVER = "proposer", "approver"
 
-
-@dataclass(frozen=True)
-class Rule:
-    target: str
-    who: str
-
-
-TRANSITIONS: dict[tuple[str, str], Rule] = {
-    (S.DRAFT, A_SUBMIT): Rule(NEXT_STAGE, PROPOSER),
-    (S.RETURNED, A_SUBMIT): Rule(NEXT_STAGE, PROPOSER),
-    **{(stage, A_APPROVE): Rule(NEXT_STAGE, APPROVER) for stage in (S.PENDING_HEAD, S.PENDING_OPS, S.PENDING_GM)},
-    **{(stage, A_REJECT): Rule(S.REJECTED, APPROVER) for stage in (S.PENDING_HEAD, S.PENDING_OPS, S.PENDING_GM)},
-    **{(stage, A_RETURN): Rule(S.RETURNED, APPROVER) for stage in (S.PENDING_HEAD, S.PENDING_OPS, S.PENDING_GM)},
-    **{
-        (stage, A_WITHDRAW): Rule(S.WITHDRAWN, PROPOSER)
-        for stage in (S.DRAFT, S.RETURNED, S.PENDING_HEAD, S.PENDING_OPS, S.PENDING_GM)
+CHANGE_REQUEST = machine(
+    "processes.change_request",
+    model="processes.ChangeRequest",
+    choices=S,
+    initial=S.DRAFT,
+    table={
+        S.DRAFT: {S.PENDING, S.WITHDRAWN},
+        S.PENDING: {S.APPROVED, S.REJECTED, S.RETURNED, S.WITHDRAWN},
+        S.RETURNED: {S.PENDING, S.WITHDRAWN},
     },
-}
-
-ACTION_LABELS = {
-    A_SUBMIT: _("Submit"),
-    A_APPROVE: _("Approve"),
-    A_REJECT: _("Reject"),
-    A_RETURN: _("Return for revision"),
-    A_WITHDRAW: _("Withdraw"),
-}
+)
 
 
-STAGE_LABELS = {
-    S.PENDING_HEAD: _("Department head approval"),
-    S.PENDING_OPS: _("Operations management approval"),
-    S.PENDING_GM: _("General manager approval"),
-}
-
-
-def chain(cr: ChangeRequest) -> list[str]:
-    stages = [S.PENDING_HEAD, S.PENDING_OPS]
-    if cr.is_major:
-        stages.append(S.PENDING_GM)
-    return stages
-
-
-def general_manager():
-    root = (
-        Department.objects.filter(parent__isnull=True, head__isnull=False).select_related("head").order_by("pk").first()
-    )
-    return root.head if root else None
-
-
-def department_head(dept: Department):
+def department_head(dept):
     """The head of `dept`, else of the nearest ancestor that has one."""
-    if dept.head_id:
-        return dept.head
-    ids = dept.ancestor_ids()
-    heads = dict(Department.objects.filter(pk__in=ids, head__isnull=False).values_list("pk", "head"))
-    for pk in reversed(ids):
-        if pk in heads:
-            return get_user_model().objects.get(pk=heads[pk])
-    return None
+    return head_of(dept)
 
 
-def stage_approver(cr: ChangeRequest, stage: str):
-    """The person a stage belongs to (None for the ops pool)."""
-    if stage == S.PENDING_HEAD:
-        return department_head(cr.process.department)
-    if stage == S.PENDING_GM:
-        return general_manager()
-    return None
-
-
-def active_delegate(principal, on_date):
-    if principal is None:
-        return None
-    d = (
-        Delegation.objects.filter(
-            principal=principal,
-            start_date__lte=on_date,
-            end_date__gte=on_date,
-            cancelled_at__isnull=True,
-            delegate__is_active=True,
-        )
-        .select_related("delegate")
-        .order_by("-created_at")
-        .first()
-    )
-    return d.delegate if d else None
-
-
-def has_role(user, role: str) -> bool:
-    return bool(user and user.is_active and user.groups.filter(name=role).exists())
-
-
-def is_ops(user) -> bool:
-    return has_role(user, Role.OPS)
-
-
-def may_decide(cr: ChangeRequest, user) -> bool:
-    """Whether `user` is the approver of the request's current stage."""
-    if (
-        not user.is_authenticated
-        or user.pk == cr.proposer_id
-        or cr.status not in (S.PENDING_HEAD, S.PENDING_OPS, S.PENDING_GM)
-    ):
-        return False
-    if cr.status == S.PENDING_OPS:
-        return is_ops(user)
-    return user.pk in (cr.assignee_id, cr.assignee_principal_id)
-
-
-def allowed_actions(cr: ChangeRequest, user) -> list[str]:
-    actions = []
-    for (state, action), rule in TRANSITIONS.items():
-        if state != cr.status:
-            continue
-        if rule.who == PROPOSER and user.pk == cr.proposer_id or rule.who == APPROVER and may_decide(cr, user):
-            actions.append(action)
-    return actions
+__all__ = ["CHANGE_REQUEST", "KIND", "department_head", "general_manager"]

@@ -32,7 +32,9 @@ class ScheduledJobAdmin(AdminRoleAccess, admin.ModelAdmin):
     list_select_related = ("crontab", "interval")
     search_fields = ("name",)
     fields = ("name", "description", "enabled", "crontab", "interval", "last_run_at", "total_run_count")
-    readonly_fields = ("name", "last_run_at", "total_run_count")
+    # The schedule is declared with the job in code (apps/scheduling/beat.py keeps the row in
+    # line); the administrator switches a job on or off and runs it now.
+    readonly_fields = ("name", "description", "crontab", "interval", "last_run_at", "total_run_count")
     actions = ["run_now"]
     ordering = ("name",)
     list_display_links = ("job",)
@@ -55,7 +57,7 @@ class ScheduledJobAdmin(AdminRoleAccess, admin.ModelAdmin):
         )
 
     def has_add_permission(self, request):
-        return False  # rows come from the migration; a job needs code
+        return False  # rows come from the jobs' declarations; a job needs code
 
     @admin.display(description=_("job"), ordering="name")
     def job(self, obj):

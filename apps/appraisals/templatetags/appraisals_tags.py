@@ -1,25 +1,9 @@
 from django import template
 from django.template.loader import render_to_string
 
-from ..models import GRADE_TONES, Grade, Stage
+from ..models import GRADE_TONES, Grade
 
 register = template.Library()
-STAGE_TONES = {
-    "self": "info",
-    "review": "primary",
-    "calibration": "warning",
-    "published": "success",
-    "closed": "secondary",
-}
-STATUS_TONES = {
-    "self": "light",
-    "submitted": "info",
-    "reviewed": "primary",
-    "published": "success",
-    "acknowledged": "success",
-    "objected": "danger",
-    "resolved": "secondary",
-}
 
 
 @register.filter
@@ -33,23 +17,6 @@ def grade_badge(grade):
         return render_to_string("appraisals/_grade.html", {"grade": ""})
     return render_to_string(
         "appraisals/_grade.html", {"grade": grade, "tones": GRADE_TONES, "labels": dict(Grade.choices)}
-    )
-
-
-@register.simple_tag
-def stage_badge(stage):
-    label = dict(Stage.choices).get(stage, stage)
-    return render_to_string(
-        "components/status_badge.html", {"label": label, "tone": STAGE_TONES.get(stage, "secondary")}
-    )
-
-
-@register.simple_tag
-def status_badge(appraisal):
-    tone = STATUS_TONES.get(appraisal.status, "secondary")
-    return render_to_string(
-        "components/status_badge.html",
-        {"label": appraisal.get_status_display(), "tone": tone + (" border" if tone == "light" else "")},
     )
 
 

@@ -5,6 +5,7 @@ from datetime import timedelta
 from decimal import Decimal
 
 import pytest
+import time_machine
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
@@ -181,7 +182,7 @@ def test_the_objection_flow(org, cycle, client_for):
     staff.post(reverse("appraisals:object", args=[a.pk]), {"reason": "工作质量评分偏低"})
     a.refresh_from_db()
     assert a.status == Status.OBJECTED and a.objection_reason == "工作质量评分偏低"
-    assert Notification.objects.filter(recipient=org["hr"], kind="appraisals.objection").exists()
+    assert Notification.objects.filter(recipient=org["hr"], kind="approvals.task").exists()
     # a second objection or an acknowledgement after objecting is refused
     with pytest.raises(ValidationError):
         services.appraisal_acknowledge(appraisal=a, actor=org["staff"])
@@ -190,7 +191,7 @@ def test_the_objection_flow(org, cycle, client_for):
     )
     a.refresh_from_db()
     assert (a.status, a.final_grade, a.objection_resolution) == (Status.RESOLVED, "excellent", "复核后上调")
-    assert list(a.events.values_list("action", flat=True))[-2:] == ["objected", "objection_resolved"]
+    assert list(a.events.values_list("action", flat=True))[-3:] == ["objected", "objection_grade", "objection_resolved"]
     assert Notification.objects.filter(recipient=org["staff"], kind="appraisals.objection_resolved").exists()
 
 
@@ -275,11 +276,16 @@ def test_scheduled_stage_moves_catch_up_and_do_nothing_twice(org, open_cycle, to
     assert Cycle.objects.get(pk=cycle.pk).stage == Stage.CALIBRATION  # publishing stays HR's call
 
 
-def test_the_tasks_call_the_services(org, default_template):
-    from apps.appraisals import tasks
+def test_the_scheduled_jobs_call_the_services(org, default_template):
+    from apps.scheduling.runner import run_job
 
-    assert isinstance(tasks.advance_due_stages(), list)
-    assert tasks.open_previous_quarter() in ("", Cycle.objects.order_by("-opened_at").first().code)
+    at = "2026-10-0%d 06:00 +0800"
+    with time_machine.travel(at % 3, tick=False):  # the National Day week: nothing opens yet
+        assert run_job("appraisals.open_previous_quarter").items == 0
+    with time_machine.travel(at % 8, tick=False):  # the first working day of Q4
+        assert run_job("appraisals.advance_due_stages").outcome == "ok"
+        run = run_job("appraisals.open_previous_quarter")
+    assert run.outcome == "ok" and run.items > 0 and Cycle.objects.filter(code="2026Q3").exists()
 
 
 def test_hr_changes_deadlines_and_rules_but_not_the_bands_once_reviews_started(org, cycle, client_for, today):

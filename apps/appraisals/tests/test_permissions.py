@@ -1,4 +1,6 @@
-"""Who may open which page: table-driven, 404 for anything hidden, login for anonymous."""
+"""Who may open which page: table-driven, 404 for anything hidden (someone's appraisal, a
+peer review), 403 for HR's pages that everybody can find (cycles, templates), login for
+anonymous (apps/core/permissions.py)."""
 
 import pytest
 from django.urls import reverse
@@ -13,6 +15,7 @@ pytestmark = pytest.mark.django_db
 # roles: staff = the employee; manager = their reviewer; gm = the reviewer's reviewer (indirect);
 # hr; outsider = a colleague elsewhere; peer = a colleague invited for feedback; anon
 EVERYONE = ["staff", "manager", "gm", "hr", "outsider", "peer"]
+VIEWERS = ["staff", "manager", "gm", "hr"]  # who sees the staff member's appraisal
 
 
 def _setup(org, cycle, today):
@@ -33,21 +36,21 @@ def _client(org, client_for, who):
 
 
 GET_PAGES = [
-    # (name, args(kind), allowed roles)
-    ("appraisals:home", None, EVERYONE),
-    ("appraisals:team", None, EVERYONE),
-    ("appraisals:cycle_team", "code", EVERYONE),
-    ("appraisals:appraisal", "staff", ["staff", "manager", "gm", "hr"]),
-    ("appraisals:peer_feedback", "peer", ["peer"]),
-    ("appraisals:cycles", None, ["hr"]),
-    ("appraisals:cycle", "code", ["hr"]),
-    ("appraisals:calibration", "code", ["hr"]),
-    ("appraisals:cycle_export", "code", ["hr"]),
-    ("appraisals:annual_export", "year", ["hr"]),
-    ("appraisals:person_history", "staff_username", ["staff", "hr"]),
-    ("appraisals:templates", None, ["hr"]),
-    ("appraisals:template_create", None, ["hr"]),
-    ("appraisals:template_edit", "template", ["hr"]),
+    # (name, args(kind), allowed roles, what the others get)
+    ("appraisals:home", None, EVERYONE, None),
+    ("appraisals:team", None, EVERYONE, None),
+    ("appraisals:cycle_team", "code", EVERYONE, None),
+    ("appraisals:appraisal", "staff", ["staff", "manager", "gm", "hr"], 404),
+    ("appraisals:peer_feedback", "peer", ["peer"], 404),
+    ("appraisals:cycles", None, ["hr"], 403),
+    ("appraisals:cycle", "code", ["hr"], 403),
+    ("appraisals:calibration", "code", ["hr"], 403),
+    ("appraisals:cycle_export", "code", ["hr"], 403),
+    ("appraisals:annual_export", "year", ["hr"], 403),
+    ("appraisals:person_history", "staff_username", ["staff", "hr"], 404),
+    ("appraisals:templates", None, ["hr"], 403),
+    ("appraisals:template_create", None, ["hr"], 403),
+    ("appraisals:template_edit", "template", ["hr"], 403),
 ]
 
 
@@ -63,9 +66,9 @@ def _args(kind, cycle, appraisal, default_template):
     }[kind]
 
 
-@pytest.mark.parametrize("name,kind,allowed", GET_PAGES)
+@pytest.mark.parametrize("name,kind,allowed,denied", GET_PAGES)
 @pytest.mark.parametrize("who", [*EVERYONE, "anon"])
-def test_page_access_matrix(org, cycle, today, client_for, default_template, name, kind, allowed, who):
+def test_page_access_matrix(org, cycle, today, client_for, default_template, name, kind, allowed, denied, who):
     appraisal = _setup(org, cycle, today)
     url = reverse(name, args=_args(kind, cycle, appraisal, default_template))
     response = _client(org, client_for, who).get(url)
@@ -74,7 +77,7 @@ def test_page_access_matrix(org, cycle, today, client_for, default_template, nam
     elif who in allowed:
         assert response.status_code == 200, response.content[:500]
     else:
-        assert response.status_code == 404
+        assert response.status_code == denied
 
 
 def test_a_peer_never_sees_scores_on_the_feedback_page(org, cycle, today, client_for):
@@ -125,15 +128,15 @@ def test_post_endpoint_matrix(org, cycle, today, client_for, name, allowed, stag
         assert response.status_code == 302 and "/accounts/login/" in response["Location"]
     elif who in allowed:
         assert response.status_code in (200, 302)
-    else:
-        assert response.status_code == 404
+    else:  # those who see the appraisal may know it: 403; the others: 404
+        assert response.status_code == (403 if who in VIEWERS else 404)
 
 
 @pytest.mark.parametrize("who,allowed", [("hr", True), ("manager", False), ("staff", False), ("gm", False)])
 def test_only_hr_moves_a_cycle(org, cycle, client_for, who, allowed):
     response = client_for(org[who]).post(reverse("appraisals:cycle_action", args=[cycle.code]), {"action": "advance"})
     cycle.refresh_from_db()
-    assert (response.status_code == 302) is allowed and (response.status_code == 404) is not allowed
+    assert (response.status_code == 302) is allowed and (response.status_code == 403) is not allowed
     assert (cycle.stage == Stage.REVIEW) is allowed
 
 
@@ -143,7 +146,7 @@ def test_only_hr_adds_people(org, cycle, client_for, make_user, who, allowed):
     response = client_for(org[who]).post(
         reverse("appraisals:cycle_add", args=[cycle.code]), {"add-person": "newbie", "add-reason": "试用期转正"}
     )
-    assert response.status_code == (302 if allowed else 404)
+    assert response.status_code == (302 if allowed else 403)
     assert cycle.appraisals.filter(employee=newcomer).exists() is allowed
 
 

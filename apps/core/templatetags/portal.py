@@ -1,5 +1,7 @@
 from django import template
 
+from apps.core.badges import badge
+
 register = template.Library()
 
 
@@ -21,3 +23,11 @@ def elided_range(paginator, number):
 def lines(text):
     """Split a multi-line text field (duties, responsibilities) into its non-empty lines."""
     return [line.strip() for line in (text or "").splitlines() if line.strip()]
+
+
+@register.inclusion_tag("components/status_badge.html")
+def status_badge(obj, field="status", css=""):
+    """{% status_badge obj %} or {% status_badge cycle "stage" css="fs-6" %}: the status's
+    label in the tone its choices declare (apps/core/badges.py)."""
+    label, tone = badge(obj, field)
+    return {"label": label, "tone": tone, "css": css}

@@ -3,7 +3,7 @@ from decimal import Decimal
 from django import template
 from django.utils.translation import gettext as _
 
-from apps.kpis.achievement import STATUS_COLOUR, STATUS_TONE
+from apps.kpis.achievement import STATUS_COLOUR
 
 register = template.Library()
 
@@ -23,11 +23,6 @@ def pct(value):
     if value is None:
         return _("n/a")
     return f"{Decimal(value):.1f}%"
-
-
-@register.filter
-def tone(status):
-    return STATUS_TONE.get(status, "secondary")
 
 
 @register.filter

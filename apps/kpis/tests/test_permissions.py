@@ -1,4 +1,6 @@
-"""Who may open which page: table-driven, every view. Hidden objects are 404."""
+"""Who may open which page: table-driven, every view. Hidden objects (another person's KPI)
+are 404; an action on what everybody sees (a department, a company indicator) is 403
+(apps/core/permissions.py)."""
 
 from decimal import Decimal as D
 
@@ -44,13 +46,13 @@ ALLOWED = {
     "indicator_personal": {**dict.fromkeys(EVERYONE, 200), "outsider": 404},
     "measurement": dict.fromkeys(EVERYONE, 200),
     "measurement_personal": {**dict.fromkeys(EVERYONE, 200), "outsider": 404},
-    "measurement_post": {**dict.fromkeys(EVERYONE, 404), "manager": 302, "ops": 302, "admin": 302},
-    "enter": {**dict.fromkeys(EVERYONE, 404), **ENTERERS},
-    "enter_field": {**dict.fromkeys(EVERYONE, 404), **ENTERERS},
-    "export": {**dict.fromkeys(EVERYONE, 404), **ENTERERS},
-    "template": {**dict.fromkeys(EVERYONE, 404), **ENTERERS},
+    "measurement_post": {**dict.fromkeys(EVERYONE, 403), "manager": 302, "ops": 302, "admin": 302},
+    "enter": {**dict.fromkeys(EVERYONE, 403), **ENTERERS},
+    "enter_field": {**dict.fromkeys(EVERYONE, 403), **ENTERERS},
+    "export": {**dict.fromkeys(EVERYONE, 403), **ENTERERS},
+    "template": {**dict.fromkeys(EVERYONE, 403), **ENTERERS},
     # gm heads the root department, so he may import for his own indicators
-    "import": {**dict.fromkeys(EVERYONE, 404), **ENTERERS, "gm": 200},
+    "import": {**dict.fromkeys(EVERYONE, 403), **ENTERERS, "gm": 200},
     "targets": {**dict.fromkeys(EVERYONE, 403), **MANAGERS},
     "indicator_create": {**dict.fromkeys(EVERYONE, 403), **MANAGERS},
     "indicator_edit": {**dict.fromkeys(EVERYONE, 403), **MANAGERS},
@@ -82,12 +84,12 @@ def test_the_responsible_person_enters_figures_of_another_department(kpi, client
     r = c.post(reverse("kpis:enter_field", args=["ops", MONTH, kpi["ops_kpi"].pk]), {"value": "88"})
     assert r.status_code == 200 and kpi["ops_kpi"].measurements.get().value == D("88")
     # ... but only that indicator, not the rest of that department
-    assert c.post(reverse("kpis:measurement", args=[kpi["sales_kpi"].pk, MONTH]), {"value": "1"}).status_code == 404
+    assert c.post(reverse("kpis:measurement", args=[kpi["sales_kpi"].pk, MONTH]), {"value": "1"}).status_code == 403
 
 
 def test_a_department_head_cannot_enter_another_departments_figure(kpi, client_for):
     r = client_for(kpi["manager"]).post(reverse("kpis:measurement", args=[kpi["ops_kpi"].pk, MONTH]), {"value": "1"})
-    assert r.status_code == 404 and not kpi["ops_kpi"].measurements.exists()
+    assert r.status_code == 403 and not kpi["ops_kpi"].measurements.exists()
 
 
 def test_someone_elses_import_is_not_found(kpi, client_for):

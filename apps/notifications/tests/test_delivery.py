@@ -117,16 +117,12 @@ def test_people_choose_per_kind_immediately_digest_or_off(org):
 def test_an_approval_waiting_cannot_be_switched_off(org):
     staff = org["staff"]
     with pytest.raises(ValueError):
-        set_preferences(user=staff, channels={"processes.approval_waiting": Channel.OFF})
+        set_preferences(user=staff, channels={"approvals.task": Channel.OFF})
     # even a row written behind our back does not silence it
-    NotificationPreference.objects.create(user=staff, kind="processes.approval_waiting", channel=Channel.OFF)
-    assert channels_for([(staff.pk, "processes.approval_waiting")]) == {
-        (staff.pk, "processes.approval_waiting"): Channel.IMMEDIATE
-    }
-    set_preferences(user=staff, channels={"processes.approval_waiting": Channel.DIGEST})
-    assert (
-        channels_for([(staff.pk, "processes.approval_waiting")])[(staff.pk, "processes.approval_waiting")] == "digest"
-    )
+    NotificationPreference.objects.create(user=staff, kind="approvals.task", channel=Channel.OFF)
+    assert channels_for([(staff.pk, "approvals.task")]) == {(staff.pk, "approvals.task"): Channel.IMMEDIATE}
+    set_preferences(user=staff, channels={"approvals.task": Channel.DIGEST})
+    assert channels_for([(staff.pk, "approvals.task")])[(staff.pk, "approvals.task")] == "digest"
 
 
 @pytest.mark.django_db

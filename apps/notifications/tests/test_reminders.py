@@ -188,3 +188,11 @@ def test_a_source_naming_nobody_or_a_deleted_person_does_not_break_the_scan(org,
     temp_source(Sloppy())
     assert reminding.scan_all(at(TODAY)) == 1
     assert Notification.objects.get().title == "正常"
+
+
+def test_the_scan_runs_every_source_the_apps_declare_in_their_reminders_plugin():
+    from apps.core.plugins import app_modules
+
+    declared = {s.name for module in app_modules("reminders") for s in module.SOURCES}
+    assert "reminders.planned" in declared and len(declared) > 1
+    assert declared <= {s.name for s in reminding.all_sources()}

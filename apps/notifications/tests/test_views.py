@@ -131,16 +131,16 @@ def test_the_notifications_page_costs_the_same_queries_for_30_or_3000_notificati
 def test_settings_save_a_channel_per_kind_and_offer_no_off_for_mandatory_kinds(client_for, org):
     client = client_for(org["staff"])
     page = client.get(reverse("notifications:preferences")).content.decode()
-    assert 'name="processes.approval_waiting" value="off"' not in page
+    assert 'name="approvals.task" value="off"' not in page
     assert 'name="policies.review_due" value="off"' in page
     form = client.get(reverse("notifications:preferences")).context["form"]
     data = {name: field.initial for name, field in form.fields.items()}
     data["policies.review_due"] = "digest"
     assert client.post(reverse("notifications:preferences"), data).status_code == 302
     assert NotificationPreference.objects.get(user=org["staff"], kind="policies.review_due").channel == "digest"
-    data["processes.approval_waiting"] = "off"
+    data["approvals.task"] = "off"
     assert client.post(reverse("notifications:preferences"), data).status_code == 200  # refused
-    assert not NotificationPreference.objects.filter(kind="processes.approval_waiting", channel="off").exists()
+    assert not NotificationPreference.objects.filter(kind="approvals.task", channel="off").exists()
 
 
 @pytest.mark.django_db

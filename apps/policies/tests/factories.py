@@ -49,7 +49,17 @@ def make_draft(
 
 
 def publish(version: PolicyVersion, *, head, ops, today: date | None = None) -> PolicyVersion:
-    for action, actor in (("submit", ops), ("approve", head), ("approve", ops)):
+    """Submit (as `ops`), department approval (`head`), operations approval: by `ops`, or —
+    four eyes — by another operations member when `ops` wrote the draft."""
+    approver = ops
+    if version.created_by_id in (ops.pk, head.pk) or ops.pk == head.pk:
+        from django.contrib.auth import get_user_model
+        from django.db.models import Q
+
+        others = get_user_model().objects.filter(Q(groups__name="ops") | Q(groups__name="admin"), is_active=True)
+        others = others.exclude(pk__in={version.created_by_id, head.pk}).order_by("-groups__name", "pk")
+        approver = others.first() or ops
+    for action, actor in (("submit", ops), ("approve", head), ("approve", approver)):
         version = services.version_transition(version=version, action=action, actor=actor, comment="ok", today=today)
     return version
 

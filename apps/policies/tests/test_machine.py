@@ -44,7 +44,8 @@ def test_the_table_matches_the_machine():
 @pytest.mark.parametrize("role", ROLES)
 def test_transition_table(org, state, action, role):
     future = date.today() + timedelta(days=30)  # keeps an approved version "scheduled"
-    version = make_draft(actor=org["ops"], owning_department=org["sales_dept"], effective_date=future)
+    # Written by someone outside the table's roles: four eyes is tested on its own below.
+    version = make_draft(actor=org["ops_head"], owning_department=org["sales_dept"], effective_date=future)
     PolicyVersion.objects.filter(pk=version.pk).update(status=state)
     user = org[role]
     history_before = PolicyHistory.objects.count()
@@ -72,7 +73,7 @@ def test_returning_a_draft_needs_a_comment(org):
 
 
 def test_full_path_publishes_on_ops_approval_when_effective_date_has_come(org):
-    version = make_draft(actor=org["ops"], owning_department=org["sales_dept"], effective_date=date(2020, 1, 1))
+    version = make_draft(actor=org["ops_head"], owning_department=org["sales_dept"], effective_date=date(2020, 1, 1))
     version = publish(version, head=org["manager"], ops=org["ops"])
     policy = Policy.objects.get(pk=version.policy_id)
     assert version.status == S.PUBLISHED
@@ -115,12 +116,12 @@ def test_future_effective_date_waits_for_the_scheduled_job_which_is_idempotent(o
     assert PolicyHistory.objects.filter(version=first, action=HistoryAction.SUPERSEDE).count() == 1
 
 
-def test_the_celery_task_calls_the_publisher(org):
-    from apps.policies.tasks import publish_due_policies
+def test_the_scheduled_job_calls_the_publisher(org):
+    from apps.scheduling.runner import run_job
 
     version = make_draft(actor=org["ops"], owning_department=org["sales_dept"], effective_date=date(2000, 1, 1))
     PolicyVersion.objects.filter(pk=version.pk).update(status=S.SCHEDULED)
-    assert publish_due_policies() == 1
+    assert run_job("policies.publish_due").items == 1
     version.refresh_from_db()
     assert version.status == S.PUBLISHED
 
@@ -163,3 +164,27 @@ def test_scheduled_job_is_registered_and_publishes(org):
     PolicyVersion.objects.filter(pk=version.pk).update(status=S.SCHEDULED)
     assert get("policies.publish_due").func(timezone.now()) == 1
     assert get("policies.publish_due").func(timezone.now()) == 0
+
+
+def test_four_eyes_nobody_approves_their_own_draft(org):
+    # The head of the owning department wrote it: he cannot approve it; an administrator can.
+    version = make_draft(actor=org["manager"], owning_department=org["sales_dept"])
+    services.version_transition(version=version, action="submit", actor=org["manager"])
+    with pytest.raises(PermissionDenied):
+        services.version_transition(version=version, action="approve", actor=org["manager"])
+    services.version_transition(version=version, action="approve", actor=org["admin"])
+    # The administrator who gave the department approval cannot also give the operations one.
+    with pytest.raises(PermissionDenied):
+        services.version_transition(version=version, action="approve", actor=org["admin"])
+    version = services.version_transition(version=version, action="approve", actor=org["ops"])
+    assert version.status in (S.SCHEDULED, S.PUBLISHED)
+
+
+def test_four_eyes_an_ops_author_does_not_give_the_ops_approval(org):
+    version = make_draft(actor=org["ops"], owning_department=org["sales_dept"])
+    services.version_transition(version=version, action="submit", actor=org["ops"])
+    services.version_transition(version=version, action="approve", actor=org["manager"])
+    with pytest.raises(PermissionDenied):
+        services.version_transition(version=version, action="approve", actor=org["ops"])
+    version = services.version_transition(version=version, action="approve", actor=org["ops_head"])
+    assert version.approved_by == org["ops_head"]

@@ -1,5 +1,7 @@
 """Who may open which page (table-driven), and a restricted policy that stays invisible
-(404, never 403) to outsiders everywhere: list, detail, search, history, diff, export."""
+(404, never 403) to outsiders everywhere: list, detail, search, history, diff, export.
+The rule (apps/core/permissions.py): 404 for what the user may not see (drafts, restricted
+regulations), 403 for an action on a regulation they do see."""
 
 import pytest
 from django.urls import reverse
@@ -37,23 +39,23 @@ PAGES = [
     ("history", lambda L: reverse("policies:history", args=["SAL-001"]), set(USERS) - {"anon"}, None),
     ("compare", lambda L: reverse("policies:compare", args=["SAL-001"]), set(USERS) - {"anon"}, None),
     ("create", lambda L: reverse("policies:create"), {"manager", "ops", "admin", "gm"}, 403),
-    ("settings", lambda L: reverse("policies:settings", args=["SAL-001"]), {"manager", "ops", "admin"}, 404),
-    ("new version", lambda L: reverse("policies:draft_new", args=["SAL-001"]), {"manager", "ops", "admin"}, 404),
+    ("settings", lambda L: reverse("policies:settings", args=["SAL-001"]), {"manager", "ops", "admin"}, 403),
+    ("new version", lambda L: reverse("policies:draft_new", args=["SAL-001"]), {"manager", "ops", "admin"}, 403),
     ("edit draft", lambda L: reverse("policies:draft_edit", args=["SAL-001", "V2"]), {"manager", "ops", "admin"}, 404),
-    ("review", lambda L: reverse("policies:review", args=["SAL-001"]), {"manager", "ops", "admin"}, 404),
+    ("review", lambda L: reverse("policies:review", args=["SAL-001"]), {"manager", "ops", "admin"}, 403),
     ("review list", lambda L: reverse("policies:review_list"), {"manager", "ops", "admin", "gm"}, 403),
     ("ack overview", lambda L: reverse("policies:ack_overview"), {"manager", "ops", "admin", "hr", "gm"}, 403),
     (
         "ack report",
         lambda L: reverse("policies:ack_report", args=["SAL-001", "V1"]),
         {"manager", "ops", "admin", "hr", "gm"},
-        404,
+        403,
     ),
     (
         "ack export",
         lambda L: reverse("policies:ack_report", args=["SAL-001", "V1"]) + "?format=csv",
         {"manager", "ops", "admin", "hr", "gm"},
-        404,
+        403,
     ),
 ]
 
@@ -71,33 +73,41 @@ def test_who_may_open_each_page(org, library, client_for, who, name, url, allowe
 
 
 POSTS = [
-    # (name, url, data, users who may -> 302 and an effect; others 404)
+    # (name, url, data, users who may -> 302 and an effect, what the others get)
     (
         "submit",
         lambda: reverse("policies:transition", args=["SAL-001", "V2", "submit"]),
         {},
         {"manager", "ops", "admin"},
+        404,  # a draft: invisible to the others
     ),
-    ("delete draft", lambda: reverse("policies:draft_delete", args=["SAL-001", "V2"]), {}, {"manager", "ops", "admin"}),
+    (
+        "delete draft",
+        lambda: reverse("policies:draft_delete", args=["SAL-001", "V2"]),
+        {},
+        {"manager", "ops", "admin"},
+        404,
+    ),
     (
         "retire",
         lambda: reverse("policies:transition", args=["SAL-001", "V1", "retire"]),
         {"comment": "x"},
         {"ops", "admin"},
+        403,  # the version in force: everybody sees it
     ),
 ]
 
 
-@pytest.mark.parametrize("name,url,data,allowed", POSTS, ids=[p[0] for p in POSTS])
+@pytest.mark.parametrize("name,url,data,allowed,denied", POSTS, ids=[p[0] for p in POSTS])
 @pytest.mark.parametrize("who", USERS[1:])
-def test_who_may_change_things(org, library, client_for, who, name, url, data, allowed):
+def test_who_may_change_things(org, library, client_for, who, name, url, data, allowed, denied):
     before = PolicyHistory.objects.count()
     response = client_for(org[who]).post(url(), data)
     if who in allowed:
         assert response.status_code == 302
         assert PolicyHistory.objects.count() > before or name == "delete draft"
     else:
-        assert response.status_code == 404
+        assert response.status_code == denied
         assert PolicyHistory.objects.count() == before
 
 

@@ -61,7 +61,7 @@ def test_the_request_page_shows_the_articles_of_the_process(org, sales_process, 
     public, _restricted = policies
     sales_process.articles.add(nodes_of(public)[1])
     cr = change_request(sales_process, org["staff"], submit=True)
-    page = client_for(org["manager"]).get(cr.get_absolute_url()).content.decode()
+    page = client_for(org["manager"]).get(cr.get_absolute_url(), follow=True).content.decode()
     assert public.code in page and nodes_of(public)[1].label in page
 
 

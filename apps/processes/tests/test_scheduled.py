@@ -4,39 +4,14 @@ import datetime
 import random
 
 import pytest
-import time_machine
 from django.utils import timezone
-
-from apps.scheduling.calendar import add_working_days
 
 from .. import services
 from ..models import ChangeRequest, ImprovementAction, Process
-from ..selectors import actions_overdue, approvals_overdue, reviews_due
-from .factories import change_request, published_process
+from ..selectors import actions_overdue, reviews_due
+from .factories import published_process
 
 pytestmark = pytest.mark.django_db
-
-
-def test_working_days_skip_the_weekend():
-    monday = datetime.date(2026, 11, 23)
-    assert add_working_days(monday, -1) == datetime.date(2026, 11, 20)  # the Friday before
-    assert add_working_days(monday, -3) == datetime.date(2026, 11, 18)
-
-
-# Ten calendar days are not always more than 3 working days (Spring Festival, National Day week).
-@time_machine.travel("2026-11-20 10:00 +0800", tick=False)
-def test_approvals_overdue_lists_what_waited_too_long_at_its_stage(org, sales_process):
-    fresh = change_request(sales_process, org["staff"], submit=True)
-    old = change_request(sales_process, org["staff"], submit=True)
-    ChangeRequest.objects.filter(pk=old.pk).update(stage_entered_at=timezone.now() - datetime.timedelta(days=10))
-    today = timezone.localdate()
-    assert list(approvals_overdue(today=today)) == [old]
-    # idempotent: asking twice gives the same answer; deciding removes it
-    assert list(approvals_overdue(today=today)) == [old]
-    services.change_request_transition(cr=old, user=org["manager"], action="approve")
-    old.refresh_from_db()
-    assert old not in approvals_overdue(today=today)
-    assert fresh not in approvals_overdue(today=today + datetime.timedelta(days=1))
 
 
 def test_reviews_due_and_actions_overdue(org, sales_process):
@@ -89,7 +64,13 @@ def test_scale_generator_makes_requests_in_every_state(org):
     big = Process.objects.get(code="SC-P00002")
     assert big.current_version.steps.count() == 60
     approved = ChangeRequest.objects.filter(status="approved").first()
-    assert approved.events.filter(action="publish").exists()
+    assert services.approval_of(approved).events.filter(operation="finish").exists()
+    from apps.approvals.models import Request, Task
+
+    assert Request.objects.filter(kind="processes.change").count() == ChangeRequest.objects.count()
+    waiting = Request.objects.filter(kind="processes.change", status="pending")
+    assert waiting.count() == ChangeRequest.objects.filter(status="pending").count()
+    assert all(Task.objects.filter(stage=r.current_stage, status="pending").exists() for r in waiting)
 
 
 def test_demo_seed_is_idempotent(db):

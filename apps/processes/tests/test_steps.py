@@ -144,7 +144,7 @@ def test_proposing_through_the_form_reorders_removes_and_adds(org, sales_process
     assert [st["key"] for st in cr.proposed_steps] == ["s2", "s1", "s4"]
     assert cr.proposed_steps[0]["next"] == [{"to": "s1", "condition": ""}]
     assert cr.proposed_steps[2]["next"] == [{"to": "s2", "condition": "退回"}]
-    assert cr.status == ChangeRequest.Status.PENDING_HEAD
+    assert cr.status == ChangeRequest.Status.PENDING
     assert cr.touches_other_departments  # the new step belongs to another department
 
 

@@ -17,4 +17,4 @@ def test_the_compiled_catalogue_is_used():
     from apps.processes.models import ChangeRequest
 
     with translation.override("zh-hans"):
-        assert str(ChangeRequest.Status.PENDING_GM.label) == "待总经理审批"
+        assert str(ChangeRequest.Status.RETURNED.label) == "退回修改"

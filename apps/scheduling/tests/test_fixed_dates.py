@@ -5,7 +5,7 @@ Day, the holiday week) and Saturday 10 October 2026 (a make-up working day, 调�
 pins the wall clock as well as passing the day, so nothing reads the real date."""
 
 import io
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 
 import pytest
 import time_machine
@@ -14,14 +14,11 @@ from django.utils import timezone
 
 from apps.appraisals import services as appraisal_services
 from apps.appraisals.models import Cycle, Stage
+from apps.approvals.tests.conftest import memo_kind, propose, use_flow  # noqa: F401 (fixtures)
 from apps.kpis import selectors as kpi_selectors
 from apps.kpis.periods import Frequency, Period, reporting_month
 from apps.kpis.tests.factories import IndicatorFactory
-from apps.notifications import reminding
 from apps.notifications.models import Notification
-from apps.processes.models import ChangeRequest
-from apps.processes.selectors import approvals_overdue
-from apps.processes.tests.factories import change_request, published_process
 from apps.scheduling import calendar, registry
 from apps.scheduling.models import JobRun, ScheduledJob
 from apps.scheduling.runner import TASK_NAME, run_job
@@ -179,16 +176,15 @@ def test_stages_move_on_the_day_after_a_deadline_and_not_before(org):
         assert cycle.stage == stage, day
 
 
-# --- Process approvals waiting more than 3 (escalated: 5) working days -----------------------------
+# --- Approval stage deadlines: a stage's limit in working days (the approvals engine) -----------
 
 
 @pytest.fixture
-def waiting_request(org):
-    """A request that entered its approval stage on Tuesday 29 September 2026, 15:00."""
-    process = published_process(org["sales_dept"], user=org["ops"])
-    cr = change_request(process, org["staff"], submit=True)
-    ChangeRequest.objects.filter(pk=cr.pk).update(stage_entered_at=at(date(2026, 9, 29), 15), assignee=org["manager"])
-    return cr
+def waiting_request(org, use_flow, propose):  # noqa: F811 (the approvals engine's fixtures)
+    """A request whose stage (limit 3 working days) was entered on Tuesday 29 September 2026."""
+    use_flow([{"name": "负责人", "mode": "seq", "approvers": [{"type": "proposer_head"}], "limit_days": 3}])
+    with on(date(2026, 9, 29), 15):
+        return propose()
 
 
 @pytest.mark.parametrize(
@@ -197,31 +193,21 @@ def waiting_request(org):
         (date(2026, 9, 30), False, False),
         (NATIONAL_DAY, False, False),  # the holiday week does not count
         (date(2026, 10, 7), False, False),
-        (date(2026, 10, 8), False, False),  # one full working day behind it (30 September)
-        (date(2026, 10, 9), False, False),  # two (30 September, 8 October)
-        (MAKEUP_SATURDAY, True, False),  # three full ones, and the make-up Saturday is the 4th
-        (date(2026, 10, 11), True, False),  # Sunday
-        (date(2026, 10, 13), True, True),  # 30 Sep, 8, 9, 10, 12 Oct: 5 full working days
+        (date(2026, 10, 8), False, False),  # 30 September and 8 October: two working days
+        (date(2026, 10, 9), True, False),  # the 3rd working day: the limit is reached
+        (MAKEUP_SATURDAY, True, False),  # the make-up Saturday is the 4th
+        (date(2026, 10, 12), True, False),
+        (date(2026, 10, 13), True, True),  # twice the limit: 30 Sep, 8, 9, 10, 12 and 13 Oct
     ],
 )
-def test_an_approval_waits_working_days_not_calendar_days(org, waiting_request, day, reminded, escalated):
-    with on(day):
-        assert approvals_overdue(today=day).filter(pk=waiting_request.pk).exists() is reminded
-        reminding.scan_all(at(day))
-    waiting = Notification.objects.filter(kind="processes.approval_waiting", recipient=org["manager"])
-    escalations = Notification.objects.filter(kind="processes.approval_escalated", recipient=org["gm"])
-    assert (waiting.exists(), escalations.exists()) == (reminded, escalated)
-
-
-@pytest.mark.parametrize(
-    "day,tone", [(date(2026, 10, 8), "secondary"), (date(2026, 10, 9), "secondary"), (MAKEUP_SATURDAY, "danger")]
-)
-def test_the_home_card_marks_a_request_late_by_the_same_rule(org, waiting_request, day, tone):
-    from apps.processes.home import my_work
-
-    with on(day, 10):
-        (inbox,) = [p for p in my_work(org["manager"]) if p.key == "processes.inbox"]
-    assert [i.badge_tone for i in inbox.items] == [tone]
+def test_an_approval_stage_waits_working_days_not_calendar_days(org, waiting_request, day, reminded, escalated):
+    with on(day, 9):
+        run_job("approvals.remind_and_escalate", now=at(day, 9))
+        run_job("approvals.remind_and_escalate", now=at(day, 10))  # the next run catches up
+    stage = waiting_request.stages.get()
+    assert (stage.reminded_at is not None, stage.escalated_at is not None) == (reminded, escalated)
+    reminders = Notification.objects.filter(kind="approvals.reminder", recipient=org["manager"])
+    assert reminders.count() == (1 if reminded else 0)
 
 
 # --- The beat schedule's jobs -------------------------------------------------------------------
@@ -254,10 +240,11 @@ def test_every_scheduled_job_runs_at_the_fixed_days(org, day):
 def test_seed_demo_on_a_fixed_day_puts_the_past_in_the_past_and_the_future_ahead(
     settings, day, closed, current, self_deadline
 ):
+    from apps.approvals.models import Delegation, Event, Task
+    from apps.approvals.models import Stage as ApprovalStage
     from apps.kpis.models import Indicator, Measurement
     from apps.kpis.selectors import indicator_history
     from apps.policies.models import PolicyVersion
-    from apps.processes.models import ChangeRequestEvent, Delegation
 
     settings.DEBUG = True
     with on(day, 10):
@@ -276,11 +263,31 @@ def test_seed_demo_on_a_fixed_day_puts_the_past_in_the_past_and_the_future_ahead
         assert sales[-1].period == month and sales[-1].achievement is not None
         assert sales[-1].achievement > sales[0].achievement
         # processes and regulations: history behind, plans ahead
-        assert not ChangeRequestEvent.objects.filter(created_at__gt=now).exists()
-        assert not ChangeRequest.objects.filter(stage_entered_at__gt=now).exists()
-        assert Delegation.objects.get().start_date > day
+        assert not Event.objects.filter(created_at__gt=now).exists()
+        assert not Task.objects.filter(created_at__gt=now).exists()
+        assert not ApprovalStage.objects.filter(entered_at__gt=now).exists()
+        assert Delegation.objects.get(kind="processes.change").start_date > day
         assert not PolicyVersion.objects.filter(status="published", effective_date__gt=day).exists()
         # the first scan finds today's reminders, and a second sends nothing twice
         first = run_job("reminders.scan", now=now)
         assert first.outcome == JobRun.Outcome.OK and first.items > 0
         assert run_job("reminders.scan", now=now).items == 0
+
+
+def test_the_demo_cycles_fit_every_day_of_three_years():
+    """seed_demo's appraisal story on any day: a closed cycle whose whole timeline is behind it,
+    and the next quarter's cycle, already started, in self-assessment with its deadlines ahead."""
+    from apps.appraisals.demo import demo_quarters
+    from apps.appraisals.opening import default_dates, parse_period
+
+    day = date(2026, 1, 1)
+    while day <= date(2028, 12, 31):
+        closed, current = demo_quarters(day)
+        _kind, closed_start, closed_end = parse_period(closed)
+        opened = calendar.first_working_day_of_quarter(closed_end + timedelta(days=1))
+        assert default_dates(closed_end, opened)["close_date"] < day, day
+        _kind, start, end = parse_period(current)
+        assert start == closed_end + timedelta(days=1) and start <= day, day
+        assert default_dates(end, day)["self_deadline"] > day, day
+        assert (day - closed_start).days < 270, day  # never older than needed
+        day += timedelta(days=1)

@@ -7,6 +7,7 @@ from django.db import connection
 from django_celery_beat.models import PeriodicTask
 
 from apps.scheduling import registry
+from apps.scheduling.beat import sync_schedule
 from apps.scheduling.models import JobRun
 from apps.scheduling.runner import TASK_NAME, run_job
 
@@ -81,18 +82,65 @@ def test_the_command_lists_the_registered_jobs(capsys):
 
 
 @pytest.mark.django_db
-def test_the_migration_schedules_every_framework_job_on_a_crontab_editable_in_admin():
+def test_the_beat_schedule_is_every_declared_job_on_its_declared_crontab():
+    sync_schedule()  # what migrate does (post_migrate)
     tasks = {t.name: t for t in PeriodicTask.objects.filter(task=TASK_NAME).select_related("crontab")}
+    declared = {j.name: j for j in registry.all_jobs() if j.schedule}
+    assert set(tasks) == set(declared)
     assert {
         "reminders.scan",
         "notifications.deliver_pending",
         "notifications.daily_digest",
         "scheduling.prune_runs",
+        "policies.publish_due",
+        "kpis.remind_missing_figures",
+        "appraisals.open_previous_quarter",
+        "appraisals.advance_due_stages",
+        "search.refresh_people",
     } <= set(tasks)
     for name, task in tasks.items():
-        assert task.args == f'["{name}"]' and task.crontab is not None and task.enabled
-        registry.get(name)  # every scheduled name is a registered job
+        c = task.crontab
+        assert task.args == f'["{name}"]' and task.enabled
+        assert f"{c.minute} {c.hour} {c.day_of_month} {c.month_of_year} {c.day_of_week}" == declared[name].schedule
     assert tasks["notifications.daily_digest"].crontab.hour == "8"
+
+
+@pytest.mark.django_db
+def test_syncing_twice_changes_nothing_and_keeps_the_administrators_on_off_choice(temp_jobs):
+    temp_jobs("t.nightly", lambda now: 0, schedule="0 2 * * *")
+    sync_schedule()
+    PeriodicTask.objects.filter(name="t.nightly").update(enabled=False)
+    assert sync_schedule() == {"created": [], "updated": [], "deleted": []}
+    assert PeriodicTask.objects.get(name="t.nightly").enabled is False
+
+
+@pytest.mark.django_db
+def test_a_changed_declaration_moves_the_row_and_a_removed_job_leaves_the_beat(temp_jobs):
+    temp_jobs("t.nightly", lambda now: 0, schedule="0 2 * * *")
+    temp_jobs("t.gone", lambda now: 0, schedule="0 3 * * *")
+    sync_schedule()
+    PeriodicTask.objects.filter(name="t.nightly").update(enabled=False)
+    temp_jobs("t.nightly", lambda now: 0, schedule="30 4 * * 1")
+    registry._jobs.pop("t.gone")
+    assert sync_schedule() == {"created": [], "updated": ["t.nightly"], "deleted": ["t.gone"]}
+    row = PeriodicTask.objects.select_related("crontab").get(name="t.nightly")
+    assert (row.crontab.minute, row.crontab.hour, row.crontab.day_of_week, row.enabled) == ("30", "4", "1", False)
+    assert not PeriodicTask.objects.filter(name="t.gone").exists()
+
+
+def test_a_schedule_must_be_a_five_field_crontab(temp_jobs):
+    with pytest.raises(ValueError, match="crontab"):
+        temp_jobs("t.bad_schedule", lambda now: 0, schedule="daily")
+
+
+@pytest.mark.django_db
+def test_the_sync_command_reports_what_it_changed(temp_jobs, capsys):
+    sync_schedule()
+    temp_jobs("t.cmd_scheduled", lambda now: 0, schedule="0 5 * * *")
+    call_command("sync_schedule")
+    assert "created: t.cmd_scheduled" in capsys.readouterr().out
+    call_command("sync_schedule")
+    assert "up to date" in capsys.readouterr().out
 
 
 @pytest.mark.django_db
@@ -241,3 +289,14 @@ def test_admin_changelists_cost_the_same_queries_for_5_or_50_rows(client_for, or
     few = count()
     add(45, 5)
     assert count() == few
+
+
+@pytest.mark.django_db
+def test_migrate_brings_the_beat_schedule_back_in_line():
+    from django.core.management.sql import emit_post_migrate_signal
+
+    PeriodicTask.objects.filter(name="reminders.scan").delete()
+    PeriodicTask.objects.filter(name="notifications.daily_digest").update(enabled=False)
+    emit_post_migrate_signal(verbosity=0, interactive=False, db="default")  # what every migrate sends
+    assert PeriodicTask.objects.get(name="reminders.scan").crontab.minute == "*/15"
+    assert PeriodicTask.objects.get(name="notifications.daily_digest").enabled is False

@@ -20,7 +20,12 @@ class Command(BaseCommand):
             )
         ctx = {"today": timezone.localdate(), "stdout": self.stdout}
         # Modules that work on what the others made (RUN_LAST = True, e.g. the search index) at the end.
-        for module in sorted(app_modules("demo"), key=lambda m: bool(getattr(m, "RUN_LAST", False))):
+        modules = sorted(app_modules("demo"), key=lambda m: bool(getattr(m, "RUN_LAST", False)))
+        for module in modules:
             with transaction.atomic():
                 module.seed(ctx)
+        for module in modules:  # optional: tidy up after every module has seeded
+            if hasattr(module, "after_all"):
+                with transaction.atomic():
+                    module.after_all(ctx)
         self.stdout.write(self.style.SUCCESS("Demo company ready."))

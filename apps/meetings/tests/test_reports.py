@@ -1,0 +1,112 @@
+"""Reports: completion and overdue by department and series, attendance by person; the XLSX
+export (formula-like text is neutralised); decision follow-ups keep their back-reference."""
+
+import io
+from datetime import timedelta
+
+import pytest
+from django.urls import reverse
+from openpyxl import load_workbook
+
+from apps.meetings import services
+from apps.meetings.documents import safe_cell
+from apps.meetings.models import ActionItem, Attendance, DecisionFollowUp
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def data(org, meetings, today):
+    meeting = meetings["open"]
+    a = [
+        services.action_add(
+            actor=org["manager"], meeting=meeting, title=t, owner=org["staff"], due_date=today + timedelta(days=1)
+        )
+        for t in ("=SUM(A1:A9)", "回款", "对账")
+    ]
+    services.action_transition(actor=org["staff"], action=a[0], step="done", note="ok")
+    ActionItem.objects.filter(pk=a[1].pk).update(due_date=today - timedelta(days=1))
+    rows = {r.user_id: r for r in meeting.attendees.all()}
+    services.minutes_save(
+        actor=org["manager"],
+        meeting=meeting,
+        summary="",
+        notes={},
+        attendance={rows[org["staff"].pk].pk: (Attendance.ABSENT, None), rows[org["manager"].pk].pk: ("present", None)},
+    )
+    return meeting
+
+
+def test_report_figures(org, data, client_for):
+    page = client_for(org["manager"]).get(reverse("meetings:reports"))
+    (sales,) = page.context["by_department"]
+    assert (sales["label"], sales["total"], sales["finished"], sales["overdue"], sales["rate"]) == (
+        "销售部",
+        3,
+        1,
+        1,
+        33.3,
+    )
+    people = {r["name"]: r for r in page.context["attendance"]}
+    assert people[org["staff"].name]["rate"] == 0.0 and people[org["manager"].name]["rate"] == 100.0
+    assert client_for(org["hr"]).get(reverse("meetings:reports")).context["by_department"] == []
+
+
+def test_xlsx_export_neutralises_formulas(org, data, client_for):
+    response = client_for(org["manager"]).get(reverse("meetings:reports_xlsx"))
+    book = load_workbook(io.BytesIO(response.content))
+    assert len(book.sheetnames) == 3
+    assert [c.value for c in book.worksheets[0][2]][:5] == ["销售部", 3, 1, 33.3, 1]
+    assert safe_cell("=1+1") == "'=1+1" and safe_cell("+86") == "'+86" and safe_cell("@x") == "'@x"
+    assert safe_cell("-3") == "'-3" and safe_cell("正常") == "正常" and safe_cell(5) == 5
+
+
+def test_a_decision_starts_a_regulation_draft_with_a_link_back(org, meetings, client_for):
+    decision = services.decision_add(actor=org["manager"], meeting=meetings["open"], text="修订《报销管理制度》")
+    client = client_for(org["manager"])
+    url = reverse("meetings:follow_up", args=[decision.pk])
+    assert client.get(url + "?kind=policy_draft").status_code == 200
+    response = client.post(url, {"kind": "policy_draft"})
+    assert response.status_code == 302 and response["Location"].startswith("/policies/new/?")
+    follow = DecisionFollowUp.objects.get()
+    assert follow.decision == decision and follow.target_url == "/policies/new/"
+    draft_page = client.get(response["Location"]).content.decode()
+    assert (
+        "修订《报销管理制度》" in draft_page
+        and f"/meetings/m/{meetings['open'].pk}/#decision-{decision.pk}" in draft_page
+    )
+    page = client.get(reverse("meetings:meeting", args=[meetings["open"].pk])).content.decode()
+    assert follow.target_label in page
+
+
+def test_a_decision_proposes_a_process_change_and_sets_a_target(org, meetings, client_for):
+    from apps.kpis.tests.factories import IndicatorFactory
+    from apps.processes.tests.factories import published_process
+
+    process = published_process(org["sales_dept"], code="sales-order", name="销售订单流程")
+    indicator = IndicatorFactory(code="K-SALES", department=org["sales_dept"])
+    decision = services.decision_add(actor=org["manager"], meeting=meetings["open"], text="订单审批改为两级")
+    client = client_for(org["manager"])
+    url = reverse("meetings:follow_up", args=[decision.pk])
+    response = client.post(url, {"kind": "process_change", "code": "SALES-ORDER"})
+    assert response["Location"].startswith(reverse("processes:cr_create", args=["sales-order"]))
+    assert "订单审批改为两级" in client.get(response["Location"]).content.decode()  # prefilled
+    response = client.post(url, {"kind": "indicator_target", "code": "k-sales"})
+    assert response["Location"].startswith(reverse("kpis:targets", args=[indicator.pk, 2026]))
+    assert list(DecisionFollowUp.objects.values_list("kind", "target_label")) == [
+        ("process_change", process.name),
+        ("indicator_target", "K-SALES " + indicator.name),
+    ]
+
+
+def test_a_follow_up_with_an_unknown_process_saves_nothing(org, meetings, client_for):
+    decision = services.decision_add(actor=org["manager"], meeting=meetings["open"], text="优化采购流程")
+    response = client_for(org["manager"]).post(
+        reverse("meetings:follow_up", args=[decision.pk]), {"kind": "process_change", "code": "NOPE"}
+    )
+    assert response.status_code == 400 and "NOPE" in response.content.decode()
+    assert not DecisionFollowUp.objects.exists()
+    assert (
+        client_for(org["hr"]).get(reverse("meetings:follow_up", args=[decision.pk]) + "?kind=policy_draft").status_code
+        == 404
+    )

@@ -1,0 +1,99 @@
+"""The register as XLSX, and chart data for a key risk indicator."""
+
+from io import BytesIO
+
+from django.utils.translation import gettext as _
+from openpyxl import Workbook
+from openpyxl.utils import get_column_letter
+
+from .models import KeyRiskIndicator
+from .scoring import Level
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def safe_text(value):
+    """Text that a spreadsheet would run as a formula is written as text (prefixed with ')."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
+def register_rows(risks) -> list[list]:
+    header = [
+        _("Code"),
+        _("Title"),
+        _("Category"),
+        _("Department"),
+        _("Owner"),
+        _("Status"),
+        _("Likelihood"),
+        _("Impact"),
+        _("Inherent score"),
+        _("Inherent level"),
+        _("Residual likelihood"),
+        _("Residual impact"),
+        _("Residual score"),
+        _("Residual level"),
+        _("Response"),
+        _("Early warning"),
+        _("Next review"),
+        _("Description"),
+        _("Causes"),
+        _("Consequences"),
+    ]
+    rows = [header]
+    for r in risks.iterator(chunk_size=2000):
+        rows.append(
+            [
+                r.code,
+                r.title,
+                r.category.label,
+                r.department.name,
+                r.owner.username if r.owner_id else "",
+                r.get_status_display(),
+                r.likelihood,
+                r.impact,
+                r.inherent_score,
+                Level(r.inherent_level).label if r.inherent_level else "",
+                r.residual_likelihood,
+                r.residual_impact,
+                r.residual_score,
+                Level(r.residual_level).label if r.residual_level else "",
+                r.get_strategy_display(),
+                _("yes") if r.in_warning else "",
+                r.review_date,
+                r.description,
+                r.causes,
+                r.consequences,
+            ]
+        )
+    return rows
+
+
+def register_xlsx(risks) -> bytes:
+    wb = Workbook(write_only=False)
+    ws = wb.active
+    ws.title = str(_("Risk register"))[:31]
+    for row in register_rows(risks.select_related("category", "department", "owner")):
+        ws.append([safe_text(v) for v in row])
+    ws.freeze_panes = "A2"
+    ws.auto_filter.ref = ws.dimensions
+    for i, width in enumerate([14, 36, 12, 18, 14, 12, 8, 8, 8, 8, 8, 8, 8, 8, 10, 8, 12, 40, 30, 30], start=1):
+        ws.column_dimensions[get_column_letter(i)].width = width
+    out = BytesIO()
+    wb.save(out)
+    return out.getvalue()
+
+
+def kri_chart(kri: KeyRiskIndicator) -> dict:
+    """The bound indicator's last 12 periods with the threshold, for Chart.js."""
+    from apps.kpis.selectors import indicator_history
+
+    history = indicator_history(kri.indicator, length=12)
+    return {
+        "labels": [str(f.period.label) for f in history],
+        "actual": [float(f.actual) if f.actual is not None else None for f in history],
+        "threshold": float(kri.threshold),
+        "unit": kri.indicator.unit,
+    }

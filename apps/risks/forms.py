@@ -1,0 +1,204 @@
+from django import forms
+from django.contrib.auth import get_user_model
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
+from apps.departments.models import Department
+
+from .models import TEXT_LIMIT, Category, Comparator, Measure, Risk, Strategy
+from .scoring import Level
+
+User = get_user_model()
+EVIDENCE_MAX_BYTES = 10 * 1024 * 1024
+EVIDENCE_TYPES = (".pdf", ".png", ".jpg", ".jpeg", ".docx", ".xlsx", ".txt", ".csv")
+
+
+class PersonField(forms.ModelChoiceField):
+    """A person picked by login (the select lists active people by name)."""
+
+    def __init__(self, **kwargs):
+        super().__init__(queryset=User.objects.filter(is_active=True).order_by("username"), **kwargs)
+
+    def label_from_instance(self, obj):
+        return f"{obj.name} ({obj.username})"
+
+
+class RiskReportForm(forms.ModelForm):
+    class Meta:
+        model = Risk
+        fields = [
+            "title",
+            "category",
+            "department",
+            "description",
+            "causes",
+            "consequences",
+            "company_wide",
+            "confidential",
+        ]
+        widgets = {
+            "description": forms.Textarea(attrs={"rows": 4, "maxlength": TEXT_LIMIT}),
+            "causes": forms.Textarea(attrs={"rows": 3, "maxlength": TEXT_LIMIT}),
+            "consequences": forms.Textarea(attrs={"rows": 3, "maxlength": TEXT_LIMIT}),
+        }
+        help_texts = {"description": _("At most 2,000 characters.")}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["category"].queryset = Category.objects.filter(is_active=True)
+        self.fields["category"].label_from_instance = lambda c: c.label
+        self.fields["department"].queryset = Department.objects.order_by("path")
+
+
+class RiskEditForm(RiskReportForm):
+    owner = PersonField(label=_("Owner"), required=False)
+
+    class Meta(RiskReportForm.Meta):
+        fields = [*RiskReportForm.Meta.fields, "owner", "review_date", "policies", "processes"]
+        widgets = {
+            **RiskReportForm.Meta.widgets,
+            "review_date": forms.DateInput(attrs={"type": "date"}),
+            "policies": forms.SelectMultiple(attrs={"size": 6}),
+            "processes": forms.SelectMultiple(attrs={"size": 6}),
+        }
+
+    def __init__(self, *args, user=None, **kwargs):
+        from apps.policies.selectors import visible_policies
+        from apps.processes.models import Process
+
+        super().__init__(*args, **kwargs)
+        # Only what the editor may see can be linked (a confidential regulation stays unnamed).
+        self.fields["policies"].queryset = (
+            visible_policies(user).order_by("code") if user else self.fields["policies"].queryset.none()
+        )
+        self.fields["processes"].queryset = Process.objects.order_by("code")
+        self.fields["policies"].label_from_instance = lambda p: f"{p.code} {p.title}"
+        self.fields["processes"].label_from_instance = lambda p: f"{p.code} {p.name}"
+
+
+class AcceptForm(forms.Form):
+    owner = PersonField(label=_("Owner"))
+
+
+class CloseForm(forms.Form):
+    reason = forms.CharField(label=_("Reason"), max_length=500, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class AssessmentForm(forms.Form):
+    likelihood = forms.TypedChoiceField(label=_("Likelihood"), coerce=int)
+    impact = forms.TypedChoiceField(label=_("Impact"), coerce=int)
+    controls = forms.CharField(
+        label=_("Existing controls"),
+        required=False,
+        max_length=TEXT_LIMIT,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("At most 2,000 characters."),
+    )
+    residual_likelihood = forms.TypedChoiceField(label=_("Likelihood after controls"), coerce=int)
+    residual_impact = forms.TypedChoiceField(label=_("Impact after controls"), coerce=int)
+    note = forms.CharField(label=_("Note"), required=False, max_length=500)
+
+    def __init__(self, *args, scale: dict, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name, axis in (
+            ("likelihood", "likelihood"),
+            ("residual_likelihood", "likelihood"),
+            ("impact", "impact"),
+            ("residual_impact", "impact"),
+        ):
+            levels = scale[axis]
+            self.fields[name].choices = [(lv.value, f"{lv.value} · {lv.label}") for lv in levels] or [
+                (n, str(n)) for n in range(1, 6)
+            ]
+
+
+class ResponseForm(forms.Form):
+    strategy = forms.ChoiceField(label=_("Response"), choices=Strategy.choices)
+    plan = forms.CharField(
+        label=_("Response plan"), required=False, max_length=TEXT_LIMIT, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
+class DecisionForm(forms.Form):
+    decision = forms.ChoiceField(choices=[("approve", _("Approve")), ("refuse", _("Refuse"))])
+    opinion = forms.CharField(label=_("Opinion"), required=False, max_length=500)
+
+
+class MeasureForm(forms.Form):
+    title = forms.CharField(label=_("Measure"), max_length=200)
+    owner = PersonField(label=_("Owner"))
+    due_date = forms.DateField(label=_("Due date"), widget=forms.DateInput(attrs={"type": "date"}))
+
+    def clean_due_date(self):
+        due = self.cleaned_data["due_date"]
+        if due < timezone.localdate():
+            raise forms.ValidationError(_("The due date cannot be in the past."))
+        return due
+
+
+class MeasureUpdateForm(forms.Form):
+    status = forms.ChoiceField(label=_("Status"), choices=Measure.Status.choices)
+    progress_note = forms.CharField(
+        label=_("Progress"), required=False, max_length=1000, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    evidence = forms.FileField(
+        label=_("Evidence"), required=False, help_text=_("PDF, image, Word, Excel or text; at most 10 MB.")
+    )
+
+    def clean_evidence(self):
+        f = self.cleaned_data.get("evidence")
+        if f:
+            if f.size > EVIDENCE_MAX_BYTES:
+                raise forms.ValidationError(_("The file is larger than 10 MB."))
+            if not f.name.lower().endswith(EVIDENCE_TYPES):
+                raise forms.ValidationError(_("This type of file is not accepted as evidence."))
+        return f
+
+
+class KriForm(forms.Form):
+    indicator = forms.ModelChoiceField(label=_("Indicator"), queryset=None)
+    comparator = forms.ChoiceField(label=_("Warn when the figure is"), choices=Comparator.choices)
+    threshold = forms.DecimalField(label=_("Threshold"), max_digits=18, decimal_places=4)
+
+    def __init__(self, *args, **kwargs):
+        from apps.kpis.models import Indicator
+
+        super().__init__(*args, **kwargs)
+        self.fields["indicator"].queryset = Indicator.objects.filter(is_active=True).order_by("code")
+        self.fields["indicator"].label_from_instance = lambda i: f"{i.code} {i.name}"
+
+
+class ReviewForm(forms.Form):
+    note = forms.CharField(label=_("Review note"), max_length=1000, widget=forms.Textarea(attrs={"rows": 2}))
+    next_review = forms.DateField(
+        label=_("Next review"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+
+class RegisterFilterForm(forms.Form):
+    q = forms.CharField(label=_("Search"), required=False, max_length=100)
+    category = forms.ChoiceField(label=_("Category"), required=False)
+    level = forms.ChoiceField(
+        label=pgettext_lazy("risk level", "Level"), required=False, choices=[("", _("All"))] + list(Level.choices)
+    )
+    department = forms.ModelChoiceField(
+        label=_("Department"), required=False, queryset=None, to_field_name="code", empty_label=_("All")
+    )
+    status = forms.ChoiceField(
+        label=_("Status"), required=False, choices=[("", _("Not closed"))] + list(Risk.Status.choices)
+    )
+    owner = forms.CharField(label=_("Owner (login)"), required=False, max_length=150)
+    warning = forms.BooleanField(label=_("Early warning only"), required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["category"].choices = [("", _("All"))] + [(c.code, c.label) for c in Category.objects.all()]
+        self.fields["department"].queryset = Department.objects.order_by("path")
+        for name, field in self.fields.items():
+            if name == "warning":
+                field.widget.attrs["class"] = "form-check-input"
+            elif isinstance(field.widget, forms.Select):
+                field.widget.attrs["class"] = "form-select form-select-sm"
+            else:
+                field.widget.attrs["class"] = "form-control form-control-sm"

@@ -1,0 +1,299 @@
+from datetime import date, timedelta
+from io import BytesIO
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from openpyxl import load_workbook
+
+from apps.kpis.tests.factories import IndicatorFactory, MeasurementFactory
+from apps.risks import services
+from apps.risks.models import KeyRiskIndicator, Measure
+
+from .factories import RiskFactory
+
+pytestmark = pytest.mark.django_db
+
+VISIBLE = {
+    "gm": {"sales", "secret", "wide", "reported"},
+    "ops": {"sales", "secret", "wide", "reported"},
+    "ops_head": {"sales", "secret", "wide", "reported"},
+    "manager": {"sales", "wide", "reported"},
+    "staff": {"sales", "wide", "reported"},
+    "admin": {"sales", "wide", "reported"},
+    "hr": {"wide"},
+    "outsider": {"wide"},
+}
+
+
+@pytest.mark.parametrize("role", sorted(VISIBLE))
+def test_each_role_sees_exactly_its_risks_in_the_register_and_a_404_for_the_others(org, risks, client_for, role):
+    client = client_for(org[role])
+    page = client.get(reverse("risks:register")).content.decode()
+    for name, risk in risks.items():
+        assert (risk.title in page) == (name in VISIBLE[role]), (role, name)
+        status = client.get(reverse("risks:detail", args=[risk.code])).status_code
+        assert status == (200 if name in VISIBLE[role] else 404), (role, name, status)
+
+
+def test_anonymous_people_are_sent_to_log_in(risks, client):
+    for url in (
+        reverse("risks:register"),
+        reverse("risks:heat_map"),
+        reverse("risks:detail", args=[risks["sales"].code]),
+    ):
+        response = client.get(url)
+        assert response.status_code == 302 and "/accounts/login" in response["Location"]
+
+
+@pytest.mark.parametrize(
+    ("role", "status"),
+    [("manager", 302), ("ops", 302), ("gm", 302), ("staff", 403), ("hr", 404)],
+)
+def test_who_may_assess_a_risk(org, risks, client_for, role, status):
+    """The owning department's heads (the general manager heads them all) and ops assess; staff
+    who see the risk are refused (403); who may not see it gets a 404."""
+    url = reverse("risks:assess", args=[risks["sales"].code])
+    response = client_for(org[role]).post(
+        url, {"likelihood": 3, "impact": 4, "residual_likelihood": 2, "residual_impact": 3}
+    )
+    assert response.status_code == status
+    assert risks["sales"].assessments.exists() == (status == 302)
+
+
+def test_only_the_general_manager_decides_an_acceptance(org, risks, client_for):
+    risk = risks["sales"]
+    services.assess(risk=risk, actor=org["manager"], likelihood=4, impact=4, residual_likelihood=4, residual_impact=4)
+    services.set_response(risk=risk, actor=org["manager"], strategy="accept")
+    url = reverse("risks:decide", args=[risk.code])
+    assert client_for(org["ops"]).post(url, {"decision": "approve"}).status_code == 403
+    page = client_for(org["gm"]).get(risk.get_absolute_url()).content.decode()
+    assert 'value="approve"' in page
+    client_for(org["gm"]).post(url, {"decision": "refuse", "opinion": ""})
+    risk.refresh_from_db()
+    assert risk.acceptance == "pending"  # refusing needs a reason
+    client_for(org["gm"]).post(url, {"decision": "refuse", "opinion": "先落实措施"})
+    risk.refresh_from_db()
+    assert risk.acceptance == "rejected"
+
+
+def test_a_bad_assessment_keeps_what_was_typed_and_says_why(org, risks, client_for):
+    url = reverse("risks:assess", args=[risks["sales"].code])
+    response = client_for(org["manager"]).post(
+        url, {"likelihood": 2, "impact": 2, "residual_likelihood": 3, "residual_impact": 3, "controls": "我的控制措施"}
+    )
+    page = response.content.decode()
+    assert response.status_code == 200 and "我的控制措施" in page
+    assert "剩余风险分值不能高于固有风险分值" in page
+
+
+def test_reporting_a_risk_from_the_form(org, client_for, pinned_today):
+    from apps.risks.models import Category, Risk
+
+    client = client_for(org["staff"])
+    data = {
+        "title": "新风险",
+        "category": Category.objects.get(code="it").pk,
+        "department": org["sales_dept"].pk,
+        "description": "x" * 50,
+    }
+    response = client.post(reverse("risks:report"), data)
+    risk = Risk.objects.get(title="新风险")
+    assert response.status_code == 302 and response["Location"] == risk.get_absolute_url()
+    assert risk.reported_by == org["staff"] and risk.status == "reported"
+    too_long = client.post(reverse("risks:report"), {**data, "title": "长", "description": "x" * 2001})
+    assert too_long.status_code == 200 and not Risk.objects.filter(title="长").exists()
+
+
+def test_a_measure_due_yesterday_is_refused_by_the_form(org, risks, client_for):
+    url = reverse("risks:measure_add", args=[risks["sales"].code])
+    response = client_for(org["manager"]).post(url, {"title": "m", "owner": org["staff"].pk, "due_date": "2026-11-17"})
+    assert response.status_code == 200 and not Measure.objects.exists()
+    response = client_for(org["manager"]).post(url, {"title": "m", "owner": org["staff"].pk, "due_date": "2026-11-30"})
+    assert response.status_code == 302 and Measure.objects.get().owner == org["staff"]
+
+
+def test_the_measure_owner_updates_progress_with_evidence_and_others_may_not(org, risks, client_for):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    m = services.add_measure(
+        risk=risks["sales"],
+        actor=org["manager"],
+        title="m",
+        owner=org["staff"],
+        due_date=date(2026, 12, 1),
+        today=date(2026, 11, 18),
+    )
+    url = reverse("risks:measure_update", args=[risks["sales"].code, m.pk])
+    assert client_for(org["hr"]).get(url).status_code == 404  # hr cannot see the sales risk
+    evidence = SimpleUploadedFile("proof.pdf", b"%PDF-1.4 test", content_type="application/pdf")
+    response = client_for(org["staff"]).post(
+        url, {"status": "done", "progress_note": "完成", "evidence": evidence, "seen": "planned"}
+    )
+    assert response.status_code == 302
+    m.refresh_from_db()
+    assert m.status == "done" and m.completed_at and m.evidence.name.endswith(".pdf")
+    bad = SimpleUploadedFile("run.exe", b"MZ", content_type="application/octet-stream")
+    response = client_for(org["staff"]).post(url, {"status": "done", "evidence": bad, "seen": "done"})
+    assert response.status_code == 200 and "不接受此类型的文件" in response.content.decode()
+
+
+def _grow(org, n):
+    indicator = IndicatorFactory(department=org["sales_dept"])
+    for i in range(1, 13):
+        MeasurementFactory(indicator=indicator, year=2026, index=i)
+    for i in range(n):
+        risk = RiskFactory(department=org["sales_dept"], owner=org["manager"])
+        services.assess(
+            risk=risk,
+            actor=org["manager"],
+            likelihood=1 + i % 5,
+            impact=1 + (i * 3) % 5,
+            residual_likelihood=1,
+            residual_impact=1,
+        )
+        services.add_measure(
+            risk=risk,
+            actor=org["manager"],
+            title=f"m{i}",
+            owner=org["staff"],
+            due_date=date(2026, 12, 1),
+            today=date(2026, 11, 18),
+        )
+    return indicator
+
+
+def _queries(client, url):
+    with CaptureQueriesContext(connection) as ctx:
+        assert client.get(url).status_code == 200
+    return len(ctx)
+
+
+@pytest.mark.parametrize("name", ["risks:register", "risks:heat_map"])
+def test_register_and_heat_map_queries_do_not_grow_with_risks(org, client_for, pinned_today, name):
+    client = client_for(org["manager"])
+    _grow(org, 3)
+    small = _queries(client, reverse(name))
+    _grow(org, 30)
+    assert _queries(client, reverse(name)) == small
+    assert _queries(client, reverse(name) + "?level=low&status=open&q=风险") <= small + 2
+
+
+def test_risk_page_queries_do_not_grow_with_assessments_measures_and_indicators(org, client_for, pinned_today):
+    client = client_for(org["manager"])
+    risk = RiskFactory(department=org["sales_dept"], owner=org["manager"])
+
+    def grow(n):
+        for i in range(n):
+            services.assess(
+                risk=risk, actor=org["manager"], likelihood=3, impact=3, residual_likelihood=2, residual_impact=2
+            )
+            services.add_measure(
+                risk=risk,
+                actor=org["manager"],
+                title=f"m{i}",
+                owner=org["staff"],
+                due_date=date(2026, 12, 1),
+                today=date(2026, 11, 18),
+            )
+            services.record_review(
+                risk=risk, actor=org["manager"], note="ok", next_review=date(2027, 1, 1), today=date(2026, 11, 18)
+            )
+
+    grow(2)
+    KeyRiskIndicator.objects.create(
+        risk=risk, indicator=IndicatorFactory(department=org["sales_dept"]), comparator="lt", threshold=90
+    )
+    small = _queries(client, risk.get_absolute_url())
+    grow(20)
+    assert _queries(client, risk.get_absolute_url()) == small
+
+
+def test_the_heat_map_counts_each_cell_and_links_to_its_risks(org, client_for, pinned_today):
+    risk = RiskFactory(department=org["sales_dept"])
+    services.assess(risk=risk, actor=org["manager"], likelihood=4, impact=5, residual_likelihood=2, residual_impact=3)
+    page = client_for(org["manager"]).get(reverse("risks:heat_map")).content.decode()
+    assert "cell=inherent-4-5" in page and "cell=residual-2-3" in page
+    listed = client_for(org["manager"]).get(reverse("risks:register") + "?cell=residual-2-3").content.decode()
+    assert risk.title in listed
+    empty = client_for(org["manager"]).get(reverse("risks:register") + "?cell=residual-5-5").content.decode()
+    assert risk.title not in empty
+
+
+def test_the_export_lists_what_the_user_sees_with_formulas_neutralised(org, risks, client_for):
+    risks["sales"].title = '=HYPERLINK("http://x")'
+    risks["sales"].save()
+    response = client_for(org["hr"]).get(reverse("risks:export"))
+    ws = load_workbook(BytesIO(response.content)).active
+    titles = [row[1] for row in ws.iter_rows(min_row=2, values_only=True)]
+    assert titles == ["全公司风险"]  # hr sees only the company-wide risk
+    response = client_for(org["manager"]).get(reverse("risks:export"))
+    ws = load_workbook(BytesIO(response.content)).active
+    titles = [row[1] for row in ws.iter_rows(min_row=2, values_only=True)]
+    assert '\'=HYPERLINK("http://x")' in titles and response["Cache-Control"] == "private, no-store"
+
+
+def test_overdue_measures_remind_the_owner_then_the_manager_once(org, risks):
+    import time_machine
+
+    from apps.notifications.models import Notification
+    from apps.notifications.reminding import scan_all
+
+    services.add_measure(
+        risk=risks["sales"],
+        actor=org["manager"],
+        title="逾期措施",
+        owner=org["staff"],
+        due_date=date(2026, 11, 20),
+        today=date(2026, 11, 18),
+    )
+    with time_machine.travel("2026-11-23 09:00 +0800", tick=False):  # Monday: 1 working day late
+        from django.utils import timezone
+
+        scan_all(timezone.now(), only="risks.measures")
+        scan_all(timezone.now(), only="risks.measures")
+    sent = Notification.objects.filter(kind__in=["risks.measure_overdue", "risks.measure_escalated"])
+    assert list(sent.values_list("recipient__username", "kind")) == [("staff", "risks.measure_overdue")]
+    with time_machine.travel("2026-11-25 09:00 +0800", tick=False):  # 3 working days late: the manager too
+        from django.utils import timezone
+
+        scan_all(timezone.now(), only="risks.measures")
+        scan_all(timezone.now(), only="risks.measures")
+    assert sorted(sent.values_list("recipient__username", "kind")) == [
+        ("manager", "risks.measure_escalated"),
+        ("staff", "risks.measure_overdue"),
+    ]
+
+
+def test_the_kri_scan_job_warns_for_bound_indicators(org, risks):
+    from apps.scheduling.registry import get
+
+    indicator = IndicatorFactory(department=org["sales_dept"])
+    KeyRiskIndicator.objects.create(risk=risks["sales"], indicator=indicator, comparator="lt", threshold=90)
+    MeasurementFactory(indicator=indicator, year=2026, index=10, value=50)
+    from django.utils import timezone
+
+    assert get("risks.kri_scan").func(timezone.now()) == 1
+    assert get("risks.kri_scan").func(timezone.now() + timedelta(hours=1)) == 0
+
+
+def test_linked_regulations_and_processes_show_only_to_those_who_may_see_them(org, risks, client_for):
+    from apps.policies.tests.factories import make_published
+
+    open_policy = make_published(org=org).policy
+    secret_policy = make_published(org=org, confidentiality="restricted", owning=org["ops_dept"]).policy
+    url = reverse("risks:edit", args=[risks["wide"].code])
+    ops = client_for(org["ops"])
+    form = ops.get(url).content.decode()
+    assert open_policy.title in form
+    data = {
+        "title": "全公司风险",
+        "category": risks["wide"].category_id,
+        "department": org["ops_group"].pk,
+        "company_wide": "on",
+        "policies": [open_policy.pk, secret_policy.pk],
+    }
+    assert ops.post(url, data).status_code == 302
+    staff_page = client_for(org["staff"]).get(risks["wide"].get_absolute_url()).content.decode()
+    assert open_policy.code in staff_page and secret_policy.code not in staff_page

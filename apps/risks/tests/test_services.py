@@ -1,0 +1,201 @@
+from datetime import date, timedelta
+from decimal import Decimal
+
+import pytest
+from django.core.exceptions import ValidationError
+
+from apps.kpis.tests.factories import IndicatorFactory, MeasurementFactory
+from apps.notifications.models import Notification
+from apps.risks import services
+from apps.risks.models import Breach, KeyRiskIndicator, Measure, Risk, Strategy
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _messages_in_english():
+    """Messages are compared in English here; their Chinese is checked by the catalogue test."""
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield
+
+
+def test_a_report_notifies_the_head_and_waits_for_triage(org, risks):
+    reported = risks["reported"]
+    assert reported.status == Risk.Status.REPORTED and reported.code.startswith("R-2026-")
+    assert Notification.objects.filter(recipient=org["manager"], kind="risks.reported").count() == 1
+    services.accept_risk(risk=reported, actor=org["manager"], owner=org["staff"], seen=Risk.Status.REPORTED)
+    reported.refresh_from_db()
+    assert reported.status == Risk.Status.OPEN and reported.owner == org["staff"]
+
+
+def test_a_second_click_on_accept_or_close_is_refused(org, risks):
+    reported = risks["reported"]
+    services.accept_risk(risk=reported, actor=org["manager"], owner=org["staff"], seen=Risk.Status.REPORTED)
+    with pytest.raises(services.StaleState):
+        services.accept_risk(risk=reported, actor=org["manager"], owner=org["manager"], seen=Risk.Status.REPORTED)
+    with pytest.raises(ValidationError):
+        services.close_risk(risk=reported, actor=org["manager"], reason=" ", seen=Risk.Status.OPEN)
+    services.close_risk(risk=reported, actor=org["manager"], reason="已消除", seen=Risk.Status.OPEN)
+    with pytest.raises(services.StaleState):
+        services.close_risk(risk=reported, actor=org["manager"], reason="again", seen=Risk.Status.OPEN)
+
+
+def test_codes_count_up_per_year(org, risks):
+    again = services.report_risk(
+        reporter=org["staff"], title="x", category=risks["sales"].category, department=org["sales_dept"]
+    )
+    first, second = risks["reported"].code, again.code
+    assert int(second.rsplit("-", 1)[1]) == int(first.rsplit("-", 1)[1]) + 1
+
+
+def test_every_reassessment_is_kept_and_the_newest_is_on_the_risk(org, risks):
+    risk = risks["sales"]
+    services.assess(risk=risk, actor=org["manager"], likelihood=5, impact=4, residual_likelihood=4, residual_impact=3)
+    services.assess(
+        risk=risk,
+        actor=org["manager"],
+        likelihood=3,
+        impact=3,
+        residual_likelihood=2,
+        residual_impact=2,
+        controls="双人复核",
+    )
+    risk.refresh_from_db()
+    assert (risk.inherent_score, risk.inherent_level, risk.residual_score, risk.residual_level) == (
+        9,
+        "medium",
+        4,
+        "low",
+    )
+    assert [a.inherent_score for a in risk.assessments.all()] == [9, 20]
+
+
+@pytest.mark.parametrize(
+    ("scores", "message"),
+    [
+        ((6, 3, 2, 2), "Likelihood must be between 1 and 5"),
+        ((3, 0, 2, 2), "Impact must be between 1 and 5"),
+        ((2, 2, 3, 3), "cannot be above the inherent score"),
+    ],
+)
+def test_scores_out_of_range_or_residual_above_inherent_are_refused(org, risks, scores, message):
+    with pytest.raises(ValidationError) as exc:
+        services.assess(
+            risk=risks["sales"],
+            actor=org["manager"],
+            likelihood=scores[0],
+            impact=scores[1],
+            residual_likelihood=scores[2],
+            residual_impact=scores[3],
+        )
+    assert message in " ".join(exc.value.messages)
+    assert not risks["sales"].assessments.exists()
+
+
+def test_accepting_a_high_risk_needs_the_general_manager(org, risks):
+    risk = risks["sales"]
+    services.assess(risk=risk, actor=org["manager"], likelihood=4, impact=4, residual_likelihood=4, residual_impact=3)
+    risk = services.set_response(risk=risk, actor=org["manager"], strategy=Strategy.ACCEPT)
+    assert risk.acceptance == Risk.Acceptance.PENDING
+    assert Notification.objects.filter(recipient=org["gm"], kind="risks.acceptance_requested").count() == 1
+    with pytest.raises(ValidationError):
+        services.decide_acceptance(risk=risk, actor=org["gm"], approve=False, opinion="")
+    services.decide_acceptance(risk=risk, actor=org["gm"], approve=True, opinion="同意")
+    risk.refresh_from_db()
+    assert risk.acceptance == Risk.Acceptance.APPROVED and risk.acceptance_decided_by == org["gm"]
+    with pytest.raises(services.StaleState):
+        services.decide_acceptance(risk=risk, actor=org["gm"], approve=False, opinion="again")
+
+
+def test_accepting_a_low_risk_needs_nobody(org, risks):
+    risk = risks["sales"]
+    services.assess(risk=risk, actor=org["manager"], likelihood=2, impact=2, residual_likelihood=1, residual_impact=2)
+    assert services.set_response(risk=risk, actor=org["manager"], strategy=Strategy.ACCEPT).acceptance == ""
+
+
+def test_nobody_approves_their_own_acceptance(org, risks):
+    risk = risks["sales"]
+    services.assess(risk=risk, actor=org["gm"], likelihood=5, impact=5, residual_likelihood=5, residual_impact=5)
+    services.set_response(risk=risk, actor=org["gm"], strategy=Strategy.ACCEPT)
+    with pytest.raises(ValidationError, match="Nobody approves their own request"):
+        services.decide_acceptance(risk=risk, actor=org["gm"], approve=True)
+
+
+def test_a_measure_due_in_the_past_is_refused(org, risks):
+    with pytest.raises(ValidationError, match="past"):
+        services.add_measure(
+            risk=risks["sales"],
+            actor=org["manager"],
+            title="x",
+            owner=org["staff"],
+            due_date=date(2026, 11, 17),
+            today=date(2026, 11, 18),
+        )
+    assert not Measure.objects.exists()
+
+
+def _kri(org, risk, comparator="lt", threshold="90"):
+    indicator = IndicatorFactory(department=org["sales_dept"])
+    kri = KeyRiskIndicator.objects.create(
+        risk=risk, indicator=indicator, comparator=comparator, threshold=Decimal(threshold)
+    )
+    return indicator, kri
+
+
+def _figure(indicator, index, value):
+    MeasurementFactory(indicator=indicator, year=2026, index=index, value=Decimal(value))
+
+
+def test_a_breach_warns_once_then_again_only_after_recovery(org, risks):
+    risk = risks["sales"]
+    indicator, kri = _kri(org, risk)
+    scan = lambda: services.evaluate_kris(KeyRiskIndicator.objects.all())  # noqa: E731
+    _figure(indicator, 1, "95")
+    assert scan() == 0
+    _figure(indicator, 2, "88")  # below 90: a breach
+    assert scan() == 1
+    assert scan() == 0  # the same breach: nothing new
+    _figure(indicator, 3, "85")
+    assert scan() == 0  # still the same breach, a new figure
+    risk.refresh_from_db()
+    assert risk.in_warning
+    warned = Notification.objects.filter(kind="risks.kri_warning")
+    assert set(warned.values_list("recipient", flat=True)) == {org["manager"].pk, org["ops"].pk, org["ops_head"].pk}
+    assert warned.count() == 3
+    _figure(indicator, 4, "92")  # back inside
+    assert scan() == 0
+    risk.refresh_from_db()
+    assert not risk.in_warning and Breach.objects.get().ended_at is not None
+    _figure(indicator, 5, "80")  # a new breach
+    assert scan() == 1
+    assert Breach.objects.count() == 2 and warned.count() == 6
+
+
+def test_a_figure_saved_and_committed_rechecks_the_risks_watching_it(org, risks, django_capture_on_commit_callbacks):
+    indicator, _kri_row = _kri(org, risks["sales"], comparator="gt", threshold="100")
+    with django_capture_on_commit_callbacks(execute=True):
+        _figure(indicator, 1, "120")
+    risks["sales"].refresh_from_db()
+    assert risks["sales"].in_warning
+
+
+def test_a_review_moves_the_next_review_date(org, risks):
+    with pytest.raises(ValidationError):
+        services.record_review(
+            risk=risks["sales"],
+            actor=org["manager"],
+            note="ok",
+            next_review=date(2026, 11, 18),
+            today=date(2026, 11, 18),
+        )
+    services.record_review(
+        risk=risks["sales"],
+        actor=org["manager"],
+        note="复核完成",
+        next_review=date(2026, 11, 18) + timedelta(days=90),
+        today=date(2026, 11, 18),
+    )
+    risks["sales"].refresh_from_db()
+    assert risks["sales"].review_date == date(2027, 2, 16) and risks["sales"].reviews.count() == 1
