@@ -2,7 +2,10 @@
 quarter (31 March / 1 April 2026), 31 December 2026 → 1 January 2027 (a year the pinned
 holiday package does not know yet: Monday–Friday), 29 February 2028, 1 October 2026 (National
 Day, the holiday week) and Saturday 10 October 2026 (a make-up working day, 调休). Each test
-pins the wall clock as well as passing the day, so nothing reads the real date."""
+pins the wall clock as well as passing the day, so nothing reads the real date.
+
+It crosses every module, so it lives with the project, not inside an engine (whose code and
+tests import no domain app: apps/core/tests/test_engine_imports.py)."""
 
 import io
 from datetime import date, datetime, time, timedelta
