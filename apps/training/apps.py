@@ -9,4 +9,4 @@ class TrainingConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from . import kinds, permissions  # noqa: F401  (notification kinds, rules)
+        from . import permissions  # noqa: F401  (rules)

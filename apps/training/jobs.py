@@ -11,6 +11,7 @@ from . import services
 @job(
     "training.plans_from_appraisals",
     _("Start a development plan for every published appraisal graded Fail that has none."),
+    schedule="40 6 * * *",
 )
 def plans_from_appraisals(now) -> int:
     return services.plans_from_appraisals(today=timezone.localdate(now))

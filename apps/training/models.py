@@ -15,6 +15,8 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from apps.core.badges import badge_tones
+
 TEXT_LIMIT = 2000
 
 
@@ -24,7 +26,8 @@ class Plan(models.Model):
         PENDING = "pending", _("Waiting for approval")
         APPROVED = "approved", _("Approved")
 
-    STATUS_TONES = {Status.DRAFT: "secondary", Status.PENDING: "warning", Status.APPROVED: "success"}
+    badge_tones(Status, {Status.DRAFT: "secondary", Status.PENDING: "warning", Status.APPROVED: "success"})
+    BADGES = {"status": Status}
 
     title = models.CharField(_("title"), max_length=200)
     year = models.PositiveSmallIntegerField(_("year"), validators=[MinValueValidator(2000), MaxValueValidator(2100)])
@@ -55,10 +58,6 @@ class Plan(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("training:plan", args=[self.pk])
-
-    @property
-    def status_tone(self) -> str:
-        return self.STATUS_TONES.get(self.status, "secondary")
 
     @property
     def is_approved(self) -> bool:
@@ -142,7 +141,8 @@ class Session(models.Model):
         DONE = "done", _("Held")
         CANCELLED = "cancelled", _("Cancelled")
 
-    STATUS_TONES = {Status.SCHEDULED: "primary", Status.DONE: "success", Status.CANCELLED: "secondary"}
+    badge_tones(Status, {Status.SCHEDULED: "primary", Status.DONE: "success", Status.CANCELLED: "secondary"})
+    BADGES = {"status": Status}
 
     course = models.ForeignKey(Course, on_delete=models.CASCADE, related_name="sessions", verbose_name=_("course"))
     starts_at = models.DateTimeField(_("starts"))
@@ -164,10 +164,6 @@ class Session(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("training:session", args=[self.pk])
-
-    @property
-    def status_tone(self) -> str:
-        return self.STATUS_TONES.get(self.status, "secondary")
 
     @property
     def is_scheduled(self) -> bool:
@@ -299,7 +295,8 @@ class DevelopmentPlan(models.Model):
         APPRAISAL = "appraisal", _("Appraisal result")
         MANAGER = "manager", _("Manager's choice")
 
-    STATUS_TONES = {Status.OPEN: "primary", Status.DONE: "success", Status.CANCELLED: "secondary"}
+    badge_tones(Status, {Status.OPEN: "primary", Status.DONE: "success", Status.CANCELLED: "secondary"})
+    BADGES = {"status": Status}
 
     person = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="development_plans")
     mentor = models.ForeignKey(
@@ -331,10 +328,6 @@ class DevelopmentPlan(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("training:development", args=[self.pk])
-
-    @property
-    def status_tone(self) -> str:
-        return self.STATUS_TONES.get(self.status, "secondary")
 
     @property
     def is_open(self) -> bool:

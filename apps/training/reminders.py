@@ -8,10 +8,10 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_noop
 
-from apps.notifications.reminding import Due, ReminderSource, batches, register_source
+from apps.notifications.reminding import Due, ReminderSource, batches
 from apps.scheduling.calendar import add_working_days
 
-from . import kinds
+from . import notification_kinds as kinds
 from .models import Attendance, Certificate, DevelopmentAction, DevelopmentPlan, Enrollment, Session
 
 CERTIFICATE_NOTICE_DAYS = 30
@@ -102,6 +102,4 @@ class DevelopmentActionsOverdue(ReminderSource):
             yield dues
 
 
-register_source(SessionsSoon())
-register_source(CertificatesLapsing())
-register_source(DevelopmentActionsOverdue())
+SOURCES = [SessionsSoon(), CertificatesLapsing(), DevelopmentActionsOverdue()]

@@ -10,10 +10,11 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from apps.approvals import services as approvals
 from apps.notifications.services import notify, notify_many
 from apps.scheduling.calendar import is_working_day
 
-from . import kinds
+from . import notification_kinds as kinds
 from .models import (
     Attendance,
     Certificate,
@@ -55,7 +56,8 @@ def add_course(*, plan: Plan, actor, **fields) -> Course:
 
 
 @transaction.atomic
-def submit_plan(*, plan: Plan, actor) -> Plan:
+def submit_plan(*, plan: Plan, actor, today: date | None = None) -> Plan:
+    """Send a draft plan (or one returned for revision) into its approval flow."""
     plan = Plan.objects.select_for_update().get(pk=plan.pk)
     if not plan.is_draft:
         raise ValidationError(_("Only a draft plan can be submitted."))
@@ -63,6 +65,10 @@ def submit_plan(*, plan: Plan, actor) -> Plan:
         raise ValidationError(_("A plan needs at least one course before it is submitted."))
     plan.status = Plan.Status.PENDING
     plan.save(update_fields=["status"])
+    try:
+        approvals.submit(kind="training.plan", obj=plan, proposer=actor, title=plan.title, today=today)
+    except approvals.ApprovalError as exc:
+        raise ValidationError(str(exc)) from None
     return plan
 
 
@@ -72,6 +78,13 @@ def approve_plan(*, plan: Plan) -> Plan:
     plan = Plan.objects.select_for_update().get(pk=plan.pk)
     plan.status = Plan.Status.APPROVED
     plan.save(update_fields=["status"])
+    return plan
+
+
+@transaction.atomic
+def mark_plan_pending(*, plan: Plan) -> Plan:
+    """A returned plan was resubmitted through the approval page."""
+    Plan.objects.filter(pk=plan.pk).update(status=Plan.Status.PENDING)
     return plan
 
 

@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from apps.approvals import services as approvals
 from apps.departments.models import Department
 
 from . import selectors, services
@@ -135,6 +136,7 @@ def plan(request, pk):
             "courses": courses,
             "progress": selectors.plan_progress([plan]).get(plan.pk),
             "can_manage": request.user.has_perm("training.manage_plan", plan),
+            "approval": approvals.request_for("training.plan", plan.pk),
         },
     )
 

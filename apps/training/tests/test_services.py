@@ -276,3 +276,70 @@ def test_the_career_path_lists_what_the_person_still_lacks(org, training):
     with time_machine.travel("2026-11-20 11:30 +0800", tick=False):
         services.record_attendance(session=training["session"], actor=org["hr"], statuses={org["staff"].pk: "present"})
     assert career_steps(org["staff"])[0].missing_courses == []
+
+
+def test_a_plan_goes_through_the_approvals_engine_and_only_then_takes_sessions(org, training):
+    from apps.approvals import services as approvals
+    from apps.training.models import Plan
+
+    plan = training["draft"]  # the sales department's, drafted by its head
+    course = services.add_course(
+        plan=plan,
+        actor=org["manager"],
+        title="销售技巧",
+        hours=Decimal(4),
+        planned_month=12,
+        external_trainer="外部讲师",
+        budget=Decimal("60000"),
+    )
+    services.submit_plan(plan=plan, actor=org["manager"])
+    plan.refresh_from_db()
+    assert plan.status == Plan.Status.PENDING
+    with pytest.raises(ValidationError, match="once the plan is approved"):
+        services.schedule_session(
+            course=course,
+            actor=org["manager"],
+            starts_at=at("2026-11-20"),
+            ends_at=at("2026-11-20", 12),
+            place="x",
+            capacity=10,
+        )
+    request = approvals.request_for("training.plan", plan.pk)
+    approvals.act(request=request, actor=org["hr"], operation="approve", today=at("2026-11-18").date())
+    plan.refresh_from_db()
+    assert plan.status == Plan.Status.PENDING  # 60,000 yuan: the general manager's stage applies
+    approvals.act(request=request, actor=org["gm"], operation="approve", today=at("2026-11-18").date())
+    plan.refresh_from_db()
+    assert plan.status == Plan.Status.APPROVED
+    services.schedule_session(
+        course=course,
+        actor=org["manager"],
+        starts_at=at("2026-11-20"),
+        ends_at=at("2026-11-20", 12),
+        place="x",
+        capacity=10,
+    )
+
+
+def test_a_returned_plan_goes_back_to_draft_with_the_reason(org, training):
+    from apps.approvals import services as approvals
+    from apps.training.models import Plan
+
+    plan = training["draft"]
+    services.add_course(
+        plan=plan,
+        actor=org["manager"],
+        title="销售技巧",
+        hours=Decimal(4),
+        planned_month=12,
+        external_trainer="外部讲师",
+    )
+    services.submit_plan(plan=plan, actor=org["manager"])
+    with pytest.raises(ValidationError, match="Only a draft"):
+        services.submit_plan(plan=plan, actor=org["manager"])
+    request = approvals.request_for("training.plan", plan.pk)
+    approvals.act(
+        request=request, actor=org["hr"], operation="return", opinion="预算需要细化", today=at("2026-11-18").date()
+    )
+    plan.refresh_from_db()
+    assert plan.status == Plan.Status.DRAFT
