@@ -19,6 +19,20 @@ def _default_language():
 
 
 @pytest.fixture(autouse=True)
+def _calendar_without_company_days(monkeypatch):
+    """The working-day calendar keeps the company's days per process and rechecks a shared
+    stamp now and then. In tests: every test starts from none (its database has none) without
+    a query, so query counts do not depend on which test used the calendar first, and a
+    rolled-back test's days do not outlive it."""
+    from apps.scheduling import calendar
+
+    monkeypatch.setattr(calendar, "RECHECK_SECONDS", float("inf"))
+    calendar.assume_no_company_days()
+    yield
+    calendar.assume_no_company_days()
+
+
+@pytest.fixture(autouse=True)
 def _test_settings(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     # Pages render without `collectstatic` having run.

@@ -1,18 +1,20 @@
-"""`seed_demo` part: the default template, a sales template, 2026Q3 closed with published
-results and the current quarter (2026Q4) in self-assessment. Idempotent: each cycle is
-created only if it does not exist yet."""
+"""`seed_demo` part: the default template, a sales template, the latest quarter whose cycle
+has run its course by the day the seed runs closed with published results, and the quarter
+after it in self-assessment (deadlines ahead). Every date follows the day the seed runs and the
+working-day calendar. Idempotent: each cycle is created only if it does not exist yet."""
 
 import random
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 
 from django.db import transaction
 from django.utils import timezone
 
 from apps.kpis.models import Indicator
+from apps.scheduling.calendar import add_working_days, first_working_day_of_quarter, previous_quarter
 
 from .defaults import ensure_default_template
 from .models import Appraisal, Criterion, Cycle, Stage, Template
-from .opening import appraisal_cycle_open
+from .opening import appraisal_cycle_open, default_dates, parse_period
 from .simulate import FILLED_FIELDS, cap_excellent, fill
 
 SALES_TEMPLATE = "销售岗位季度考核表"
@@ -53,20 +55,32 @@ def _aware(day: date):
     return timezone.make_aware(datetime.combine(day, time(10, 0)))
 
 
+def _code(year: int, quarter: int) -> str:
+    return f"{year}Q{quarter}"
+
+
+def _opened_on(code: str) -> date:
+    """A quarter's cycle opens on the first working day of the next quarter (the scheduled job)."""
+    _kind, _start, end = parse_period(code)
+    return first_working_day_of_quarter(end + timedelta(days=1))
+
+
+def demo_quarters(today: date) -> tuple[str, str]:
+    """(closed, current): the latest quarter whose cycle has closed before `today`, and the next."""
+    year, quarter = previous_quarter(today)
+    while default_dates(parse_period(_code(year, quarter))[2], _opened_on(_code(year, quarter)))["close_date"] >= today:
+        year, quarter = previous_quarter(date(year, 3 * quarter - 2, 1))
+    closed = _code(year, quarter)
+    current = _code(year + 1, 1) if quarter == 4 else _code(year, quarter + 1)
+    return closed, current
+
+
 @transaction.atomic
 def _closed_quarter(code: str, rng: random.Random) -> None:
     if Cycle.objects.filter(code=code).exists():
         return
-    cycle, _n = appraisal_cycle_open(
-        code=code,
-        today=date(2026, 10, 9),
-        cutoff_date=date(2026, 9, 1),
-        self_deadline=date(2026, 10, 19),
-        review_deadline=date(2026, 10, 29),
-        calibration_deadline=date(2026, 11, 5),
-        close_date=date(2026, 11, 16),
-        notify=False,
-    )
+    opened = _opened_on(code)
+    cycle, _n = appraisal_cycle_open(code=code, today=opened, notify=False)
     rows = list(Appraisal.objects.filter(cycle=cycle).select_related("form", "cycle", "employee"))
     for a in rows:
         fill(
@@ -74,27 +88,21 @@ def _closed_quarter(code: str, rng: random.Random) -> None:
             rng,
             published=True,
             acknowledged=a.employee.username != "staff" and rng.random() < 0.8,
-            now=_aware(date(2026, 10, 27)),
+            now=_aware(add_working_days(cycle.self_deadline, 5)),
         )
     cap_excellent(rows, 20)
     Appraisal.objects.bulk_update(rows, FILLED_FIELDS, batch_size=500)
-    Cycle.objects.filter(pk=cycle.pk).update(stage=Stage.CLOSED, published_at=_aware(date(2026, 11, 6)))
+    published = add_working_days(cycle.calibration_deadline, 1)
+    Cycle.objects.filter(pk=cycle.pk).update(stage=Stage.CLOSED, published_at=_aware(published))
 
 
 @transaction.atomic
 def _current_quarter(code: str, today: date, rng: random.Random) -> None:
     if Cycle.objects.filter(code=code).exists():
         return
-    cycle, _n = appraisal_cycle_open(
-        code=code,
-        today=today,
-        cutoff_date=date(2026, 12, 1),
-        self_deadline=date(2026, 12, 11),
-        review_deadline=date(2026, 12, 21),
-        calibration_deadline=date(2026, 12, 28),
-        close_date=date(2027, 1, 11),
-        notify=False,
-    )
+    # Deadlines from the opening rule: the self-assessment is due about ten days ahead, or
+    # after the quarter's end when the quarter is still running.
+    cycle, _n = appraisal_cycle_open(code=code, today=today, notify=False)
     rows = [
         a
         for a in Appraisal.objects.filter(cycle=cycle).select_related("form", "cycle", "employee")
@@ -110,7 +118,8 @@ def seed(ctx: dict) -> None:
     rng = random.Random(7)
     ensure_default_template()
     _sales_template(ctx.get("departments") or {})
-    _closed_quarter("2026Q3", rng)
-    _current_quarter("2026Q4", ctx["today"], rng)
-    counts = {c.code: c.appraisals.count() for c in Cycle.objects.filter(code__in=["2026Q3", "2026Q4"])}
-    ctx["stdout"].write(f"  appraisals: {counts} (2026Q3 closed, 2026Q4 in self-assessment)")
+    closed, current = demo_quarters(ctx["today"])
+    _closed_quarter(closed, rng)
+    _current_quarter(current, ctx["today"], rng)
+    counts = {c.code: c.appraisals.count() for c in Cycle.objects.filter(code__in=[closed, current])}
+    ctx["stdout"].write(f"  appraisals: {counts} ({closed} closed, {current} in self-assessment)")

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from apps.departments.models import Department
 from apps.notifications.services import notify_many
+from apps.scheduling.calendar import first_working_day_of_quarter, next_working_day
 
 from .models import (
     DEFAULT_FORCED_DISTRIBUTION,
@@ -53,21 +54,15 @@ def previous_quarter_code(today: date) -> str:
     return f"{today.year - 1}Q4" if quarter == 1 else f"{today.year}Q{quarter - 1}"
 
 
-def first_working_day(day: date) -> date:
-    """The first Monday–Friday on or after `day` (public holidays are not modelled)."""
-    while day.weekday() >= 5:
-        day += timedelta(days=1)
-    return day
-
-
 def default_dates(period_end: date, today: date) -> dict:
+    """About 10, 20, 27 and 41 days after the opening, each on a working day."""
     start = max(today, period_end + timedelta(days=1))
     return {
         "cutoff_date": period_end.replace(day=1),  # joined before the period's last month
-        "self_deadline": start + timedelta(days=10),
-        "review_deadline": start + timedelta(days=20),
-        "calibration_deadline": start + timedelta(days=27),
-        "close_date": start + timedelta(days=41),
+        "self_deadline": next_working_day(start + timedelta(days=10)),
+        "review_deadline": next_working_day(start + timedelta(days=20)),
+        "calibration_deadline": next_working_day(start + timedelta(days=27)),
+        "close_date": next_working_day(start + timedelta(days=41)),
     }
 
 
@@ -222,8 +217,7 @@ def appraisal_cycle_open(
 def appraisal_cycle_open_previous_quarter(*, today: date) -> Cycle | None:
     """Scheduled: on (or after, if a run was missed) the first working day of a quarter, open
     the previous quarter's cycle unless it exists. State-based, so running twice is harmless."""
-    quarter_start = date(today.year, 3 * ((today.month - 1) // 3) + 1, 1)
-    if today < first_working_day(quarter_start):
+    if today < first_working_day_of_quarter(today):
         return None
     code = previous_quarter_code(today)
     if Cycle.objects.filter(code=code).exists():

@@ -4,8 +4,9 @@ so a second run creates nothing."""
 
 import math
 import random
-from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
+
+from django.utils import timezone
 
 from .achievement import roll_up
 from .demo_data import INDICATORS, PERSONAL, PROCESS_LINKS, SALES_REPS, SALES_SEASON
@@ -32,7 +33,7 @@ def ratio(story: str, t: float, rng: random.Random) -> float:
 
 
 def seed(ctx: dict) -> None:
-    today = ctx.get("today") or date.today()
+    today = ctx.get("today") or timezone.localdate()
     users, heads, depts = ctx["users"], ctx["heads"], ctx["departments"]
     last_month = reporting_month(today)
     first_month = last_month.shift(-23)

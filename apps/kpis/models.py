@@ -11,6 +11,7 @@ from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -41,7 +42,7 @@ class YearRule(models.TextChoices):
 
 
 def _first_of_year() -> date:
-    return date(date.today().year, 1, 1)
+    return date(timezone.localdate().year, 1, 1)  # the portal's year, not the server's (UTC) one
 
 
 class Indicator(models.Model):
@@ -126,7 +127,9 @@ class Indicator(models.Model):
         help_text=_("Figures above this are flagged before saving."),
     )
     reminder_days = models.PositiveSmallIntegerField(
-        _("remind after (days)"), default=5, help_text=_("Days after period end before a missing figure is chased.")
+        _("remind after (working days)"),
+        default=5,
+        help_text=_("Working days after the period's end before a missing figure is chased."),
     )
     active_from = models.DateField(_("tracked from"), default=_first_of_year)
     is_active = models.BooleanField(_("active"), default=True)

@@ -1,9 +1,9 @@
-"""Indicators: a figure still missing N days after its period ended (N per indicator) is first
-chased by the KPI module's own idempotent job (`kpis.remind_missing_figures`: the responsible
-person, else the department head); ESCALATE_AFTER_DAYS later, still missing, the department
+"""Indicators: a figure still missing N working days after its period ended (N per indicator) is
+first chased by the KPI module's own idempotent job (`kpis.remind_missing_figures`: the responsible
+person, else the department head); ESCALATE_AFTER_DAYS working days later, still missing, the department
 head is told here. Both read apps.kpis.selectors.figures_missing, so they agree."""
 
-from datetime import date, timedelta
+from datetime import date
 
 from django.db.models import Q
 from django.urls import reverse
@@ -13,6 +13,7 @@ from apps.core.plugins import WorkItem
 from apps.kpis import selectors as kpi_selectors
 from apps.kpis.models import Indicator
 from apps.notifications.reminding import Due, ReminderSource
+from apps.scheduling.calendar import add_working_days
 
 ESCALATE_AFTER_DAYS = 5
 CHUNK = 2000
@@ -32,7 +33,7 @@ class MissingFiguresToHead(ReminderSource):
             head = m.indicator.department.head_id
             if head is None or m.indicator.responsible_id in (None, head):
                 continue  # the first reminder already went to the head
-            if m.due + timedelta(days=ESCALATE_AFTER_DAYS) >= today:
+            if add_working_days(m.due, ESCALATE_AFTER_DAYS) >= today:
                 continue
             dues.append(
                 Due(
@@ -89,9 +90,9 @@ def missing_for(user, today, lookback_years: int = 2) -> list:
     out = []
     for ind in inds:
         p = Period.containing(max(ind.active_from, since), ind.frequency)
-        while p.end + timedelta(days=ind.reminder_days) < today:
+        while (due := kpi_selectors.figure_due(p, ind.reminder_days)) < today:
             if (ind.pk, p.year, p.index) not in have:
-                out.append(kpi_selectors.MissingFigure(ind, p, p.end + timedelta(days=ind.reminder_days)))
+                out.append(kpi_selectors.MissingFigure(ind, p, due))
             p = p.next()
     return sorted(out, key=lambda m: m.due)
 

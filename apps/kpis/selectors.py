@@ -4,7 +4,7 @@ however many indicators and periods there are (the pages' query counts stay flat
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 from decimal import Decimal
 
 from django.db.models import Q, QuerySet
@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from apps.accounts.permissions import is_admin, is_hr, is_ops
 from apps.departments.permissions import headed_paths
+from apps.scheduling.calendar import add_working_days
 
 from .achievement import STATUS_COLOUR, STATUS_RANK, Status
 from .cascade import KpiAchievement, Node, cascade_tree, cascade_trees, flatten, kpi_achievement  # noqa: F401
@@ -222,7 +223,7 @@ class MissingFigure:
 
 def figures_missing(*, today: date | None = None, lookback_years: int = 2) -> list[MissingFigure]:
     """State-based: every active indicator's periods that ended more than the indicator's
-    `reminder_days` (default 5) ago, since it was tracked (at most `lookback_years` back),
+    `reminder_days` (default 5) working days ago, since it was tracked (at most `lookback_years` back),
     and still have no figure. Read-only, so calling it twice gives the same answer; the
     reminder job (services.figures_missing_remind) records what it already sent."""
     today = today or timezone.localdate()
@@ -237,11 +238,16 @@ def figures_missing(*, today: date | None = None, lookback_years: int = 2) -> li
     for ind in inds:
         start = Period.containing(max(ind.active_from, since), ind.frequency)
         p = start
-        while p.end + timedelta(days=ind.reminder_days) < today:
+        while (due := figure_due(p, ind.reminder_days)) < today:
             if (ind.pk, p.year, p.index) not in have:
-                out.append(MissingFigure(ind, p, p.end + timedelta(days=ind.reminder_days)))
+                out.append(MissingFigure(ind, p, due))
             p = p.next()
     return out
+
+
+def figure_due(period: Period, reminder_days: int) -> date:
+    """A period's figure is due `reminder_days` working days after the period ended."""
+    return add_working_days(period.end, reminder_days)
 
 
 def locks(periods: list[Period]) -> set[tuple[str, int, int]]:

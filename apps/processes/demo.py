@@ -288,7 +288,7 @@ def _requests(ctx) -> int:
             if who not in u:
                 break
             cr = services.change_request_transition(cr=cr, user=u[who], action=action, comment=comment, today=today)
-        _backdate(cr, days_ago)
+        _backdate(cr, days_ago, today)
         n += 1
     if not Delegation.objects.filter(kind="processes.change").exists() and "ops-head" in u:
         approvals.delegation_create(
@@ -357,14 +357,14 @@ def _drop(steps, key):
     return out
 
 
-def _backdate(cr: ChangeRequest, days_ago: int) -> None:
-    """Spread the request's history over the past `days_ago` days so ages and the stage
-    report look like real use: every moment of its approval (one per operation) moves to an
-    evenly spaced moment in that span."""
+def _backdate(cr: ChangeRequest, days_ago: int, today: datetime.date) -> None:
+    """Spread the request's history over the `days_ago` days before `today` (the seed's day, at
+    this time of day) so ages and the stage report look like real use: every moment of its
+    approval (one per operation) moves to an evenly spaced moment in that span."""
     from apps.approvals import bulk
 
     approval = services.approval_of(cr)
-    now = timezone.now()
+    now = timezone.make_aware(datetime.datetime.combine(today, timezone.localtime().time()))
     start = now - datetime.timedelta(days=days_ago)
     if approval is not None:
         bulk.retime(approval, start=start, end=now)

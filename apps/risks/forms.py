@@ -120,11 +120,6 @@ class ResponseForm(forms.Form):
     )
 
 
-class DecisionForm(forms.Form):
-    decision = forms.ChoiceField(choices=[("approve", _("Approve")), ("refuse", _("Refuse"))])
-    opinion = forms.CharField(label=_("Opinion"), required=False, max_length=500)
-
-
 class MeasureForm(forms.Form):
     title = forms.CharField(label=_("Measure"), max_length=200)
     owner = PersonField(label=_("Owner"))

@@ -1,13 +1,11 @@
-"""Home page cards: my open risk measures; for the general manager, acceptances to decide."""
+"""Home page card: my open risk measures (acceptances to decide are in the approvals inbox)."""
 
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from apps.core.plugins import WorkItem, WorkPanel
-from apps.departments.permissions import is_general_manager
 
-from .models import Risk
 from .selectors import open_measures_for
 
 
@@ -37,26 +35,4 @@ def my_work(user) -> list[WorkPanel]:
                 order=70,
             )
         )
-    if is_general_manager(user):
-        pending = list(Risk.objects.filter(acceptance=Risk.Acceptance.PENDING).order_by("updated_at")[:5])
-        if pending:
-            panels.append(
-                WorkPanel(
-                    key="risks.acceptance",
-                    title=_("Risk acceptances to decide"),
-                    icon="bi-shield-exclamation",
-                    items=[
-                        WorkItem(
-                            title=f"{r.code} {r.title}",
-                            url=r.get_absolute_url(),
-                            badge=r.get_residual_level_display() or r.get_inherent_level_display(),
-                            badge_tone=r.level_tone,
-                        )
-                        for r in pending
-                    ],
-                    count=Risk.objects.filter(acceptance=Risk.Acceptance.PENDING).count(),
-                    more_url=reverse("risks:register"),
-                    order=15,
-                )
-            )
     return panels

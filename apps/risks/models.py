@@ -112,9 +112,9 @@ class Risk(models.Model):
 
     class Acceptance(models.TextChoices):
         NONE = "", _("Not needed")
-        PENDING = "pending", _("Waiting for the general manager")
-        APPROVED = "approved", _("Approved by the general manager")
-        REJECTED = "rejected", _("Refused by the general manager")
+        PENDING = "pending", _("Waiting for approval")
+        APPROVED = "approved", _("Acceptance approved")
+        REJECTED = "rejected", _("Acceptance refused")
 
     badge_tones(Status, {Status.REPORTED: "info", Status.OPEN: "primary", Status.CLOSED: "secondary"})
     BADGES = {"status": Status}
@@ -157,7 +157,6 @@ class Risk(models.Model):
     acceptance = models.CharField(
         _("acceptance"), max_length=10, choices=Acceptance.choices, blank=True, default=Acceptance.NONE
     )
-    acceptance_opinion = models.CharField(_("opinion"), max_length=500, blank=True)
     acceptance_requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )

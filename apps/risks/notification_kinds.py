@@ -8,8 +8,6 @@ from apps.notifications.kinds import Kind
 REPORTED = "risks.reported"
 ACCEPTED = "risks.accepted"
 CLOSED = "risks.closed"
-ACCEPTANCE_REQUESTED = "risks.acceptance_requested"
-ACCEPTANCE_DECIDED = "risks.acceptance_decided"
 MEASURE_ASSIGNED = "risks.measure_assigned"
 MEASURE_OVERDUE = "risks.measure_overdue"
 MEASURE_ESCALATED = "risks.measure_escalated"
@@ -21,8 +19,6 @@ KINDS = [
     Kind(REPORTED, _("A risk was reported in your department"), mandatory=True),
     Kind(ACCEPTED, _("A risk was put in the register with you as owner")),
     Kind(CLOSED, _("A risk you reported was closed")),
-    Kind(ACCEPTANCE_REQUESTED, _("Accepting a high risk needs your approval"), mandatory=True),
-    Kind(ACCEPTANCE_DECIDED, _("Decision on accepting a risk")),
     Kind(MEASURE_ASSIGNED, _("Risk response measure assigned to you")),
     Kind(MEASURE_OVERDUE, _("Risk response measure overdue"), mandatory=True),
     Kind(MEASURE_ESCALATED, _("Risk response measure overdue in your team")),

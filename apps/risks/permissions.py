@@ -9,14 +9,14 @@ a 404 for them (views fetch through selectors.visible_risks, which mirrors `can_
 * Triage (accept into the register or close a report), edit, assess, plan measures, bind
   key risk indicators, record reviews: ops and the heads above the owning department; the
   owner too, except triage.
-* Decide on accepting a high risk: the general manager.
+* Accepting a high risk is decided on the approvals engine (approvals.py): the general manager.
 * Scale, bands, categories, import: ops and administrators.
 """
 
 import rules
 
 from apps.accounts.permissions import is_admin, is_ops, is_staff_member
-from apps.departments.permissions import is_general_manager, is_head_of
+from apps.departments.permissions import is_head_of
 
 
 @rules.predicate
@@ -50,6 +50,5 @@ rules.add_perm("risks.report", is_staff_member)
 rules.add_perm("risks.triage", is_staff_member & (is_ops | heads_risk_department))
 rules.add_perm("risks.manage", is_staff_member & can_manage_risk)
 rules.add_perm("risks.update_measure", is_staff_member & (owns_measure | measure_risk_manager))
-rules.add_perm("risks.decide_acceptance", is_staff_member & is_general_manager)
 rules.add_perm("risks.configure", is_staff_member & is_risk_admin)
 rules.add_perm("risks.import", is_staff_member & is_risk_admin)

@@ -13,8 +13,8 @@ from django.utils.translation import gettext as _
 
 from apps.accounts.permissions import users_with_role
 from apps.accounts.roles import Role
+from apps.approvals import services as approvals
 from apps.departments.models import Department
-from apps.departments.permissions import general_manager
 from apps.kpis.periods import Period
 from apps.notifications.services import notify, notify_many
 
@@ -207,17 +207,17 @@ def assess(
 
 
 def _request_acceptance(risk: Risk, actor) -> None:
+    """Ask the approvals engine (kind risks.acceptance); the caller saves the risk's fields."""
     risk.acceptance, risk.acceptance_requested_by = Risk.Acceptance.PENDING, actor
-    gm = general_manager()
-    if gm:
-        notify(
-            recipient=gm,
-            kind=kinds.ACCEPTANCE_REQUESTED,
-            title=_("Approve accepting the risk %(code)s %(title)s") % {"code": risk.code, "title": risk.title},
-            body=_("%(who)s proposes to accept this %(level)s risk without further measures.")
-            % {"who": actor.name, "level": Level(risk.level).label},
-            url=risk.get_absolute_url(),
-        )
+    title = _("Accept the %(level)s risk %(code)s %(title)s") % {
+        "level": Level(risk.level).label,
+        "code": risk.code,
+        "title": risk.title,
+    }
+    try:
+        approvals.submit(kind="risks.acceptance", obj=risk, proposer=actor, title=title)
+    except approvals.ApprovalError as exc:
+        raise ValidationError(str(exc)) from None
 
 
 @transaction.atomic
@@ -231,14 +231,13 @@ def set_response(*, risk: Risk, actor, strategy: str, plan: str = "") -> Risk:
             _request_acceptance(risk, actor)
     else:
         risk.acceptance = Risk.Acceptance.NONE
-    risk.acceptance_opinion, risk.acceptance_decided_by = "", None
+    risk.acceptance_decided_by = None
     risk.save(
         update_fields=[
             "strategy",
             "strategy_note",
             "acceptance",
             "acceptance_requested_by",
-            "acceptance_opinion",
             "acceptance_decided_by",
             "updated_at",
         ]
@@ -246,28 +245,21 @@ def set_response(*, risk: Risk, actor, strategy: str, plan: str = "") -> Risk:
     return risk
 
 
-@transaction.atomic
-def decide_acceptance(*, risk: Risk, actor, approve: bool, opinion: str = "") -> Risk:
-    if not approve and not opinion.strip():
-        raise ValidationError(_("Give a reason when you refuse."))
-    risk = _locked(risk)
-    if risk.acceptance != Risk.Acceptance.PENDING:
-        raise StaleState(_("This acceptance was decided already; the page now shows the decision."))
-    if actor.pk == risk.acceptance_requested_by_id:
-        raise ValidationError(_("Nobody approves their own request: someone else must propose accepting this risk."))
-    risk.acceptance = Risk.Acceptance.APPROVED if approve else Risk.Acceptance.REJECTED
-    risk.acceptance_opinion, risk.acceptance_decided_by = opinion.strip(), actor
-    risk.save(update_fields=["acceptance", "acceptance_opinion", "acceptance_decided_by", "updated_at"])
-    if risk.owner_id and risk.owner_id != actor.pk:
-        notify(
-            recipient=risk.owner,
-            kind=kinds.ACCEPTANCE_DECIDED,
-            title=(_("Accepting %(code)s was approved") if approve else _("Accepting %(code)s was refused"))
-            % {"code": risk.code},
-            body=opinion.strip(),
-            url=risk.get_absolute_url(),
-        )
-    return risk
+def _acceptance_decided(*, risk: Risk, actor, outcome: str) -> None:
+    """Called by the approvals engine inside its transaction."""
+    Risk.objects.filter(pk=risk.pk).update(acceptance=outcome, acceptance_decided_by=actor, updated_at=timezone.now())
+
+
+def acceptance_approved(*, risk: Risk, actor) -> None:
+    _acceptance_decided(risk=risk, actor=actor, outcome=Risk.Acceptance.APPROVED)
+
+
+def acceptance_refused(*, risk: Risk, actor) -> None:
+    _acceptance_decided(risk=risk, actor=actor, outcome=Risk.Acceptance.REJECTED)
+
+
+def acceptance_withdrawn(*, risk: Risk, actor) -> None:
+    _acceptance_decided(risk=risk, actor=None, outcome=Risk.Acceptance.NONE)
 
 
 @transaction.atomic

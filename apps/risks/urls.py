@@ -18,7 +18,6 @@ urlpatterns = [
     path("<str:code>/close/", views.close, name="close"),
     path("<str:code>/assess/", views.assess, name="assess"),
     path("<str:code>/response/", views.respond, name="respond"),
-    path("<str:code>/decide/", views.decide, name="decide"),
     path("<str:code>/measures/new/", views.measure_add, name="measure_add"),
     path("<str:code>/measures/<int:pk>/", views.measure_update, name="measure_update"),
     path("<str:code>/kris/new/", views.kri_bind, name="kri_bind"),

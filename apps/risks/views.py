@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from apps.approvals import services as approvals
 from apps.policies.selectors import visible_policies
 
 from . import exporting, selectors, services
@@ -20,7 +21,6 @@ from .forms import (
     AcceptForm,
     AssessmentForm,
     CloseForm,
-    DecisionForm,
     KriForm,
     MeasureForm,
     MeasureUpdateForm,
@@ -156,7 +156,7 @@ def detail(request, code):
             "processes": list(risk.processes.all()),
             "can_triage": user.has_perm("risks.triage", risk),
             "can_manage": user.has_perm("risks.manage", risk),
-            "can_decide": user.has_perm("risks.decide_acceptance", risk) and risk.acceptance_pending,
+            "acceptance_request": approvals.request_for("risks.acceptance", risk.pk) if risk.acceptance else None,
             "accept_form": AcceptForm(initial={"owner": risk.owner_id}),
             "today": timezone.localdate(),
         },
@@ -295,28 +295,6 @@ def respond(request, code):
         action_url=reverse("risks:respond", args=[code]),
         submit=_("Save"),
     )
-
-
-@require_POST
-@view_risks
-def decide(request, code):
-    risk = _risk_or_404(request.user, code)
-    _allowed(request.user, "risks.decide_acceptance", risk)
-    form = DecisionForm(request.POST)
-    if form.is_valid():
-        try:
-            services.decide_acceptance(
-                risk=risk,
-                actor=request.user,
-                approve=form.cleaned_data["decision"] == "approve",
-                opinion=form.cleaned_data["opinion"] or request.POST.get("comment", ""),
-            )
-            messages.success(request, _("Decision recorded."))
-        except ValidationError as exc:
-            messages.error(request, " ".join(exc.messages))
-    else:
-        messages.error(request, _("Choose approve or refuse."))
-    return redirect(risk)
 
 
 @view_risks

@@ -1,5 +1,7 @@
 """Admin: the scheduled jobs with their last run (a PeriodicTask proxy annotated from JobRun),
-and the full run history."""
+the full run history, and the company calendar (closures and extra working days)."""
+
+from datetime import timedelta
 
 from django.contrib import admin, messages
 from django.db.models import OuterRef, Subquery
@@ -8,9 +10,9 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from . import registry
-from .admin_access import AdminRoleAccess
-from .models import JobRun, ScheduledJob
+from . import calendar, registry
+from .admin_access import AdminRoleAccess, AdminRoleManages
+from .models import CompanyDay, JobRun, ScheduledJob
 from .runner import TASK_NAME
 
 
@@ -123,3 +125,40 @@ class JobRunAdmin(AdminRoleAccess, admin.ModelAdmin):
     @admin.display(description=_("error"))
     def short_error(self, obj):
         return obj.error.strip().splitlines()[-1][:120] if obj.error else ""
+
+
+WARN_AHEAD_DAYS = 60
+
+
+@admin.register(CompanyDay)
+class CompanyDayAdmin(AdminRoleManages, admin.ModelAdmin):
+    list_display = ("first_day", "last_day", "kind", "reason")
+    list_filter = ("kind",)
+    search_fields = ("reason",)
+    date_hierarchy = "first_day"
+    fields = ("kind", "first_day", "last_day", "reason")
+
+    def changelist_view(self, request, extra_context=None):
+        today = timezone.localdate()
+        years = {today.year, (today + timedelta(days=WARN_AHEAD_DAYS)).year}  # deadlines reach ahead
+        years.update(d.year for d in CompanyDay.objects.filter(last_day__gte=today).values_list("last_day", flat=True))
+        missing = calendar.unknown_years(years)
+        if missing:
+            self.message_user(request, calendar_warning(missing), messages.WARNING)
+        return super().changelist_view(request, extra_context)
+
+
+def calendar_warning(years: list[int]) -> str:
+    known = calendar.OFFICIAL_YEARS
+    return _(
+        "The holiday calendar (%(package)s) knows the public holidays and make-up working days of "
+        "%(first)d–%(last)d only. For %(years)s the portal counts Monday to Friday as working days, "
+        "plus the company days entered here, until the package is updated: enter that year's "
+        "holidays here as closures (and make-up working days as extra working days) if deadlines must "
+        "respect them now."
+    ) % {
+        "package": calendar.PACKAGE,
+        "first": known.start,
+        "last": known.stop - 1,
+        "years": ", ".join(str(y) for y in years),
+    }

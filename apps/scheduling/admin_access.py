@@ -16,3 +16,13 @@ class AdminRoleAccess:
 
     def has_change_permission(self, request, obj=None):
         return is_admin(request.user) or super().has_change_permission(request, obj)
+
+
+class AdminRoleManages(AdminRoleAccess):
+    """For data administrators keep by hand (the company calendar): add and delete as well."""
+
+    def has_add_permission(self, request):
+        return is_admin(request.user) or super().has_add_permission(request)
+
+    def has_delete_permission(self, request, obj=None):
+        return is_admin(request.user) or super().has_delete_permission(request, obj)

@@ -1,4 +1,6 @@
-from django.db import models
+from django.db import models, transaction
+from django.db.models.signals import post_delete, post_save
+from django.dispatch import receiver
 from django.utils.translation import gettext_lazy as _
 from django_celery_beat.models import PeriodicTask
 
@@ -39,3 +41,46 @@ class ScheduledJob(PeriodicTask):
         proxy = True
         verbose_name = _("scheduled job")
         verbose_name_plural = _("scheduled jobs")
+
+
+class CompanyDay(models.Model):
+    """The company's own calendar on top of the State Council's (apps/scheduling/calendar.py):
+    a closure (days off that are working days officially) or extra working days."""
+
+    class Kind(models.TextChoices):
+        CLOSED = "closed", _("company closed")
+        WORKING = "working", _("extra working day")
+
+    kind = models.CharField(_("kind"), max_length=8, choices=Kind.choices, default=Kind.CLOSED)
+    first_day = models.DateField(_("first day"))
+    last_day = models.DateField(_("last day"), help_text=_("The same as the first day for a single day."))
+    reason = models.CharField(_("reason"), max_length=200)
+
+    class Meta:
+        verbose_name = _("company calendar day")
+        verbose_name_plural = _("company calendar")
+        ordering = ["-first_day"]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(last_day__gte=models.F("first_day")), name="companyday_in_order")
+        ]
+
+    def __str__(self) -> str:
+        days = f"{self.first_day}" if self.first_day == self.last_day else f"{self.first_day} – {self.last_day}"
+        return f"{days} {self.get_kind_display()}: {self.reason}"
+
+    def clean(self):
+        from django.core.exceptions import ValidationError
+
+        if self.first_day and self.last_day:
+            if self.last_day < self.first_day:
+                raise ValidationError({"last_day": _("The last day cannot be before the first day.")})
+            if (self.last_day - self.first_day).days > 366:
+                raise ValidationError({"last_day": _("Enter at most one year at a time.")})
+
+
+@receiver([post_save, post_delete], sender=CompanyDay)
+def _company_days_changed(**kwargs):
+    from . import calendar
+
+    calendar.forget_company_days()  # this process, now (its own transaction sees the change)
+    transaction.on_commit(calendar.company_days_changed)  # every process, once others can see it

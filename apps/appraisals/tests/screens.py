@@ -1,6 +1,6 @@
 """A whole appraisal cycle in headless Chromium as staff, manager and hr, with screenshots
 in /tmp/appraisals-*.png. Uses the dev server of this app and its seeded demo database;
-it rebuilds the demo's 2026Q4 cycle first and last, so it can run again.
+it rebuilds the demo's current cycle first and last, so it can run again.
 
     DEBUG=1 DATABASE_URL=... .venv/bin/python apps/appraisals/tests/screens.py [base url]
 """
@@ -18,10 +18,13 @@ import django
 django.setup()
 
 from django.core.management import call_command  # noqa: E402
+from django.utils import timezone  # noqa: E402
 from playwright.sync_api import sync_playwright  # noqa: E402
 
+from apps.appraisals.demo import demo_quarters  # noqa: E402
+
 BASE = sys.argv[1] if len(sys.argv) > 1 else "http://127.0.0.1:8104"
-CODE = "2026Q4"
+CLOSED, CODE = demo_quarters(timezone.localdate())  # the demo's cycles on the day it was seeded
 shots = []
 
 
@@ -210,7 +213,7 @@ def main():
         shot(hr, "15-hr-resolved")
         hr.goto(f"{BASE}/appraisals/templates/")
         shot(hr, "16-hr-templates")
-        hr.goto(f"{BASE}/appraisals/cycles/2026Q3/calibration/")
+        hr.goto(f"{BASE}/appraisals/cycles/{CLOSED}/calibration/")
         hr.wait_for_timeout(500)
         shot(hr, "17-hr-q3-calibration")
         browser.close()

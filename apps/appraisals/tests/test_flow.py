@@ -6,6 +6,7 @@ from datetime import timedelta
 from decimal import Decimal
 
 import pytest
+import time_machine
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
@@ -296,8 +297,13 @@ def test_scheduled_stage_moves_catch_up_and_do_nothing_twice(org, open_cycle, to
 def test_the_scheduled_jobs_call_the_services(org, default_template):
     from apps.scheduling.runner import run_job
 
-    assert run_job("appraisals.advance_due_stages").outcome == "ok"
-    assert run_job("appraisals.open_previous_quarter").outcome == "ok"
+    at = "2026-10-0%d 06:00 +0800"
+    with time_machine.travel(at % 3, tick=False):  # the National Day week: nothing opens yet
+        assert run_job("appraisals.open_previous_quarter").items == 0
+    with time_machine.travel(at % 8, tick=False):  # the first working day of Q4
+        assert run_job("appraisals.advance_due_stages").outcome == "ok"
+        run = run_job("appraisals.open_previous_quarter")
+    assert run.outcome == "ok" and run.items > 0 and Cycle.objects.filter(code="2026Q3").exists()
 
 
 def test_hr_changes_deadlines_and_rules_but_not_the_bands_once_reviews_started(org, cycle, client_for, today):

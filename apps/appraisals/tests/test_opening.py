@@ -175,9 +175,10 @@ def test_the_command_opens_quarters_and_years(org, default_template, capsys):
 @pytest.mark.parametrize(
     "today,code",
     [
-        (date(2026, 10, 1), "2026Q3"),  # Thursday, the first working day of Q4
+        (date(2026, 10, 8), "2026Q3"),  # Thursday after the National Day week, the first working day of Q4
         (date(2026, 10, 20), "2026Q3"),  # a missed run catches up
-        (date(2027, 1, 1), "2026Q4"),  # a Friday (public holidays are not modelled)
+        (date(2026, 1, 4), "2025Q4"),  # a Sunday worked in lieu of the New Year holiday (调休)
+        (date(2027, 1, 1), "2026Q4"),  # a Friday: the pinned holiday package does not know 2027 yet
     ],
 )
 def test_the_scheduled_job_opens_the_previous_quarter_once(org, default_template, today, code):
@@ -186,6 +187,8 @@ def test_the_scheduled_job_opens_the_previous_quarter_once(org, default_template
 
 
 def test_the_scheduled_job_waits_for_the_first_working_day(org, default_template):
+    for day in range(1, 8):  # National Day week 2026
+        assert services.appraisal_cycle_open_previous_quarter(today=date(2026, 10, day)) is None
     # 1 January 2028 is a Saturday: the first working day is Monday the 3rd
     assert services.appraisal_cycle_open_previous_quarter(today=date(2028, 1, 1)) is None
     assert services.appraisal_cycle_open_previous_quarter(today=date(2028, 1, 3)).code == "2027Q4"

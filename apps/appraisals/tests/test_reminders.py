@@ -82,9 +82,10 @@ def test_the_appraisal_jobs_open_the_previous_quarter_and_move_stages_on(org):
     from apps.appraisals.models import Cycle
 
     ensure_default_template()
-    run = run_job("appraisals.open_previous_quarter", now=at(date(2026, 10, 1)))
+    assert run_job("appraisals.open_previous_quarter", now=at(date(2026, 10, 1))).items == 0  # National Day
+    run = run_job("appraisals.open_previous_quarter", now=at(date(2026, 10, 8)))  # the first working day
     assert run.outcome == "ok" and run.items > 0 and Cycle.objects.filter(code="2026Q3").exists()
-    assert run_job("appraisals.open_previous_quarter", now=at(date(2026, 10, 2))).items == 0
+    assert run_job("appraisals.open_previous_quarter", now=at(date(2026, 10, 9))).items == 0
     cycle = Cycle.objects.get(code="2026Q3")
     moved = run_job("appraisals.advance_due_stages", now=at(cycle.self_deadline + timedelta(days=1)))
     assert moved.outcome == "ok" and moved.items >= 1

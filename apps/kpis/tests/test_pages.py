@@ -3,6 +3,7 @@
 from decimal import Decimal as D
 
 import pytest
+import time_machine
 from django.urls import reverse
 
 from apps.kpis import services
@@ -173,6 +174,7 @@ def test_a_range_indicator_needs_a_bound(kpi, client_for):
     assert r.status_code == 200 and "at least one bound" in r.content.decode()
 
 
+@time_machine.travel("2026-11-21 10:00 +0800", tick=False)  # January 2025 is within the 24 months shown
 def test_indicator_page_shows_chart_data_with_gaps_for_missing_figures(kpi, client_for, settings):
     ind = kpi["sales_kpi"]
     services.measurement_save(indicator=ind, period=Period(2025, 1), value=D(90), by=kpi["ops"])

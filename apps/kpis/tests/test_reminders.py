@@ -42,7 +42,10 @@ def test_a_missing_figure_goes_to_the_responsible_person_then_the_department_hea
         reminder_days=5,
         name="客户满意度",
     )
-    today = date(2026, 11, 12)  # October's figure: due 5 Nov, chased; head told after 10 Nov
+    # October's figure: due 5 working days after Saturday 31 October, on Friday 6 November, then
+    # chased; the head is told 5 working days later, after Friday 13 November (September's: after
+    # 20 October, the National Day week and its make-up Saturday counted by the calendar).
+    today = date(2026, 11, 16)
     assert run_job("kpis.remind_missing_figures", now=at(today)).items == 2  # September and October
     assert sent("kpis.figure_missing", org["staff"]) == 2
     reminding.scan_all(at(today))

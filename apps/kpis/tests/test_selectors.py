@@ -161,7 +161,9 @@ def test_figures_missing_after_n_days_and_reminders_are_sent_once(org):
     )
     MeasurementFactory(indicator=ind, year=2026, index=1)
     MeasurementFactory(indicator=late, year=2026, index=1)
-    on = date(2026, 3, 6)  # February ended 6 days ago
+    # February ended on Saturday the 28th (a make-up working day): 5 working days later is Friday 6 March
+    assert selectors.figures_missing(today=date(2026, 3, 6)) == []
+    on = date(2026, 3, 9)
     missing = {(m.indicator.pk, m.period.key) for m in selectors.figures_missing(today=on)}
     assert missing == {(ind.pk, "2026-02")}
     assert services.figures_missing_remind(today=on) == 1
@@ -169,7 +171,8 @@ def test_figures_missing_after_n_days_and_reminders_are_sent_once(org):
     note = Notification.objects.get()
     assert note.recipient == org["manager"] and note.kind == "kpis.figure_missing"
     # a run that missed days catches up with everything still missing, once
-    assert services.figures_missing_remind(today=date(2026, 4, 20)) == 3  # ind 03, late 02, late 03
+    # ind 03 (due 8 April, after Qingming), late 02 (13 March), late 03 (15 April)
+    assert services.figures_missing_remind(today=date(2026, 4, 20)) == 3
     assert SentReminder.objects.filter(kind="kpis.figure_missing").count() == 4  # the common ledger
     assert Notification.objects.filter(recipient=org["staff"]).count() == 2
 

@@ -62,20 +62,18 @@ def test_who_may_assess_a_risk(org, risks, client_for, role, status):
     assert risks["sales"].assessments.exists() == (status == 302)
 
 
-def test_only_the_general_manager_decides_an_acceptance(org, risks, client_for):
+def test_the_risk_page_links_to_its_acceptance_approval_and_the_approval_shows_the_risk(org, risks, client_for):
+    from apps.approvals import services as approvals
+
     risk = risks["sales"]
     services.assess(risk=risk, actor=org["manager"], likelihood=4, impact=4, residual_likelihood=4, residual_impact=4)
     services.set_response(risk=risk, actor=org["manager"], strategy="accept")
-    url = reverse("risks:decide", args=[risk.code])
-    assert client_for(org["ops"]).post(url, {"decision": "approve"}).status_code == 403
-    page = client_for(org["gm"]).get(risk.get_absolute_url()).content.decode()
-    assert 'value="approve"' in page
-    client_for(org["gm"]).post(url, {"decision": "refuse", "opinion": ""})
-    risk.refresh_from_db()
-    assert risk.acceptance == "pending"  # refusing needs a reason
-    client_for(org["gm"]).post(url, {"decision": "refuse", "opinion": "先落实措施"})
-    risk.refresh_from_db()
-    assert risk.acceptance == "rejected"
+    request = approvals.request_for("risks.acceptance", risk.pk)
+    page = client_for(org["manager"]).get(risk.get_absolute_url()).content.decode()
+    assert request.get_absolute_url() in page
+    approval_page = client_for(org["gm"]).get(request.get_absolute_url())
+    assert approval_page.status_code == 200 and risk.code in approval_page.content.decode()
+    assert client_for(org["hr"]).get(request.get_absolute_url()).status_code == 404  # may not see the risk
 
 
 def test_a_bad_assessment_keeps_what_was_typed_and_says_why(org, risks, client_for):

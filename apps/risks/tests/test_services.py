@@ -94,19 +94,40 @@ def test_scores_out_of_range_or_residual_above_inherent_are_refused(org, risks, 
     assert not risks["sales"].assessments.exists()
 
 
-def test_accepting_a_high_risk_needs_the_general_manager(org, risks):
+def _acceptance(risk):
+    from apps.approvals import services as approvals
+
+    return approvals.request_for("risks.acceptance", risk.pk)
+
+
+def test_accepting_a_high_risk_goes_to_the_general_manager_on_the_approvals_engine(org, risks):
+    from apps.approvals import services as approvals
+
     risk = risks["sales"]
     services.assess(risk=risk, actor=org["manager"], likelihood=4, impact=4, residual_likelihood=4, residual_impact=3)
     risk = services.set_response(risk=risk, actor=org["manager"], strategy=Strategy.ACCEPT)
     assert risk.acceptance == Risk.Acceptance.PENDING
-    assert Notification.objects.filter(recipient=org["gm"], kind="risks.acceptance_requested").count() == 1
-    with pytest.raises(ValidationError):
-        services.decide_acceptance(risk=risk, actor=org["gm"], approve=False, opinion="")
-    services.decide_acceptance(risk=risk, actor=org["gm"], approve=True, opinion="同意")
+    request = _acceptance(risk)
+    assert request.is_pending and request.tasks.get(status="pending").assignee == org["gm"]
+    with pytest.raises(approvals.ApprovalError):
+        approvals.act(request=request, actor=org["gm"], operation="reject", opinion="")  # a reason is required
+    approvals.act(request=request, actor=org["gm"], operation="approve", opinion="同意")
     risk.refresh_from_db()
     assert risk.acceptance == Risk.Acceptance.APPROVED and risk.acceptance_decided_by == org["gm"]
-    with pytest.raises(services.StaleState):
-        services.decide_acceptance(risk=risk, actor=org["gm"], approve=False, opinion="again")
+
+
+def test_a_refused_acceptance_is_asked_again_after_a_reassessment(org, risks):
+    from apps.approvals import services as approvals
+
+    risk = risks["sales"]
+    services.assess(risk=risk, actor=org["manager"], likelihood=4, impact=4, residual_likelihood=4, residual_impact=4)
+    services.set_response(risk=risk, actor=org["manager"], strategy=Strategy.ACCEPT)
+    approvals.act(request=_acceptance(risk), actor=org["gm"], operation="reject", opinion="先落实措施")
+    risk.refresh_from_db()
+    assert risk.acceptance == Risk.Acceptance.REJECTED
+    services.assess(risk=risk, actor=org["manager"], likelihood=5, impact=4, residual_likelihood=4, residual_impact=4)
+    risk.refresh_from_db()
+    assert risk.acceptance == Risk.Acceptance.PENDING and _acceptance(risk).is_pending
 
 
 def test_accepting_a_low_risk_needs_nobody(org, risks):
@@ -116,11 +137,12 @@ def test_accepting_a_low_risk_needs_nobody(org, risks):
 
 
 def test_nobody_approves_their_own_acceptance(org, risks):
+    """The general manager proposing it does not decide it: the engine passes the stage up."""
     risk = risks["sales"]
     services.assess(risk=risk, actor=org["gm"], likelihood=5, impact=5, residual_likelihood=5, residual_impact=5)
     services.set_response(risk=risk, actor=org["gm"], strategy=Strategy.ACCEPT)
-    with pytest.raises(ValidationError, match="Nobody approves their own request"):
-        services.decide_acceptance(risk=risk, actor=org["gm"], approve=True)
+    request = _acceptance(risk)
+    assert not request.tasks.filter(assignee=org["gm"], status="pending").exists()
 
 
 def test_a_measure_due_in_the_past_is_refused(org, risks):
