@@ -7,7 +7,8 @@ from datetime import timedelta
 
 from django.core.management.base import CommandError
 
-from .models import Assessment, Category, KeyRiskIndicator, Measure, Risk
+from .defaults import ensure_defaults
+from .models import Assessment, Category, KeyRiskIndicator, LevelBand, Measure, Risk, ScaleLevel
 from .scoring import DEFAULT_BANDS, level_for, score
 
 CODE_PREFIX = "SC-R"
@@ -39,6 +40,7 @@ def generate(ctx: dict, options: dict) -> None:
     if Risk.objects.filter(code__startswith=CODE_PREFIX).exists():
         raise CommandError("Risk scale data is already there: run with --reset to rebuild it.")
     rng, dept_ids, heads, user_ids = ctx["rng"], ctx["department_ids"], ctx["heads"], ctx["user_ids"]
+    ensure_defaults(Category, ScaleLevel, LevelBand)  # --reset empties the migration's lists too
     categories = list(Category.objects.values_list("pk", flat=True))
     bench = ctx.get("bench_users", {})
     from django.contrib.auth import get_user_model

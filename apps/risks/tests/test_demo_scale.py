@@ -52,8 +52,13 @@ def test_scale_generates_risks_with_assessments_and_the_bench_pages_load(org, cl
         "heads": {org["sales_dept"].pk: org["manager"].pk},
         "bench_users": {"manager": "manager"},
     }
+    from apps.risks.models import Category, LevelBand, ScaleLevel
+
+    for model in (Category, ScaleLevel, LevelBand):  # as `generate_scale_data --reset` leaves them
+        model.objects.all().delete()
     scale.generate(ctx, options)
     assert Risk.objects.count() == 60 and Assessment.objects.count() == 180
+    assert Category.objects.count() == 7 and ScaleLevel.objects.count() == 10 and LevelBand.objects.count() == 4
     for page in bench.pages({"users": {k: org[k] for k in ("staff", "manager", "ops", "admin")}}):
         user = org["admin"] if page["path"].startswith("/admin/") else org[page["role"]]
         assert client_for(user).get(page["path"]).status_code == 200, page
