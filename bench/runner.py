@@ -90,6 +90,7 @@ def prepare_data(args, env: dict, url: str) -> None:
 
 
 def create_sessions(users: dict) -> dict[str, str]:
+    from django.conf import settings
     from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
     from django.contrib.sessions.backends.db import SessionStore
 
@@ -97,7 +98,9 @@ def create_sessions(users: dict) -> dict[str, str]:
     for role, user in users.items():
         session = SessionStore()
         session[SESSION_KEY] = str(user.pk)
-        session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+        # The portal's own password backend (sign-in replaced ModelBackend): a session naming a
+        # backend that is not configured is anonymous, and every page would redirect to log in.
+        session[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[-1]
         session[HASH_SESSION_KEY] = user.get_session_auth_hash()
         session.create()
         keys[role] = session.session_key
