@@ -163,6 +163,20 @@ def detail(request, code):
     )
 
 
+def _saved(request, form, action, message) -> bool:
+    """For a valid POST run `action()`: True when it succeeded (message shown); a refusal from
+    the service becomes a form error, so the page shows it with what was typed."""
+    if request.method != "POST" or not form.is_valid():
+        return False
+    try:
+        action()
+    except ValidationError as exc:
+        form.add_error(None, exc)
+        return False
+    messages.success(request, message)
+    return True
+
+
 def _form_page(request, *, risk, form, title, action_url, submit, multipart=False):
     return render(
         request,
@@ -228,15 +242,15 @@ def close(request, code):
     risk = _risk_or_404(request.user, code)
     _allowed(request.user, "risks.triage", risk)
     form = CloseForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.close_risk(
-                risk=risk, actor=request.user, reason=form.cleaned_data["reason"], seen=request.POST.get("seen", "")
-            )
-            messages.success(request, _("The risk is closed."))
-            return redirect(risk)
-        except ValidationError as exc:
-            form.add_error(None, exc)
+    if _saved(
+        request,
+        form,
+        lambda: services.close_risk(
+            risk=risk, actor=request.user, reason=form.cleaned_data["reason"], seen=request.POST.get("seen", "")
+        ),
+        _("The risk is closed."),
+    ):
+        return redirect(risk)
     return _form_page(
         request,
         risk=risk,
@@ -259,13 +273,13 @@ def assess(request, code):
         "residual_impact": risk.residual_impact,
     }
     form = AssessmentForm(request.POST or None, scale=scale, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.assess(risk=risk, actor=request.user, **form.cleaned_data)
-            messages.success(request, _("Assessment saved."))
-            return redirect(risk)
-        except ValidationError as exc:
-            form.add_error(None, exc)
+    if _saved(
+        request,
+        form,
+        lambda: services.assess(risk=risk, actor=request.user, **form.cleaned_data),
+        _("Assessment saved."),
+    ):
+        return redirect(risk)
     bands = [(Level(level), minimum) for level, minimum in selectors.bands().items()]
     return render(request, "risks/assess.html", {"risk": risk, "form": form, "scale": scale, "bands": bands})
 
@@ -302,13 +316,13 @@ def measure_add(request, code):
     risk = _risk_or_404(request.user, code)
     _allowed(request.user, "risks.manage", risk)
     form = MeasureForm(request.POST or None, initial={"owner": risk.owner_id})
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.add_measure(risk=risk, actor=request.user, today=timezone.localdate(), **form.cleaned_data)
-            messages.success(request, _("Measure added."))
-            return redirect(risk)
-        except ValidationError as exc:
-            form.add_error(None, exc)
+    if _saved(
+        request,
+        form,
+        lambda: services.add_measure(risk=risk, actor=request.user, today=timezone.localdate(), **form.cleaned_data),
+        _("Measure added."),
+    ):
+        return redirect(risk)
     return _form_page(
         request,
         risk=risk,
@@ -329,15 +343,15 @@ def measure_update(request, code, pk):
         request.FILES or None,
         initial={"status": measure.status, "progress_note": measure.progress_note},
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.update_measure(
-                measure=measure, actor=request.user, seen=request.POST.get("seen"), **form.cleaned_data
-            )
-            messages.success(request, _("Measure updated."))
-            return redirect(risk)
-        except ValidationError as exc:
-            form.add_error(None, exc)
+    if _saved(
+        request,
+        form,
+        lambda: services.update_measure(
+            measure=measure, actor=request.user, seen=request.POST.get("seen"), **form.cleaned_data
+        ),
+        _("Measure updated."),
+    ):
+        return redirect(risk)
     return render(
         request,
         "risks/form.html",
@@ -388,13 +402,13 @@ def review(request, code):
     risk = _risk_or_404(request.user, code)
     _allowed(request.user, "risks.manage", risk)
     form = ReviewForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.record_review(risk=risk, actor=request.user, today=timezone.localdate(), **form.cleaned_data)
-            messages.success(request, _("Review recorded."))
-            return redirect(risk)
-        except ValidationError as exc:
-            form.add_error(None, exc)
+    if _saved(
+        request,
+        form,
+        lambda: services.record_review(risk=risk, actor=request.user, today=timezone.localdate(), **form.cleaned_data),
+        _("Review recorded."),
+    ):
+        return redirect(risk)
     return _form_page(
         request,
         risk=risk,
