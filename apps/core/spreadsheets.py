@@ -259,6 +259,15 @@ def export_value(value):
     return str(value)
 
 
+def quoted_cell(value):
+    """A value for a cell written outside XlsxWriter (openpyxl in normal mode, for frozen panes
+    and filters): formula-like text gets Excel's leading apostrophe, so it stays text."""
+    value = export_value(value)  # labels and other objects as text (openpyxl takes no lazy strings)
+    if isinstance(value, str) and is_formula_like(value):
+        return "'" + value
+    return value
+
+
 def csv_cell(value) -> str:
     value = export_value(value)
     if value is None:

@@ -6,19 +6,10 @@ from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.utils import get_column_letter
 
-from apps.core.spreadsheets import export_value, is_formula_like
+from apps.core.spreadsheets import quoted_cell
 
 from .models import KeyRiskIndicator
 from .scoring import Level
-
-
-def safe_text(value):
-    """Text that a spreadsheet would run as a formula is written as text (prefixed with ');
-    what counts as formula-like is the portal's one rule (apps/core/spreadsheets.py)."""
-    value = export_value(value)  # labels and other objects as text (openpyxl takes no lazy strings)
-    if isinstance(value, str) and is_formula_like(value):
-        return "'" + value
-    return value
 
 
 def register_rows(risks) -> list[list]:
@@ -78,7 +69,7 @@ def register_xlsx(risks) -> bytes:
     ws = wb.active
     ws.title = str(_("Risk register"))[:31]
     for row in register_rows(risks.select_related("category", "department", "owner")):
-        ws.append([safe_text(v) for v in row])
+        ws.append([quoted_cell(v) for v in row])
     ws.freeze_panes = "A2"
     ws.auto_filter.ref = ws.dimensions
     for i, width in enumerate([14, 36, 12, 18, 14, 12, 8, 8, 8, 8, 8, 8, 8, 8, 10, 8, 12, 40, 30, 30], start=1):

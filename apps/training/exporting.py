@@ -6,16 +6,10 @@ from django.contrib.auth import get_user_model
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 
+from apps.core.spreadsheets import quoted_cell
+
 from . import selectors
 from .models import Attendance, Enrollment
-
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def safe_text(value):
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
-    return value
 
 
 def report_xlsx(year: int) -> bytes:
@@ -44,9 +38,9 @@ def report_xlsx(year: int) -> bytes:
         h = hours.get(u.pk, 0)
         people.append(
             [
-                safe_text(u.username),
-                safe_text(u.name),
-                safe_text(u.department.name if u.department_id else ""),
+                quoted_cell(u.username),
+                quoted_cell(u.name),
+                quoted_cell(u.department.name if u.department_id else ""),
                 h,
                 minimum,
                 max(minimum - h, 0),
@@ -72,8 +66,8 @@ def report_xlsx(year: int) -> bytes:
         c = r["course"]
         courses.append(
             [
-                safe_text(c.title),
-                safe_text(c.plan.title),
+                quoted_cell(c.title),
+                quoted_cell(c.plan.title),
                 r["enrolled"],
                 r["present"],
                 r["attendance"],
