@@ -241,6 +241,13 @@ class PolicyVersion(models.Model):
         return reverse("policies:version", args=[self.policy.code, self.label])
 
     @property
+    def warning_texts(self) -> list[str]:
+        """The importer's warnings in the reader's language."""
+        from .parsing.warnings import render_warnings
+
+        return render_warnings(self.parse_warnings)
+
+    @property
     def is_open(self) -> bool:
         return self.status in OPEN_VERSION_STATUSES
 

@@ -324,7 +324,7 @@ def _apply_parse(version: PolicyVersion, result: ParseResult, text: str) -> None
         version.doc_number = meta.doc_number[:60]
         version.issuer_text = meta.issuer[:200]
         version.is_trial = meta.trial
-    version.parse_warnings = list(result.warnings)
+    version.parse_warnings = [w.as_json() for w in result.warnings]  # rendered when read
     rows = _node_rows(version, result)
     version.article_count = sum(1 for r in rows if r.kind == "article")
     PolicyNode.objects.filter(version=version).delete()
