@@ -2,8 +2,8 @@
 
 .docx keeps its tables and Word's automatic numbering (``docx_reader``); .doc and
 .wps are converted to .docx by LibreOffice headless (``soffice``, Debian package
-libreoffice-writer-nogui); a .pdf gives its text layer (PDFium, via pypdfium2), and a scan
-without one is refused with a message saying so.
+libreoffice-writer-nogui); a .pdf gives its text layer (PDFium, via pypdfium2) with its ruled
+tables read as tables (``pdf_reader``), and a scan without one is refused with a message saying so.
 
 Text files come from many Windows machines: UTF-8 with or without BOM, GBK /
 GB18030 (what Notepad on a Chinese Windows writes), UTF-16 with BOM. Errors are
@@ -32,6 +32,10 @@ MIN_PDF_TEXT_CHARS = 20  # fewer non-space characters than this in a whole PDF: 
 # Share of decoded characters that may be control/unassigned before we call
 # the decoding wrong (a few stray control characters do occur in real files).
 MAX_ODD_CHAR_SHARE = 0.02
+# Word and LibreOffice set a little space between Chinese and Latin letters or digits (autospace),
+# which PDFium reads back as a space: "自 2026 年 1 月" where the author typed "自2026年1月".
+_CJK = "\u3000-\u303f\u3400-\u9fff\uff00-\uffef"
+_AUTOSPACE = re.compile(rf"(?<=[{_CJK}]) (?=[0-9A-Za-z])|(?<=[0-9A-Za-z]) (?=[{_CJK}])")
 
 
 class ParseInputError(ValueError):
@@ -177,11 +181,22 @@ def convert_to_docx(data: bytes, ext: str) -> bytes:
         return target.read_bytes()
 
 
+def _stroked(obj) -> bool:
+    import ctypes
+
+    import pypdfium2.raw as pdfium_raw
+
+    fill, stroke = ctypes.c_int(), ctypes.c_int()
+    return bool(pdfium_raw.FPDFPath_GetDrawMode(obj.raw, ctypes.byref(fill), ctypes.byref(stroke)) and stroke.value)
+
+
 def _read_pdf(data: bytes) -> str:
     # PDFium (pypdfium2, the engine pdfplumber itself ships with) reads a 300-page text
     # layer in about a second; pdfminer's pure-Python layout analysis took half a minute.
     import pypdfium2 as pdfium
     import pypdfium2.raw as pdfium_raw
+
+    from .pdf_reader import page_text
 
     if not data.lstrip()[:5].startswith(b"%PDF"):
         raise ParseInputError(_("This is not a valid PDF file"))
@@ -194,16 +209,23 @@ def _read_pdf(data: bytes) -> str:
             ) from None
         raise ParseInputError(_("This is not a valid PDF file; it may be damaged")) from exc
     pages, images = [], 0
+    kinds = [pdfium_raw.FPDF_PAGEOBJ_IMAGE, pdfium_raw.FPDF_PAGEOBJ_PATH]
     try:
         for page in document:
             textpage = page.get_textpage()
-            pages.append(textpage.get_text_bounded())
-            images += sum(1 for _ in page.get_objects(filter=[pdfium_raw.FPDF_PAGEOBJ_IMAGE], max_depth=2))
+            paths = []
+            for obj in page.get_objects(filter=kinds, max_depth=2):
+                if obj.type == pdfium_raw.FPDF_PAGEOBJ_IMAGE:
+                    images += 1
+                else:
+                    paths.append((obj.get_bounds(), _stroked(obj)))
+            width, height = page.get_size()
+            pages.append(page_text(textpage, width, height, paths))
             textpage.close()
             page.close()
     finally:
         document.close()
-    text = "\n".join(pages).replace("\r\n", "\n")
+    text = _AUTOSPACE.sub("", "\n".join(pages).replace("\r\n", "\n"))
     if len(re.sub(r"\s", "", text)) < MIN_PDF_TEXT_CHARS:
         if images:
             raise ParseInputError(
