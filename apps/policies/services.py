@@ -21,6 +21,7 @@ from .models import (
     OPEN_VERSION_STATUSES,
     Acknowledgement,
     AckScope,
+    AckSource,
     HistoryAction,
     Policy,
     PolicyHistory,
@@ -32,6 +33,7 @@ from .models import (
 )
 from .parsing import ParseResult, iter_nodes, parse_text
 from .permissions import is_editor, is_owning_head
+from .signals import version_published
 
 S = VersionStatus
 
@@ -203,6 +205,9 @@ def _publish(*, policy: Policy, version: PolicyVersion, today: date, actor=None)
         to_status=S.PUBLISHED,
     )
     retired = _retire_replaced(policy=policy, version=version, actor=actor)
+    # Modules that build on regulations react in the same transaction (training: a version
+    # that needs training makes the training need of everyone who must acknowledge it).
+    version_published.send(sender=PolicyVersion, version=version)
     # In the same transaction: the new text is findable, the old one now marked superseded
     # (and the regulations it abolished, now retired).
     index_now(source="policies", owner_ids=[policy.pk, *retired])
@@ -356,6 +361,7 @@ def policy_create(
     change_summary: str = "",
     ack_scope: str = AckScope.NONE,
     ack_departments=(),
+    needs_training: bool = False,
     replaces=(),
 ) -> PolicyVersion:
     """A new policy with its first draft, parsed from `text`. `replaces`: the policies
@@ -389,6 +395,7 @@ def policy_create(
         change_summary=change_summary,
         ack_scope=ack_scope,
         ack_departments=ack_departments,
+        needs_training=needs_training,
         result=result,
         replaces=replaces,
     )
@@ -406,6 +413,7 @@ def draft_create(
     change_summary: str = "",
     ack_scope: str = AckScope.NONE,
     ack_departments=(),
+    needs_training: bool = False,
     result: ParseResult | None = None,
     replaces=(),
 ) -> PolicyVersion:
@@ -423,6 +431,7 @@ def draft_create(
         effective_date=effective_date or result.effective_date,
         change_summary=change_summary,
         ack_scope=ack_scope,
+        needs_training=needs_training,
         created_by=actor,
     )
     try:
@@ -487,6 +496,7 @@ def draft_update(
     change_summary: str,
     ack_scope: str,
     ack_departments=(),
+    needs_training: bool = False,
     replaces=None,
 ) -> PolicyVersion:
     """Edit a draft: its text is parsed again. Any other status is immutable.
@@ -500,6 +510,7 @@ def draft_update(
     version.title, version.label, version.change_summary = title or result.title or version.title, label, change_summary
     version.effective_date = effective_date or result.effective_date
     version.ack_scope = ack_scope
+    version.needs_training = needs_training
     _apply_parse(version, result, text)
     version.save()
     version.ack_departments.set(ack_departments)
@@ -537,14 +548,31 @@ def policy_update_settings(*, policy: Policy, actor, allowed_departments=(), **f
 # --- Read and acknowledge ------------------------------------------------------------------
 
 
-def acknowledge(*, user, version: PolicyVersion) -> Acknowledgement:
-    """Idempotent: a second click keeps the first confirmation's time."""
+def acknowledge(*, user, version: PolicyVersion, source: str = AckSource.READ, via: str = "") -> Acknowledgement:
+    """Idempotent: a second click keeps the first confirmation (its time and how it came).
+    `source` TRAINING with `via` (the course) when passing or attending a training counts."""
     from .selectors import user_must_ack
 
     if not user_must_ack(user, version):
         raise ValidationError(_("This version does not ask you to acknowledge it."))
-    ack, _created = Acknowledgement.objects.get_or_create(user=user, version=version)
+    ack, _created = Acknowledgement.objects.get_or_create(
+        user=user, version=version, defaults={"source": source, "via": via[:200]}
+    )
     return ack
+
+
+def acknowledge_many(*, user_ids, version: PolicyVersion, source: str, via: str = "") -> int:
+    """Acknowledge for several people at once (a training attended by a roster): only those
+    the version asks; anyone who confirmed before keeps their confirmation. Returns how many
+    were asked (confirmed now or before)."""
+    from .selectors import ack_required_users
+
+    asked = list(ack_required_users(version).filter(pk__in=list(user_ids)).values_list("pk", flat=True))
+    Acknowledgement.objects.bulk_create(
+        [Acknowledgement(user_id=pk, version=version, source=source, via=via[:200]) for pk in asked],
+        ignore_conflicts=True,
+    )
+    return len(asked)
 
 
 # --- Periodic review -----------------------------------------------------------------------

@@ -334,3 +334,14 @@ def career_steps(person) -> list[NextStep]:
             )
         )
     return out
+
+
+def open_training_needs(person, limit: int = 20) -> list:
+    """Regulation versions the person is still to be trained on, oldest first; one query."""
+    from .models import TrainingNeed
+
+    return list(
+        TrainingNeed.objects.filter(person=person, met_at__isnull=True)
+        .select_related("version", "version__policy")
+        .order_by("created_at")[:limit]
+    )
