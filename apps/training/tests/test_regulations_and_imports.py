@@ -11,7 +11,6 @@ import time_machine
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
-from django.utils import timezone
 
 from apps.core.spreadsheets import xlsx_bytes
 from apps.notifications import reminding
@@ -257,7 +256,7 @@ def _sent(kind, person=None):
 
 def test_session_reminder_is_sent_once_however_often_the_job_runs(org, training):
     services.enroll(session=training["session"], people=[org["staff"], org["manager"]], actor=org["hr"])
-    thursday = timezone.make_aware(timezone.datetime(2026, 11, 19, 8, 0), timezone.get_fixed_timezone(480))
+    thursday = at("2026-11-19", 8)  # the working day before the session
     assert reminding.scan_all(thursday - timedelta(days=1), only="training.sessions") == 0  # two days ahead
     assert reminding.scan_all(thursday, only="training.sessions") == 2
     assert reminding.scan_all(thursday, only="training.sessions") == 0
