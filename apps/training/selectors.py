@@ -6,6 +6,7 @@ from decimal import Decimal
 
 from django.db import connection
 from django.db.models import Avg, Count, Exists, Max, OuterRef, Q, QuerySet, Sum
+from django.urls import reverse
 from django.utils import timezone
 
 from .models import (
@@ -345,3 +346,26 @@ def open_training_needs(person, limit: int = 20) -> list:
         .select_related("version", "version__policy")
         .order_by("created_at")[:limit]
     )
+
+
+def regulation_needs(limit: int = 50) -> list[dict]:
+    """Regulation versions that asked for training, newest first, with how many people still
+    need it and how many are trained; one aggregate query."""
+    from .models import TrainingNeed
+
+    rows = (
+        TrainingNeed.objects.values("version_id", "version__label", "version__title", "version__policy__code")
+        .annotate(open=Count("pk", filter=Q(met_at__isnull=True)), met=Count("pk", filter=Q(met_at__isnull=False)))
+        .order_by("-version_id")[:limit]
+    )
+    return [
+        {
+            "code": r["version__policy__code"],
+            "label": r["version__label"],
+            "title": r["version__title"],
+            "open": r["open"],
+            "met": r["met"],
+            "url": reverse("policies:version", args=[r["version__policy__code"], r["version__label"]]),
+        }
+        for r in rows
+    ]

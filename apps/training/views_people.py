@@ -52,6 +52,8 @@ def reports(request):
     year = _year(request)
     departments = selectors.hours_by_department(year)
     page = Paginator(departments, 50).get_page(request.GET.get("page"))
+    plans = list(selectors.visible_plans(request.user).filter(year=year))
+    progress = selectors.plan_progress(plans)  # every plan at once
     return render(
         request,
         "training/reports.html",
@@ -59,10 +61,8 @@ def reports(request):
             "year": year,
             "page_obj": page,
             "courses": selectors.course_results(year),
-            "plans": [
-                (p, selectors.plan_progress([p]).get(p.pk))
-                for p in selectors.visible_plans(request.user).filter(year=year)
-            ],
+            "plans": [(p, progress.get(p.pk)) for p in plans],
+            "regulation_needs": selectors.regulation_needs(),
             "chart": {
                 "labels": [r["department"].name for r in departments[:30]],
                 "average": [float(r["average"]) for r in departments[:30]],

@@ -288,3 +288,17 @@ def test_certificate_and_overdue_action_reminders_are_sent_once(org, training):
         now + timedelta(days=3), only="training.development"
     )
     assert (first, again, later) == (3, 0, 0)  # certificate to staff; overdue action to staff and mentor
+
+
+def test_the_report_counts_who_is_still_to_be_trained_per_regulation(org, training, client_for):
+    _first, version = _publish_new_version(org, needs_training=True)
+    course = training["course"]
+    course.policies.set([version.policy])
+    services.enroll(session=training["session"], people=[org["staff"]], actor=org["hr"])
+    services.submit_quiz(
+        course=course, person=org["staff"], answers=_answers(course, True), today=at("2026-11-20").date()
+    )
+    total = TrainingNeed.objects.filter(version=version).count()
+    page = client_for(org["hr"]).get(reverse("training:reports")).content.decode()
+    row = page[page.index(version.get_absolute_url()) :].split("</tr>")[0]
+    assert f'<td class="text-end">{total - 1}</td><td class="text-end">1</td>' in row
