@@ -228,7 +228,7 @@ def test_attendance_import_page_all_or_nothing_and_roster_round_trip(org, traini
         for r in bad[1:4]:
             r[3] = "出勤"
         response = client.post(url, {"file": SimpleUploadedFile("a.xlsx", xlsx_bytes(bad, title="a"))})
-        assert response.status_code == 200 and "nobody has the login “ghost”" in response.content.decode()
+        assert response.status_code == 200 and "第 5 行：没有登录名为“ghost”的人员。" in response.content.decode()
         assert not Enrollment.objects.filter(session=session, status="present").exists()
         response = client.post(url, {"file": SimpleUploadedFile("a.xlsx", xlsx_bytes(bad[:4], title="a"))})
         assert response.status_code == 302
