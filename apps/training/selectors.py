@@ -229,20 +229,25 @@ def hours_by_department(year: int) -> list[dict]:
 
 def course_results(year: int) -> list[dict]:
     """Per course held this year: enrolled, present, attendance rate, pass rate, satisfaction."""
-    courses = (
-        Course.objects.filter(sessions__starts_at__year=year)
-        .distinct()
-        .annotate(
-            enrolled=Count("sessions__enrollments", distinct=True),
-            present=Count(
-                "sessions__enrollments", filter=Q(sessions__enrollments__status=Attendance.PRESENT), distinct=True
-            ),
-        )
+    # Counted on the enrolments alone (grouped by course), not through a join of every
+    # course with every enrolment and a DISTINCT count: the same figures, a fraction of the work.
+    start, end = year_bounds(year)
+    in_year = Session.objects.filter(starts_at__gte=start, starts_at__lt=end)
+    courses = list(
+        Course.objects.filter(pk__in=in_year.values("course_id"))
         .select_related("plan")
         .order_by("planned_month", "title")
     )
-    courses = list(courses)
     ids = [c.pk for c in courses]
+    counts = {
+        row["session__course_id"]: row
+        for row in Enrollment.objects.filter(session__in=in_year)
+        .values("session__course_id")
+        .annotate(enrolled=Count("pk"), present=Count("pk", filter=Q(status=Attendance.PRESENT)))
+    }
+    for c in courses:
+        row = counts.get(c.pk, {})
+        c.enrolled, c.present = row.get("enrolled", 0), row.get("present", 0)
     takers = dict(
         QuizAttempt.objects.filter(course_id__in=ids)
         .values("course_id")
