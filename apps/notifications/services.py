@@ -45,9 +45,7 @@ def notify(*, recipient, kind: str, title: str, body: str = "", url: str = "", s
     return row
 
 
-def notify_many(
-    *, recipients: Iterable, kind: str, title: str, body: str = "", url: str = "", subject=None
-) -> int:
+def notify_many(*, recipients: Iterable, kind: str, title: str, body: str = "", url: str = "", subject=None) -> int:
     recipients = list(recipients)
     rows = [_row(r, kind, title, body, url, subject) for r in recipients]
     create_notifications(rows, emails=addresses([r.pk for r in recipients]))

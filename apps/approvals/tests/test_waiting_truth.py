@@ -1,4 +1,4 @@
-""""Waiting for you" tells the truth: after every operation in every mode, exactly the people
+""" "Waiting for you" tells the truth: after every operation in every mode, exactly the people
 with a task pending have an open "waiting for your approval" notification about the request,
 one each, however many times they were asked; the proposer's "returned to you" is resolved by
 resubmitting."""

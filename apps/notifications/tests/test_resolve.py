@@ -92,7 +92,7 @@ class Weekly(ReminderSource):
         self.recipient_id = recipient_id
 
     def scan(self, today):
-        yield [Due("test.thing", 7, "test.overdue", today, self.recipient_id, "仍未完成 %s" % today.isoformat())]
+        yield [Due("test.thing", 7, "test.overdue", today, self.recipient_id, f"仍未完成 {today.isoformat()}")]
 
 
 @pytest.mark.django_db

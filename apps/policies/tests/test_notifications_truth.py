@@ -114,3 +114,28 @@ def test_recording_the_review_clears_its_reminders(org, sales_only):
     assert open_of(head, "policies.review_due") == ["policies.review_due"]
     services.policy_record_review(policy=policy, actor=org["ops"], outcome="no_change", comment="无需修订")
     assert open_of(head, "policies.review_due") == []
+
+
+def test_the_approval_dialogs_say_how_many_people_they_reach(org, make_user, client_for):
+    for who in ("ops", "manager", "ops_head"):
+        org[who].preferred_language = "en"
+        org[who].save(update_fields=["preferred_language"])
+    for _ in range(3):
+        make_user(department=org["sales_dept"], manager=org["manager"])
+    version = make_draft(
+        actor=org["ops"],
+        owning_department=org["sales_dept"],
+        ack_scope="departments",
+        ack_departments=[org["sales_dept"]],
+    )
+    url = version.get_absolute_url()
+    html = client_for(org["ops"]).get(url).content.decode()
+    assert "this notifies 1 person" in html  # submit: the owning head
+    services.version_transition(version=version, action="submit", actor=org["ops"])
+    html = client_for(org["manager"]).get(url).content.decode()
+    assert "Operations management approves next: this notifies 2 people." in html  # ops, ops_head
+    assert "the draft goes back to its author: this notifies 1 person" in html
+    services.version_transition(version=version, action="approve", actor=org["manager"])
+    html = client_for(org["ops_head"]).get(url).content.decode()
+    # Sales: manager, staff and the three new people are asked to read it.
+    assert "and 5 people are asked to read and acknowledge it" in html
