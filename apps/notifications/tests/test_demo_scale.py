@@ -39,9 +39,7 @@ def seed(settings, monkeypatch):
     call_command("seed_demo", stdout=io.StringIO())
 
 
-def test_the_demo_scans_every_minute_plants_no_fixed_reminder_and_does_not_mail_its_history(
-    settings, monkeypatch
-):
+def test_the_demo_scans_every_minute_plants_no_fixed_reminder_and_does_not_mail_its_history(settings, monkeypatch):
     seed(settings, monkeypatch)
     assert not Reminder.objects.exists()  # no fixed text about things that may not exist
     assert Notification.objects.filter(kind="demo.history").count() == 2
