@@ -51,7 +51,8 @@ class OverdueMeasures(ReminderSource):
                             boss,
                             gettext_noop("Overdue risk measure in your team: %(title)s"),
                             gettext_noop("For the risk %(code)s, due %(due)s."),
-                            url,
+                            # The owner's manager may read the risk but not update the measure.
+                            reverse("risks:detail", args=[code]),
                             params,
                         )
                     )
