@@ -268,16 +268,21 @@ def reach(req: Request, task: Task | None, steps: list[StepRow]) -> dict[str, li
     elif mode == Mode.ALL and others:
         out["approve"] = []  # the others in this stage still decide; nobody new is asked
     else:
-        names: list[str] = []
-        for row in steps[req.current_stage.index + 1 :]:
-            if row.state == "upcoming" and row.people:
-                names += [p[0] for p in row.people]
-                if row.mode != Mode.COPY:
-                    break
-        else:
-            names.append(req.proposer.name)  # the last stage: the proposer hears the result
-        out["approve"] = names
+        out["approve"] = next_asked(steps[req.current_stage.index + 1 :], req.proposer.name)
     return out
+
+
+def next_asked(steps: list[StepRow], proposer_name: str) -> list[str]:
+    """Who hears of it when the flow moves on to `steps` (the stepper's rows still ahead): the
+    copied people up to the first stage that asks someone, and its approvers; the proposer when
+    no stage is left. Submitting a draft reaches `next_asked(stepper(req), ...)`."""
+    names: list[str] = []
+    for row in steps:
+        if row.state == "upcoming" and row.people:
+            names += [p[0] for p in row.people]
+            if row.mode != Mode.COPY:
+                return names
+    return [*names, proposer_name]  # the last stage: the proposer hears the result
 
 
 def allowed_operations(req: Request, user, task: Task | None) -> list[str]:

@@ -175,10 +175,11 @@ def request_detail(request, pk):
     context = change_request_context(cr, request.user)
     context["actions"] = ["submit", "withdraw"] if request.user.pk == cr.proposer_id and cr.is_open else []
     if approval is not None:
-        from apps.approvals.selectors import stepper
+        from apps.approvals.selectors import next_asked, stepper
 
         context["steps"] = stepper(approval)
         context["approval"] = approval
+        context["submit_reach"] = next_asked(context["steps"], cr.proposer.name)
     return render(request, "processes/request_detail.html", context)
 
 

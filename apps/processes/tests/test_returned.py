@@ -104,3 +104,12 @@ def test_the_latest_return_is_shown_and_the_page_costs_the_same_after_many(org, 
     many, html = cost(returned_request(org, sales_process, times=6))
     assert "（第6次）" in html and "（第5次）" not in html
     assert many == once
+
+
+def test_submitting_and_withdrawing_a_draft_confirm_with_whom_they_reach(org, sales_process, client_for):
+    cr = change_request(sales_process, org["staff"])
+    html = client_for(org["staff"]).get(reverse("processes:cr_detail", args=[cr.pk])).content.decode()
+    assert 'data-bs-target="#confirm-submit"' in html and 'data-bs-target="#confirm-withdraw"' in html
+    submit_dialog = html[html.index('id="confirm-submit"') : html.index('id="confirm-withdraw"')]
+    assert org["manager"].name in submit_dialog  # the head of sales is asked first
+    assert 'form="cr-decide" name="action" value="submit"' in submit_dialog
