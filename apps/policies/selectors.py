@@ -401,3 +401,14 @@ def related_processes(policy: Policy) -> list[dict]:
             }
         )
     return list(out.values())
+
+
+def attach_approvals(versions: list[PolicyVersion]) -> None:
+    """`v.approval`: each version's latest approval request on the engine (one query)."""
+    from apps.approvals.models import Request
+
+    latest = {}
+    for req in Request.objects.filter(kind="policies.draft", object_id__in=[v.pk for v in versions]).order_by("pk"):
+        latest[req.object_id] = req
+    for v in versions:
+        v.approval = latest.get(v.pk)
