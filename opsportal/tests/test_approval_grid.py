@@ -114,7 +114,9 @@ def _training_plan(org):
     from apps.training import services
 
     plan = services.create_plan(actor=org["manager"], title="销售部培训计划", year=2026, department=org["sales_dept"])
-    services.add_course(plan=plan, actor=org["manager"], title="合同管理", hours=Decimal("2"), planned_month=12)
+    services.add_course(
+        plan=plan, actor=org["manager"], title="合同管理", hours=Decimal("2"), planned_month=12, trainer=org["ops"]
+    )
     services.submit_plan(plan=plan, actor=org["manager"])
     request = approvals.request_for("training.plan", plan.pk)
     return request, org["manager"], lambda: type(plan).objects.get(pk=plan.pk).status
@@ -125,6 +127,9 @@ class KindCase:
     start: object
     # the module's mirror after the request ends up pending / approved / rejected / returned / withdrawn
     mirror: dict
+    # who may decide: the module can refuse a decision by someone outside its rules (only HR
+    # resolves an objection); the grid's two approvers and the delegate then come from here
+    people: tuple = ()
 
 
 CASES = {
@@ -167,6 +172,7 @@ CASES = {
             R.RETURNED: "resolved",
             R.WITHDRAWN: "published",
         },
+        people=("hr", "admin", "hr2"),
     ),
     "risks.acceptance": KindCase(
         _risk_acceptance,
@@ -218,6 +224,19 @@ PROPOSER_OPS = [
 ]
 
 
+@pytest.fixture
+def people(org, make_user):
+    """people(code) -> (first approver, second approver, delegate) usernames for that kind."""
+    make_user(roles=["staff", "hr"], username="hr2", department=org["root"], manager=org["gm"])
+    users = {u.username: u for u in type(org["gm"]).objects.all()}
+    org.update({k: v for k, v in users.items() if k not in org})
+
+    def of(code):
+        return CASES[code].people or (FIRST, SECOND, TARGET)
+
+    return of
+
+
 def _start(org, code: str, stages: list[dict]):
     """The kind's flow becomes `stages`, then the module starts a request about a fresh object."""
     flows.save_version(kind=kind_for(code), stages=stages, user=None)
@@ -226,8 +245,8 @@ def _start(org, code: str, stages: list[dict]):
     return request, proposer, mirror
 
 
-def _stage(mode: str, org) -> dict:
-    return {"name": "审批", "mode": mode, "approvers": [{"type": "user", "user": org[u].pk} for u in (FIRST, SECOND)]}
+def _stage(mode: str, org, first=FIRST, second=SECOND) -> dict:
+    return {"name": "审批", "mode": mode, "approvers": [{"type": "user", "user": org[u].pk} for u in (first, second)]}
 
 
 def _asked(request) -> list[str]:
@@ -244,12 +263,16 @@ def _tasks(request) -> dict:
     APPROVER_OPS,
     ids=[f"{mode}-{op}" for mode, op, *_rest in APPROVER_OPS],
 )
-def test_approver_operation_in_each_mode_for_each_kind(org, code, mode, operation, status, asked, tasks):
-    request, _proposer, mirror = _start(org, code, [_stage(mode, org)])
+def test_approver_operation_in_each_mode_for_each_kind(org, people, code, mode, operation, status, asked, tasks):
+    first, second, _delegate = people(code)
+    rename = {FIRST: first, SECOND: second}
+    asked = [rename.get(u, u) for u in asked]
+    tasks = {rename.get(u, u): v for u, v in tasks.items()}
+    request, _proposer, mirror = _start(org, code, [_stage(mode, org, first, second)])
     target = org[TARGET] if operation in ("transfer", "add_before", "add_after") else None
     request = approvals.act(
         request=request,
-        actor=org[FIRST],
+        actor=org[first],
         operation=operation,
         opinion="意见",
         target=target,
@@ -258,7 +281,7 @@ def test_approver_operation_in_each_mode_for_each_kind(org, code, mode, operatio
     assert request.status == status
     assert _asked(request) == sorted(asked)
     assert {k: v for k, v in _tasks(request).items() if k in tasks} == tasks
-    assert request.events.filter(operation=operation, actor=org[FIRST]).count() == 1
+    assert request.events.filter(operation=operation, actor=org[first]).count() == 1
     assert mirror() == CASES[code].mirror[status]
 
 
@@ -304,19 +327,20 @@ def test_nobody_approves_their_own_request_in_any_kind(org, code):
 
 
 @pytest.mark.parametrize("code", KINDS)
-def test_delegation_works_for_each_kind(org, code):
+def test_delegation_works_for_each_kind(org, people, code):
+    first, second, delegate = people(code)
     approvals.delegation_create(
-        principal=org[FIRST],
-        delegate=org[TARGET],
+        principal=org[first],
+        delegate=org[delegate],
         start_date=date(2026, 11, 16),
         end_date=date(2026, 11, 20),
         kind=code,
     )
-    request, _proposer, _mirror = _start(org, code, [_stage("any", org)])
-    assert _asked(request) == sorted([TARGET, SECOND])
-    request = approvals.act(request=request, actor=org[TARGET], operation="approve", opinion="代批")
+    request, _proposer, _mirror = _start(org, code, [_stage("any", org, first, second)])
+    assert _asked(request) == sorted([delegate, second])
+    request = approvals.act(request=request, actor=org[delegate], operation="approve", opinion="代批")
     assert request.status == R.APPROVED
-    assert request.events.get(operation=Event.Operation.APPROVE).on_behalf_of == org[FIRST]
+    assert request.events.get(operation=Event.Operation.APPROVE).on_behalf_of == org[first]
 
 
 @pytest.mark.parametrize("code", KINDS)
