@@ -25,6 +25,7 @@ APPROVER_TYPES = {
     "role": gettext_lazy("Everyone with a role"),
     "user": gettext_lazy("A named person"),
     "gm": gettext_lazy("General manager"),
+    "named": gettext_lazy("The people the request names (e.g. a meeting's attendees)"),
 }
 CONDITION_TYPES = {
     "always": gettext_lazy("Always"),
@@ -148,6 +149,11 @@ def condition_text(cond: dict, fields: dict | None = None) -> str:
 # --- approvers -------------------------------------------------------------------------------
 
 
+def names_people(stage: dict) -> bool:
+    """Does the stage ask the people the object names?"""
+    return any(a["type"] == "named" for a in stage["approvers"])
+
+
 @dataclass
 class Resolution:
     """Who a stage asks, and why some were replaced (for the timeline)."""
@@ -190,8 +196,11 @@ def next_up(user):
     return head_of(dept, exclude_id=user.pk)
 
 
-def resolve(stage: dict, *, proposer, department, owner_department) -> Resolution:
+def resolve(stage: dict, *, proposer, department, owner_department, excluded=frozenset(), named=()) -> Resolution:
+    """`excluded`: ids of people who, like the proposer, may not approve (the kind's four eyes);
+    `named`: the people the object names (approver type "named", a pool like a role's)."""
     User = get_user_model()
+    barred = {proposer.pk, *excluded}
     found = []
     for a in stage["approvers"]:
         t = a["type"]
@@ -205,18 +214,22 @@ def resolve(stage: dict, *, proposer, department, owner_department) -> Resolutio
             found.append(general_manager())
         elif t == "user":
             found.append(User.objects.filter(pk=a["user"], is_active=True).first())
+        elif t == "named":
+            found.extend(p for p in named if p.is_active and p.pk not in barred)
         elif t == "role":
-            pool = User.objects.filter(groups__name=a["role"], is_active=True).exclude(pk=proposer.pk).order_by("pk")
+            pool = User.objects.filter(groups__name=a["role"], is_active=True).exclude(pk__in=barred).order_by("pk")
             found.extend(pool)
     out = Resolution()
     seen = set()
     for person in found:
         if person is None:
             continue
-        if person.pk == proposer.pk:
+        if person.pk in barred:
             # Nobody approves their own request: the next person up does.
-            replacement = next_up(proposer)
-            while replacement is not None and replacement.pk == proposer.pk:
+            replacement = next_up(person)
+            if replacement is not None and replacement.pk in barred:
+                replacement = next_up(replacement)
+            if replacement is not None and replacement.pk in barred:
                 replacement = None
             out.substituted.append((person, replacement))
             person = replacement

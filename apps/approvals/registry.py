@@ -34,6 +34,15 @@ class ApprovalKind:
     fields: dict[str, Any] = field(default_factory=dict)  # numeric facts a condition may compare
     url: Callable[[Any], str] = lambda obj: ""
     may_view: Callable[[Any, Any], bool] = lambda user, obj: False  # beyond proposer and approvers
+    # Four eyes beyond the proposer: ids of people who may not approve this object (its
+    # author when someone else submits it); they are replaced like the proposer is.
+    excluded: Callable[[Any], set] = lambda obj: set()
+    # The people the object itself names (a meeting's attendees), asked by a stage whose
+    # approvers include {"type": "named"}; the proposer and `excluded` are left out.
+    participants: Callable[[Any], list] = lambda obj: []
+    # Every stage needs someone who has not approved this submission yet: an earlier approver
+    # is left out of a later stage (recorded) instead of counting for it.
+    distinct_approvers: bool = False
     # Called by the engine in its transaction (an exception aborts the decision):
     on_approved: Callable[..., None] = _nothing  # (obj, request, actor)
     on_rejected: Callable[..., None] = _nothing

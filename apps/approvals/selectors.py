@@ -160,6 +160,12 @@ def stepper(req: Request) -> list[StepRow]:
     for stage in stages:
         rows_by_index[stage.index] = stage  # the latest row of each index
     out = []
+    excluded, named = set(), []
+    if kind is not None and req.is_open:
+        obj = kind.get_object(req.object_id)
+        excluded = set(kind.excluded(obj)) - {None}
+        if any(flows.names_people(spec) for spec in req.flow_version.stages):
+            named = list(kind.participants(obj))
     for i, spec in enumerate(req.flow_version.stages):
         row = StepRow(
             index=i,
@@ -203,7 +209,12 @@ def stepper(req: Request) -> list[StepRow]:
             row.state = "not_needed"
         elif req.is_open:
             found = flows.resolve(
-                spec, proposer=req.proposer, department=req.department, owner_department=req.owner_department
+                spec,
+                proposer=req.proposer,
+                department=req.department,
+                owner_department=req.owner_department,
+                excluded=excluded,
+                named=named,
             )
             row.people = [(p.name, "", "light", "") for p in found.approvers[:12]]
             if len(found.approvers) > 12:

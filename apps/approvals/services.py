@@ -37,6 +37,7 @@ class Context:
     now: object
     today: object
     pending_notes: list = field(default_factory=list)
+    excluded: set | None = None  # the kind's four eyes, read once
 
 
 # --- entry points ----------------------------------------------------------------------------
@@ -132,6 +133,17 @@ def record_edit(*, request: Request, actor, title: str, opinion: str = "") -> No
     Request.objects.filter(pk=req.pk).update(title=title[:200], version=F("version") + 1)
     ctx = Context(request=req, kind=_kind(req.kind), actor=actor, now=timezone.now(), today=timezone.localdate())
     _event(ctx, Op.EDIT, actor=actor, opinion=opinion)
+
+
+@transaction.atomic
+def discard(*, kind: str, object_id: int) -> int:
+    """The object is deleted (a draft that never came into force): its requests go with it.
+    Refused while one is in approval."""
+    rows = Request.objects.select_for_update().filter(kind=kind, object_id=object_id)
+    if any(r.status == R.PENDING for r in rows):
+        raise ApprovalError(_("This is in approval; withdraw it first."))
+    deleted, _rows = rows.delete()
+    return deleted
 
 
 def request_for(kind: str, object_id: int) -> Request | None:
@@ -277,7 +289,7 @@ def _do_return(ctx: Context, *, opinion, files, to_stage=None, **_kw) -> None:
 def _check_target(ctx: Context, target) -> None:
     if target is None or not target.is_active:
         raise ApprovalError(_("Choose an active person."))
-    if target.pk == ctx.request.proposer_id:
+    if target.pk == ctx.request.proposer_id or target.pk in _excluded(ctx):
         raise ApprovalError(_("Nobody approves their own request: choose someone else."))
     if target.pk == ctx.actor.pk:
         raise ApprovalError(_("Choose someone other than yourself."))
@@ -387,17 +399,32 @@ def _enter_from(ctx: Context, index: int) -> None:
             limit_days=spec.get("limit_days"),
             entered_at=ctx.now,
         )
+        excluded = _excluded(ctx)
         found = flows.resolve(
-            spec, proposer=req.proposer, department=req.department, owner_department=req.owner_department
+            spec,
+            proposer=req.proposer,
+            department=req.department,
+            owner_department=req.owner_department,
+            excluded=excluded,
+            named=_named(ctx) if flows.names_people(spec) else (),
         )
         for original, replacement in found.substituted:
-            note = (
-                _("%(name)s is the proposer; nobody approves their own request, so %(next)s decides instead.")
-                % {"name": original.name, "next": replacement.name}
-                if replacement
-                else _("%(name)s is the proposer and there is nobody above; the approver is left out.")
-                % {"name": original.name}
-            )
+            if original.pk != req.proposer_id:
+                note = (
+                    _("%(name)s wrote this; nobody approves their own work, so %(next)s decides instead.")
+                    % {"name": original.name, "next": replacement.name}
+                    if replacement
+                    else _("%(name)s wrote this and there is nobody above; the approver is left out.")
+                    % {"name": original.name}
+                )
+            elif replacement:
+                note = _(
+                    "%(name)s is the proposer; nobody approves their own request, so %(next)s decides instead."
+                ) % {"name": original.name, "next": replacement.name}
+            else:
+                note = _("%(name)s is the proposer and there is nobody above; the approver is left out.") % {
+                    "name": original.name
+                }
             _event(ctx, Op.SUBSTITUTE, stage=stage, target=replacement, on_behalf_of=original, opinion=note)
         if spec["mode"] == Mode.COPY:
             tasks = [
@@ -426,7 +453,11 @@ def _enter_from(ctx: Context, index: int) -> None:
                 )
             else:
                 people.append(person)
-        if spec["mode"] == Mode.ANY and len(people) < len(found.approvers):
+        if ctx.kind.distinct_approvers:
+            if not people and found.approvers:
+                # Four eyes: everyone here already approved; the next person up decides.
+                people = _four_eyes_stand_in(ctx, stage, found.approvers[0], done | excluded)
+        elif spec["mode"] == Mode.ANY and len(people) < len(found.approvers):
             people = []  # one approval decides 或签, and one of them already approved
         if not people:
             if not found.approvers:
@@ -450,6 +481,36 @@ def _enter_from(ctx: Context, index: int) -> None:
     _event(ctx, Op.FINISH, actor=None, opinion="")
     _finish(ctx, R.APPROVED, ctx.kind.on_approved)
     _tell_proposer(ctx, _("Approved: %(title)s"), "")
+
+
+def _excluded(ctx: Context) -> set[int]:
+    """The kind's four eyes: who besides the proposer may not approve this object."""
+    if ctx.excluded is None:
+        ctx.excluded = set(ctx.kind.excluded(ctx.kind.get_object(ctx.request.object_id))) - {None}
+    return ctx.excluded
+
+
+def _named(ctx: Context) -> list:
+    return list(ctx.kind.participants(ctx.kind.get_object(ctx.request.object_id)))
+
+
+def _four_eyes_stand_in(ctx: Context, stage: Stage, approver, barred: set[int]) -> list:
+    replacement = flows.next_up(approver)
+    while replacement is not None and (replacement.pk in barred or replacement.pk == ctx.request.proposer_id):
+        following = flows.next_up(replacement)
+        replacement = following if following is not None and following.pk != replacement.pk else None
+    if replacement is None:
+        return []
+    _event(
+        ctx,
+        Op.SUBSTITUTE,
+        stage=stage,
+        target=replacement,
+        on_behalf_of=approver,
+        opinion=_("%(name)s approved an earlier stage; each stage needs another person, so %(next)s decides.")
+        % {"name": approver.name, "next": replacement.name},
+    )
+    return [replacement]
 
 
 def _finish(ctx: Context, status: str, callback) -> None:

@@ -270,8 +270,34 @@ def targets(request, pk, year):
         messages.success(request, _("Targets for %(y)d saved.") % {"y": year})
         return redirect(ind)
     return render(
-        request, "kpis/targets.html", {"ind": ind, "year": year, "form": form, "years": [year - 1, year, year + 1]}
+        request,
+        "kpis/targets.html",
+        {
+            "ind": ind,
+            "year": year,
+            "form": form,
+            "years": [year - 1, year, year + 1],
+            **_started_from(request, ind, year),
+        },
     )
+
+
+def _started_from(request, ind, year) -> dict:
+    """Opened from elsewhere (a meeting's decision): ?period= marks that period's box, ?note=
+    says why, ?back= links back (a page of this site only)."""
+    from django.utils.http import url_has_allowed_host_and_scheme
+
+    focus = None
+    try:
+        period = Period.parse(request.GET.get("period", ""))
+        if period.frequency == ind.frequency and period.year == year:
+            focus = f"p{period.index}"
+    except ValueError:
+        pass
+    back = request.GET.get("back", "")
+    if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}, require_https=False):
+        back = ""
+    return {"focus": focus, "note": request.GET.get("note", "")[:300], "back": back}
 
 
 @manage

@@ -71,6 +71,7 @@ def seed(ctx: dict) -> None:
             agenda=services.standing_agenda(series),
             series=series,
             planned_date=day,
+            confirm_days=3 if weeks_ago == 1 else 0,  # last week's minutes wait for the attendees
         )
         past.append(meeting)
     for n, meeting in enumerate(past):
@@ -126,7 +127,15 @@ def seed(ctx: dict) -> None:
                 decision=decision,
                 links=links,
             )
-        services.minutes_issue(actor=head, meeting=meeting, today=meeting.date)
+        if meeting.confirm_days:
+            # Confirmation on the approvals engine: one attendee has confirmed, the others
+            # (the demo logins among them) find it in their approvals inbox.
+            services.minutes_request_confirmation(actor=head, meeting=meeting, today=today)
+            first = next((a.user for a in attendees if a.user_id not in (head.pk, taker.pk)), None)
+            if first is not None:
+                services.minutes_confirm(actor=first, meeting=meeting, comment="无异议。")
+        else:
+            services.minutes_issue(actor=head, meeting=meeting, today=meeting.date)
     _advance_actions(past, head)
     services.generate_series_meetings(today=today, series_qs=Series.objects.filter(pk=series.pk))
     services.series_create(

@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 
 from apps.core.plugins import WorkItem, WorkPanel
 
-from .models import OPEN_ACTION_STATUSES, ActionItem, ActionStatus, Attendee, MeetingStatus, MinutesStatus
+from .models import OPEN_ACTION_STATUSES, ActionItem, ActionStatus, Attendee, MeetingStatus
 
 
 def my_work(user) -> list[WorkPanel]:
@@ -54,16 +54,6 @@ def my_work(user) -> list[WorkPanel]:
                 order=36,
             )
         )
-    confirm = list(
-        Attendee.objects.filter(
-            user=user,
-            meeting__minutes_versions__status=MinutesStatus.CONFIRMING,
-        )
-        .exclude(meeting__minutes_versions__confirmations__user=user)
-        .exclude(meeting__organiser=user)
-        .values_list("meeting_id", "meeting__title", "meeting__date")
-        .distinct()[:5]
-    )
     upcoming = list(
         Attendee.objects.filter(user=user, meeting__date__gte=today, meeting__status=MeetingStatus.SCHEDULED)
         .filter(Q(meeting__date__lte=today + timezone.timedelta(days=7)))
@@ -71,15 +61,6 @@ def my_work(user) -> list[WorkPanel]:
         .values_list("meeting_id", "meeting__title", "meeting__date", "meeting__start_time")[:5]
     )
     items = [
-        WorkItem(
-            title=title,
-            url=reverse("meetings:meeting", args=[pk]),
-            detail=f"{day:%Y-%m-%d}",
-            badge=_("Confirm minutes"),
-            badge_tone="warning",
-        )
-        for pk, title, day in confirm
-    ] + [
         WorkItem(title=title, url=reverse("meetings:meeting", args=[pk]), detail=f"{day:%Y-%m-%d} {start:%H:%M}")
         for pk, title, day, start in upcoming
     ]

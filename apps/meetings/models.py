@@ -240,16 +240,6 @@ class MinutesVersion(models.Model):
         return {MinutesStatus.ISSUED: "success", MinutesStatus.CONFIRMING: "warning"}.get(self.status, "secondary")
 
 
-class MinutesConfirmation(models.Model):
-    version = models.ForeignKey(MinutesVersion, on_delete=models.CASCADE, related_name="confirmations")
-    user = models.ForeignKey(USER, on_delete=models.CASCADE, related_name="+")
-    comment = models.CharField(_("comment"), max_length=500, blank=True)
-    confirmed_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        constraints = [models.UniqueConstraint(fields=["version", "user"], name="minutes_confirmation_unique")]
-
-
 class Decision(models.Model):
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="decisions")
     agenda_item = models.ForeignKey(

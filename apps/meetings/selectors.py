@@ -7,6 +7,7 @@ from datetime import date
 
 from django.contrib.auth import get_user_model
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q
+from django.utils.translation import gettext as _
 
 from apps.accounts.permissions import is_admin, is_ops
 from apps.departments.models import Department
@@ -268,3 +269,41 @@ def attendance_by_person(user, *, today: date) -> list[dict]:
         }
         for r in rows
     ]
+
+
+def indicator_follow_up_initial(decision) -> tuple[str, str]:
+    """(indicator code, period key) to offer for "set an indicator target": the indicator an
+    action of the decision is linked to, and the period containing the meeting's date."""
+    from django.apps import apps
+
+    from .models import ActionLink
+
+    link = ActionLink.objects.filter(action__decision=decision, kind="indicator").order_by("pk").first()
+    if link is None:
+        return "", ""
+    indicator = apps.get_model("kpis", "Indicator").objects.filter(code__iexact=link.ref).first()
+    if indicator is None:
+        return link.ref, ""
+    from apps.kpis.periods import Period
+
+    return indicator.code, Period.containing(decision.meeting.date, indicator.frequency).key
+
+
+def follow_up_period(indicator, text: str, meeting):
+    """(period, error message): the period typed (at the indicator's frequency), else the one
+    the meeting falls in."""
+    from apps.kpis.periods import Period
+
+    if not text:
+        return Period.containing(meeting.date, indicator.frequency), ""
+    try:
+        period = Period.parse(text)
+    except ValueError:
+        period = None
+    if period is None or period.frequency != indicator.frequency:
+        example = Period.containing(meeting.date, indicator.frequency).key
+        return None, _("Give a period of this indicator (%(frequency)s), like %(example)s.") % {
+            "frequency": indicator.get_frequency_display(),
+            "example": example,
+        }
+    return period, ""

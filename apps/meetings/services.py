@@ -1,6 +1,7 @@
 """Writes to meetings, minutes and action items: keyword-only, one transaction each, the
-notifications written in the same transaction (their mail is queued on commit). Only
-`action_transition` changes an action item's status."""
+notifications written in the same transaction (their mail is queued on commit). Statuses
+change only through apps/core/statemachine.py (machines.py); the minutes' confirmation is an
+approval on the approvals engine (kind "meetings.minutes")."""
 
 from __future__ import annotations
 
@@ -15,11 +16,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from apps.approvals import services as approvals
+from apps.core.statemachine import TransitionError, transition, transition_many
 from apps.departments.models import Department
 from apps.scheduling.calendar import add_working_days
 from apps.search.services import index_now
 
 from . import links, notices
+from .machines import ACTION, MEETING, MINUTES
 from .models import (
     ActionEvent,
     ActionItem,
@@ -34,7 +38,6 @@ from .models import (
     DecisionFollowUp,
     Meeting,
     MeetingStatus,
-    MinutesConfirmation,
     MinutesStatus,
     MinutesVersion,
     Series,
@@ -43,10 +46,7 @@ from .schedule import occurrences
 
 User = get_user_model()
 S = ActionStatus
-
-
-class TransitionError(Exception):
-    """The step is not possible from the current state (someone was faster)."""
+MINUTES_KIND = "meetings.minutes"
 
 
 @dataclass(frozen=True)
@@ -197,9 +197,12 @@ def meeting_cancel(*, actor, meeting: Meeting) -> Meeting:
     meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
     if meeting.status != MeetingStatus.SCHEDULED:
         raise TransitionError(_("Only a meeting that has not taken place can be cancelled."))
-    meeting.status = MeetingStatus.CANCELLED
-    meeting.sequence += 1
-    meeting.save(update_fields=["status", "sequence", "updated_at"])
+    transition(
+        meeting,
+        machine=MEETING,
+        to=MeetingStatus.CANCELLED,
+        fields={"sequence": meeting.sequence + 1, "updated_at": timezone.now()},
+    )
     people = [a.user for a in meeting.attendees.select_related("user") if a.user_id != actor.pk]
     notices.cancelled(meeting, people)
     index_now(source="meetings", owner_ids=[meeting.pk])
@@ -415,51 +418,108 @@ def _document(meeting: Meeting, version: MinutesVersion) -> dict:
     return minutes_document(meeting, version, live=True)
 
 
+def confirmation_of(version: MinutesVersion):
+    """The version's confirmation request on the approvals engine (None if never asked)."""
+    return approvals.request_for(MINUTES_KIND, version.pk)
+
+
+def confirmed_by(version: MinutesVersion) -> set[int]:
+    """Who confirmed this version (in its current submission): their engine tasks approved."""
+    request = confirmation_of(version)
+    if request is None:
+        return set()
+    from apps.approvals.models import Task
+
+    rows = Task.objects.filter(
+        request=request, stage__submission=request.submission, status=Task.Status.APPROVED
+    ).values_list("assignee_id", "principal_id")
+    return {principal or assignee for assignee, principal in rows}
+
+
 @transaction.atomic
 def minutes_request_confirmation(*, actor, meeting: Meeting, today: date | None = None) -> MinutesVersion:
+    """Ask the attendees to confirm the draft within the meeting's `confirm_days` working days:
+    an approval on the engine (every attendee confirms, 会签)."""
     today = today or timezone.localdate()
     meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
     version = _editable_minutes(meeting, actor)
     if not meeting.confirm_days:
         raise TransitionError(_("This meeting's minutes are issued without confirmation."))
-    version.status = MinutesStatus.CONFIRMING
-    version.confirm_until = add_working_days(today, meeting.confirm_days)
-    version.save(update_fields=["status", "confirm_until"])
-    people = [a.user for a in meeting.attendees.select_related("user") if a.user_id != actor.pk]
-    notices.send(
-        people,
-        kind=notices.CONFIRM,
-        url=meeting.get_absolute_url(),
-        title=gettext_lazy("Please confirm the minutes of “%(title)s” by %(until)s"),
-        params={"title": meeting.title, "until": f"{version.confirm_until:%Y-%m-%d}"},
+    transition(
+        version,
+        machine=MINUTES,
+        to=MinutesStatus.CONFIRMING,
+        fields={"confirm_until": add_working_days(today, meeting.confirm_days)},
+    )
+    approvals.submit(
+        kind=MINUTES_KIND,
+        obj=version,
+        proposer=actor,
+        title=_("Minutes of “%(title)s” (version %(n)s)") % {"title": meeting.title, "n": version.number},
+        today=today,
+        opinion=_("Please confirm by %(until)s.") % {"until": f"{version.confirm_until:%Y-%m-%d}"},
     )
     return version
 
 
 @transaction.atomic
-def minutes_confirm(*, actor, meeting: Meeting, comment: str = "") -> MinutesConfirmation:
-    version = MinutesVersion.objects.select_for_update().filter(meeting=meeting).order_by("-number").first()
-    if version is None or version.status != MinutesStatus.CONFIRMING:
+def minutes_confirm(*, actor, meeting: Meeting, comment: str = "", seen_version: int | None = None):
+    """An attendee confirms: approves their task on the engine. A second click finds nothing
+    left to decide and changes nothing."""
+    version = MinutesVersion.objects.filter(meeting=meeting).order_by("-number").first()
+    request = confirmation_of(version) if version is not None else None
+    if request is None or version.status != MinutesStatus.CONFIRMING:
         raise TransitionError(_("These minutes are not waiting for confirmation."))
-    found, _created = MinutesConfirmation.objects.get_or_create(
-        version=version, user=actor, defaults={"comment": comment[:500]}
+    if actor.pk in confirmed_by(version):
+        return request  # confirmed already (a double click)
+    return approvals.act(
+        request=request, actor=actor, operation="approve", opinion=comment[:500], seen_version=seen_version
     )
-    return found
 
 
 def confirmations_missing(meeting: Meeting, version: MinutesVersion) -> list:
-    confirmed = set(version.confirmations.values_list("user_id", flat=True))
+    """Attendees still asked to confirm (their engine tasks are waiting)."""
+    request = confirmation_of(version)
+    if request is None or not request.is_pending:
+        return []
+    from apps.approvals.models import Task
+
     return [
-        a.user
-        for a in meeting.attendees.select_related("user")
-        if a.user_id != meeting.organiser_id and a.user_id not in confirmed
+        t.assignee
+        for t in Task.objects.filter(request=request, status__in=(Task.Status.PENDING, Task.Status.QUEUED))
+        .select_related("assignee")
+        .order_by("pk")
     ]
+
+
+# --- what the approvals engine calls (in its transaction) ---------------------------------------
+
+
+def minutes_confirmed(*, version: MinutesVersion, request, actor) -> None:
+    """Everyone confirmed: the organiser may issue now (the engine tells the proposer; tell
+    the organiser too when someone else asked)."""
+    meeting = version.meeting
+    if meeting.organiser_id != request.proposer_id:
+        notices.send(
+            [meeting.organiser],
+            kind=notices.CONFIRM,
+            url=meeting.get_absolute_url(),
+            title=gettext_lazy("Every attendee confirmed the minutes of “%(title)s”; you can issue them"),
+            params={"title": meeting.title},
+        )
+
+
+def minutes_sent_back(*, version: MinutesVersion, request, actor) -> None:
+    """Returned, rejected or withdrawn: the minutes are a draft again (editable)."""
+    version = MinutesVersion.objects.select_for_update().get(pk=version.pk)
+    if version.status == MinutesStatus.CONFIRMING:
+        transition(version, machine=MINUTES, to=MinutesStatus.DRAFT)
 
 
 @transaction.atomic
 def minutes_issue(*, actor, meeting: Meeting, today: date | None = None) -> MinutesVersion:
     """签发. Without confirmation: from the draft. With it: once every attendee confirmed or
-    the confirmation period is over."""
+    the confirmation period is over (the open confirmation is then withdrawn, recorded)."""
     today = today or timezone.localdate()
     meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
     version = MinutesVersion.objects.select_for_update().filter(meeting=meeting).order_by("-number").first()
@@ -468,21 +528,38 @@ def minutes_issue(*, actor, meeting: Meeting, today: date | None = None) -> Minu
     if version.status == MinutesStatus.DRAFT and meeting.confirm_days:
         raise TransitionError(_("Ask the attendees to confirm these minutes first."))
     if version.status == MinutesStatus.CONFIRMING:
-        if confirmations_missing(meeting, version) and today <= version.confirm_until:
-            raise TransitionError(
-                _("Not everyone has confirmed yet; the minutes can be issued after %(d)s.")
-                % {"d": f"{version.confirm_until:%Y-%m-%d}"}
+        request = confirmation_of(version)
+        if request is not None and request.is_pending:
+            if today <= version.confirm_until:
+                raise TransitionError(
+                    _("Not everyone has confirmed yet; the minutes can be issued after %(d)s.")
+                    % {"d": f"{version.confirm_until:%Y-%m-%d}"}
+                )
+            if request.proposer_id != actor.pk:
+                raise TransitionError(
+                    _("%(name)s asked for the confirmation; only they can issue before everyone confirmed.")
+                    % {"name": request.proposer.name}
+                )
+            approvals.act(
+                request=request,
+                actor=actor,
+                operation="withdraw",
+                opinion=_("The confirmation period is over; the minutes are issued."),
+                today=today,
             )
+            version.refresh_from_db()
     elif version.status != MinutesStatus.DRAFT:
         raise TransitionError(_("These minutes were issued already."))
-    meeting.minutes_versions.filter(status=MinutesStatus.ISSUED).update(status=MinutesStatus.SUPERSEDED)
-    version.status = MinutesStatus.ISSUED
-    version.issued_by, version.issued_at = actor, timezone.now()
-    version.snapshot = _document(meeting, version)
-    version.save(update_fields=["status", "issued_by", "issued_at", "snapshot"])
+    transition_many(
+        meeting.minutes_versions.all(), machine=MINUTES, to=MinutesStatus.SUPERSEDED, expected=[MinutesStatus.ISSUED]
+    )
+    transition(
+        version, machine=MINUTES, to=MinutesStatus.ISSUED, fields={"issued_by": actor, "issued_at": timezone.now()}
+    )
+    version.snapshot = _document(meeting, version)  # the document as issued
+    version.save(update_fields=["snapshot"])
     if meeting.status == MeetingStatus.SCHEDULED:
-        meeting.status = MeetingStatus.HELD
-        meeting.save(update_fields=["status", "updated_at"])
+        transition(meeting, machine=MEETING, to=MeetingStatus.HELD, fields={"updated_at": timezone.now()})
     people = [a.user for a in meeting.attendees.select_related("user") if a.user_id != actor.pk]
     notices.send(
         people,
@@ -586,7 +663,7 @@ def action_transition(
         _check_due(action.meeting, due_date)
         action.due_date = due_date
     now = timezone.now()
-    action.status = rule.target
+    transition(action, machine=ACTION, to=rule.target)  # the row is locked: the state checked above holds
     if progress is not None:
         action.progress = max(0, min(100, progress))
     if step == "done":

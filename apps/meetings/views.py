@@ -59,10 +59,12 @@ def meeting_page(request, pk):
     current = versions[0] if versions else None
     issued = next((v for v in versions if v.status == MinutesStatus.ISSUED), None)
     attendees = list(meeting.attendees.all())
-    confirmed = (
-        set(current.confirmations.values_list("user_id", flat=True))
-        if current and current.status != MinutesStatus.DRAFT and meeting.confirm_days
-        else set()
+    confirmation = services.confirmation_of(current) if current and meeting.confirm_days else None
+    confirmed = services.confirmed_by(current) if confirmation is not None and current.is_confirming else set()
+    waiting_for_me = (
+        confirmation is not None
+        and confirmation.is_pending
+        and confirmation.tasks.filter(assignee=user, status="pending").exists()
     )
     counts = dict.fromkeys(Attendance.values, 0)
     labels = {value: str(label) for value, label in Attendance.choices}
@@ -93,11 +95,9 @@ def meeting_page(request, pk):
             "can_edit": user.has_perm("meetings.edit_meeting", meeting) and meeting.status == MeetingStatus.SCHEDULED,
             "can_minutes": user.has_perm("meetings.edit_minutes", meeting),
             "can_issue": user.has_perm("meetings.issue_minutes", meeting),
+            "confirmation": confirmation,
             "can_confirm": bool(
-                current
-                and current.status == MinutesStatus.CONFIRMING
-                and user.pk not in confirmed
-                and user.has_perm("meetings.confirm_minutes", meeting)
+                waiting_for_me and current.is_confirming and user.has_perm("meetings.confirm_minutes", meeting)
             ),
             "follow_up_kinds": [
                 (FollowUpKind.PROCESS_CHANGE, _("Propose a process change"), "bi-diagram-3"),
@@ -388,7 +388,13 @@ def minutes_step(request, pk, step):
     }[step]
     try:
         if step == "confirm":
-            services.minutes_confirm(actor=user, meeting=meeting, comment=request.POST.get("comment", ""))
+            seen = request.POST.get("seen", "")
+            services.minutes_confirm(
+                actor=user,
+                meeting=meeting,
+                comment=request.POST.get("comment", ""),
+                seen_version=int(seen) if seen.isdigit() else None,
+            )
         elif step == "request":
             services.minutes_request_confirmation(actor=user, meeting=meeting)
         elif step == "issue":

@@ -166,8 +166,13 @@ def follow_up(request, pk):
     kind = request.POST.get("kind") or request.GET.get("kind", "")
     if kind not in FollowUpKind.values:
         raise Http404
-    error = ""
+    error = period_error = ""
     code = (request.POST.get("code") or "").strip()
+    period_text = (request.POST.get("period") or "").strip()
+    if request.method == "GET" and kind == FollowUpKind.INDICATOR_TARGET:
+        # Prefilled from the indicator an action of this decision is linked to, and the
+        # period the meeting falls in at that indicator's frequency.
+        code, period_text = selectors.indicator_follow_up_initial(decision)
     if request.method == "POST":
         from django.apps import apps
 
@@ -181,13 +186,21 @@ def follow_up(request, pk):
             else:
                 target_url, label = reverse("processes:cr_create", args=[process.code]), str(process.name)
         else:
-            indicator = apps.get_model("kpis", "Indicator").objects.filter(code__iexact=code).first()
+            indicator = (
+                apps.get_model("kpis", "Indicator")
+                .objects.select_related("department")
+                .filter(code__iexact=code)
+                .first()
+            )
+            period = None
             if indicator is None:
                 error = _("No indicator with the code “%(code)s”.") % {"code": code}
             else:
-                target_url = reverse("kpis:targets", args=[indicator.pk, timezone.localdate().year])
-                label = f"{indicator.code} {indicator.name}"
-        if not error:
+                period, period_error = selectors.follow_up_period(indicator, period_text, meeting)
+            if not (error or period_error):
+                target_url = reverse("kpis:targets", args=[indicator.pk, period.year])
+                label = f"{indicator.code} {indicator.name} · {period.label} · {indicator.department.name}"
+        if not (error or period_error):
             services.follow_up_record(
                 actor=request.user, decision=decision, kind=kind, target_label=label, target_url=target_url
             )
@@ -204,6 +217,8 @@ def follow_up(request, pk):
                 prefill.update(title=decision.text[:120], reason=text)
             elif kind == FollowUpKind.POLICY_DRAFT:
                 prefill.update(title=decision.text[:120], change_summary=text)
+            else:  # the targets page opens on that period, with the decision as its note and a way back
+                prefill.update(period=period.key, note=text[:300], back=decision.get_absolute_url())
             return redirect(target_url + "?" + urlencode(prefill))
     return render(
         request,
@@ -214,7 +229,10 @@ def follow_up(request, pk):
             "kind": kind,
             "kind_label": FollowUpKind(kind).label,
             "needs_code": kind != FollowUpKind.POLICY_DRAFT,
+            "needs_period": kind == FollowUpKind.INDICATOR_TARGET,
             "code": code,
+            "period": period_text,
+            "period_error": period_error,
             "error": error,
         },
         status=400 if error else 200,

@@ -6,8 +6,6 @@ policy whose code exists is left alone."""
 import random
 from datetime import date, timedelta
 
-from django.contrib.auth import get_user_model
-
 from . import services
 from .demo_texts import CATEGORIES, REGULATIONS
 from .models import Acknowledgement, Category, Policy, PolicyVersion
@@ -72,17 +70,23 @@ def seed(ctx: dict) -> None:
 
 
 def _approve(version: PolicyVersion, *, head, ops, today) -> None:
-    """`ops` wrote and submits it; four eyes: operations approval by another member."""
-    services.version_transition(version=version, action="submit", actor=ops, today=today)
-    services.version_transition(version=version, action="approve", actor=head, comment="同意。", today=today)
-    approver = (
-        get_user_model()
-        .objects.filter(groups__name="ops", is_active=True)
-        .exclude(pk__in={ops.pk, head.pk, version.created_by_id})
-        .order_by("pk")
-        .first()
-    )
-    services.version_transition(version=version, action="approve", actor=approver, comment="同意发布。", today=today)
+    """`ops` wrote and submits it; every stage of the approval flow approves it (four eyes:
+    the engine asks a different person at each stage, never the author)."""
+    services.version_submit(version=version, actor=ops, today=today)
+    _approve_stages(version, today=today, opinions=["同意。", "同意发布。"])
+
+
+def _approve_stages(version: PolicyVersion, *, today, opinions: list[str], stages: int = 99) -> None:
+    from apps.approvals import services as approvals
+    from apps.approvals.models import Task
+
+    for n in range(stages):
+        request = services.approval_of(version)
+        task = Task.objects.filter(request=request, status=Task.Status.PENDING).select_related("assignee").first()
+        if request.status != request.Status.PENDING or task is None:
+            return
+        opinion = opinions[min(n, len(opinions) - 1)]
+        approvals.act(request=request, actor=task.assignee, operation="approve", opinion=opinion, today=today)
 
 
 def _acknowledge_some(policy: Policy, rng: random.Random, *, skip: set[str]) -> None:
@@ -117,7 +121,7 @@ def _pending_examples(depts, users, cats, today) -> None:
         change_summary="提高伙食补助标准，放宽报销时限。",
         ack_scope="everyone",
     )
-    services.version_transition(version=v, action="submit", actor=ops, today=today)
+    services.version_submit(version=v, actor=ops, today=today)
 
     v = services.policy_create(
         actor=ops,
@@ -129,9 +133,8 @@ def _pending_examples(depts, users, cats, today) -> None:
         text=EXTRA_DRAFT,
         change_summary="首次发布。",
     )
-    gm = get_user_model().objects.get(pk=depts["gm-office"].head_id)
-    services.version_transition(version=v, action="submit", actor=ops, today=today)
-    services.version_transition(version=v, action="approve", actor=gm, comment="同意，请运营管理部审核。", today=today)
+    services.version_submit(version=v, actor=ops, today=today)
+    _approve_stages(version=v, today=today, opinions=["同意，请运营管理部审核。"], stages=1)
 
     brand = Policy.objects.get(code="MKT-ZD-001")
     services.draft_from_current(policy=brand, actor=users["manager"])

@@ -278,24 +278,25 @@ def draft_delete(request, code, label):
 
 ACTION_MESSAGES = {
     "submit": _("Submitted for approval."),
-    "approve": _("Approved."),
-    "return": _("Returned with your comment."),
     "retire": _("The policy is retired."),
 }
+
+
+STEPS = {"submit": services.version_submit, "retire": services.version_retire}
 
 
 @require_POST
 def version_transition(request, code, label, action):
     policy = get_policy(request.user, code)
     version = get_version(request.user, policy, label)
-    if action not in services.ACTIONS:
+    step = STEPS.get(action)
+    if step is None:
         raise Http404
     form = CommentForm(request.POST)
     form.is_valid()
     try:
-        version = services.version_transition(
+        version = step(
             version=version,
-            action=action,
             actor=request.user,
             comment=form.cleaned_data.get("comment", ""),
             from_status=request.GET.get("from") or None,
@@ -306,8 +307,6 @@ def version_transition(request, code, label, action):
         messages.error(request, " ".join(exc.messages))
     else:
         messages.success(request, str(ACTION_MESSAGES.get(action, _("Done."))))
-        if version.status == "published":
-            messages.info(request, _("Version %(label)s is now in force.") % {"label": version.label})
     return redirect(version.get_absolute_url())
 
 

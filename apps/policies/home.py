@@ -1,12 +1,11 @@
-"""Home page cards: regulations waiting for my acknowledgement, drafts waiting for my approval."""
+"""Home page card: regulations waiting for my acknowledgement (drafts waiting for my approval
+are in the approvals engine's card, with every other kind)."""
 
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from apps.core.plugins import WorkItem, WorkPanel
-from apps.departments.permissions import heads_a_department
 
-from .models import PolicyVersion, VersionStatus
 from .selectors import policies_needing_ack
 
 SHOWN = 5
@@ -41,43 +40,4 @@ def my_work(user) -> list[WorkPanel]:
             empty_text=_("You have acknowledged every regulation that asks you to."),
         )
     )
-    approvals = _approvals(user)
-    if approvals is not None:
-        rows = list(approvals.select_related("policy")[: SHOWN + 1])
-        panels.append(
-            WorkPanel(
-                key="policies-approve",
-                title=_("Regulation drafts to approve"),
-                icon="bi-pen",
-                order=11,
-                items=[
-                    WorkItem(
-                        title=v.title,
-                        url=v.get_absolute_url(),
-                        detail=f"{v.policy.code} · {v.label}",
-                        badge=v.get_status_display(),
-                        badge_tone="info",
-                    )
-                    for v in rows[:SHOWN]
-                ],
-                count=len(rows) if len(rows) <= SHOWN else approvals.count(),
-                empty_text=_("No regulation drafts are waiting for you."),
-            )
-        )
     return panels
-
-
-def _approvals(user):
-    """Versions whose next step is mine: head of the owning department, or ops. None: not an approver."""
-    from apps.accounts.permissions import is_admin, is_ops
-
-    ops = is_ops(user) or is_admin(user)
-    heads = heads_a_department(user)
-    if not (ops or heads):
-        return None
-    from django.db.models import Q
-
-    q = Q(status=VersionStatus.IN_REVIEW, policy__owning_department__head=user)
-    if ops:
-        q |= Q(status=VersionStatus.OPS_REVIEW)
-    return PolicyVersion.objects.filter(q).order_by("submitted_at")

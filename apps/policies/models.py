@@ -1,5 +1,6 @@
 """The regulations library: policies, their versions (a tree of numbered nodes each),
-the approval history and read-and-acknowledge (宣贯确认) records.
+the library's history (a draft's approval keeps its timeline on the approvals engine) and
+read-and-acknowledge (宣贯确认) records.
 
 A version's body is stored flat: one PolicyNode per label in document order
 (`ordinal`) with its `depth`, so a whole version is one indexed query and the tree is
@@ -44,8 +45,7 @@ class PolicyStatus(models.TextChoices):
 
 class VersionStatus(models.TextChoices):
     DRAFT = "draft", _("Draft")
-    IN_REVIEW = "in_review", _("Awaiting department approval")
-    OPS_REVIEW = "ops_review", _("Awaiting operations approval")
+    IN_REVIEW = "in_review", _("In approval")
     SCHEDULED = "scheduled", _("Approved, not yet in force")
     PUBLISHED = "published", _("In force")
     SUPERSEDED = "superseded", _("Superseded")
@@ -66,7 +66,6 @@ badge_tones(
     {
         VersionStatus.DRAFT: "light",
         VersionStatus.IN_REVIEW: "warning",
-        VersionStatus.OPS_REVIEW: "warning",
         VersionStatus.SCHEDULED: "primary",
         VersionStatus.PUBLISHED: "success",
         VersionStatus.SUPERSEDED: "secondary",
@@ -78,7 +77,6 @@ badge_tones(
 OPEN_VERSION_STATUSES = (
     VersionStatus.DRAFT,
     VersionStatus.IN_REVIEW,
-    VersionStatus.OPS_REVIEW,
     VersionStatus.SCHEDULED,
 )
 
@@ -201,10 +199,6 @@ class PolicyVersion(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     submitted_at = models.DateTimeField(null=True, blank=True)
-    dept_approved_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    dept_approved_at = models.DateTimeField(null=True, blank=True)
     approved_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("approved by"),
@@ -265,16 +259,16 @@ class PolicyVersion(models.Model):
         return self.status == VersionStatus.DRAFT
 
     @property
+    def is_in_approval(self) -> bool:
+        return self.status == VersionStatus.IN_REVIEW
+
+    @property
     def is_in_force(self) -> bool:
         return self.status == VersionStatus.PUBLISHED
 
     @property
     def is_superseded(self) -> bool:
         return self.status == VersionStatus.SUPERSEDED
-
-    @property
-    def awaits_ops(self) -> bool:
-        return self.status == VersionStatus.OPS_REVIEW
 
 
 class PolicyNode(models.Model):
@@ -306,10 +300,6 @@ class HistoryAction(models.TextChoices):
     DRAFT = "draft", _("Draft started")
     EDIT = "edit", _("Text edited")
     DRAFT_DELETE = "draft_delete", _("Draft deleted")
-    SUBMIT = "submit", _("Submitted for approval")
-    DEPT_APPROVE = "dept_approve", _("Approved by the department head")
-    RETURN = "return", _("Returned for changes")
-    OPS_APPROVE = "ops_approve", _("Approved by operations")
     PUBLISH = "publish", _("Published")
     SUPERSEDE = "supersede", _("Superseded")
     RETIRE = "retire", _("Retired")

@@ -7,9 +7,7 @@ from apps.notifications.kinds import Kind
 
 GROUP = _("Regulations")
 KINDS = [
-    # Sent as things happen (services.py).
-    Kind("policies.approval", _("Regulation draft waiting for your approval"), mandatory=True),
-    Kind("policies.returned", _("Your regulation draft was returned")),
+    # Sent as things happen (services.py; a draft's approval notifies through apps/approvals).
     Kind("policies.ack_required", _("Regulation to acknowledge"), mandatory=True),
     # Sent by the reminder scan (reminders.py).
     Kind("policies.review_due", _("Regulation review due")),

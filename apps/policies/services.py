@@ -1,22 +1,25 @@
 """Writes to the regulations library. Keyword-only, one transaction each, a history row
-in the same transaction. Only `version_transition` (and the scheduled publisher that
-goes through it) changes a version's status."""
+in the same transaction. Statuses change only through apps/core/statemachine.py (the
+machines in machines.py); a draft's approval runs on the approvals engine (kind
+"policies.draft", apps/policies/approvals.py): `version_submit` starts it and the engine's
+decision calls back `on_approved` / `on_sent_back` in its own transaction."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date
 
-import rules
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from apps.accounts.permissions import is_admin, is_ops
-from apps.notifications.services import notify, notify_many, resolve
+from apps.approvals import services as approvals
+from apps.core.statemachine import TransitionError, transition
+from apps.notifications.services import notify_many, resolve
 from apps.search.services import index_now
 
+from .machines import POLICY, VERSION
 from .models import (
     OPEN_VERSION_STATUSES,
     Acknowledgement,
@@ -32,10 +35,11 @@ from .models import (
     VersionStatus,
 )
 from .parsing import ParseResult, iter_nodes, parse_text
-from .permissions import is_editor, is_owning_head
+from .permissions import is_editor
 from .signals import version_published
 
 S = VersionStatus
+KIND = "policies.draft"
 # The kinds of notification that ask someone to do something about a regulation; the
 # notification's subject says about what (the policy, or the version the reminders scan).
 ACK_KINDS = ("policies.ack_required",)
@@ -51,54 +55,18 @@ def add_months(day: date, months: int) -> date:
     return day.replace(year=year, month=month, day=min(day.day, calendar.monthrange(year, month)[1]))
 
 
-class TransitionError(Exception):
-    """The action is not possible from the version's current state (someone was faster)."""
-
-
-@rules.predicate
-def _system(user) -> bool:
-    return user is None
-
-
-@rules.predicate
-def _not_author(user, version) -> bool:
-    """Four eyes: nobody approves a draft they wrote."""
-    return user is not None and version.created_by_id != user.pk
-
-
-@rules.predicate
-def _not_first_approver(user, version) -> bool:
-    """Four eyes: the department's approver does not also give the operations approval
-    (an administrator cannot take a draft to force alone)."""
-    return user is not None and version.dept_approved_by_id != user.pk
-
-
-@dataclass(frozen=True)
-class Transition:
-    target: str
-    history: str
-    allowed: object  # a rules predicate over (user, version)
-
-
-# THE approval machine: (state, action) -> where it goes, what the history says, who may.
-TRANSITIONS: dict[tuple[str, str], Transition] = {
-    (S.DRAFT, "submit"): Transition(S.IN_REVIEW, HistoryAction.SUBMIT, is_editor),
-    (S.IN_REVIEW, "approve"): Transition(
-        S.OPS_REVIEW, HistoryAction.DEPT_APPROVE, (is_owning_head | is_admin) & _not_author
-    ),
-    (S.IN_REVIEW, "return"): Transition(S.DRAFT, HistoryAction.RETURN, is_owning_head | is_admin),
-    (S.OPS_REVIEW, "approve"): Transition(
-        S.SCHEDULED, HistoryAction.OPS_APPROVE, (is_ops | is_admin) & _not_author & _not_first_approver
-    ),
-    (S.OPS_REVIEW, "return"): Transition(S.DRAFT, HistoryAction.RETURN, is_ops | is_admin),
-    (S.SCHEDULED, "publish"): Transition(S.PUBLISHED, HistoryAction.PUBLISH, _system),
-    (S.PUBLISHED, "retire"): Transition(S.RETIRED, HistoryAction.RETIRE, is_ops | is_admin),
-}
-ACTIONS = sorted({action for _state, action in TRANSITIONS})
-
-
 def allowed_actions(user, version: PolicyVersion) -> list[str]:
-    return [a for (state, a), t in TRANSITIONS.items() if state == version.status and t.allowed.test(user, version)]
+    """The library's own steps on a version (approving happens on the approval request)."""
+    if version.status == S.DRAFT and is_editor.test(user, version):
+        return ["submit"]
+    if version.status == S.PUBLISHED and (is_ops(user) or is_admin(user)):
+        return ["retire"]
+    return []
+
+
+def approval_of(version: PolicyVersion):
+    """The version's latest approval request on the engine (None before its first submission)."""
+    return approvals.request_for(KIND, version.pk)
 
 
 def _history(*, policy, version=None, actor=None, action, comment="", from_status="", to_status="") -> PolicyHistory:
@@ -113,78 +81,105 @@ def _history(*, policy, version=None, actor=None, action, comment="", from_statu
     )
 
 
-@transaction.atomic
-def version_transition(
-    *,
-    version: PolicyVersion,
-    action: str,
-    actor,
-    comment: str = "",
-    today: date | None = None,
-    from_status: str | None = None,
-) -> PolicyVersion:
-    """Apply one step of the machine. Locks the policy then the version, so two approvers
-    clicking at once give one decision: the second finds the state moved on. `from_status`
-    is the state the person saw when they clicked (pages send it): a decision taken on a
-    state that has since changed is refused rather than applied to the next step."""
-    today = today or timezone.localdate()
+def _set_policy_status(policy: Policy, to: str) -> None:
+    if policy.status != to:
+        transition(policy, machine=POLICY, to=to, fields={"updated_at": timezone.now()})
+
+
+def _refused(version: PolicyVersion, what: str) -> TransitionError:
+    return TransitionError(
+        _("This version is “%(status)s”; “%(action)s” is no longer possible.")
+        % {"status": version.get_status_display(), "action": what}
+    )
+
+
+def _locked(version: PolicyVersion) -> tuple[Policy, PolicyVersion]:
     policy = Policy.objects.select_for_update().get(pk=version.policy_id)
     version = PolicyVersion.objects.select_for_update().select_related("policy__owning_department").get(pk=version.pk)
-    transition = TRANSITIONS.get((version.status, action))
-    if transition is None or (from_status and from_status != version.status):
-        raise TransitionError(
-            _("This version is “%(status)s”; “%(action)s” is no longer possible.")
-            % {"status": version.get_status_display(), "action": action}
-        )
-    if not transition.allowed.test(actor, version):
+    return policy, version
+
+
+def _title(version: PolicyVersion) -> str:
+    return f"{version.policy.code} {version.label} {version.title}"
+
+
+@transaction.atomic
+def version_submit(
+    *, version: PolicyVersion, actor, comment: str = "", today: date | None = None, from_status: str | None = None
+) -> PolicyVersion:
+    """Send a draft into its approval flow (a returned one: a new submission of the same
+    request). `from_status` is the state the person saw: a stale click is refused."""
+    policy, version = _locked(version)
+    if version.status != S.DRAFT or (from_status and from_status != version.status):
+        raise _refused(version, _("Submit"))
+    if not is_editor.test(actor, version):
         raise PermissionDenied
-    if action == "return" and not comment.strip():
-        raise ValidationError(_("Say what needs to change when returning a draft."))
-    now = timezone.now()
-    before = version.status
-    version.status = transition.target
-    if action == "submit":
-        version.submitted_at = now
-    elif action == "approve" and before == S.IN_REVIEW:
-        version.dept_approved_by, version.dept_approved_at = actor, now
-    elif action == "approve" and before == S.OPS_REVIEW:
-        version.approved_by, version.approved_at = actor, now
-    version.save()
+    transition(version, machine=VERSION, to=S.IN_REVIEW, fields={"submitted_at": timezone.now()})
+    if policy.current_version_id is None:
+        _set_policy_status(policy, PolicyStatus.IN_REVIEW)
+    approvals.submit(kind=KIND, obj=version, proposer=actor, title=_title(version), today=today, opinion=comment)
+    return version
+
+
+@transaction.atomic
+def version_retire(
+    *, version: PolicyVersion, actor, comment: str = "", today: date | None = None, from_status: str | None = None
+) -> PolicyVersion:
+    """Retire the version in force (the regulation stays readable, marked as no longer in force)."""
+    policy, version = _locked(version)
+    if version.status != S.PUBLISHED or (from_status and from_status != version.status):
+        raise _refused(version, _("Retire"))
+    if not (is_ops(actor) or is_admin(actor)):
+        raise PermissionDenied
+    transition(version, machine=VERSION, to=S.RETIRED)
     _history(
         policy=policy,
         version=version,
         actor=actor,
-        action=transition.history,
+        action=HistoryAction.RETIRE,
         comment=comment,
-        from_status=before,
-        to_status=version.status,
+        from_status=S.PUBLISHED,
+        to_status=S.RETIRED,
     )
-    if action == "retire":
-        policy.status = PolicyStatus.RETIRED
-        policy.save(update_fields=["status", "updated_at"])
-        _settle_acks(policy=policy, version_ids=[version.pk])
-        resolve(subject=policy, kinds=REVIEW_KINDS)
-    elif policy.current_version_id is None and action in ("submit", "return"):
-        policy.status = PolicyStatus.IN_REVIEW if action == "submit" else PolicyStatus.DRAFT
-        policy.save(update_fields=["status", "updated_at"])
-    if version.status == S.SCHEDULED and (version.effective_date is None or version.effective_date <= today):
-        _publish(policy=policy, version=version, today=today, actor=actor)
-    elif action == "retire":
-        index_now(source="policies", owner_ids=[policy.pk])  # retired texts stay findable, marked so
-    _notify_step(version=version, action=action, actor=actor, before=before, comment=comment)
+    _set_policy_status(policy, PolicyStatus.RETIRED)
+    _settle_acks(policy=policy, version_ids=[version.pk])
+    resolve(subject=policy, kinds=REVIEW_KINDS)
+    index_now(source="policies", owner_ids=[policy.pk])  # retired texts stay findable, marked so
     return version
+
+
+# --- what the approvals engine calls (in its transaction) ---------------------------------------
+
+
+def on_approved(*, version: PolicyVersion, request, actor) -> None:
+    """The flow's last stage approved: the version is scheduled, and published at once when
+    its effective date has come (the daily job publishes the others)."""
+    policy, version = _locked(version)
+    today = timezone.localdate()
+    transition(version, machine=VERSION, to=S.SCHEDULED, fields={"approved_by": actor, "approved_at": timezone.now()})
+    if version.effective_date is None or version.effective_date <= today:
+        _publish(policy=policy, version=version, today=today, actor=actor)
+
+
+def on_sent_back(*, version: PolicyVersion, request, actor) -> None:
+    """Returned, rejected or withdrawn: the version is a draft again, editable by its author."""
+    policy, version = _locked(version)
+    if version.status == S.DRAFT:  # a returned draft withdrawn: nothing changes
+        return
+    transition(version, machine=VERSION, to=S.DRAFT)
+    if policy.current_version_id is None:
+        _set_policy_status(policy, PolicyStatus.DRAFT)
 
 
 def _publish(*, policy: Policy, version: PolicyVersion, today: date, actor=None) -> None:
     """Scheduled -> published; the version in force before becomes superseded (same transaction).
-    `actor` is the ops approver when it takes effect at once, None for the scheduled job."""
+    `actor` is the last approver when it takes effect at once, None for the scheduled job."""
     previous = policy.current_version_id
     if previous and previous != version.pk:
         old = PolicyVersion.objects.select_for_update().get(pk=previous)
         if old.status in (S.PUBLISHED, S.RETIRED):
             old_status = old.status
-            old.status = S.SUPERSEDED
-            old.save(update_fields=["status"])
+            transition(old, machine=VERSION, to=S.SUPERSEDED)
             _history(
                 policy=policy,
                 version=old,
@@ -193,16 +188,18 @@ def _publish(*, policy: Policy, version: PolicyVersion, today: date, actor=None)
                 from_status=old_status,
                 to_status=S.SUPERSEDED,
             )
-    version.status = S.PUBLISHED
-    version.published_at = timezone.now()
-    if version.effective_date is None:
-        version.effective_date = today
-    version.save(update_fields=["status", "published_at", "effective_date"])
+    transition(
+        version,
+        machine=VERSION,
+        to=S.PUBLISHED,
+        expected=S.SCHEDULED,
+        fields={"published_at": timezone.now(), "effective_date": version.effective_date or today},
+    )
+    _set_policy_status(policy, PolicyStatus.PUBLISHED)
     policy.current_version = version
     policy.title = version.title or policy.title
-    policy.status = PolicyStatus.PUBLISHED
     policy.next_review_date = add_months(version.effective_date, policy.review_interval_months)
-    policy.save()
+    policy.save(update_fields=["current_version", "title", "next_review_date", "updated_at"])
     _history(
         policy=policy,
         version=version,
@@ -254,13 +251,12 @@ def _retire_replaced(*, policy: Policy, version: PolicyVersion, actor=None) -> l
         Policy.objects.select_for_update().filter(pk__in=version.replaces.values("pk")).exclude(pk=policy.pk)
     ):
         before = old_policy.status
+        _set_policy_status(old_policy, PolicyStatus.RETIRED)
         old_policy.superseded_by = policy
-        old_policy.status = PolicyStatus.RETIRED
-        old_policy.save(update_fields=["superseded_by", "status", "updated_at"])
+        old_policy.save(update_fields=["superseded_by", "updated_at"])
         old_current = old_policy.current_version
         if old_current is not None and old_current.status == S.PUBLISHED:
-            old_current.status = S.RETIRED
-            old_current.save(update_fields=["status"])
+            transition(old_current, machine=VERSION, to=S.RETIRED)
         _history(
             policy=old_policy,
             version=old_current,
@@ -272,43 +268,6 @@ def _retire_replaced(*, policy: Policy, version: PolicyVersion, actor=None) -> l
         )
         retired.append(old_policy.pk)
     return retired
-
-
-def _notify_step(*, version, action, actor, before, comment) -> None:
-    policy = version.policy
-    url = version.get_absolute_url()
-    # The step was taken: whoever it was waiting for (every approver asked) is no longer asked,
-    # and the author of a returned draft who resubmits has done what was asked.
-    resolve(subject=version, kinds=["policies.approval", "policies.returned"])
-    if action == "submit" and policy.owning_department.head_id not in (None, getattr(actor, "pk", None)):
-        notify(
-            recipient=policy.owning_department.head,
-            kind="policies.approval",
-            title=_("Draft to approve: %(title)s") % {"title": version.title},
-            url=url,
-            subject=version,
-        )
-    elif action == "approve" and before == S.IN_REVIEW:
-        from apps.accounts.permissions import users_with_role
-        from apps.accounts.roles import Role
-
-        ops = users_with_role(Role.OPS).exclude(pk=getattr(actor, "pk", None))
-        notify_many(
-            recipients=list(ops.only("pk")),
-            kind="policies.approval",
-            title=_("Draft to approve: %(title)s") % {"title": version.title},
-            url=url,
-            subject=version,
-        )
-    elif action == "return" and version.created_by_id and version.created_by_id != getattr(actor, "pk", None):
-        notify(
-            recipient=version.created_by,
-            kind="policies.returned",
-            title=_("Draft returned: %(title)s") % {"title": version.title},
-            body=comment,
-            url=url,
-            subject=version,
-        )
 
 
 @transaction.atomic
@@ -546,6 +505,9 @@ def draft_update(
     if replaces is not None:
         version.replaces.set([p for p in replaces if p.pk != version.policy_id])
     _history(policy=version.policy, version=version, actor=actor, action=HistoryAction.EDIT)
+    request = approval_of(version)
+    if request is not None and request.status == request.Status.RETURNED:
+        approvals.record_edit(request=request, actor=actor, title=_title(version))  # on the same timeline
     return version
 
 
@@ -555,6 +517,8 @@ def draft_delete(*, version: PolicyVersion, actor) -> None:
     if version.status != S.DRAFT:
         raise TransitionError(_("Only a draft can be deleted."))
     policy = version.policy
+    # Its approval requests (returned, rejected or withdrawn ones) go with the draft.
+    approvals.discard(kind=KIND, object_id=version.pk)
     if policy.current_version_id is None:
         policy.delete()  # a policy that never had a text in force goes with its only draft
         return
@@ -653,5 +617,5 @@ def policy_record_review(
         open_draft = policy.versions.filter(status__in=OPEN_VERSION_STATUSES).first()
         return open_draft or draft_from_current(policy=policy, actor=actor)
     if outcome == ReviewOutcome.RETIRE:
-        version_transition(version=policy.current_version, action="retire", actor=actor, comment=comment, today=today)
+        version_retire(version=policy.current_version, actor=actor, comment=comment, today=today)
     return None

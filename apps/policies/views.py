@@ -92,10 +92,10 @@ def _render_version(request, policy, version):
     is_current = version.pk == policy.current_version_id
     must_ack = is_current and selectors.user_must_ack(request.user, version)
     acked = Acknowledgement.objects.filter(user=request.user, version=version).first() if must_ack else None
-    actions = services.allowed_actions(request.user, version)
-    open_draft = None
+    open_draft = approval = None
     if selectors.can_see_drafts(request.user, policy):
         open_draft = policy.versions.filter(status__in=OPEN_VERSION_STATUSES).exclude(pk=version.pk).first()
+        approval = services.approval_of(version)  # its timeline lives on the approvals engine
     return render(
         request,
         "policies/policy_detail.html",
@@ -107,8 +107,8 @@ def _render_version(request, policy, version):
             "is_current": is_current,
             "must_ack": must_ack,
             "acked": acked,
-            "actions": actions,
-            "reach": selectors.step_reach(version, actions, request.user) if actions else {},
+            "actions": services.allowed_actions(request.user, version),
+            "approval": approval,
             "open_draft": open_draft,
             "base_url": policy.get_absolute_url() if is_current else version.get_absolute_url(),
             "today": timezone.localdate(),
@@ -124,7 +124,9 @@ def policy_history(request, code):
     policy = get_policy(request.user, code)
     versions = list(selectors.versions_visible(request.user, policy))
     history = selectors.policy_history(policy)
-    if not selectors.can_see_drafts(request.user, policy):
+    if selectors.can_see_drafts(request.user, policy):
+        selectors.attach_approvals(versions)
+    else:
         visible_ids = {v.pk for v in versions}
         history = [h for h in history if h.version_id is None or h.version_id in visible_ids]
     return render(

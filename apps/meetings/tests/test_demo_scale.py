@@ -28,7 +28,16 @@ def test_seed_demo_has_a_weekly_series_with_three_past_meetings_and_every_action
     assert series.department.name == "运营管理部"
     past = list(series.meetings.filter(date__lt=date(2026, 11, 21)))
     assert len(past) == 3
-    assert all(m.minutes_versions.filter(status=MinutesStatus.ISSUED).exists() for m in past)
+    past.sort(key=lambda m: m.date)
+    assert all(m.minutes_versions.filter(status=MinutesStatus.ISSUED).exists() for m in past[:2])
+    # last week's minutes wait for the attendees' confirmation on the approvals engine
+    from apps.meetings.services import confirmation_of
+
+    last = past[-1].minutes_versions.get()
+    assert last.status == MinutesStatus.CONFIRMING
+    request = confirmation_of(last)
+    assert request.is_pending and request.tasks.filter(status="approved").count() == 1
+    assert request.tasks.filter(status="pending").exists()
     assert series.meetings.filter(date__gt=date(2026, 11, 21)).exists()  # the generator made the next ones
     states = set(ActionItem.objects.values_list("status", flat=True))
     assert states == set(ActionStatus.values)

@@ -103,7 +103,11 @@ def test_everyone_confirmed_allows_issuing_at_once(org, make_meeting, client_for
     services.minutes_request_confirmation(actor=org["manager"], meeting=meeting)
     client_for(org["staff"]).post(reverse("meetings:minutes_step", args=[meeting.pk, "confirm"]))
     client_for(org["staff"]).post(reverse("meetings:minutes_step", args=[meeting.pk, "confirm"]))  # double click
-    assert meeting.minutes_versions.get().confirmations.count() == 1
+    version = meeting.minutes_versions.get()
+    assert services.confirmed_by(version) == {org["staff"].pk}
+    request = services.confirmation_of(version)
+    assert request.status == "approved"  # everyone confirmed: the engine's 会签 stage is done
+    assert request.events.filter(operation="approve", actor=org["staff"]).count() == 1  # one, despite two clicks
     assert (
         client_for(org["staff"]).post(reverse("meetings:minutes_step", args=[meeting.pk, "issue"])).status_code == 404
     )
@@ -124,3 +128,52 @@ def test_a_delegate_needs_a_name(org, meetings, client_for):
         {"summary": "保留我", f"att-{row.pk}": "delegate", f"delegate-{row.pk}": "ghost"},
     )
     assert "ghost" in response.content.decode()
+
+
+def test_confirmation_is_an_approval_on_the_engine(org, make_meeting):
+    """Every attendee but the organiser is asked (会签); an attendee who finds a mistake returns
+    the minutes with an opinion: a draft again, and asking again is a new submission."""
+    from apps.approvals import services as approvals
+    from apps.approvals.models import Task
+
+    meeting = make_meeting(attendees=[org["staff"], org["gm"]], confirm_days=2)
+    services.minutes_save(actor=org["manager"], meeting=meeting, summary="纪要", notes={}, attendance={})
+    version = services.minutes_request_confirmation(actor=org["manager"], meeting=meeting)
+    request = services.confirmation_of(version)
+    asked = set(Task.objects.filter(request=request, status="pending").values_list("assignee__username", flat=True))
+    assert asked == {"staff", "gm"}
+    assert {u.pk for u in services.confirmations_missing(meeting, version)} == {org["staff"].pk, org["gm"].pk}
+    services.minutes_confirm(actor=org["staff"], meeting=meeting, comment="无异议")
+    with pytest.raises(approvals.ApprovalError):
+        approvals.act(request=request, actor=org["gm"], operation="return", opinion=" ")
+    approvals.act(request=request, actor=org["gm"], operation="return", opinion="第二项决议写错了")
+    version.refresh_from_db()
+    assert version.status == MinutesStatus.DRAFT and version.is_editable
+    services.minutes_save(actor=org["manager"], meeting=meeting, summary="纪要（已改）", notes={}, attendance={})
+    services.minutes_request_confirmation(actor=org["manager"], meeting=meeting)
+    request.refresh_from_db()
+    assert request.status == "pending" and request.submission == 2
+    assert services.confirmed_by(version) == set()  # the corrected text is confirmed again
+
+
+def test_not_an_attendee_cannot_confirm(org, make_meeting):
+    meeting = make_meeting(attendees=[org["staff"]], confirm_days=2)
+    services.minutes_save(actor=org["manager"], meeting=meeting, summary="纪要", notes={}, attendance={})
+    services.minutes_request_confirmation(actor=org["manager"], meeting=meeting)
+    from apps.approvals.services import ApprovalError
+
+    with pytest.raises(ApprovalError):
+        services.minutes_confirm(actor=org["hr"], meeting=meeting)
+
+
+def test_after_the_period_issuing_withdraws_the_open_confirmation(org, make_meeting, today):
+    meeting = make_meeting(attendees=[org["staff"], org["gm"]], confirm_days=2)
+    services.minutes_save(actor=org["manager"], meeting=meeting, summary="纪要", notes={}, attendance={})
+    version = services.minutes_request_confirmation(actor=org["manager"], meeting=meeting)
+    services.minutes_confirm(actor=org["staff"], meeting=meeting)
+    with time_machine.travel("2026-11-05 10:00 +0800", tick=False):
+        services.minutes_issue(actor=org["manager"], meeting=meeting)
+    request = services.confirmation_of(version)
+    assert request.status == "withdrawn"
+    assert request.events.filter(operation="approve", actor=org["staff"]).exists()  # kept on the timeline
+    assert not request.tasks.filter(status="pending").exists()

@@ -93,10 +93,9 @@ def test_a_decision_proposes_a_process_change_and_sets_a_target(org, meetings, c
     assert "订单审批改为两级" in client.get(response["Location"]).content.decode()  # prefilled
     response = client.post(url, {"kind": "indicator_target", "code": "k-sales"})
     assert response["Location"].startswith(reverse("kpis:targets", args=[indicator.pk, 2026]))
-    assert list(DecisionFollowUp.objects.values_list("kind", "target_label")) == [
-        ("process_change", process.name),
-        ("indicator_target", "K-SALES " + indicator.name),
-    ]
+    labels = list(DecisionFollowUp.objects.values_list("kind", "target_label"))
+    assert labels[0] == ("process_change", process.name)
+    assert labels[1][0] == "indicator_target" and labels[1][1].startswith("K-SALES " + indicator.name)
 
 
 def test_a_follow_up_with_an_unknown_process_saves_nothing(org, meetings, client_for):
@@ -110,3 +109,45 @@ def test_a_follow_up_with_an_unknown_process_saves_nothing(org, meetings, client
         client_for(org["hr"]).get(reverse("meetings:follow_up", args=[decision.pk]) + "?kind=policy_draft").status_code
         == 404
     )
+
+
+def test_a_target_follow_up_opens_prefilled_with_indicator_period_and_department(org, meetings, client_for):
+    """The indicator an action of the decision links to and the period the meeting falls in are
+    offered; the targets page opens on that period with the decision and the way back."""
+    from apps.kpis.tests.factories import IndicatorFactory
+
+    indicator = IndicatorFactory(code="K-SAT", department=org["sales_dept"], frequency="quarterly")
+    meeting = meetings["open"]
+    decision = services.decision_add(actor=org["manager"], meeting=meeting, text="客户满意度目标提高到95%")
+    services.action_add(
+        actor=org["manager"],
+        meeting=meeting,
+        decision=decision,
+        title="调整满意度目标",
+        owner=org["staff"],
+        due_date=meeting.date + timedelta(days=7),
+        links=[("indicator", "K-SAT")],
+    )
+    client = client_for(org["ops"])  # sees the meeting and manages indicators
+    url = reverse("meetings:follow_up", args=[decision.pk])
+    form = client.get(url + "?kind=indicator_target").content.decode()
+    quarter = (meeting.date.month - 1) // 3 + 1
+    assert 'value="K-SAT"' in form and f'value="{meeting.date.year}-Q{quarter}"' in form
+    # a period of another frequency: a clear message, nothing recorded, what was typed kept
+    bad = client.post(url, {"kind": "indicator_target", "code": "K-SAT", "period": "2026-03"})
+    assert bad.status_code == 200 and 'value="2026-03"' in bad.content.decode()
+    assert not DecisionFollowUp.objects.exists()
+    response = client.post(
+        url, {"kind": "indicator_target", "code": "K-SAT", "period": f"{meeting.date.year}-Q{quarter}"}
+    )
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("kpis:targets", args=[indicator.pk, meeting.date.year]))
+    assert f"period={meeting.date.year}-Q{quarter}" in response["Location"]
+    follow = DecisionFollowUp.objects.get()
+    assert org["sales_dept"].name in follow.target_label
+    page = client.get(response["Location"]).content.decode()
+    assert 'id="focus-period"' in page and "客户满意度目标提高到95%" in page
+    assert decision.get_absolute_url() in page and org["sales_dept"].name in page
+    # a link back to another site is dropped
+    away = client.get(reverse("kpis:targets", args=[indicator.pk, 2026]) + "?back=https://evil.example/").content
+    assert b'href="https://evil.example/"' not in away

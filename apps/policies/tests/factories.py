@@ -48,19 +48,26 @@ def make_draft(
     )
 
 
-def publish(version: PolicyVersion, *, head, ops, today: date | None = None) -> PolicyVersion:
-    """Submit (as `ops`), department approval (`head`), operations approval: by `ops`, or —
-    four eyes — by another operations member when `ops` wrote the draft."""
-    approver = ops
-    if version.created_by_id in (ops.pk, head.pk) or ops.pk == head.pk:
-        from django.contrib.auth import get_user_model
-        from django.db.models import Q
+def decide(version: PolicyVersion, operation: str = "approve", *, opinion: str = "ok", today: date | None = None):
+    """The approver whose task is waiting on the version's approval request decides."""
+    from apps.approvals import services as approvals
+    from apps.approvals.models import Task
 
-        others = get_user_model().objects.filter(Q(groups__name="ops") | Q(groups__name="admin"), is_active=True)
-        others = others.exclude(pk__in={version.created_by_id, head.pk}).order_by("-groups__name", "pk")
-        approver = others.first() or ops
-    for action, actor in (("submit", ops), ("approve", head), ("approve", approver)):
-        version = services.version_transition(version=version, action=action, actor=actor, comment="ok", today=today)
+    request = services.approval_of(version)
+    task = Task.objects.filter(request=request, status=Task.Status.PENDING).select_related("assignee").first()
+    assert task is not None, "nobody is asked"
+    approvals.act(request=request, actor=task.assignee, operation=operation, opinion=opinion, today=today)
+    return task.assignee
+
+
+def publish(version: PolicyVersion, *, head=None, ops, today: date | None = None) -> PolicyVersion:
+    """Submitted by `ops`, then every stage of the approval flow approves (the engine asks
+    the owning head, then an operations member who is neither the author nor an earlier
+    approver)."""
+    services.version_submit(version=version, actor=ops, comment="ok", today=today)
+    while services.approval_of(version).status == "pending":
+        decide(version, today=today)
+    version.refresh_from_db()
     return version
 
 

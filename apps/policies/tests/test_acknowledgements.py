@@ -159,13 +159,16 @@ def test_detail_page_lists_processes_that_implement_its_articles(org, published,
 
 
 def test_each_approval_step_notifies_the_next_approver(org):
+    from apps.approvals import services as approvals
+
     version = make_draft(actor=org["ops"], owning_department=org["sales_dept"])
-    services.version_transition(version=version, action="submit", actor=org["ops"])
-    assert Notification.objects.filter(recipient=org["manager"], kind="policies.approval").count() == 1
-    services.version_transition(version=version, action="approve", actor=org["manager"])
-    assert Notification.objects.filter(recipient=org["ops_head"], kind="policies.approval").count() == 1
-    services.version_transition(version=version, action="return", actor=org["ops_head"], comment="请补充附则")
-    assert Notification.objects.filter(recipient=org["ops"], kind="policies.returned", body="请补充附则").count() == 1
+    services.version_submit(version=version, actor=org["ops"])
+    assert Notification.objects.filter(recipient=org["manager"], kind="approvals.task").count() == 1
+    request = services.approval_of(version)
+    approvals.act(request=request, actor=org["manager"], operation="approve")
+    assert Notification.objects.filter(recipient=org["ops_head"], kind="approvals.task").count() == 1
+    approvals.act(request=request, actor=org["ops_head"], operation="return", opinion="请补充附则")
+    assert Notification.objects.filter(recipient=org["ops"], kind="approvals.decided", body="请补充附则").count() == 1
 
 
 def test_manager_overview_lists_only_what_asks_their_people(org, sales_only, client_for):

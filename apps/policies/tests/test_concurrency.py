@@ -1,10 +1,14 @@
-"""Two approvers clicking at the same moment give one decision (two real DB connections)."""
+"""Two approvers clicking at the same moment give one decision on the engine (two real DB
+connections)."""
 
 import threading
+from datetime import date
 
 import pytest
 from django.db import connection
 
+from apps.approvals import services as approvals
+from apps.approvals.models import Event
 from apps.policies import services
 from apps.policies.models import HistoryAction, PolicyHistory, PolicyVersion, VersionStatus
 
@@ -23,23 +27,24 @@ def _role_groups(django_db_blocker):
             Group.objects.get_or_create(name=role)
 
 
-def _race(version, actors, action, comments):
-    barrier = threading.Barrier(len(actors))
+def _race(version, calls):
+    """calls: [(actor, operation, opinion)], all on the page state seen before anyone clicked."""
+    request = services.approval_of(version)
+    seen = request.version
+    barrier = threading.Barrier(len(calls))
     results = []
 
-    def run(actor, comment):
+    def run(actor, operation, opinion):
         try:
             barrier.wait()
-            services.version_transition(
-                version=version, action=action, actor=actor, comment=comment, from_status=VersionStatus.OPS_REVIEW
-            )
-            results.append("ok")
-        except services.TransitionError:
+            approvals.act(request=request, actor=actor, operation=operation, opinion=opinion, seen_version=seen)
+            results.append(operation)
+        except approvals.ApprovalError:
             results.append("too late")
         finally:
             connection.close()
 
-    threads = [threading.Thread(target=run, args=(a, c)) for a, c in zip(actors, comments, strict=False)]
+    threads = [threading.Thread(target=run, args=call) for call in calls]
     for t in threads:
         t.start()
     for t in threads:
@@ -52,51 +57,29 @@ def test_two_ops_approving_at_once_give_one_decision(org, make_user):
     second_ops = make_user(roles=["staff", "ops"], username="ops2", department=org["ops_group"])
     # Written by the ops head, so both racers may approve (four eyes keeps the author out).
     version = make_draft(actor=org["ops_head"], owning_department=org["sales_dept"])
-    services.version_transition(version=version, action="submit", actor=org["ops_head"])
-    services.version_transition(version=version, action="approve", actor=org["manager"])
-    assert _race(version, [org["ops"], second_ops], "approve", ["a", "b"]) == ["ok", "too late"]
+    services.version_submit(version=version, actor=org["ops_head"])
+    approvals.act(request=services.approval_of(version), actor=org["manager"], operation="approve")
+    assert _race(version, [(org["ops"], "approve", "a"), (second_ops, "approve", "b")]) == ["approve", "too late"]
     version.refresh_from_db()
     assert version.status == VersionStatus.PUBLISHED
-    assert PolicyHistory.objects.filter(version=version, action=HistoryAction.OPS_APPROVE).count() == 1
+    request = services.approval_of(version)
+    assert request.events.filter(operation=Event.Operation.APPROVE).count() == 2  # the head and one ops member
     assert PolicyHistory.objects.filter(version=version, action=HistoryAction.PUBLISH).count() == 1
 
 
 @pytest.mark.django_db(transaction=True)
 def test_approve_and_return_at_once_give_one_decision(org):
     version = make_draft(actor=org["ops"], owning_department=org["sales_dept"])
-    services.version_transition(version=version, action="submit", actor=org["ops"])
-    results = []
-    barrier = threading.Barrier(2)
-
-    def run(action, actor):
-        try:
-            barrier.wait()
-            services.version_transition(
-                version=version, action=action, actor=actor, comment="意见", from_status=VersionStatus.IN_REVIEW
-            )
-            results.append(action)
-        except services.TransitionError:
-            results.append("too late")
-        finally:
-            connection.close()
-
-    threads = [
-        threading.Thread(target=run, args=("approve", org["manager"])),
-        threading.Thread(target=run, args=("return", org["admin"])),
-    ]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
+    services.version_submit(version=version, actor=org["ops"])
+    approvals.delegation_create(  # the head's delegate and the head click at once
+        principal=org["manager"], delegate=org["staff"], start_date=date(2000, 1, 1), end_date=date(2000, 1, 2)
+    )
+    results = _race(version, [(org["manager"], "approve", "同意"), (org["manager"], "return", "退回")])
     assert results.count("too late") == 1
     decided = PolicyVersion.objects.get(pk=version.pk).status
-    assert decided in (VersionStatus.OPS_REVIEW, VersionStatus.DRAFT)
-    assert (
-        PolicyHistory.objects.filter(
-            version=version, action__in=[HistoryAction.DEPT_APPROVE, HistoryAction.RETURN]
-        ).count()
-        == 1
-    )
+    assert decided in (VersionStatus.IN_REVIEW, VersionStatus.DRAFT)
+    request = services.approval_of(version)
+    assert request.events.filter(operation__in=[Event.Operation.APPROVE, Event.Operation.RETURN]).count() == 1
 
 
 @pytest.mark.django_db(transaction=True)

@@ -82,7 +82,7 @@ def test_search_only_looks_at_the_version_in_force(org, shelf, client_for):
 def test_retired_policies_are_listed_only_when_asked_for(org, shelf, client_for):
     from apps.policies import services
 
-    services.version_transition(version=shelf["hr"], action="retire", actor=org["ops"], comment="并入新制度")
+    services.version_retire(version=shelf["hr"], actor=org["ops"], comment="并入新制度")
     client = client_for(org["staff"])
     assert codes(client) == ["FIN-1"]
     assert codes(client, status="retired") == ["HR-1"]

@@ -101,14 +101,19 @@ POSTS = [
 @pytest.mark.parametrize("name,url,data,allowed,denied", POSTS, ids=[p[0] for p in POSTS])
 @pytest.mark.parametrize("who", USERS[1:])
 def test_who_may_change_things(org, library, client_for, who, name, url, data, allowed, denied):
-    before = PolicyHistory.objects.count()
+    from apps.approvals.models import Request
+
+    def recorded():  # the library's history, or the approval's timeline on the engine
+        return PolicyHistory.objects.count() + Request.objects.count()
+
+    before = recorded()
     response = client_for(org[who]).post(url(), data)
     if who in allowed:
         assert response.status_code == 302
-        assert PolicyHistory.objects.count() > before or name == "delete draft"
+        assert recorded() > before or name == "delete draft"
     else:
         assert response.status_code == denied
-        assert PolicyHistory.objects.count() == before
+        assert recorded() == before
 
 
 def test_unknown_action_is_404(org, library, client_for):
@@ -191,12 +196,16 @@ def test_unpublished_policy_is_invisible_to_staff(org, client_for):
     assert page.context["page_obj"].paginator.count == 0
 
 
-def test_history_hides_draft_steps_from_readers(org, library, client_for):
-    services.version_transition(version=library["v2"], action="submit", actor=org["ops"], comment="请审批修订稿")
+def test_history_links_the_approval_timeline_for_editors_only(org, library, client_for):
+    services.version_submit(version=library["v2"], actor=org["ops"], comment="请审批修订稿")
+    request = services.approval_of(library["v2"])
     page = client_for(org["staff"]).get(reverse("policies:history", args=["SAL-001"])).content.decode()
-    assert "请审批修订稿" not in page
+    assert request.get_absolute_url() not in page
     ops_page = client_for(org["ops"]).get(reverse("policies:history", args=["SAL-001"])).content.decode()
-    assert "请审批修订稿" in ops_page
+    assert request.get_absolute_url() in ops_page
+    # the submitter's comment is on the engine's timeline, which readers cannot open
+    assert client_for(org["staff"]).get(request.get_absolute_url()).status_code == 404
+    assert "请审批修订稿" in client_for(org["ops_head"]).get(request.get_absolute_url()).content.decode()
 
 
 @pytest.mark.parametrize("model", ["category", "policy", "policyversion", "policyhistory", "acknowledgement"])
@@ -205,17 +214,30 @@ def test_admin_lists_open_for_superusers(org, library, client_for, make_user, mo
     assert client_for(root).get(reverse(f"admin:policies_{model}_changelist")).status_code == 200
 
 
-def test_a_decision_on_a_state_that_moved_on_is_refused(org, library, client_for):
+def test_a_step_on_a_state_that_moved_on_is_refused(org, library, client_for):
     from apps.policies.models import VersionStatus
 
-    services.version_transition(version=library["v2"], action="submit", actor=org["ops"])
-    services.version_transition(version=library["v2"], action="approve", actor=org["manager"])
-    # admin had the page open while it still waited for the department head, then clicked "return"
-    url = reverse("policies:transition", args=["SAL-001", "V2", "return"]) + "?from=in_review"
-    response = client_for(org["admin"]).post(url, {"comment": "退回"}, follow=True)
+    services.version_submit(version=library["v2"], actor=org["ops"])
+    # the manager had the draft page open, then clicked "submit" too
+    url = reverse("policies:transition", args=["SAL-001", "V2", "submit"]) + "?from=draft"
+    response = client_for(org["manager"]).post(url, {"comment": "提交"}, follow=True)
     library["v2"].refresh_from_db()
-    assert library["v2"].status == VersionStatus.OPS_REVIEW
+    assert library["v2"].status == VersionStatus.IN_REVIEW
     assert any("no longer possible" in str(m) or "无法再执行" in str(m) for m in response.context["messages"])
+
+
+def test_old_approval_steps_are_gone_from_the_library(org, library, client_for):
+    services.version_submit(version=library["v2"], actor=org["ops"])
+    for action in ("approve", "return"):
+        url = reverse("policies:transition", args=["SAL-001", "V2", action])
+        assert client_for(org["manager"]).post(url, {"comment": "x"}).status_code == 404
+
+
+def test_the_draft_page_links_its_approval(org, library, client_for):
+    services.version_submit(version=library["v2"], actor=org["ops"])
+    request = services.approval_of(library["v2"])
+    page = client_for(org["manager"]).get(reverse("policies:version", args=["SAL-001", "V2"])).content.decode()
+    assert request.get_absolute_url() in page
 
 
 def test_detail_page_sends_the_state_it_showed(org, library, client_for):
