@@ -11,6 +11,8 @@ from datetime import timedelta
 from django.db import connection, transaction
 from django.utils import timezone
 
+from apps.core import usercache
+
 from .kinds import kind_for
 from .models import Channel, Notification, NotificationPreference
 
@@ -98,6 +100,7 @@ def insert_notifications(values: list[tuple[int, str, str, str, str]], *, emails
     with connection.cursor() as cur:
         cur.execute(_INSERT_NOTIFICATIONS, [now, *[list(c) for c in columns], digest])
         ids = [row[0] for row in cur.fetchall()]
+        usercache.bump(columns[0])  # the recipients' unread counts in the top bar
         mail = [
             (v[0], emails[v[0]], pk)
             for v, pk in zip(values, ids, strict=False)
