@@ -147,6 +147,10 @@ CACHES = {
     }
 }
 
+# The top bar's per-person figures from Redis, under generations that every write bumps
+# (apps/core/usercache.py); off only in the test suite.
+LAYOUT_CACHE = env.bool("LAYOUT_CACHE", default=True)
+
 CELERY_BROKER_URL = celery_redis_url(REDIS_URL)
 CELERY_RESULT_BACKEND = celery_redis_url(REDIS_URL)
 CELERY_TASK_DEFAULT_QUEUE = env("CELERY_QUEUE", default="opsportal")

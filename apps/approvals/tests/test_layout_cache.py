@@ -17,6 +17,11 @@ from .test_pages import TWO_STAGES
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(autouse=True)
+def _layout_cache_on(settings):
+    settings.LAYOUT_CACHE = True
+
+
 def bar(client) -> dict:
     """(unread notifications, approvals waiting) as the top bar shows them."""
     html = client.get(reverse("core:floor")).content.decode()
@@ -89,3 +94,12 @@ def test_each_language_has_its_own_labels(org, client_for):
     en = c.get(reverse("core:floor")).content.decode()
     assert "我的审批" in zh
     assert "My approvals" in en and "我的审批" not in en
+
+
+def test_the_suite_counts_every_time_unless_asked(org, client_for, settings):
+    settings.LAYOUT_CACHE = False
+    c = client_for(org["staff"])
+    c.get(reverse("core:floor"))
+    with CaptureQueriesContext(connection) as ctx:
+        c.get(reverse("core:floor"))
+    assert "notifications_notification" in " ".join(q["sql"] for q in ctx.captured_queries)
