@@ -103,3 +103,23 @@ def test_the_suite_counts_every_time_unless_asked(org, client_for, settings):
     with CaptureQueriesContext(connection) as ctx:
         c.get(reverse("core:floor"))
     assert "notifications_notification" in " ".join(q["sql"] for q in ctx.captured_queries)
+
+
+@pytest.mark.parametrize("cached", [False, True])
+def test_the_layout_costs_the_same_for_n_and_10n_rows(org, client_for, use_flow, propose, settings, cached):
+    settings.LAYOUT_CACHE = cached
+    use_flow(TWO_STAGES)
+
+    def floor_queries(n):
+        for _ in range(n):
+            notifications.notify(recipient=org["manager"], kind="core.test", title="x")
+            propose()
+        c = client_for(org["manager"])
+        c.get(reverse("core:floor"))
+        with CaptureQueriesContext(connection) as ctx:
+            c.get(reverse("core:floor"))
+        return len(ctx.captured_queries)
+
+    small = floor_queries(2)
+    assert floor_queries(18) == small  # 2 → 20 notifications and waiting approvals
+    assert small == (2 if cached else 4)
