@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from apps.accounts.permissions import is_admin, is_ops
-from apps.notifications.services import notify, notify_many
+from apps.notifications.services import notify, notify_many, resolve
 from apps.search.services import index_now
 
 from .models import (
@@ -34,6 +34,11 @@ from .parsing import ParseResult, iter_nodes, parse_text
 from .permissions import is_editor, is_owning_head
 
 S = VersionStatus
+# The kinds of notification that ask someone to do something about a regulation; the
+# notification's subject says about what (the policy, or the version the reminders scan).
+ACK_KINDS = ("policies.ack_required",)
+ACK_REMINDER_KINDS = ("policies.ack_reminder", "policies.ack_overdue_report")
+REVIEW_KINDS = ("policies.review_due", "policies.review_overdue")
 
 
 def add_months(day: date, months: int) -> date:
@@ -155,6 +160,8 @@ def version_transition(
     if action == "retire":
         policy.status = PolicyStatus.RETIRED
         policy.save(update_fields=["status", "updated_at"])
+        _settle_acks(policy=policy, version_ids=[version.pk])
+        resolve(subject=policy, kinds=REVIEW_KINDS)
     elif policy.current_version_id is None and action in ("submit", "return"):
         policy.status = PolicyStatus.IN_REVIEW if action == "submit" else PolicyStatus.DRAFT
         policy.save(update_fields=["status", "updated_at"])
@@ -206,6 +213,10 @@ def _publish(*, policy: Policy, version: PolicyVersion, today: date, actor=None)
     # In the same transaction: the new text is findable, the old one now marked superseded
     # (and the regulations it abolished, now retired).
     index_now(source="policies", owner_ids=[policy.pk, *retired])
+    # The versions no longer in force ask nobody to read them any more.
+    _settle_acks(policy=policy, version_ids=[previous] if previous and previous != version.pk else [])
+    for old_policy_id in retired:
+        _settle_acks(policy=("policies.policy", old_policy_id), version_ids=None)
     if version.ack_scope != AckScope.NONE:
         from .selectors import ack_required_users
 
@@ -215,7 +226,19 @@ def _publish(*, policy: Policy, version: PolicyVersion, today: date, actor=None)
             kind="policies.ack_required",
             title=_("Please read and acknowledge: %(title)s") % {"title": policy.title},
             url=policy.get_absolute_url(),
+            subject=policy,
         )
+
+
+def _settle_acks(*, policy, version_ids) -> None:
+    """Nobody is asked any more to read what is no longer in force: the "please read" about the
+    policy and the reminders about the given versions (None: every version) are resolved."""
+    resolve(subject=policy, kinds=ACK_KINDS)
+    if version_ids is None:
+        policy_id = policy[1] if isinstance(policy, tuple) else policy.pk
+        version_ids = list(PolicyVersion.objects.filter(policy_id=policy_id).values_list("pk", flat=True))
+    for version_id in version_ids:
+        resolve(subject=("policies.version", version_id), kinds=ACK_REMINDER_KINDS)
 
 
 def _retire_replaced(*, policy: Policy, version: PolicyVersion, actor=None) -> list[int]:
@@ -249,12 +272,16 @@ def _retire_replaced(*, policy: Policy, version: PolicyVersion, actor=None) -> l
 def _notify_step(*, version, action, actor, before, comment) -> None:
     policy = version.policy
     url = version.get_absolute_url()
+    # The step was taken: whoever it was waiting for (every approver asked) is no longer asked,
+    # and the author of a returned draft who resubmits has done what was asked.
+    resolve(subject=version, kinds=["policies.approval", "policies.returned"])
     if action == "submit" and policy.owning_department.head_id not in (None, getattr(actor, "pk", None)):
         notify(
             recipient=policy.owning_department.head,
             kind="policies.approval",
             title=_("Draft to approve: %(title)s") % {"title": version.title},
             url=url,
+            subject=version,
         )
     elif action == "approve" and before == S.IN_REVIEW:
         from apps.accounts.permissions import users_with_role
@@ -266,6 +293,7 @@ def _notify_step(*, version, action, actor, before, comment) -> None:
             kind="policies.approval",
             title=_("Draft to approve: %(title)s") % {"title": version.title},
             url=url,
+            subject=version,
         )
     elif action == "return" and version.created_by_id and version.created_by_id != getattr(actor, "pk", None):
         notify(
@@ -274,6 +302,7 @@ def _notify_step(*, version, action, actor, before, comment) -> None:
             title=_("Draft returned: %(title)s") % {"title": version.title},
             body=comment,
             url=url,
+            subject=version,
         )
 
 
@@ -537,13 +566,27 @@ def policy_update_settings(*, policy: Policy, actor, allowed_departments=(), **f
 # --- Read and acknowledge ------------------------------------------------------------------
 
 
+@transaction.atomic
 def acknowledge(*, user, version: PolicyVersion) -> Acknowledgement:
-    """Idempotent: a second click keeps the first confirmation's time."""
-    from .selectors import user_must_ack
+    """Idempotent: a second click keeps the first confirmation's time. The "please read" and
+    its reminders are resolved; so is the manager's report once all their people have read it."""
+    from django.db.models import Exists, OuterRef
+
+    from .selectors import ack_required_users, user_must_ack
 
     if not user_must_ack(user, version):
         raise ValidationError(_("This version does not ask you to acknowledge it."))
     ack, _created = Acknowledgement.objects.get_or_create(user=user, version=version)
+    resolve(subject=("policies.policy", version.policy_id), kinds=ACK_KINDS, recipients=[user])
+    resolve(subject=("policies.version", version.pk), kinds=["policies.ack_reminder"], recipients=[user])
+    if user.manager_id:
+        done = Acknowledgement.objects.filter(version=version, user=OuterRef("pk"))
+        if not ack_required_users(version).filter(manager_id=user.manager_id).exclude(Exists(done)).exists():
+            resolve(
+                subject=("policies.version", version.pk),
+                kinds=["policies.ack_overdue_report"],
+                recipients=[user.manager_id],
+            )
     return ack
 
 
@@ -565,6 +608,7 @@ def policy_record_review(
     policy.last_reviewed_at = timezone.now()
     policy.next_review_date = add_months(today, policy.review_interval_months)
     policy.save(update_fields=["last_reviewed_at", "next_review_date", "updated_at"])
+    resolve(subject=policy, kinds=REVIEW_KINDS)
     _history(
         policy=policy,
         version=policy.current_version,
