@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed
 DEVSTACK := $(PY) -m opsportal.devstack --
 PORT ?= 8000
 
-.PHONY: install run test test-fuzz test-e2e lint audit smoke bench messages check-deploy backup clean
+.PHONY: install run test test-fuzz test-e2e lint audit smoke bench lighthouse messages check-deploy backup clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -48,6 +48,16 @@ smoke: install
 
 bench: install
 	$(PY) -m bench $(if $(QUICK),--quick,)
+
+# Lighthouse (npm registry, pinned; 12.x runs on Debian's Node 20) in Debian's chromium, mobile
+# profile, on the main pages of the bench data (`make bench` first): bench/lighthouse.json.
+LIGHTHOUSE_VERSION := 12.2.3
+var/lighthouse/node_modules/.bin/lighthouse:
+	mkdir -p var/lighthouse
+	npm install --prefix var/lighthouse --no-audit --no-fund --save-exact lighthouse@$(LIGHTHOUSE_VERSION)
+
+lighthouse: install var/lighthouse/node_modules/.bin/lighthouse
+	$(PY) -m bench.lighthouse $(LIGHTHOUSE_ARGS)
 
 messages: install
 	$(PY) scripts/messages.py

@@ -35,6 +35,9 @@ def _calendar_without_company_days(monkeypatch):
 @pytest.fixture(autouse=True)
 def _test_settings(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # The layout's per-person figures are counted on every page (apps/core/usercache.py):
+    # query counts stay comparable between requests; its own tests turn it on.
+    settings.LAYOUT_CACHE = False
     # Pages render without `collectstatic` having run.
     settings.STORAGES = {
         **settings.STORAGES,

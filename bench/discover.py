@@ -11,6 +11,28 @@ from importlib import import_module
 from urllib.parse import urlsplit
 
 FLOOR = {"name": "floor", "path": "/floor/", "role": "staff"}
+# The same middleware and no template: the floor is reported as a multiple of it.
+BARE = {"name": "floor, bare view (no template)", "path": "/floor/bare/", "role": "staff"}
+ALWAYS = {FLOOR["name"], BARE["name"]}
+
+# The mixed scenario: staff, managers and HR browsing with think time. Each entry is the
+# start of a measured page's name (its path and role are that page's) and its weight.
+MIX = [
+    ("home (staff)", 4),
+    ("home (manager)", 2),
+    ("home (hr)", 1),
+    ("policy list", 3),
+    ("long policy detail", 2),
+    ("search: ", 2),
+    ("process catalogue", 2),
+    ("process page with diagram", 1),
+    ("kpi overview as staff", 1),
+    ("kpi department page", 1),
+    ("my appraisals", 2),
+    ("appraisal team page", 1),
+    ("notifications (", 2),
+    ("my approvals: waiting", 1),
+]
 
 
 def bench_context() -> dict:
@@ -116,7 +138,7 @@ def _auto_peer(page: dict, changelists: list[dict], sizes: dict) -> str | None:
 
 def collect_pages(ctx: dict) -> list[dict]:
     roles = set(ctx["bench_users"])
-    pages: list[dict] = [dict(FLOOR, source="core")]
+    pages: list[dict] = [dict(FLOOR, source="core"), dict(BARE, source="core")]
     modules, errors = bench_modules()
     for label, message in errors:
         pages.append(_error_page(label, message))
@@ -138,7 +160,7 @@ def collect_pages(ctx: dict) -> list[dict]:
     changelists = admin_changelists()
     extra, sizes = [], {}
     for page in pages:
-        if page.get("error") or page["name"] == "floor":
+        if page.get("error") or page["name"] in ALWAYS:
             continue
         if page.get("admin_peer"):
             peer = {
@@ -173,3 +195,14 @@ def collect_jobs(ctx: dict) -> tuple[list[tuple[str, dict]], list[tuple[str, str
             else:
                 errors.append((label, f"not a job dict: {job!r}"[:200]))
     return jobs, errors
+
+
+def mixed_pages(pages: list[dict]) -> list[dict]:
+    """The mix's requests (path, role, weight), taken from the measured pages; a page whose
+    module is missing is left out of the mix."""
+    out = []
+    for prefix, weight in MIX:
+        page = next((p for p in pages if p["name"].startswith(prefix) and not p.get("error")), None)
+        if page is not None:
+            out.append({"name": page["name"], "path": page["path"], "role": page["role"], "weight": weight})
+    return out

@@ -15,11 +15,12 @@ monkey.patch_all()
 
 import json  # noqa: E402
 import logging  # noqa: E402
+import random  # noqa: E402
 import sys  # noqa: E402
 import time  # noqa: E402
 
 import gevent  # noqa: E402
-from locust import FastHttpUser, constant, task  # noqa: E402
+from locust import FastHttpUser, between, constant, task  # noqa: E402
 from locust.env import Environment  # noqa: E402
 
 
@@ -90,6 +91,57 @@ def run_page(plan: dict, page: dict, extra_until: float) -> dict:
     return result
 
 
+def mixed_user(base: str, mix: dict, tag: dict) -> type:
+    """A person browsing: a page of the mix (by weight), then think time, again."""
+    requests = mix["requests"]
+    weights = [r["weight"] for r in requests]
+    rng = random.Random(2026)
+    low, high = mix["think"]
+
+    class MixedUser(FastHttpUser):
+        host = base
+        wait_time = between(low, high)
+        network_timeout = 30.0
+        connection_timeout = 5.0
+
+        @task
+        def browse(self):
+            page = rng.choices(requests, weights)[0]
+            headers = {"Cookie": page["cookie"], "X-Bench-Tag": f"mix:{tag['phase']}"}
+            with self.client.get(
+                page["path"], name="mix", headers=headers, allow_redirects=False, catch_response=True
+            ) as resp:
+                if resp.status_code != 200:
+                    resp.failure(f"HTTP {resp.status_code} {page['name']}")
+
+    return MixedUser
+
+
+def run_mixed(plan: dict) -> dict:
+    mix = plan["mixed"]
+    tag = {"phase": "w"}
+    env = Environment(user_classes=[mixed_user(plan["base"], mix, tag)])
+    runner = env.create_local_runner()
+    runner.start(mix["users"], spawn_rate=max(1, mix["users"] / 2))
+    gevent.sleep(mix["warmup"])
+    tag["phase"] = "m"
+    env.stats.reset_all()
+    started = time.monotonic()
+    gevent.sleep(mix["seconds"])
+    runner.stop()
+    elapsed = time.monotonic() - started
+    entry = env.stats.get("mix", "GET")
+    result = {
+        "idx": "mix",
+        "requests": entry.num_requests,
+        "failures": entry.num_failures,
+        "elapsed": elapsed,
+        "errors": {str(e.error): e.occurrences for e in env.stats.errors.values()},
+    }
+    runner.quit()
+    return result
+
+
 def main(argv: list[str]) -> int:
     logging.basicConfig(level=logging.WARNING)
     plan_path, out_path = argv
@@ -108,6 +160,11 @@ def main(argv: list[str]) -> int:
             f"{results[-1]['requests']} requests, {results[-1]['failures']} errors",
             flush=True,
         )
+    if plan.get("mixed"):
+        results.append(run_mixed(plan))
+        with open(out_path, "w") as fh:
+            json.dump(results, fh)
+        print(f"  mixed: {results[-1]['requests']} requests, {results[-1]['failures']} errors", flush=True)
     return 0
 
 

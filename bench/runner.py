@@ -48,6 +48,8 @@ def parse_args(argv):
     p.add_argument("--workers", type=int, default=2 * (os.cpu_count() or 1), help="gunicorn workers (2 × cores)")
     p.add_argument("--pages", default="", help="only pages whose name contains this text (floor always runs)")
     p.add_argument("--no-jobs", action="store_true", help="skip the jobs")
+    p.add_argument("--mixed-users", type=int, default=40, help="people in the mixed scenario (0: none)")
+    p.add_argument("--mixed-seconds", type=float, help="measured seconds of the mixed scenario (default 60, quick 15)")
     return p.parse_args(argv)
 
 
@@ -122,7 +124,23 @@ def plan_load(args, pages: list[dict]) -> tuple[float, float]:
     return (args.warmup if args.warmup is not None else 3.0), (args.seconds or 15.0)
 
 
-def run_load(args, pages: list[dict], sessions: dict, port: int, tmp: Path) -> dict[int, dict]:
+THINK = (0.2, 0.8)  # seconds between two pages of one person in the mixed scenario
+
+
+def mixed_plan(args, mix: list[dict], sessions: dict) -> dict | None:
+    if not mix or args.mixed_users <= 0:
+        return None
+    seconds = args.mixed_seconds or (15.0 if args.quick else 60.0)
+    return {
+        "users": args.mixed_users,
+        "think": THINK,
+        "warmup": 3.0 if args.quick else 10.0,
+        "seconds": seconds,
+        "requests": [{**m, "cookie": f"sessionid={sessions[m['role']]}"} for m in mix],
+    }
+
+
+def run_load(args, pages: list[dict], sessions: dict, port: int, tmp: Path, mixed: dict | None = None) -> dict:
     warmup, seconds = plan_load(args, pages)
     plan = {
         "base": f"http://127.0.0.1:{port}",
@@ -141,9 +159,12 @@ def run_load(args, pages: list[dict], sessions: dict, port: int, tmp: Path) -> d
             for i, p in enumerate(pages)
         ],
     }
+    plan["mixed"] = mixed
     plan_path, out_path = tmp / "plan.json", tmp / "load.json"
     plan_path.write_text(json.dumps(plan))
     budget = len(pages) * (max(warmup, plan["warmup_max"]) + plan["max_seconds"] + 3) + 60
+    if mixed:
+        budget += mixed["warmup"] + mixed["seconds"] + 30
     log(
         f"load: {len(pages)} pages × ({warmup:g} s warm-up + {seconds:.1f} s), {args.users} users, "
         f"about {len(pages) * (warmup + seconds) / 60:.1f} min"
@@ -249,7 +270,7 @@ def measure(args, env: dict, tmp: Path) -> None:
     import django
 
     django.setup()
-    from .discover import bench_context, collect_pages
+    from .discover import ALWAYS, BARE, FLOOR, bench_context, collect_pages, mixed_pages
 
     ctx = bench_context()
     missing = {"staff", "manager", "hr", "ops", "admin", "gm"} - set(ctx["users"])
@@ -257,7 +278,10 @@ def measure(args, env: dict, tmp: Path) -> None:
         raise SystemExit(f"bench: bench logins missing ({sorted(missing)}): run with --regenerate")
     pages = collect_pages(ctx)
     if args.pages:
-        pages = [p for p in pages if p["name"] == "floor" or args.pages in p["name"]]
+        mix = mixed_pages(pages)
+        pages = [p for p in pages if p["name"] in ALWAYS or args.pages in p["name"]]
+    else:
+        mix = mixed_pages(pages)
     measurable = [p for p in pages if not p.get("error")]
     for p in pages:
         if p.get("error"):
@@ -269,7 +293,8 @@ def measure(args, env: dict, tmp: Path) -> None:
         port = server.free_port()
         log(f"gunicorn: {args.workers} workers on 127.0.0.1:{port}")
         gunicorn = server.start_gunicorn(port, args.workers, env, access_log, error_log)
-        load = run_load(args, measurable, sessions, port, tmp)
+        mixed = mixed_plan(args, mix, sessions)
+        load = run_load(args, measurable, sessions, port, tmp, mixed)
         server.stop(gunicorn)
     finally:
         delete_sessions(sessions)
@@ -282,11 +307,31 @@ def measure(args, env: dict, tmp: Path) -> None:
         if load.get(idx, {}).get("errors"):
             log(f"{p['name']}: " + "; ".join(f"{m} ×{n}" for m, n in load[idx]["errors"].items()))
         rows.append(row)
-    floor = next((r for r in rows if r["name"] == "floor"), None)
+    floor = next((r for r in rows if r["name"] == FLOOR["name"]), None)
     if floor and floor["p95_ms"]:
         for r in rows:
             if r["p95_ms"] is not None:
                 r["x_floor"] = round(r["p95_ms"] / floor["p95_ms"], 2)
+    summary: dict = {}
+    bare = next((r for r in rows if r["name"] == BARE["name"]), None)
+    if floor and bare and floor["p95_ms"] and bare["p95_ms"]:
+        summary.update(
+            floor_p95_ms=floor["p95_ms"],
+            bare_p95_ms=bare["p95_ms"],
+            floor_x_bare=round(floor["p95_ms"] / bare["p95_ms"], 2),
+        )
+    if mixed and load.get("mix"):
+        figures = report.page_figures({"name": "mixed"}, load["mix"], times.get("mix", []))
+        summary["mixed"] = {
+            "users": mixed["users"],
+            "think": list(mixed["think"]),
+            "seconds": mixed["seconds"],
+            "pages": [m["name"] for m in mixed["requests"]],
+            "requests": load["mix"]["requests"],
+            **{k: figures.get(k) for k in ("rps", "p50_ms", "p95_ms", "p99_ms", "errors")},
+        }
+        if load["mix"].get("errors"):
+            log("mixed: " + "; ".join(f"{m} ×{n}" for m, n in load["mix"]["errors"].items()))
     if any(r.get("errors") for r in rows):
         log("server log (last lines):\n" + server.tail(error_log, 40))
     started = time.monotonic()
@@ -296,9 +341,16 @@ def measure(args, env: dict, tmp: Path) -> None:
     from django.db import connection
 
     pg = connection.pg_version  # e.g. 150020
-    report.write_results(rows, jobs, report.machine(f"PostgreSQL {pg // 10000}.{pg % 10000}", load_before))
+    machine = report.machine(f"PostgreSQL {pg // 10000}.{pg % 10000}", load_before)
+    report.write_results(rows, jobs, machine, summary)
+    text = report.table(rows, jobs, summary)
     print()
-    print(report.table(rows, jobs))
+    print(text)
+    run = "QUICK run (a few samples a page: p95 is close to the maximum)" if args.quick else "full run"
+    if not args.pages and report.write_readme(
+        text, f"Measured {report.datetime.now(report.UTC):%Y-%m-%d}, {run}, on {machine}."
+    ):
+        log("README: performance table updated")
     print()
     notes = report.findings(rows)
     print("Findings:" if notes else "Findings: none (every page within 2× the floor and faster than its peer)")

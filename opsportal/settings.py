@@ -76,6 +76,10 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Pages compressed (whitenoise serves static files already compressed, before this runs).
+    # BREACH: Django pads every gzipped body with random bytes, and the CSRF token is masked
+    # afresh on every response, so a secret never compresses the same way twice.
+    "django.middleware.gzip.GZipMiddleware",
     "csp.middleware.CSPMiddleware",
     "apps.core.middleware.PrivatePagesMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -142,6 +146,10 @@ CACHES = {
         "TIMEOUT": 300,
     }
 }
+
+# The top bar's per-person figures from Redis, under generations that every write bumps
+# (apps/core/usercache.py); off only in the test suite.
+LAYOUT_CACHE = env.bool("LAYOUT_CACHE", default=True)
 
 CELERY_BROKER_URL = celery_redis_url(REDIS_URL)
 CELERY_RESULT_BACKEND = celery_redis_url(REDIS_URL)

@@ -4,13 +4,13 @@
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from apps.core.navigation import safe_next
+from apps.core.pagination import page_by_ids
 from apps.core.params import query_int
 from apps.core.permissions import require_perm
 from apps.core.spreadsheets import download
@@ -63,11 +63,8 @@ def cycle_detail(request, code):
             return redirect(cycle)
     cycle.refresh_from_db()
     excluded = request.GET.get("excluded") == "1"
-    participants = Paginator(
-        selectors.cycle_participants(
-            cycle, q=request.GET.get("q", "").strip(), status=request.GET.get("status", ""), excluded=excluded
-        ),
-        50,
+    participants = selectors.cycle_participants(
+        cycle, q=request.GET.get("q", "").strip(), status=request.GET.get("status", ""), excluded=excluded
     )
     return render(
         request,
@@ -75,7 +72,7 @@ def cycle_detail(request, code):
         {
             "cycle": cycle,
             "form": form,
-            "page_obj": participants.get_page(request.GET.get("page")),
+            "page_obj": page_by_ids(participants, request.GET.get("page"), 50),
             "status_counts": selectors.cycle_status_counts(cycle),
             "statuses": Status.choices,
             "excluded": excluded,
@@ -134,7 +131,7 @@ def calibration(request, code):
     overview = selectors.calibration_overview(cycle)
     department = query_int(request, "department")
     grade = request.GET.get("grade") or None
-    rows = Paginator(selectors.calibration_rows(cycle, department=department, grade=grade), 50)
+    rows = selectors.calibration_rows(cycle, department=department, grade=grade)
     chart = {
         "labels": [r.label for r in overview["company"]],
         "percent": [r.percent for r in overview["company"]],
@@ -147,7 +144,7 @@ def calibration(request, code):
         {
             "cycle": cycle,
             "o": overview,
-            "page_obj": rows.get_page(request.GET.get("page")),
+            "page_obj": page_by_ids(rows, request.GET.get("page"), 50),
             "chart": chart,
             "grades": Grade.choices,
             "department": department,

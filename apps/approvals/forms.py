@@ -3,6 +3,7 @@ from django.contrib.auth import get_user_model
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from apps.core.widgets import FastSelect
 from apps.departments.models import Department
 
 from .models import Delegation
@@ -72,6 +73,7 @@ class InboxFilterForm(SmallWidgets, forms.Form):
         required=False,
         queryset=Department.objects.order_by("path"),
         empty_label=_("All departments"),
+        widget=FastSelect,
     )
     date_from = forms.DateField(
         label=_("Submitted from"), required=False, widget=forms.DateInput(attrs={"type": "date"})

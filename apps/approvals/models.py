@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from apps.core.badges import badge_tones
+from apps.core.usercache import BumpingQuerySet, watch
 
 
 class Flow(models.Model):
@@ -177,6 +178,12 @@ class Stage(models.Model):
         return self.name
 
 
+class TaskQuerySet(BumpingQuerySet):
+    # "my approvals" in the top bar (apps/core/usercache.py) follows these rows
+    bump_field = "assignee_id"
+    bump_on = frozenset({"status"})
+
+
 class Task(models.Model):
     """One approver's part in a stage. PENDING tasks are the inbox; QUEUED ones wait for
     `after` (依次 order, 加签 before/after); COPY tasks are the 抄送 tab."""
@@ -209,12 +216,17 @@ class Task(models.Model):
     created_at = models.DateTimeField()
     decided_at = models.DateTimeField(null=True, blank=True)
 
+    objects = TaskQuerySet.as_manager()
+
     class Meta:
         ordering = ["stage", "pk"]
         indexes = [
             models.Index(fields=["assignee", "status", "-created_at"], name="approvals_task_inbox"),
             models.Index(fields=["assignee", "-decided_at"], name="approvals_task_done"),
         ]
+
+
+watch(Task)
 
 
 class Event(models.Model):

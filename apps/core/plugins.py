@@ -77,7 +77,14 @@ class TopbarBadge:
     count: int = 0
 
 
+_FOUND: dict[str, list[ModuleType]] = {}
+
+
 def app_modules(name: str) -> list[ModuleType]:
+    """The apps' `name` modules, in INSTALLED_APPS order. Looked up once per process: a
+    missing module costs a search of the file system, and the layout asks on every page."""
+    if name in _FOUND:
+        return _FOUND[name]
     found = []
     for config in django_apps.get_app_configs():
         if not config.name.startswith("apps."):
@@ -87,6 +94,8 @@ def app_modules(name: str) -> list[ModuleType]:
         except ModuleNotFoundError as exc:
             if exc.name != f"{config.name}.{name}":
                 raise
+    if django_apps.ready:
+        _FOUND[name] = found
     return found
 
 

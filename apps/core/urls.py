@@ -7,5 +7,6 @@ URL_PREFIX = ""
 urlpatterns = [
     path("", views.home, name="home"),
     path("floor/", views.floor, name="floor"),
+    path("floor/bare/", views.floor_bare, name="floor_bare"),
     path("imports/<slug:job>/", views.import_progress, name="import_progress"),
 ]

@@ -16,6 +16,14 @@ def floor(request):
     return render(request, "core/floor.html")
 
 
+def floor_bare(request):
+    """The same middleware (session, sign-in, CSRF, audit…) and no template: what the
+    floor page costs beyond this is the base layout's own."""
+    from django.http import HttpResponse
+
+    return HttpResponse(f"<!doctype html><title>floor</title><p>{request.user.pk}</p>")
+
+
 @login_not_required
 @never_cache
 def healthz(request):

@@ -11,6 +11,7 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from apps.accounts.permissions import is_admin, is_hr, is_ops
+from apps.departments.models import Department
 from apps.departments.permissions import headed_paths
 from apps.scheduling.calendar import add_working_days
 
@@ -56,13 +57,65 @@ def snapshot(indicators: QuerySet[Indicator], month: Period) -> list[Figure]:
     return [evaluate_figure(ind, periods[ind.frequency], values.get(ind.pk), targets.get(ind.pk)) for ind in inds]
 
 
+# What evaluating a figure needs of an indicator (the overview evaluates every indicator
+# but shows 50: the rest are plain rows, not model instances with their relations).
+_EVAL_FIELDS = (
+    "pk",
+    "code",
+    "direction",
+    "range_low",
+    "range_high",
+    "frequency",
+    "green_pct",
+    "amber_pct",
+    "department_id",
+)
+
+
+class _Row:
+    """An indicator as a plain row: enough to evaluate and sort it."""
+
+    __slots__ = _EVAL_FIELDS
+
+    def __init__(self, values):
+        for name, value in zip(_EVAL_FIELDS, values, strict=True):
+            setattr(self, name, value)
+
+
+def light_snapshot(indicators: QuerySet[Indicator], month: Period) -> list[Figure]:
+    """snapshot() with plain rows for indicators (three queries); `with_indicators` loads
+    the real ones for the figures a page shows."""
+    periods = periods_as_of(month)
+    rows = [_Row(v) for v in indicators.order_by().values_list(*_EVAL_FIELDS)]
+    ids = indicators.values("pk")
+    pq = _period_filter(periods)
+    values = dict(Measurement.objects.filter(pq, indicator__in=ids).values_list("indicator_id", "value"))
+    targets = {row[0]: row[3:] for row in _target_rows(Target.objects.filter(pq, indicator__in=ids))}
+    return [evaluate_figure(r, periods[r.frequency], values.get(r.pk), targets.get(r.pk)) for r in rows]
+
+
+def with_indicators(figures: list[Figure]) -> list[Figure]:
+    """The figures with their indicators loaded as list pages show them (one query)."""
+    found = {i.pk: i for i in _with_relations(Indicator.objects.filter(pk__in=[f.indicator.pk for f in figures]))}
+    for f in figures:
+        f.indicator = found[f.indicator.pk]
+    return figures
+
+
 def overview(*, user, month: Period, department=None, status: str = "") -> dict:
     """The company screen: every visible indicator's status as of `month`, worst first,
-    counted by status and by department."""
+    counted by status and by department. `figures` hold plain rows: pass the ones shown
+    to `with_indicators`."""
     qs = visible_indicators(user)
     if department is not None:
         qs = qs.filter(department__path__startswith=department.path)
-    figures = sorted(snapshot(qs, month), key=lambda f: f.sort_key)
+    figures = sorted(light_snapshot(qs, month), key=lambda f: f.sort_key)
+    names = {
+        d.pk: d
+        for d in Department.objects.filter(pk__in={f.indicator.department_id for f in figures}).only(
+            "name", "code", "path"
+        )
+    }
     statuses = list(Status.values)
     counts = dict.fromkeys(statuses, 0)
     by_dept: dict[int, dict] = {}
@@ -71,7 +124,7 @@ def overview(*, user, month: Period, department=None, status: str = "") -> dict:
         d = by_dept.get(f.indicator.department_id)
         if d is None:
             d = by_dept[f.indicator.department_id] = {
-                "department": f.indicator.department,
+                "department": names[f.indicator.department_id],
                 "counts": dict.fromkeys(statuses, 0),
                 "total": 0,
             }

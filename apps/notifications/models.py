@@ -3,6 +3,14 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from apps.core.usercache import BumpingQuerySet, watch
+
+
+class NotificationQuerySet(BumpingQuerySet):
+    # the unread count in the top bar (apps/core/usercache.py) follows these rows
+    bump_field = "recipient_id"
+    bump_on = frozenset({"read_at"})
+
 
 class Notification(models.Model):
     """An in-app message to one person. `kind` is a dotted code owned by the module that
@@ -32,6 +40,8 @@ class Notification(models.Model):
     # The task was done (or a newer message about it replaced this one).
     resolved_at = models.DateTimeField(_("done at"), null=True, blank=True)
 
+    objects = NotificationQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("notification")
         verbose_name_plural = _("notifications")
@@ -49,6 +59,9 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+watch(Notification)
 
 
 class Channel(models.TextChoices):

@@ -20,6 +20,8 @@ from django.db.models import Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from apps.core import usercache
+
 from .kinds import kind_for
 from .models import Channel, Notification, NotificationPreference
 
@@ -174,6 +176,7 @@ def insert_notifications(values: list[tuple], *, emails: dict[int, str]):
             cur.execute(_SUPERSEDE, [now, now, *[list(c) for c in zip(*about, strict=False)]])
         cur.execute(_INSERT_NOTIFICATIONS, [now, *[list(c) for c in columns], digest])
         ids = [row[0] for row in cur.fetchall()]
+        usercache.bump(columns[0])  # the recipients' unread counts in the top bar
         mail = [
             (v[0], emails[v[0]], pk)
             for v, pk in zip(values, ids, strict=False)

@@ -6,6 +6,7 @@ from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
 from apps.core.fields import FIRST_YEAR, LAST_YEAR
+from apps.core.widgets import FastSelect
 from apps.departments.models import Department
 
 from .models import Category, PolicyNode, PolicyStatus
@@ -26,14 +27,19 @@ class PolicyFilter(django_filters.FilterSet):
         widget=forms.TextInput(attrs={"placeholder": _("Title, code or words in the text")}),
     )
     category = django_filters.ModelChoiceFilter(
-        label=_("Category"), queryset=Category.objects.all(), to_field_name="code", empty_label=_("All categories")
+        label=_("Category"),
+        queryset=Category.objects.all(),
+        to_field_name="code",
+        empty_label=_("All categories"),
+        widget=FastSelect,
     )
     department = django_filters.ModelChoiceFilter(
         label=_("Department"),
         field_name="owning_department",
-        queryset=Department.objects.order_by("path"),
+        queryset=Department.objects.order_by("path").only("code", "name"),
         to_field_name="code",
         empty_label=_("All departments"),
+        widget=FastSelect,
     )
     status = django_filters.ChoiceFilter(label=_("Status"), choices=PolicyStatus.choices, empty_label=_("Any status"))
     year = django_filters.NumberFilter(

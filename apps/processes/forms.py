@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from apps.core.widgets import FastSelect
 from apps.departments.models import Department, Position
 
 from .models import ChangeRequest, Process
@@ -29,7 +30,7 @@ class ProcessFilter(django_filters.FilterSet):
     )
     q = django_filters.CharFilter(method="search", label=_("Search"))
     department = django_filters.ModelChoiceFilter(
-        queryset=Department.objects.order_by("path"), label=_("Department"), method="in_department"
+        queryset=Department.objects.order_by("path"), label=_("Department"), method="in_department", widget=FastSelect
     )
     status = django_filters.ChoiceFilter(choices=Process.Status.choices, label=_("Status"))
     review = django_filters.ChoiceFilter(choices=REVIEW_CHOICES, method="review_due", label=_("Review"))

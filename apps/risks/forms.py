@@ -4,6 +4,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from apps.core.widgets import FastSelect
 from apps.departments.models import Department
 
 from .models import TEXT_LIMIT, Category, Comparator, Measure, Risk, Strategy
@@ -178,7 +179,12 @@ class RegisterFilterForm(forms.Form):
         label=pgettext_lazy("risk level", "Level"), required=False, choices=[("", _("All"))] + list(Level.choices)
     )
     department = forms.ModelChoiceField(
-        label=_("Department"), required=False, queryset=None, to_field_name="code", empty_label=_("All")
+        label=_("Department"),
+        required=False,
+        queryset=None,
+        to_field_name="code",
+        empty_label=_("All"),
+        widget=FastSelect,
     )
     status = forms.ChoiceField(
         label=_("Status"), required=False, choices=[("", _("Not closed"))] + list(Risk.Status.choices)
