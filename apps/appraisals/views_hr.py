@@ -14,6 +14,7 @@ from apps.core.navigation import safe_next
 from apps.core.params import query_int
 from apps.core.permissions import require_perm
 from apps.core.spreadsheets import download
+from apps.departments.models import Department
 
 from . import exports, selectors, services
 from .forms import CriterionFormSet, CycleSettingsForm, OpenCycleForm, PersonReasonForm, TemplateForm
@@ -63,9 +64,14 @@ def cycle_detail(request, code):
             return redirect(cycle)
     cycle.refresh_from_db()
     excluded = request.GET.get("excluded") == "1"
+    department = Department.objects.filter(code=request.GET.get("department") or "").first()
     participants = Paginator(
         selectors.cycle_participants(
-            cycle, q=request.GET.get("q", "").strip(), status=request.GET.get("status", ""), excluded=excluded
+            cycle,
+            q=request.GET.get("q", "").strip(),
+            status=request.GET.get("status", ""),
+            excluded=excluded,
+            department=department,
         ),
         50,
     )
@@ -76,7 +82,8 @@ def cycle_detail(request, code):
             "cycle": cycle,
             "form": form,
             "page_obj": participants.get_page(request.GET.get("page")),
-            "status_counts": selectors.cycle_status_counts(cycle),
+            "status_counts": selectors.cycle_status_counts(cycle, department=department),
+            "department": department,
             "statuses": Status.choices,
             "excluded": excluded,
             "add_form": PersonReasonForm(prefix="add"),

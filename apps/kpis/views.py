@@ -4,6 +4,7 @@ from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
+from django.views.decorators.http import require_POST
 
 from apps.core.permissions import require_perm, visible_or_404
 from apps.departments.models import Department
@@ -131,3 +132,30 @@ def indicator_page(request, pk):
             "processes": list(ind.processes.only("code", "name").order_by("code")),
         },
     )
+
+
+@require_POST
+@require_perm("kpis.nudge_team")
+def nudge_missing(request):
+    """催办 from the home page: remind who is asked for my team's missing figures."""
+    from django.contrib import messages
+    from django.core.exceptions import ValidationError
+    from django.shortcuts import redirect
+
+    from apps.notifications.nudges import nudge_message
+
+    from . import services
+
+    try:
+        month = Period.parse(request.POST.get("month", ""))
+        if month.frequency != Frequency.MONTHLY:
+            raise ValueError
+    except ValueError:
+        month = reporting_month(timezone.localdate())
+    try:
+        sent = services.figures_nudge(actor=request.user, month=month)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        nudge_message(request, sent)
+    return redirect(reverse("core:home") + "#how-things-stand")

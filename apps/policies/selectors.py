@@ -15,6 +15,7 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from apps.accounts.permissions import is_admin, is_ops
 from apps.departments.models import Department
+from apps.departments.permissions import headed_paths
 
 from .models import (
     OPEN_VERSION_STATUSES,
@@ -244,13 +245,23 @@ def search_matches(policy_ids: list[int], q: str, limit_per_policy: int = 3) -> 
 # --- Review ---------------------------------------------------------------------------------
 
 
-def policies_due_for_review(user, *, today: date, horizon_days: int = 30) -> QuerySet[Policy]:
+def policies_due_for_review(user, *, today: date, horizon_days: int = 30, overdue: bool = False) -> QuerySet[Policy]:
     from datetime import timedelta
 
     qs = policy_list(user).filter(status="published", next_review_date__lte=today + timedelta(days=horizon_days))
+    if overdue:
+        qs = qs.filter(next_review_date__lt=today)
     if not sees_everything(user):
-        qs = qs.filter(owning_department__head=user)
+        # A head watches the regulations owned in their subtree (the general manager: all).
+        qs = qs.filter(_in_paths(headed_paths(user), "owning_department__path"))
     return qs.order_by("next_review_date", "code")
+
+
+def _in_paths(paths, field: str) -> Q:
+    q = Q(pk__in=[])
+    for p in paths:
+        q |= Q(**{f"{field}__startswith": p})
+    return q
 
 
 # --- Acknowledgement reports ----------------------------------------------------------------
@@ -326,18 +337,29 @@ def ack_versions(user) -> QuerySet[PolicyVersion]:
     )
 
 
-def ack_summaries(versions: list[PolicyVersion], *, within: Department | None = None) -> dict[int, tuple[int, int]]:
-    """{version id: (required, confirmed)} for many versions in four queries: people are
-    matched to scopes in Python by department path prefix."""
+def _within_q(within, field: str) -> Q:
+    """People in the subtree(s) of `within` (a department, several, or None: everyone)."""
+    if within is None:
+        return Q()
+    depts = within if isinstance(within, list | tuple) else [within]
+    q = Q(pk__in=[])
+    for d in depts:
+        q |= Q(**{f"{field}__startswith": d.path})
+    return q
+
+
+def ack_summaries(versions: list[PolicyVersion], *, within=None) -> dict[int, tuple[int, int]]:
+    """{version id: (required, confirmed)} for many versions in four queries whatever the
+    number of people: people are counted per department in SQL and the departments matched
+    to each version's scope in Python by path prefix. `within`: a department or a list of
+    departments (their subtrees), or None for the whole company."""
     from django.db.models import Count
 
     if not versions:
         return {}
     User = get_user_model()
-    people = User.objects.filter(is_active=True, department__isnull=False)
-    if within is not None:
-        people = people.filter(department__path__startswith=within.path)
-    paths = list(people.values_list("department__path", flat=True))
+    people = User.objects.filter(is_active=True, department__isnull=False).filter(_within_q(within, "department__path"))
+    per_dept = list(people.values("department__path").annotate(n=Count("pk")).values_list("department__path", "n"))
     ids = [v.pk for v in versions]
     scope_paths: dict[int, list[str]] = {}
     for vid, path in PolicyVersion.ack_departments.through.objects.filter(policyversion_id__in=ids).values_list(
@@ -349,19 +371,38 @@ def ack_summaries(versions: list[PolicyVersion], *, within: Department | None = 
         policy_id__in=[v.policy_id for v in versions]
     ).values_list("policy_id", "department__path"):
         allowed.setdefault(pid, []).append(path)
-    acks = Acknowledgement.objects.filter(version_id__in=ids, user__is_active=True)
-    if within is not None:
-        acks = acks.filter(user__department__path__startswith=within.path)
+    acks = Acknowledgement.objects.filter(version_id__in=ids, user__is_active=True).filter(
+        _within_q(within, "user__department__path")
+    )
     confirmed = dict(acks.values("version_id").annotate(n=Count("pk")).values_list("version_id", "n"))
     out = {}
     for v in versions:
         prefixes = scope_paths.get(v.pk, []) if v.ack_scope == AckScope.DEPARTMENTS else ["/"]
         limit = allowed.get(v.policy_id) if v.policy.confidentiality == Confidentiality.RESTRICTED else ["/"]
         required = sum(
-            1 for p in paths if any(p.startswith(s) for s in prefixes) and any(p.startswith(a) for a in limit or [])
+            n
+            for p, n in per_dept
+            if any(p.startswith(s) for s in prefixes) and any(p.startswith(a) for a in limit or [])
         )
         out[v.pk] = (required, confirmed.get(v.pk, 0))
     return out
+
+
+def ack_missing_people(version: PolicyVersion, *, within=None) -> QuerySet:
+    """The active people `version` asks (in the subtrees of `within`) who have not confirmed."""
+    done = Acknowledgement.objects.filter(version=version, user_id=OuterRef("pk"))
+    return ack_required_users(version).filter(_within_q(within, "department__path")).exclude(Exists(done))
+
+
+def review_counts(user, *, today: date, horizon_days: int = 30) -> dict:
+    """How many regulations this user watches are overdue for review, and due within the
+    horizon (not yet overdue): one aggregate query."""
+    from django.db.models import Count
+
+    return policies_due_for_review(user, today=today, horizon_days=horizon_days).aggregate(
+        overdue=Count("pk", filter=Q(next_review_date__lt=today)),
+        soon=Count("pk"),
+    )
 
 
 def related_processes(policy: Policy) -> list[dict]:
