@@ -219,7 +219,8 @@ class TestNudge:
         assert "已催办" in client.get(HOME).content.decode()
         # the next day it may be sent again
         with time_machine.travel("2026-11-21 10:00 +0800", tick=False):
-            client.post(url, {"stage": cycle.stage})
+            again = client_for(org["manager"]).post(url, {"stage": cycle.stage}, follow=True)  # a new session
+        assert [str(m) for m in again.context["messages"]] == ["已提醒 3 人。"]
         assert nudged.count() == 2 * len(waiting)
         assert Nudge.objects.count() == 2
 
