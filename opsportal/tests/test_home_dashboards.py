@@ -48,9 +48,7 @@ def grow(org, make_user, propose, n: int, *, tag: str):  # noqa: F811
     people = []
     for i in range(n):
         for dept, boss in ((org["sales_dept"], org["manager"]), (org["ops_group"], org["ops_head"])):
-            people.append(
-                make_user(roles=["staff"], username=f"{tag}-{dept.code}-{i}", department=dept, manager=boss)
-            )
+            people.append(make_user(roles=["staff"], username=f"{tag}-{dept.code}-{i}", department=dept, manager=boss))
     for dept in (org["sales_dept"], org["ops_dept"]):
         for i in range(n):
             ind = IndicatorFactory(department=dept, responsible=people[i * 2])
@@ -131,16 +129,21 @@ def test_query_count_does_not_grow_with_ten_times_the_data(org, make_user, clien
     assert people
 
 
+COMPANY = {"kpis-company", "approvals-waiting", "policies-review-dates", "processes-review-dates", "policies-acks"}
+HR = {"appraisals-cycle-2026Q3"}
+TEAM = {"kpis-team", "policies-acks-team", "appraisals-team-2026Q3"}
+
+
 @pytest.mark.parametrize(
     "role, sees, not_sees",
     [
-        ("gm", {"kpis-company", "approvals-waiting", "policies-review-dates", "processes-review-dates", "policies-acks"}, {"kpis-team"}),
-        ("ops", {"kpis-company", "approvals-waiting", "policies-review-dates", "processes-review-dates", "policies-acks"}, set()),
-        ("hr", {"appraisals-cycle-2026Q3"}, {"kpis-company", "approvals-waiting", "policies-acks"}),
-        ("manager", {"kpis-team", "policies-acks-team", "appraisals-team-2026Q3"}, {"kpis-company", "approvals-waiting", "appraisals-cycle-2026Q3", "policies-acks"}),
-        ("staff", set(), {"kpis-company", "approvals-waiting", "policies-review-dates", "processes-review-dates", "policies-acks", "kpis-team", "policies-acks-team", "appraisals-cycle-2026Q3", "appraisals-team-2026Q3"}),
+        ("gm", COMPANY, TEAM | HR),  # the general manager heads the root only: no team of their own here
+        ("ops", COMPANY, TEAM | HR),
+        ("hr", HR, COMPANY | TEAM),
+        ("manager", TEAM, COMPANY | HR),
+        ("staff", set(), COMPANY | HR | TEAM),
     ],
-)  # fmt: skip
+)
 def test_who_sees_which_panel(org, make_user, client_for, propose, role, sees, not_sees):  # noqa: F811
     grow(org, make_user, propose, 2, tag="x")
     open_cycle(org)
@@ -248,7 +251,8 @@ class TestNudge:
         for who in ("staff", "hr", "ops"):
             client = client_for(org[who])
             assert client.post(reverse("kpis:nudge_missing"), {"month": month.key}).status_code == 403
-            assert client.post(reverse("appraisals:nudge", args=[cycle.code]), {"stage": cycle.stage}).status_code == 403
+            nudge = client.post(reverse("appraisals:nudge", args=[cycle.code]), {"stage": cycle.stage})
+            assert nudge.status_code == 403
         assert not Nudge.objects.exists() and not Notification.objects.filter(kind="kpis.figure_missing").exists()
 
     def test_a_cycle_that_moved_on_is_not_nudged_for_the_old_step(self, org, make_user, client_for, propose):  # noqa: F811
@@ -262,3 +266,33 @@ class TestNudge:
 
 def test_today_is_pinned():
     assert timezone.localdate() == TODAY
+
+
+def test_the_lists_behind_the_numbers_filter_as_the_numbers_count(org, make_user, client_for, propose):  # noqa: F811
+    grow(org, make_user, propose, 3, tag="x")
+    cycle = open_cycle(org)
+    # approvals waiting for more than 3 days
+    from apps.approvals.models import Stage
+
+    old = Stage.objects.filter(status=Stage.Status.ACTIVE).order_by("pk").first()
+    Stage.objects.filter(pk=old.pk).update(entered_at=timezone.now() - timedelta(days=4))
+    report = client_for(org["gm"]).get(reverse("approvals:report"), {"older": "3"})
+    assert [s.pk for s in report.context["waiting"]] == [old.pk]
+    assert len(client_for(org["gm"]).get(reverse("approvals:report")).context["waiting"]) == 3
+    # appraisal participants of one department (and below)
+    page = client_for(org["hr"]).get(cycle.get_absolute_url(), {"department": "ops"})
+    depts = {a.department_id for a in page.context["page_obj"]}
+    assert depts == {org["ops_dept"].pk, org["ops_group"].pk}
+    assert sum(page.context["status_counts"].values()) == page.context["page_obj"].paginator.count
+    # regulations overdue for review
+    from apps.policies.models import Policy
+
+    first, last = Policy.objects.order_by("pk")[0], Policy.objects.order_by("-pk")[0]
+    Policy.objects.filter(pk=first.pk).update(next_review_date=TODAY - timedelta(days=1))
+    Policy.objects.filter(pk=last.pk).update(next_review_date=TODAY + timedelta(days=9))
+    overdue = client_for(org["ops"]).get(reverse("policies:review_list"), {"overdue": "1"})
+    assert overdue.context["page_obj"].paginator.count == 1
+    assert client_for(org["ops"]).get(reverse("policies:review_list")).context["page_obj"].paginator.count == 2
+    html = client_for(org["ops"]).get(HOME).content.decode()
+    tiles = re.findall(r'href="/policies/review/[^"]*">\s*<div class="stat-number[^"]*">(\d+)<', html)
+    assert tiles == ["1", "2"]
