@@ -442,4 +442,4 @@ def nudge(request, code):
         messages.error(request, " ".join(exc.messages))
     else:
         nudge_message(request, sent)
-    return redirect(reverse("core:home") + "#how-things-stand")
+    return redirect(reverse("core:home"))

@@ -21,8 +21,13 @@ def general_manager():
 
 @rules.predicate
 def is_general_manager(user) -> bool:
-    """Heads a root department (总经理)."""
-    return bool(user.is_authenticated and Department.objects.filter(parent__isnull=True, head=user).exists())
+    """Heads a root department (总经理). One query, cached on the user object (a request's
+    pages and panels ask several times)."""
+    if not user.is_authenticated:
+        return False
+    if not hasattr(user, "_is_general_manager"):
+        user._is_general_manager = Department.objects.filter(parent__isnull=True, head=user).exists()
+    return user._is_general_manager
 
 
 @rules.predicate
@@ -73,7 +78,7 @@ def is_manager_of(user, person) -> bool:
 
 
 # The "how things stand" panels about the whole company: the general manager, ops, admin.
-sees_company_overview = is_staff_member & (is_general_manager | is_ops | is_admin)
+sees_company_overview = is_staff_member & (is_ops | is_admin | is_general_manager)
 
 rules.add_perm("departments.view_org", is_staff_member)
 rules.add_perm("departments.view_company_overview", sees_company_overview)

@@ -158,4 +158,4 @@ def nudge_missing(request):
         messages.error(request, " ".join(exc.messages))
     else:
         nudge_message(request, sent)
-    return redirect(reverse("core:home") + "#how-things-stand")
+    return redirect(reverse("core:home"))

@@ -126,4 +126,4 @@ def nudge_ack(request, code, label):
         messages.error(request, " ".join(exc.messages))
     else:
         nudge_message(request, sent)
-    return redirect(reverse("core:home") + "#how-things-stand")
+    return redirect(reverse("core:home"))
