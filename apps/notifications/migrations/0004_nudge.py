@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('notifications', '0002_notificationpreference_outboundemail_reminder_and_more'),
+        ('notifications', '0003_notification_subject'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
