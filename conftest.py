@@ -46,7 +46,8 @@ def _test_settings(settings):
 
 
 # (the beat schedule is rebuilt after a flush by scheduling's own post_migrate hook)
-DATA_MIGRATIONS = ["apps.accounts.migrations.0003_roles"]
+# (the risk register's default categories and scale too: the demo and its tests need them)
+DATA_MIGRATIONS = ["apps.accounts.migrations.0003_roles", "apps.risks.migrations.0002_defaults"]
 
 
 @pytest.fixture(autouse=True)

@@ -67,3 +67,124 @@ def my_work(user) -> list[WorkPanel]:
             order=40,
         )
     ]
+
+
+# --- how things stand ----------------------------------------------------------------------
+NUDGE_KIND = "appraisals.stage_deadline"
+STATUS_COLOUR = {
+    Status.SELF: "#adb5bd",
+    Status.SUBMITTED: "#f0ad4e",
+    Status.REVIEWED: "#0d6efd",
+    Status.PUBLISHED: "#6f42c1",
+    Status.ACKNOWLEDGED: "#198754",
+    Status.OBJECTED: "#dc3545",
+    Status.RESOLVED: "#20c997",
+}
+SHOWN_DEPARTMENTS = 6
+
+
+def role_panels(user) -> list[WorkPanel]:
+    from apps.departments.permissions import team_departments
+
+    from .selectors import cycle_progress, running_cycles
+
+    is_hr = user.has_perm("appraisals.manage")
+    team = team_departments(user)
+    if not is_hr and not team:
+        return []
+    cycles = list(running_cycles())
+    if not cycles:
+        return []
+    panels = []
+    if is_hr:
+        rows = cycle_progress(cycles)
+        for i, cycle in enumerate(cycles):
+            panels.append(_cycle_panel(cycle, [r for r in rows if r["cycle_id"] == cycle.pk], order=240 + i))
+    if team:
+        cycle = cycles[0]
+        panel = _cycle_panel(cycle, cycle_progress([cycle], departments=team), order=330, user=user, team=team)
+        if panel.data["total"]:
+            panels.append(panel)
+    return panels
+
+
+def _cycle_panel(cycle, rows, *, order: int, user=None, team=None) -> WorkPanel:
+    """The progress of one running cycle: statuses as a stacked bar, and the current stage
+    done per department (least done first). With a team: a head's view, with a nudge."""
+    from django.utils import timezone
+
+    from .selectors import WAITING_IN_STAGE
+
+    waiting = WAITING_IN_STAGE.get(cycle.stage, ((), ""))[0]
+    base = reverse("appraisals:cycle_team", args=[cycle.code]) if team else cycle.get_absolute_url()
+    counts: dict[str, int] = {}
+    depts: dict[str, dict] = {}
+    for r in rows:
+        counts[r["status"]] = counts.get(r["status"], 0) + r["n"]
+        d = depts.setdefault(
+            r["department__code"] or "",
+            {
+                "label": r["department__name"] or _("No department"),
+                "code": r["department__code"],
+                "done": 0,
+                "total": 0,
+            },
+        )
+        d["total"] += r["n"]
+        if r["status"] not in waiting:
+            d["done"] += r["n"]
+    total = sum(counts.values())
+    labels = dict(Status.choices)
+    segments = [
+        {
+            "label": labels[st],
+            "n": counts.get(st, 0),
+            "pct": f"{100 * counts.get(st, 0) / (total or 1):.2f}",
+            "colour": STATUS_COLOUR[st],
+            "url": "" if team else f"{base}?status={st}",
+        }
+        for st in Status.values
+        if counts.get(st)
+    ]
+    dept_rows = []
+    for d in depts.values():
+        d["pct"] = round(100 * d["done"] / d["total"]) if d["total"] else 100
+        d["url"] = base if team or not d["code"] else f"{base}?department={d['code']}"
+        dept_rows.append(d)
+    dept_rows.sort(key=lambda d: (d["pct"], d["label"]))
+    done = total - sum(counts.get(st, 0) for st in waiting)
+    nudge = None
+    if team and waiting and done < total:
+        from apps.departments.permissions import team_scope_key
+        from apps.notifications.nudges import nudged_today
+
+        from .selectors import stage_laggards
+
+        thing = f"{cycle.code}:{cycle.stage}"
+        nudge = {
+            "id": "nudge-appraisals",
+            "action": reverse("appraisals:nudge", args=[cycle.code]),
+            "fields": {"stage": cycle.stage},
+            "people": stage_laggards(cycle, departments=team).exclude(pk=user.pk).count(),
+            "done_today": thing in nudged_today(kind=NUDGE_KIND, scope=team_scope_key(user), day=timezone.localdate()),
+            "what": _("%(stage)s of %(code)s") % {"stage": cycle.get_stage_display(), "code": cycle.code},
+        }
+    return WorkPanel(
+        key=f"appraisals-team-{cycle.code}" if team else f"appraisals-cycle-{cycle.code}",
+        title=(_("My team's appraisals %(code)s") if team else _("Appraisal cycle %(code)s")) % {"code": cycle.code},
+        icon="bi-clipboard-data",
+        order=order,
+        more_url=base,
+        template="appraisals/home_cycle.html",
+        data={
+            "cycle": cycle,
+            "segments": segments,
+            "total": total,
+            "done": done,
+            "pct": round(100 * done / total) if total else 100,
+            "waiting": bool(waiting),
+            "departments": dept_rows[:SHOWN_DEPARTMENTS],
+            "more": len(dept_rows) - SHOWN_DEPARTMENTS,
+            "nudge": nudge,
+        },
+    )

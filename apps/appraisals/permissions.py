@@ -4,6 +4,7 @@ person may not see. Scores are never shown to peers: peers only reach their Peer
 import rules
 
 from apps.accounts.permissions import is_admin, is_hr, is_staff_member
+from apps.departments.permissions import heads_a_department
 
 
 @rules.predicate
@@ -34,6 +35,8 @@ def is_peer(user, peer_review) -> bool:
 is_hr_or_admin = is_hr | is_admin
 
 rules.add_perm("appraisals.use", is_staff_member)
+# 催办 the team's appraisal step from the home page (services.stage_nudge checks the team).
+rules.add_perm("appraisals.nudge_team", is_staff_member & heads_a_department)
 rules.add_perm("appraisals.manage", is_staff_member & is_hr_or_admin)
 rules.add_perm(
     "appraisals.view_appraisal", is_staff_member & (is_hr_or_admin | is_employee | is_reviewer | is_indirect_reviewer)

@@ -140,13 +140,11 @@ def cycle_grade_counts(cycle) -> Counter:
     )
 
 
-def cycle_status_counts(cycle) -> dict:
-    return dict(
-        Appraisal.objects.filter(cycle=cycle, is_excluded=False)
-        .values_list("status")
-        .annotate(n=Count("id"))
-        .values_list("status", "n")
-    )
+def cycle_status_counts(cycle, *, department=None) -> dict:
+    qs = Appraisal.objects.filter(cycle=cycle, is_excluded=False)
+    if department is not None:
+        qs = qs.filter(department__path__startswith=department.path)
+    return dict(qs.values_list("status").annotate(n=Count("id")).values_list("status", "n"))
 
 
 def calibration_overview(cycle) -> dict:
@@ -224,7 +222,7 @@ def calibration_rows(cycle, *, department=None, grade=None):
     return qs
 
 
-def cycle_participants(cycle, *, q: str = "", status: str = "", excluded: bool = False):
+def cycle_participants(cycle, *, q: str = "", status: str = "", excluded: bool = False, department=None):
     qs = (
         Appraisal.objects.filter(cycle=cycle, is_excluded=excluded)
         .select_related("employee", "department", "reviewer")
@@ -233,6 +231,8 @@ def cycle_participants(cycle, *, q: str = "", status: str = "", excluded: bool =
     )
     if status:
         qs = qs.filter(status=status)
+    if department is not None:  # the department and those below it
+        qs = qs.filter(department__path__startswith=department.path)
     if q:
         qs = qs.filter(
             Q(employee__display_name__icontains=q)
@@ -248,3 +248,54 @@ def peer_requests_for(user):
         .select_related("appraisal__employee", "appraisal__cycle")
         .order_by("deadline")
     )
+
+
+# --- home: how things stand --------------------------------------------------------------
+# In each stage, the appraisals still waiting for someone, and whom: the employee or the
+# reviewer. Calibration waits for HR, a closed cycle for nobody.
+WAITING_IN_STAGE = {
+    Stage.SELF: ((Status.SELF,), "employee"),
+    Stage.REVIEW: ((Status.SELF, Status.SUBMITTED), "reviewer"),
+    Stage.CALIBRATION: ((Status.SELF, Status.SUBMITTED), "reviewer"),
+    Stage.PUBLISHED: ((Status.PUBLISHED,), "employee"),
+}
+
+
+def running_cycles():
+    return Cycle.objects.exclude(stage=Stage.CLOSED).order_by("-period_end", "kind")
+
+
+def _in_subtrees(departments, field: str = "department__path") -> Q:
+    q = Q(pk__in=[])
+    for d in departments:
+        q |= Q(**{f"{field}__startswith": d.path})
+    return q
+
+
+def cycle_progress(cycles, *, departments=None) -> list[dict]:
+    """Appraisals of `cycles` counted per cycle, department and status (in the subtrees of
+    `departments`, or all): one aggregate query whatever the number of people."""
+    qs = Appraisal.objects.filter(cycle__in=cycles, is_excluded=False)
+    if departments is not None:
+        qs = qs.filter(_in_subtrees(departments))
+    return list(
+        qs.values("cycle_id", "department__code", "department__name", "department__path", "status")
+        .annotate(n=Count("pk"))
+        .order_by("cycle_id", "department__path", "status")
+    )
+
+
+def stage_laggards(cycle, *, departments):
+    """Who the team's appraisals of `cycle` wait for in its current stage (employees who have
+    not filled in or acknowledged, reviewers who have not reviewed). One query."""
+    from django.contrib.auth import get_user_model
+
+    waiting = WAITING_IN_STAGE.get(cycle.stage)
+    User = get_user_model()
+    if waiting is None:
+        return User.objects.none()
+    statuses, who = waiting
+    rows = Appraisal.objects.filter(cycle=cycle, is_excluded=False, status__in=statuses).filter(
+        _in_subtrees(departments)
+    )
+    return User.objects.filter(pk__in=rows.values(f"{who}_id"), is_active=True).only("pk", "preferred_language")

@@ -715,3 +715,35 @@ def template_save(
         keep.append(obj.pk)
     template.criteria.exclude(pk__in=keep).delete()
     return template
+
+
+def stage_nudge(*, cycle: Cycle, actor, stage: str, today: date | None = None) -> int | None:
+    """催办 from a department head: remind whoever the team's appraisals wait for in the
+    cycle's current stage (employees who have not filled in or acknowledged, reviewers who
+    have not reviewed). Once a day per cycle stage and team (apps/notifications/nudges.py);
+    None when already nudged today. `stage` is the stage the head saw: a cycle that moved on
+    meanwhile is refused rather than nudging for the wrong step."""
+    from django.utils.translation import gettext_noop
+
+    from apps.departments.permissions import team_departments, team_scope_key
+    from apps.notifications.nudges import nudge_once
+
+    from .home import NUDGE_KIND
+    from .selectors import WAITING_IN_STAGE, stage_laggards
+
+    team = team_departments(actor)
+    if not team or not actor.has_perm("appraisals.nudge_team"):
+        raise PermissionDenied
+    if stage != cycle.stage or cycle.stage not in WAITING_IN_STAGE:
+        raise ValidationError(_("The cycle has moved on; there is nothing to nudge about in this step."))
+    return nudge_once(
+        kind=NUDGE_KIND,
+        thing=f"{cycle.code}:{cycle.stage}",
+        scope=team_scope_key(actor),
+        day=today or timezone.localdate(),
+        actor=actor,
+        recipients=stage_laggards(cycle, departments=team),
+        title=gettext_noop("Your department head reminds you: appraisal %(code)s is waiting for your part"),
+        params={"code": cycle.code},
+        url=reverse("appraisals:home"),
+    )

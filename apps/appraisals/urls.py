@@ -7,6 +7,7 @@ URL_PREFIX = "appraisals/"
 urlpatterns = [
     path("", views.home, name="home"),
     path("team/", views.team, name="team"),
+    path("cycles/<str:code>/nudge/", views.nudge, name="nudge"),
     path("a/<int:pk>/", views.appraisal_detail, name="appraisal"),
     path("a/<int:pk>/self/", views.appraisal_self, name="self"),
     path("a/<int:pk>/review/", views.appraisal_review, name="review"),

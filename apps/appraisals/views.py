@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from apps.core.permissions import allowed_or_403
+from apps.core.permissions import allowed_or_403, require_perm
 
 from . import kpi_binding, scoring, selectors, services
 from .forms import CalibrateForm, FollowupForm, PeerInviteForm, PersonReasonForm, ReasonForm, ResolveForm
@@ -424,3 +424,22 @@ def team(request, code=None):
             "zero": Decimal(0),
         },
     )
+
+
+@require_POST
+@require_perm("appraisals.nudge_team")
+def nudge(request, code):
+    """催办 from the home page: remind who my team's appraisals wait for in this stage."""
+    from django.shortcuts import get_object_or_404
+    from django.urls import reverse
+
+    from apps.notifications.nudges import nudge_message
+
+    cycle = get_object_or_404(Cycle, code=code)
+    try:
+        sent = services.stage_nudge(cycle=cycle, actor=request.user, stage=request.POST.get("stage", ""))
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        nudge_message(request, sent)
+    return redirect(reverse("core:home"))

@@ -14,6 +14,7 @@ from apps.core.pagination import page_by_ids
 from apps.core.params import query_int
 from apps.core.permissions import require_perm
 from apps.core.spreadsheets import download
+from apps.departments.models import Department
 
 from . import exports, selectors, services
 from .forms import CriterionFormSet, CycleSettingsForm, OpenCycleForm, PersonReasonForm, TemplateForm
@@ -63,8 +64,13 @@ def cycle_detail(request, code):
             return redirect(cycle)
     cycle.refresh_from_db()
     excluded = request.GET.get("excluded") == "1"
+    department = Department.objects.filter(code=request.GET.get("department") or "").first()
     participants = selectors.cycle_participants(
-        cycle, q=request.GET.get("q", "").strip(), status=request.GET.get("status", ""), excluded=excluded
+        cycle,
+        q=request.GET.get("q", "").strip(),
+        status=request.GET.get("status", ""),
+        excluded=excluded,
+        department=department,
     )
     return render(
         request,
@@ -73,7 +79,8 @@ def cycle_detail(request, code):
             "cycle": cycle,
             "form": form,
             "page_obj": page_by_ids(participants, request.GET.get("page"), 50),
-            "status_counts": selectors.cycle_status_counts(cycle),
+            "status_counts": selectors.cycle_status_counts(cycle, department=department),
+            "department": department,
             "statuses": Status.choices,
             "excluded": excluded,
             "add_form": PersonReasonForm(prefix="add"),

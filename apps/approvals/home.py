@@ -40,3 +40,52 @@ def my_work(user) -> list[WorkPanel]:
             ],
         )
     ]
+
+
+def role_panels(user) -> list[WorkPanel]:
+    """For the general manager and ops: how many requests wait, and the ones waiting longest,
+    at which stage and for whom."""
+    from .selectors import waiting_longest, waiting_summary
+
+    if not user.has_perm("departments.view_company_overview") or not user.has_perm("approvals.view_report"):
+        return []
+    now = timezone.now()
+    counts = waiting_summary(now=now)
+    url = reverse("approvals:report")
+    return [
+        WorkPanel(
+            key="approvals-waiting",
+            title=_("Approvals waiting longest"),
+            icon="bi-hourglass-split",
+            order=210,
+            more_url=url + "#waiting",
+            template="approvals/home_waiting.html",
+            data={
+                "tiles": [
+                    {
+                        "label": _("Waiting now"),
+                        "n": counts["total"],
+                        "url": url + "?older=0#waiting",
+                        "tone": "primary",
+                    },
+                    {
+                        "label": _("Over 3 days"),
+                        "n": counts["over_3"],
+                        "url": url + "?older=3#waiting",
+                        "tone": "warning",
+                    },
+                    {
+                        "label": _("Over 7 days"),
+                        "n": counts["over_7"],
+                        "url": url + "?older=7#waiting",
+                        "tone": "danger",
+                    },
+                ],
+                "longest": waiting_longest(5, now=now) if counts["total"] else [],
+                # the others may not open every request: they go to the report's list
+                "open_requests": user.has_perm("approvals.view_all_requests"),
+                "report_url": url + "#waiting",
+            },
+            empty_text=_("Nothing is waiting."),
+        )
+    ]

@@ -4,6 +4,7 @@ not see is a 404 for them."""
 import rules
 
 from apps.accounts.permissions import is_admin, is_ops, is_staff_member
+from apps.departments.permissions import is_general_manager
 
 from .models import Request, Task
 from .registry import kind_for
@@ -37,7 +38,10 @@ def kind_allows(user, req) -> bool:
 
 
 rules.add_perm("approvals.view_inbox", is_staff_member)
-rules.add_perm("approvals.view_request", is_staff_member & (is_proposer | has_task | is_admin | kind_allows))
+# The general manager oversees every request (the home page lists those waiting longest).
+sees_every_request = is_admin | is_general_manager
+rules.add_perm("approvals.view_all_requests", is_staff_member & sees_every_request)
+rules.add_perm("approvals.view_request", is_staff_member & (is_proposer | has_task | sees_every_request | kind_allows))
 rules.add_perm("approvals.edit_flows", is_staff_member & is_admin)
-rules.add_perm("approvals.view_report", is_staff_member & (is_admin | is_ops))
+rules.add_perm("approvals.view_report", is_staff_member & (is_admin | is_ops | is_general_manager))
 rules.add_perm("approvals.delegate", is_staff_member)

@@ -349,9 +349,41 @@ def stage_times(*, since: datetime.date | None = None, kind: str = ""):
     return rows
 
 
-def waiting_now(kind: str = ""):
-    """Requests waiting in a stage now, longest first."""
+def waiting_now(kind: str = "", *, older_than_days: int = 0, now=None):
+    """Requests waiting in a stage now, longest first (optionally: only those waiting for
+    more than `older_than_days` days)."""
     qs = Stage.objects.filter(status=S.ACTIVE, request__status=R.PENDING).select_related("request__proposer")
     if kind:
         qs = qs.filter(request__kind=kind)
+    if older_than_days:
+        qs = qs.filter(entered_at__lt=(now or timezone.now()) - datetime.timedelta(days=older_than_days))
     return qs.order_by("entered_at")
+
+
+def waiting_summary(*, now=None) -> dict:
+    """How many requests wait now, and for more than 3 and 7 days: one aggregate query."""
+    now = now or timezone.now()
+    return waiting_now(now=now).aggregate(
+        total=Count("pk"),
+        over_3=Count("pk", filter=Q(entered_at__lt=now - datetime.timedelta(days=3))),
+        over_7=Count("pk", filter=Q(entered_at__lt=now - datetime.timedelta(days=7))),
+    )
+
+
+def waiting_longest(limit: int = 5, *, now=None) -> list[Stage]:
+    """The stages waiting longest, each with `approvers` (the people it waits for) and
+    `age`: two queries whatever the number of requests."""
+    now = now or timezone.now()
+    stages = list(waiting_now(now=now)[:limit])
+    approvers: dict[int, list[str]] = {}
+    for task in (
+        Task.objects.filter(stage__in=stages, status=T.PENDING)
+        .select_related("assignee")
+        .only("stage_id", "assignee__username", "assignee__display_name", "assignee__first_name", "assignee__last_name")
+        .order_by("pk")
+    ):
+        approvers.setdefault(task.stage_id, []).append(task.assignee.name)
+    for stage in stages:
+        stage.approvers = approvers.get(stage.pk, [])
+        stage.age = now - stage.entered_at
+    return stages

@@ -124,14 +124,24 @@ def report(request):
         row["average_h"], row["longest_h"] = _hours(row["average"]), _hours(row["longest"])
     if request.GET.get("format") == "xlsx":
         return _xlsx(rows, days)
-    waiting = list(selectors.waiting_now(kind)[:20])
+    older = request.GET.get("older", "")
+    older = int(older) if older.isdigit() and int(older) <= 3650 else 0
     now = timezone.now()
+    waiting = list(selectors.waiting_now(kind, older_than_days=older, now=now)[:50])
     for stage in waiting:
         stage.age = now - stage.entered_at
     return render(
         request,
         "approvals/report.html",
-        {"rows": rows, "days": days, "kind": kind, "kinds": kind_choices(), "waiting": waiting},
+        {
+            "rows": rows,
+            "days": days,
+            "kind": kind,
+            "kinds": kind_choices(),
+            "waiting": waiting,
+            "older": older,
+            "older_options": (0, 3, 7),
+        },
     )
 
 

@@ -24,6 +24,7 @@ UNTRACKED = {
     "notifications.notification",
     "notifications.outboundemail",
     "notifications.sentreminder",
+    "notifications.nudge",
     "policies.policynode",
     "policies.policyhistory",
     "processes.processstep",

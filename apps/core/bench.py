@@ -10,6 +10,9 @@ def pages(ctx) -> list[dict]:
         {"name": "home (staff)", "path": home, "role": "staff"},
         {"name": "home (manager)", "path": home, "role": "manager"},
         {"name": "home (hr)", "path": home, "role": "hr"},
+        # the company's "how things stand" panels
+        {"name": "home (gm)", "path": home, "role": "gm"},
+        {"name": "home (ops)", "path": home, "role": "ops"},
     ]
 
 

@@ -7,6 +7,9 @@ fails if one does). Instead each app may provide, next to its models, plug-in mo
 `app_modules(name)` finds:
 
   home.py    -> def my_work(user) -> list[WorkPanel]         (the home page's "my work")
+                def role_panels(user) -> list[WorkPanel]     (optional: "how things stand" for
+                                         the roles that watch the company, HR or a team; a
+                                         panel with `template` renders its own body, a chart)
   demo.py    -> def seed(ctx: dict) -> None                   (`manage.py seed_demo`; optional
                 def after_all(ctx) once every app has seeded)
   scale.py   -> def add_arguments(parser); def generate(ctx: dict, options: dict)
@@ -59,6 +62,10 @@ class WorkPanel:
     more_url: str = ""
     empty_text: str = ""
     order: int = 100
+    # A role panel may render its own body (charts, a nudge button): the template is
+    # included inside the card with `panel` and `data` in its context.
+    template: str = ""
+    data: dict = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -103,6 +110,15 @@ def home_panels(user) -> list[WorkPanel]:
     panels: list[WorkPanel] = []
     for module in app_modules("home"):
         panels.extend(module.my_work(user))
+    return sorted(panels, key=lambda p: p.order)
+
+
+def role_panels(user) -> list[WorkPanel]:
+    """The "how things stand" panels for this user's roles (each app decides who sees what)."""
+    panels: list[WorkPanel] = []
+    for module in app_modules("home"):
+        if hasattr(module, "role_panels"):
+            panels.extend(module.role_panels(user))
     return sorted(panels, key=lambda p: p.order)
 
 

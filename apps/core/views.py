@@ -4,11 +4,15 @@ from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 
 from .health import health_report
-from .plugins import home_panels
+from .plugins import home_panels, role_panels
 
 
 def home(request):
-    return render(request, "core/home.html", {"panels": home_panels(request.user)})
+    return render(
+        request,
+        "core/home.html",
+        {"panels": home_panels(request.user), "role_panels": role_panels(request.user)},
+    )
 
 
 def floor(request):

@@ -21,8 +21,13 @@ def general_manager():
 
 @rules.predicate
 def is_general_manager(user) -> bool:
-    """Heads a root department (总经理)."""
-    return bool(user.is_authenticated and Department.objects.filter(parent__isnull=True, head=user).exists())
+    """Heads a root department (总经理). One query, cached on the user object (a request's
+    pages and panels ask several times)."""
+    if not user.is_authenticated:
+        return False
+    if not hasattr(user, "_is_general_manager"):
+        user._is_general_manager = Department.objects.filter(parent__isnull=True, head=user).exists()
+    return user._is_general_manager
 
 
 @rules.predicate
@@ -48,11 +53,34 @@ def is_head_of(user, department, *, or_above: bool = False) -> bool:
     return or_above and any(department.path.startswith(path) for path in headed_paths(user))
 
 
+def team_departments(user) -> list[Department]:
+    """The departments a head's team panels cover: those they head, below the root (the
+    general manager watches the whole company instead), without one inside another. One
+    query, cached on the user object."""
+    if not hasattr(user, "_team_departments"):
+        rows = []
+        if user.is_authenticated:
+            rows = list(
+                user.headed_departments.filter(parent__isnull=False).only("pk", "code", "name", "path").order_by("path")
+            )
+        user._team_departments = [d for d in rows if not any(d.path.startswith(o.path) and d is not o for o in rows)]
+    return user._team_departments
+
+
+def team_scope_key(user) -> str:
+    """A short stable key of the team a head's panels cover (what a nudge is "once a day" in)."""
+    return ",".join(str(d.pk) for d in team_departments(user))
+
+
 def is_manager_of(user, person) -> bool:
     """`person` reports to `user` directly."""
     return person is not None and user.is_authenticated and person.manager_id == user.pk
 
 
+# The "how things stand" panels about the whole company: the general manager, ops, admin.
+sees_company_overview = is_staff_member & (is_ops | is_admin | is_general_manager)
+
 rules.add_perm("departments.view_org", is_staff_member)
+rules.add_perm("departments.view_company_overview", sees_company_overview)
 rules.add_perm("departments.edit_org", is_ops | is_admin)
 rules.add_perm("departments.import_employees", is_hr | is_admin)

@@ -13,7 +13,7 @@
 import rules
 
 from apps.accounts.permissions import is_admin, is_hr, is_ops, is_staff_member
-from apps.departments.permissions import is_head_of, is_manager_of
+from apps.departments.permissions import heads_a_department, is_head_of, is_manager_of
 
 is_kpi_admin = is_ops | is_admin
 
@@ -48,6 +48,8 @@ def is_department_enterer(user, department) -> bool:
 
 
 rules.add_perm("kpis.view", is_staff_member)
+# 催办 the team's missing figures from the home page (services.figures_nudge checks the team).
+rules.add_perm("kpis.nudge_team", is_staff_member & heads_a_department)
 rules.add_perm("kpis.view_indicator", is_staff_member & (is_kpi_admin | is_hr | can_see_personal))
 rules.add_perm("kpis.enter_indicator", is_staff_member & (is_kpi_admin | is_indicator_enterer))
 rules.add_perm("kpis.enter_department", is_staff_member & (is_kpi_admin | is_department_enterer))

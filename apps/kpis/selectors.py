@@ -362,3 +362,55 @@ __all__ = [
     "visible_indicators",
     "STATUS_RANK",
 ]
+
+
+# --- home: how things stand --------------------------------------------------------------
+def _in_subtrees(departments, field: str = "department__path") -> Q:
+    q = Q(pk__in=[])
+    for d in departments:
+        q |= Q(**{f"{field}__startswith": d.path})
+    return q
+
+
+def missing_by_department(*, departments, month: Period) -> list[dict]:
+    """Per department in the subtrees of `departments`: how many active indicators have
+    a figure due as of `month` (the overview's periods) and how many of them are missing.
+    One aggregate query whatever the number of indicators."""
+    from django.db.models import Count, Exists, OuterRef
+
+    periods = periods_as_of(month)
+    missing = Q(pk__in=[])
+    for freq, p in periods.items():
+        missing |= Q(frequency=freq) & ~Q(
+            Exists(
+                Measurement.objects.filter(indicator=OuterRef("pk"), year=p.year, index=p.index, value__isnull=False)
+            )
+        )
+    return list(
+        Indicator.objects.filter(is_active=True)
+        .filter(_in_subtrees(departments))
+        .values("department__code", "department__name", "department__path")
+        .annotate(total=Count("pk"), missing=Count("pk", filter=missing))
+        .order_by("department__path")
+    )
+
+
+def missing_figure_owners(*, departments, month: Period):
+    """Who is asked for the missing figures in these subtrees: each indicator's responsible
+    person, else its department's head (as the reminder job asks). One query."""
+    from django.contrib.auth import get_user_model
+    from django.db.models import Exists, OuterRef
+
+    periods = periods_as_of(month)
+    missing = Q(pk__in=[])
+    for freq, p in periods.items():
+        missing |= Q(frequency=freq) & ~Q(
+            Exists(
+                Measurement.objects.filter(indicator=OuterRef("pk"), year=p.year, index=p.index, value__isnull=False)
+            )
+        )
+    inds = Indicator.objects.filter(is_active=True).filter(_in_subtrees(departments)).filter(missing)
+    owner = Q(pk__in=inds.filter(responsible__isnull=False).values("responsible_id")) | Q(
+        pk__in=inds.filter(responsible__isnull=True).values("department__head_id")
+    )
+    return get_user_model().objects.filter(owner, is_active=True).only("pk", "preferred_language")

@@ -243,3 +243,37 @@ def indicator_save(*, form) -> Indicator:
     indicator = form.save()
     index_now(source="kpis", owner_ids=[indicator.pk])
     return indicator
+
+
+def figures_nudge(*, actor, month: Period, today=None) -> int | None:
+    """催办 from a department head: remind whoever is asked for the figures still missing as
+    of `month` in the head's team (the responsible person, else the department's head). Once
+    a day per month and team (apps/notifications/nudges.py); None when already nudged today."""
+    from django.urls import reverse
+    from django.utils import timezone
+    from django.utils.translation import gettext_noop
+
+    from apps.departments.permissions import team_departments, team_scope_key
+    from apps.notifications.nudges import nudge_once
+
+    from .home import NUDGE_KIND
+    from .periods import reporting_month
+    from .selectors import missing_figure_owners
+
+    today = today or timezone.localdate()
+    team = team_departments(actor)
+    if not team or not actor.has_perm("kpis.nudge_team"):
+        raise PermissionDenied
+    if month.start > reporting_month(today).start:
+        raise ValidationError(_("Figures of a period that has not ended are not due yet."))
+    return nudge_once(
+        kind=NUDGE_KIND,
+        thing=month.key,
+        scope=team_scope_key(actor),
+        day=today,
+        actor=actor,
+        recipients=missing_figure_owners(departments=team, month=month),
+        title=gettext_noop("Your department head reminds you to enter the missing figures as of %(month)s"),
+        params={"month": month.key},
+        url=reverse("kpis:overview") + f"?month={month.key}&department={team[0].code}&status=missing",
+    )

@@ -33,4 +33,5 @@ urlpatterns = [
     path("import/", views_entry.import_upload, name="import"),
     path("import/<int:pk>/", views_entry.import_preview, name="import_preview"),
     path("locks/", views_entry.locks, name="locks"),
+    path("nudge/", views.nudge_missing, name="nudge_missing"),
 ]

@@ -6,6 +6,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import ngettext
+from django.views.decorators.http import require_POST
 
 from apps.core.permissions import require_perm, visible_or_404
 from apps.departments.models import Department
@@ -162,3 +163,30 @@ def indicator_page(request, pk):
             "processes": list(ind.processes.only("code", "name").order_by("code")),
         },
     )
+
+
+@require_POST
+@require_perm("kpis.nudge_team")
+def nudge_missing(request):
+    """催办 from the home page: remind who is asked for my team's missing figures."""
+    from django.contrib import messages
+    from django.core.exceptions import ValidationError
+    from django.shortcuts import redirect
+
+    from apps.notifications.nudges import nudge_message
+
+    from . import services
+
+    try:
+        month = Period.parse(request.POST.get("month", ""))
+        if month.frequency != Frequency.MONTHLY:
+            raise ValueError
+    except ValueError:
+        month = reporting_month(timezone.localdate())
+    try:
+        sent = services.figures_nudge(actor=request.user, month=month)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        nudge_message(request, sent)
+    return redirect(reverse("core:home"))

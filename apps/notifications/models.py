@@ -184,3 +184,28 @@ class SentReminder(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} {self.object_type}#{self.object_id} {self.due_date} -> {self.recipient_id}"
+
+
+class Nudge(models.Model):
+    """A 催办 sent by hand: someone reminded the people who have not done their part of one
+    thing (a regulation to acknowledge, a period's figures, an appraisal step) in one scope
+    (a team). At most one a day per thing and scope: the unique key is claimed before anyone
+    is notified, so a double click or two heads clicking at once send one."""
+
+    kind = models.CharField(_("kind"), max_length=64)
+    thing = models.CharField(_("about"), max_length=100)
+    scope = models.CharField(_("scope"), max_length=100)
+    day = models.DateField(_("day"))
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("sent by")
+    )
+    recipients = models.PositiveIntegerField(_("people reminded"), default=0)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("nudge")
+        verbose_name_plural = _("nudges")
+        constraints = [models.UniqueConstraint(fields=["kind", "thing", "scope", "day"], name="nudge_once_a_day")]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.thing} {self.scope} {self.day}"

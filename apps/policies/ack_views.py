@@ -4,12 +4,14 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from apps.core.permissions import require_perm
 from apps.core.spreadsheets import table_download
 from apps.departments.models import Department
+from apps.notifications.nudges import nudge_message
 
 from . import selectors, services
 from .models import Acknowledgement, AckScope, AckSource, VersionStatus
@@ -128,3 +130,17 @@ def _export_rows(version, rows):
 def _export(version, rows, fmt):
     filename = f"ack-{version.policy.code}-{version.label}.{fmt}"
     return table_download(_export_rows(version, rows), filename=filename, title=version.policy.code)
+
+
+@require_POST
+def nudge_ack(request, code, label):
+    """催办 from the home page: remind my team's people who have not acknowledged."""
+    policy = get_policy(request.user, code)
+    version = get_version(request.user, policy, label)
+    try:
+        sent = services.ack_nudge(version=version, actor=request.user)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        nudge_message(request, sent)
+    return redirect(reverse("core:home"))

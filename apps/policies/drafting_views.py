@@ -343,8 +343,9 @@ def policy_review(request, code):
 @require_perm("policies.view_review_list")
 def review_list(request):
     today = timezone.localdate()
+    overdue = request.GET.get("overdue") == "1"
     qs = selectors.policies_due_for_review(
-        request.user, today=today, horizon_days=query_int(request, "days", 30, maximum=3650)
+        request.user, today=today, horizon_days=query_int(request, "days", 30, maximum=3650), overdue=overdue
     )
     from django.core.paginator import Paginator
 
@@ -354,5 +355,6 @@ def review_list(request):
         {
             "page_obj": Paginator(qs, 50).get_page(request.GET.get("page")),
             "today": today,
+            "overdue": overdue,
         },
     )

@@ -31,3 +31,5 @@ rules.add_perm("policies.review_policy", is_editor)  # record a periodic review 
 rules.add_perm("policies.view_review_list", is_ops | is_admin | (is_manager & heads_a_department))
 rules.add_perm("policies.view_all_ack_reports", is_hr | is_ops | is_admin)
 rules.add_perm("policies.view_ack_report", is_hr | is_ops | is_admin | is_manager)
+# 催办 the team's acknowledgements from the home page (services.ack_nudge checks the team).
+rules.add_perm("policies.nudge_team", is_staff_member & heads_a_department)

@@ -15,6 +15,7 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from apps.accounts.permissions import is_admin, is_ops
 from apps.departments.models import Department
+from apps.departments.permissions import headed_paths
 
 from .models import (
     OPEN_VERSION_STATUSES,
@@ -244,13 +245,23 @@ def search_matches(policy_ids: list[int], q: str, limit_per_policy: int = 3) -> 
 # --- Review ---------------------------------------------------------------------------------
 
 
-def policies_due_for_review(user, *, today: date, horizon_days: int = 30) -> QuerySet[Policy]:
+def policies_due_for_review(user, *, today: date, horizon_days: int = 30, overdue: bool = False) -> QuerySet[Policy]:
     from datetime import timedelta
 
     qs = policy_list(user).filter(status="published", next_review_date__lte=today + timedelta(days=horizon_days))
+    if overdue:
+        qs = qs.filter(next_review_date__lt=today)
     if not sees_everything(user):
-        qs = qs.filter(owning_department__head=user)
+        # A head watches the regulations owned in their subtree (the general manager: all).
+        qs = qs.filter(_in_paths(headed_paths(user), "owning_department__path"))
     return qs.order_by("next_review_date", "code")
+
+
+def _in_paths(paths, field: str) -> Q:
+    q = Q(pk__in=[])
+    for p in paths:
+        q |= Q(**{f"{field}__startswith": p})
+    return q
 
 
 # --- Acknowledgement reports ----------------------------------------------------------------
@@ -326,17 +337,28 @@ def ack_versions(user) -> QuerySet[PolicyVersion]:
     )
 
 
-def ack_summaries(versions: list[PolicyVersion], *, within: Department | None = None) -> dict[int, tuple[int, int]]:
-    """{version id: (required, confirmed)} for many versions in four queries: people are
-    matched to scopes in Python by department path prefix."""
+def _within_q(within, field: str) -> Q:
+    """People in the subtree(s) of `within` (a department, several, or None: everyone)."""
+    if within is None:
+        return Q()
+    depts = within if isinstance(within, list | tuple) else [within]
+    q = Q(pk__in=[])
+    for d in depts:
+        q |= Q(**{f"{field}__startswith": d.path})
+    return q
+
+
+def ack_summaries(versions: list[PolicyVersion], *, within=None) -> dict[int, tuple[int, int]]:
+    """{version id: (required, confirmed)} for many versions in four queries whatever the
+    number of people: people are counted per department in SQL and the departments matched
+    to each version's scope in Python by path prefix. `within`: a department or a list of
+    departments (their subtrees), or None for the whole company."""
     from django.db.models import Count
 
     if not versions:
         return {}
     User = get_user_model()
-    people = User.objects.filter(is_active=True, department__isnull=False)
-    if within is not None:
-        people = people.filter(department__path__startswith=within.path)
+    people = User.objects.filter(is_active=True, department__isnull=False).filter(_within_q(within, "department__path"))
     # people per department (200 paths), not 5,000 rows per version: 100 versions × 5,000
     # people tested one by one were most of the overview's time
     paths = dict(
@@ -365,8 +387,8 @@ def ack_summaries(versions: list[PolicyVersion], *, within: Department | None = 
             confirmed[vid] -= n
     else:
         confirmed = per_version(
-            Acknowledgement.objects.filter(
-                version_id__in=ids, user__is_active=True, user__department__path__startswith=within.path
+            Acknowledgement.objects.filter(version_id__in=ids, user__is_active=True).filter(
+                _within_q(within, "user__department__path")
             )
         )
     out = {}
@@ -380,6 +402,23 @@ def ack_summaries(versions: list[PolicyVersion], *, within: Department | None = 
         )
         out[v.pk] = (required, confirmed.get(v.pk, 0))
     return out
+
+
+def ack_missing_people(version: PolicyVersion, *, within=None) -> QuerySet:
+    """The active people `version` asks (in the subtrees of `within`) who have not confirmed."""
+    done = Acknowledgement.objects.filter(version=version, user_id=OuterRef("pk"))
+    return ack_required_users(version).filter(_within_q(within, "department__path")).exclude(Exists(done))
+
+
+def review_counts(user, *, today: date, horizon_days: int = 30) -> dict:
+    """How many regulations this user watches are overdue for review, and due within the
+    horizon (not yet overdue): one aggregate query."""
+    from django.db.models import Count
+
+    return policies_due_for_review(user, today=today, horizon_days=horizon_days).aggregate(
+        overdue=Count("pk", filter=Q(next_review_date__lt=today)),
+        soon=Count("pk"),
+    )
 
 
 def related_processes(policy: Policy) -> list[dict]:

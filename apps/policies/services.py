@@ -619,3 +619,33 @@ def policy_record_review(
     if outcome == ReviewOutcome.RETIRE:
         version_retire(version=policy.current_version, actor=actor, comment=comment, today=today)
     return None
+
+
+def ack_nudge(*, version: PolicyVersion, actor, today: date | None = None) -> int | None:
+    """催办 from a department head: remind the people of their team (their departments'
+    subtrees) who have not acknowledged `version` yet. Once a day per version and team
+    (apps/notifications/nudges.py); None when already nudged today."""
+    from django.utils.translation import gettext_noop
+
+    from apps.departments.permissions import team_departments, team_scope_key
+    from apps.notifications.nudges import nudge_once
+
+    from .home import NUDGE_KIND
+    from .selectors import ack_missing_people
+
+    team = team_departments(actor)
+    if not team or not actor.has_perm("policies.nudge_team"):
+        raise PermissionDenied
+    if version.status != VersionStatus.PUBLISHED or version.ack_scope == AckScope.NONE:
+        raise ValidationError(_("This version does not ask for acknowledgement."))
+    return nudge_once(
+        kind=NUDGE_KIND,
+        thing=f"v{version.pk}",
+        scope=team_scope_key(actor),
+        day=today or timezone.localdate(),
+        actor=actor,
+        recipients=ack_missing_people(version, within=team).only("pk", "preferred_language"),
+        title=gettext_noop("Your department head reminds you to acknowledge “%(title)s”"),
+        params={"title": version.policy.title},
+        url=version.policy.get_absolute_url(),
+    )

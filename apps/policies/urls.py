@@ -20,6 +20,7 @@ urlpatterns = [
     path("<str:code>/v/<str:label>/delete/", drafting_views.draft_delete, name="draft_delete"),
     path("<str:code>/v/<str:label>/ack/", ack_views.acknowledge, name="acknowledge"),
     path("<str:code>/v/<str:label>/acks/", ack_views.ack_report, name="ack_report"),
+    path("<str:code>/v/<str:label>/nudge/", ack_views.nudge_ack, name="nudge_ack"),
     path("<str:code>/v/<str:label>/attachments/", attachment_views.attachment_upload, name="attachment_upload"),
     path("<str:code>/v/<str:label>/attachments/<int:pk>/", attachment_views.attachment_download, name="attachment"),
     path(

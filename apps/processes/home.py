@@ -88,3 +88,31 @@ def my_work(user) -> list[WorkPanel]:
                 )
             )
     return panels
+
+
+def role_panels(user) -> list[WorkPanel]:
+    """For the general manager and ops: process reviews overdue and due within 30 days."""
+    if not user.has_perm("departments.view_company_overview"):
+        return []
+    counts = selectors.review_counts(today=timezone.localdate())
+    url = reverse("processes:list")
+    return [
+        WorkPanel(
+            key="processes-review-dates",
+            title=_("Processes due for review"),
+            icon="bi-diagram-3",
+            order=221,
+            template="processes/home_review.html",
+            data={
+                "rows": [
+                    {"label": _("Overdue"), "n": counts["overdue"], "url": url + "?review=overdue", "tone": "danger"},
+                    {
+                        "label": _("Due within 30 days"),
+                        "n": counts["soon"],
+                        "url": url + "?review=30",
+                        "tone": "warning",
+                    },
+                ]
+            },
+        )
+    ]

@@ -224,3 +224,14 @@ def process_articles(process: Process, user) -> list:
         node.url = f"{base}#{node.slug}"
         groups.setdefault(policy.pk, (policy, []))[1].append(node)
     return list(groups.values())
+
+
+def review_counts(*, today: datetime.date, horizon_days: int = 30) -> dict:
+    """Processes in use overdue for review, and due within the horizon (overdue ones included, as the lists count them):
+    one aggregate query."""
+    from django.db.models import Count, Q
+
+    return reviews_due(today=today, within_days=horizon_days).aggregate(
+        overdue=Count("pk", filter=Q(next_review_date__lt=today)),
+        soon=Count("pk"),
+    )

@@ -20,7 +20,11 @@ def test_due_for_review_list_and_no_change_outcome(org, published, client_for):
     Policy.objects.filter(pk=policy.pk).update(next_review_date=date(2026, 1, 10))
     assert list(policies_due_for_review(org["ops"], today=date(2026, 1, 1))) == [policy]
     assert list(policies_due_for_review(org["manager"], today=date(2026, 1, 1))) == [policy]  # owning head
-    assert not policies_due_for_review(org["gm"], today=date(2026, 1, 1)).exists()
+    # the general manager heads the root: watches every regulation; others none
+    assert list(policies_due_for_review(org["gm"], today=date(2026, 1, 1))) == [policy]
+    assert not policies_due_for_review(org["staff"], today=date(2026, 1, 1)).exists()
+    assert not policies_due_for_review(org["ops"], today=date(2026, 1, 1), overdue=True).exists()
+    assert list(policies_due_for_review(org["ops"], today=date(2026, 1, 11), overdue=True)) == [policy]
     services.policy_record_review(policy=policy, actor=org["manager"], outcome="no_change", today=date(2026, 1, 5))
     policy.refresh_from_db()
     assert policy.next_review_date == date(2027, 1, 5)
