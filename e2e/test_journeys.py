@@ -115,3 +115,24 @@ def test_journey_4_a_department_enters_figures_by_form_and_by_file_and_the_overv
         for row in page.locator("tr[id^='kpi-row-']").filter(has=page.locator("input.kpi-input")).all()
     }
     assert values[first_name] == "87.5" and values[file_name] not in ("", None)
+
+
+@pytest.mark.parametrize(("language", "width"), [("zh-hans", 1400), ("en", 390)])
+def test_journey_5_a_pdf_with_tables_is_previewed_as_a_tree_with_its_tables_warnings_and_details(
+    page, portal, sign_in, shot, language, width
+):
+    """parser_docs/tables.pdf (a Word file exported by LibreOffice): its two ruled tables show
+    in the outline as tables, in the reader's language, before anything is saved."""
+    pdf = Path(__file__).resolve().parent.parent / "apps/policies/tests/parser_docs/tables.pdf"
+    page.set_viewport_size({"width": width, "height": 1000 if width > 400 else 844})
+    sign_in(page, "ops", language)
+    page.goto(f"{portal}/policies/new/")
+    page.set_input_files("input[type=file][name=upload]", str(pdf))
+    page.locator("button[name=preview]").click()
+    page.wait_for_load_state()
+    shot(page, f"pdf-preview-{language}-{width}")
+    outline = page.locator(".o-text", has=page.locator("i.bi-table"))
+    expect(outline).to_have_count(2)
+    expect(outline.first).to_contain_text("3 行" if language == "zh-hans" else "3 rows")
+    assert "差旅管理办法" in page.locator("form").first.inner_text() or "差旅管理办法" in page.content()
+    assert page.evaluate("document.documentElement.scrollWidth") <= width + 1  # no sideways scrolling

@@ -304,6 +304,7 @@ def appraisal_cycle_open(
             kind="appraisals.self_open",
             title=_("Appraisal %(code)s: please fill in your self-assessment") % {"code": cycle.code},
             url=reverse("appraisals:home"),
+            subject=cycle,
         )
     return cycle, len(rows)
 

@@ -15,7 +15,7 @@ from apps.accounts.permissions import is_admin, is_hr
 from apps.approvals import services as approvals
 from apps.core.statemachine import TransitionError, transition
 from apps.notifications.models import Notification
-from apps.notifications.services import addresses, create_notifications, notify, notify_many
+from apps.notifications.services import addresses, create_notifications, notify, notify_many, resolve
 
 from . import kpi_binding, scoring
 from .machines import CYCLE
@@ -171,6 +171,10 @@ def appraisal_save_self(
             raise ValidationError(_("Write a short summary before submitting."))
         locked.self_submitted_at = timezone.now()
         _event(locked, actor, "self_submitted", {"self_total": [None, str(locked.self_total)]})
+        # Done: "please fill in your self-assessment" and its deadline reminders are resolved
+        # (both are about the cycle; during self-assessment the deadline reminders one receives
+        # as an employee are the only ones about it).
+        resolve(subject=locked.cycle, kinds=SELF_ASKS, recipients=[locked.employee_id])
         if locked.reviewer_id:  # written in this transaction: a rollback notifies nobody
             notify(
                 recipient=locked.reviewer,
@@ -178,9 +182,29 @@ def appraisal_save_self(
                 title=_("%(name)s submitted the self-assessment for %(code)s")
                 % {"name": locked.employee.name, "code": locked.cycle.code},
                 url=locked.get_absolute_url(),
+                subject=locked,
             )
     locked.save()
     return locked
+
+
+SELF_ASKS = ("appraisals.self_open", "appraisals.stage_deadline")
+STAGE_ASKS = ("appraisals.self_open", "appraisals.review_open", "appraisals.stage_deadline")
+
+
+def _review_asks_settled(appraisal: Appraisal) -> None:
+    """The review is in: the reviewer's "self-assessment submitted" about it is resolved, and
+    once none of their reviews in the cycle is pending, "reviews are open" and its reminders."""
+    resolve(subject=appraisal, kinds=["appraisals.self_submitted"])
+    pending = Appraisal.objects.filter(
+        cycle_id=appraisal.cycle_id, reviewer_id=appraisal.reviewer_id, is_excluded=False, reviewed_at__isnull=True
+    )
+    if not pending.exists():
+        resolve(
+            subject=("appraisals.cycle", appraisal.cycle_id),
+            kinds=("appraisals.review_open", "appraisals.stage_deadline"),
+            recipients=[appraisal.reviewer_id],
+        )
 
 
 def _score_changes(before: dict, after: dict) -> dict:
@@ -216,6 +240,9 @@ def appraisal_save_review(
             changes["summary"] = [before["summary"], locked.manager_summary]
         changes["total"] = [str(before["total"]) if before["total"] is not None else None, str(locked.total)]
         _event(locked, actor, "review_changed" if was_reviewed else "review_submitted", changes)
+        locked.save()
+        _review_asks_settled(locked)
+        return locked
     elif was_reviewed:
         # A submitted review goes on counting as submitted; a draft edit after it is history too.
         locked.total = scoring.weighted_total(locked.form.criteria, locked.manager_scores)
@@ -767,6 +794,8 @@ def _notify_stage(cycle: Cycle, *, back: bool = False) -> None:
 
     User = get_user_model()
     live = Appraisal.objects.filter(cycle=cycle, is_excluded=False)
+    # A new stage: what the previous one asked of people is over (done, or no longer possible).
+    resolve(subject=cycle, kinds=STAGE_ASKS)
     if cycle.stage == Stage.REVIEW:
         ids = set(live.exclude(reviewer=None).values_list("reviewer_id", flat=True))
         title = (
@@ -779,6 +808,7 @@ def _notify_stage(cycle: Cycle, *, back: bool = False) -> None:
             kind="appraisals.review_open",
             title=title % {"code": cycle.code, "date": cycle.review_deadline},
             url=reverse("appraisals:cycle_team", args=[cycle.code]),
+            subject=cycle,
         )
     elif cycle.stage == Stage.SELF and back:
         ids = live.filter(status=Status.SELF).values_list("employee_id", flat=True)
@@ -788,6 +818,7 @@ def _notify_stage(cycle: Cycle, *, back: bool = False) -> None:
             title=_("Appraisal %(code)s: the self-assessment is open again until %(date)s")
             % {"code": cycle.code, "date": cycle.self_deadline},
             url=reverse("appraisals:home"),
+            subject=cycle,
         )
     elif cycle.stage == Stage.PUBLISHED:
         ids = live.values_list("employee_id", flat=True)
@@ -836,6 +867,7 @@ def cycle_remind_pending(*, cycle: Cycle, actor, today: date | None = None) -> i
         kind="appraisals.stage_deadline",
         title=title % {"code": locked.code, "date": locked.current_deadline},
         url=url,
+        subject=locked,  # resolved when they do their part (one open reminder per person)
     )
     CycleEvent.objects.create(
         cycle=locked,

@@ -17,7 +17,7 @@ from . import flows
 from .machines import TASK
 from .models import Event, Request, Stage, Task
 from .registry import kind_for
-from .services import Context, _ask, _event, _new_task
+from .services import Context, _ask, _event, _new_task, settle_waiting
 
 S, T, Op = Stage.Status, Task.Status, Event.Operation
 
@@ -59,6 +59,7 @@ def _one(stage_id: int, *, now, today) -> int:
             kind="approvals.reminder",
             title=_("Still waiting for your approval: %(title)s") % {"title": req.title},
             url=req.get_absolute_url(),
+            subject=req,
         )
         return 1
     if stage.reminded_at is not None and _due(stage, 2 * stage.limit_days) <= today:
@@ -84,5 +85,6 @@ def _one(stage_id: int, *, now, today) -> int:
         if moved:
             Request.objects.filter(pk=req.pk).update(version=F("version") + 1)
             _ask(ctx, moved)
+            settle_waiting(req)
         return 1
     return 0

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from . import flows
 from .machines import OPEN_TASKS
-from .models import DECISIONS, Event, Request, Stage, Task
+from .models import DECISIONS, Event, Mode, Request, Stage, Task
 from .registry import kind_for, kinds
 
 R, S, T = Request.Status, Stage.Status, Task.Status
@@ -221,6 +221,19 @@ def timeline(req: Request):
     )
 
 
+def last_return(req: Request) -> Event | None:
+    """Why a returned request came back: the approver's return (who, when, at which stage, and
+    their comment), shown to the proposer where they edit and resubmit. None unless returned."""
+    if req is None or req.status != R.RETURNED:
+        return None
+    return (
+        Event.objects.filter(request=req, operation=Event.Operation.RETURN, submission=req.submission)
+        .select_related("actor", "on_behalf_of")
+        .order_by("-created_at", "-pk")
+        .first()
+    )
+
+
 def my_pending_task(req: Request, user) -> Task | None:
     if req.status != R.PENDING or req.current_stage_id is None:
         return None
@@ -229,6 +242,47 @@ def my_pending_task(req: Request, user) -> Task | None:
         .select_related("principal")
         .first()
     )
+
+
+def reach(req: Request, task: Task | None, steps: list[StepRow]) -> dict[str, list[str]]:
+    """Whom each operation on the request page reaches (names), for its confirm dialog: the
+    proposer for reject and return; for approve, whoever is asked next (the next in order, the
+    next stage's approvers from the stepper, or the proposer when it is the last); the pending
+    approvers for urge and withdraw. One query."""
+    proposer = [req.proposer.name]
+    out: dict[str, list[str]] = {"reject": proposer, "return": proposer}
+    if req.current_stage_id is None:
+        return out
+    open_ = list(
+        Task.objects.filter(stage_id=req.current_stage_id, status__in=OPEN_TASKS)
+        .select_related("assignee")
+        .order_by("pk")
+    )
+    out["urge"] = out["withdraw"] = [t.assignee.name for t in open_ if t.status == T.PENDING]
+    if task is None:
+        return out
+    mode = req.current_stage.mode
+    others = [t for t in open_ if t.pk != task.pk]
+    if mode == Mode.SEQUENTIAL and any(t.after_id == task.pk for t in others):
+        out["approve"] = [t.assignee.name for t in others if t.after_id == task.pk]
+    elif mode == Mode.ALL and others:
+        out["approve"] = []  # the others in this stage still decide; nobody new is asked
+    else:
+        out["approve"] = next_asked(steps[req.current_stage.index + 1 :], req.proposer.name)
+    return out
+
+
+def next_asked(steps: list[StepRow], proposer_name: str) -> list[str]:
+    """Who hears of it when the flow moves on to `steps` (the stepper's rows still ahead): the
+    copied people up to the first stage that asks someone, and its approvers; the proposer when
+    no stage is left. Submitting a draft reaches `next_asked(stepper(req), ...)`."""
+    names: list[str] = []
+    for row in steps:
+        if row.state == "upcoming" and row.people:
+            names += [p[0] for p in row.people]
+            if row.mode != Mode.COPY:
+                return names
+    return [*names, proposer_name]  # the last stage: the proposer hears the result
 
 
 def allowed_operations(req: Request, user, task: Task | None) -> list[str]:

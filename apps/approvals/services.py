@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from apps.core.statemachine import TransitionError, create_in, transition, transition_many
-from apps.notifications.services import notify, notify_many
+from apps.notifications.services import notify, notify_many, resolve
 
 from . import flows
 from .machines import OPEN_TASKS, REQUEST, STAGE, TASK
@@ -20,6 +20,8 @@ from .registry import ApprovalKind, kind_for
 
 R, S, T, Op = Request.Status, Stage.Status, Task.Status, Event.Operation
 OPINION_REQUIRED = (Op.REJECT, Op.RETURN)
+# Notifications that say "this is waiting for you": resolved for everyone no longer asked.
+WAITING_KINDS = ("approvals.task", "approvals.urge", "approvals.reminder")
 MAX_ATTACHMENT_BYTES = 20 * 1024 * 1024
 
 
@@ -89,7 +91,10 @@ def submit(*, kind: str, obj, proposer, title: str, today=None, opinion: str = "
         )
     ctx = Context(request=req, kind=spec, actor=proposer, now=now, today=today)
     _event(ctx, Op.SUBMIT, actor=proposer, opinion=opinion, files=files)
+    # Resubmitting is what "returned to you" asked for.
+    resolve(subject=req, kinds=["approvals.decided"], recipients=[proposer])
     _enter_from(ctx, 0)
+    settle_waiting(req)
     return req
 
 
@@ -173,7 +178,16 @@ def act(
     handler(ctx, opinion=opinion, target=target, to_stage=to_stage, files=files)
     Request.objects.filter(pk=req.pk).update(version=F("version") + 1)
     req.refresh_from_db()
+    settle_waiting(req)
     return req
+
+
+def settle_waiting(req: Request) -> int:
+    """Tell the truth after every step: "waiting for you" stays only with the people who have
+    a task pending on this request now; for everyone else (who decided, whose 或签 task closed,
+    who transferred, whose task was escalated or withdrawn) it is resolved."""
+    pending = Task.objects.filter(request=req, status=T.PENDING).values_list("assignee_id", flat=True)
+    return resolve(subject=req, kinds=WAITING_KINDS, keep=list(pending))
 
 
 # --- operations --------------------------------------------------------------------------------
@@ -338,6 +352,7 @@ def _do_urge(ctx: Context, *, opinion, files, **_kw) -> None:
         title=_("Urged: %(title)s is waiting for your decision") % {"title": req.title},
         body=opinion,
         url=req.get_absolute_url(),
+        subject=req,
     )
 
 
@@ -396,6 +411,7 @@ def _enter_from(ctx: Context, index: int) -> None:
                     kind="approvals.copy",
                     title=_("For your information: %(title)s") % {"title": req.title},
                     url=req.get_absolute_url(),
+                    subject=req,
                 )
             continue
         people = []
@@ -510,6 +526,7 @@ def _ask(ctx: Context, tasks: list[Task]) -> None:
             title=_("Waiting for your approval: %(title)s") % {"title": req.title},
             body=body,
             url=req.get_absolute_url(),
+            subject=req,
         )
 
 
@@ -521,6 +538,7 @@ def _tell_proposer(ctx: Context, title: str, body: str) -> None:
         title=title % {"title": req.title},
         body=body,
         url=req.get_absolute_url(),
+        subject=req,
     )
 
 

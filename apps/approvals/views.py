@@ -102,6 +102,8 @@ def request_detail(request, pk):
         "object": obj,
         "steps": steps,
         "events": selectors.timeline(req),
+        "returned": selectors.last_return(req),
+        "reach": selectors.reach(req, task, steps),
         "task": task,
         "operations": selectors.allowed_operations(req, request.user, task),
         "return_targets": selectors.return_targets(req, steps),

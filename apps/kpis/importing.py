@@ -17,7 +17,7 @@ from apps.core.spreadsheets import Formula, ImportFileError, csv_text, map_heade
 
 from .forms import out_of_range_message, parse_number
 from .models import Indicator
-from .periods import Period
+from .periods import Period, not_begun, not_begun_message
 
 HEADER = ["指标编码", "指标名称", "期间", "单位", "目标值", "实际值", "说明"]
 COLUMNS = {
@@ -38,6 +38,11 @@ class Row:
     indicator: Indicator | None = None
     period: Period | None = None
     number: object = None
+    old: object = None  # the figure already saved for this indicator and period (overwritten)
+
+    @property
+    def overwrites(self) -> bool:
+        return self.old is not None and self.number is not None and self.old != self.number
 
 
 # --- reading -----------------------------------------------------------------------
@@ -87,9 +92,14 @@ def _map_header(header: list) -> dict[str, int]:
 
 
 # --- checking ----------------------------------------------------------------------
-def validate_rows(raw_rows: list[dict], *, user) -> list[Row]:
-    """Check every row against the database and the other rows; a fixed number of queries."""
+def validate_rows(raw_rows: list[dict], *, user, today: date | None = None) -> list[Row]:
+    """Check every row against the database and the other rows; a fixed number of queries.
+    Each valid row knows the figure it would overwrite (`old`)."""
+    from django.utils import timezone
+
     from .selectors import locks, visible_indicators
+
+    today = today or timezone.localdate()
 
     rows = [Row(line=i + 2, values=r) for i, r in enumerate(raw_rows)]
     codes = {r.values.get("code") for r in rows if isinstance(r.values.get("code"), str)}
@@ -125,6 +135,9 @@ def validate_rows(raw_rows: list[dict], *, user) -> list[Row]:
                 % {"code": code, "freq": row.indicator.get_frequency_display(), "p": v.get("period")}
             )
             row.period = None
+        if row.period and not_begun(row.period, today):
+            err.append(not_begun_message(row.period))
+            row.period = None
         try:
             row.number = parse_number(v.get("value", ""))  # None for an empty or formula cell
         except ValueError:
@@ -138,6 +151,7 @@ def validate_rows(raw_rows: list[dict], *, user) -> list[Row]:
         if row.period:
             periods.append(row.period)
     locked = locks(periods) if periods else set()
+    _old_figures(rows)
     may_override = user.has_perm("kpis.enter_locked")
     seen: dict[tuple, int] = {}
     for row in rows:
@@ -151,6 +165,28 @@ def validate_rows(raw_rows: list[dict], *, user) -> list[Row]:
             if (row.period.frequency, row.period.year, row.period.index) in locked and not may_override:
                 row.errors.append(_("Period %(p)s is locked.") % {"p": row.period.label})
     return rows
+
+
+def _old_figures(rows: list[Row]) -> None:
+    """Fill each row's `old` from the figures already saved (one query)."""
+    from django.db.models import Q
+
+    from .models import Measurement
+
+    keyed = [r for r in rows if r.indicator and r.period]
+    if not keyed:
+        return
+    where = Q()
+    for r in keyed:
+        where |= Q(indicator_id=r.indicator.pk, year=r.period.year, index=r.period.index)
+    saved = {
+        (i, y, n): v
+        for i, y, n, v in Measurement.objects.filter(where, value__isnull=False).values_list(
+            "indicator_id", "year", "index", "value"
+        )
+    }
+    for r in keyed:
+        r.old = saved.get((r.indicator.pk, r.period.year, r.period.index))
 
 
 # --- writing -----------------------------------------------------------------------

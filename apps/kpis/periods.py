@@ -133,6 +133,22 @@ def periods_between(first: Period, last: Period) -> list[Period]:
     return out
 
 
+def not_begun(period: Period, today: date) -> bool:
+    """A period that has not begun yet takes no figures (a typo in the year, a wrong month)."""
+    return period.start > today
+
+
+def not_begun_message(period: Period) -> str:
+    from django.utils.translation import gettext as _
+
+    return _("%(p)s has not begun yet: figures can be entered once the period has started.") % {"p": period.label}
+
+
+def entry_month(period: Period) -> Period:
+    """The month whose entry page carries this period's figure (the month it ends in)."""
+    return Period.containing(period.end, Frequency.MONTHLY)
+
+
 def reporting_month(today: date) -> Period:
     """The month figures are being reported for: the one before `today`'s."""
     return Period.containing(today, Frequency.MONTHLY).previous()

@@ -6,12 +6,12 @@ head is told here. Both read apps.kpis.selectors.figures_missing, so they agree.
 from datetime import date
 
 from django.db.models import Q
-from django.urls import reverse
 from django.utils.translation import gettext_noop
 
 from apps.core.plugins import WorkItem
 from apps.kpis import selectors as kpi_selectors
 from apps.kpis.models import Indicator
+from apps.kpis.selectors import entry_url
 from apps.notifications.reminding import Due, ReminderSource
 from apps.scheduling.calendar import add_working_days
 
@@ -20,7 +20,8 @@ CHUNK = 2000
 
 
 def _url(missing) -> str:
-    return reverse("kpis:indicator", args=[missing.indicator.pk])
+    """The department's entry page of the month the missing figure's period ends in."""
+    return entry_url(missing.indicator, missing.period)
 
 
 class MissingFiguresToHead(ReminderSource):
@@ -75,9 +76,9 @@ def missing_for(user, today, lookback_years: int = 2) -> list:
     from apps.kpis.periods import Period
 
     inds = list(
-        Indicator.objects.filter(is_active=True).filter(
-            Q(responsible=user) | Q(responsible__isnull=True, department__head=user)
-        )
+        Indicator.objects.filter(is_active=True)
+        .filter(Q(responsible=user) | Q(responsible__isnull=True, department__head=user))
+        .select_related("department")
     )
     if not inds:
         return []

@@ -257,6 +257,16 @@ def locks(periods: list[Period]) -> set[tuple[str, int, int]]:
     return set(PeriodLock.objects.filter(q).values_list("frequency", "year", "index"))
 
 
+def entry_url(indicator: Indicator, period: Period) -> str:
+    """Where a figure of `indicator` for `period` is entered: its department's entry page of the
+    month the period ends in (a reminder links there)."""
+    from django.urls import reverse
+
+    from .periods import entry_month
+
+    return reverse("kpis:enter", args=[indicator.department.code, entry_month(period).key])
+
+
 def entry_rows(*, user, department, month: Period) -> list[dict]:
     """The department's indicators due in `month` (monthly ones for that month, quarterly
     ones when it ends a quarter, annual ones in December), with figure, target and lock."""
@@ -295,6 +305,7 @@ __all__ = [
     "cascade_tree",
     "snapshot",
     "entry_rows",
+    "entry_url",
     "visible_indicators",
     "STATUS_RANK",
 ]

@@ -6,10 +6,11 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from .models import Indicator, Measurement, MeasurementRevision, PeriodLock, Target, YearRule
-from .periods import PERIODS_PER_YEAR, Period, year_periods
+from .periods import PERIODS_PER_YEAR, Period, not_begun, not_begun_message, year_periods
 
 EVIDENCE_MAX_BYTES = 5 * 1024 * 1024
 EVIDENCE_TYPES = {".pdf", ".png", ".jpg", ".jpeg", ".xlsx", ".xls", ".docx", ".csv", ".txt"}
@@ -48,12 +49,15 @@ def measurement_save(
     reason: str = "",
     source: str = "form",
     locked: bool | None = None,
+    today=None,
 ) -> Measurement:
     """Enter or correct one figure. Every change writes a MeasurementRevision (who, when,
     old -> new). In a locked period only someone with kpis.enter_locked may change it.
     `note=None` keeps the note as it is. Returns the measurement (unchanged if nothing changed)."""
     if period.frequency != indicator.frequency:
         raise ValidationError(_("This indicator is reported %(freq)s.") % {"freq": indicator.get_frequency_display()})
+    if not_begun(period, today or timezone.localdate()):
+        raise ValidationError(not_begun_message(period))
     if locked is None:
         locked = is_locked(period)
     if locked and not by.has_perm("kpis.enter_locked"):
@@ -173,8 +177,6 @@ class ImportNotValid(ValidationError):
 def figure_import_apply(*, batch, by) -> int:
     """Save every figure of an uploaded file, or none: the rows are checked again here (the
     database may have changed since the preview) and one bad row rolls everything back."""
-    from django.utils import timezone
-
     from .importing import validate_rows
 
     batch = type(batch).objects.select_for_update().get(pk=batch.pk)
@@ -210,12 +212,11 @@ def figures_missing_remind(*, today=None) -> int:
     reminder ledger (notifications.SentReminder, keyed by indicator, kind, period end and
     recipient), so a second run sends nothing and a run after a missed day catches up.
     Returns the number of reminders sent."""
-    from django.urls import reverse
     from django.utils.translation import gettext_noop
 
     from apps.notifications.reminding import Due, send_due
 
-    from .selectors import figures_missing
+    from .selectors import entry_url, figures_missing
 
     dues = [
         Due(
@@ -226,7 +227,7 @@ def figures_missing_remind(*, today=None) -> int:
             item.recipient_id,
             gettext_noop("Figure missing: %(name)s, %(period)s"),
             gettext_noop("The figure for %(period)s was due by %(due)s."),
-            reverse("kpis:measurement", args=[item.indicator.pk, item.period.key]),
+            entry_url(item.indicator, item.period),
             {"name": item.indicator.name, "period": item.period.label, "due": item.due.isoformat()},
         )
         for item in figures_missing(today=today)

@@ -27,13 +27,18 @@ def month_from(request) -> Period:
     return reporting_month(timezone.localdate())
 
 
-def month_nav(month: Period) -> dict:
+def month_nav(month: Period, url=None) -> dict:
+    """The ‹ month › arrows. `url(period)` gives the page of another month when the month is in
+    the path (the entry page); otherwise the arrows set ?month= on the same page."""
     latest = reporting_month(timezone.localdate())
+    prev_month, next_month = month.previous(), (month.next() if month < latest else None)
     return {
         "month": month,
-        "prev_month": month.previous(),
-        "next_month": month.next() if month < latest else None,
+        "prev_month": prev_month,
+        "next_month": next_month,
         "latest_month": latest,
+        "prev_url": url(prev_month) if url else "",
+        "next_url": url(next_month) if url and next_month else "",
     }
 
 

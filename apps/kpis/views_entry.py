@@ -18,7 +18,7 @@ from apps.departments.permissions import heads_a_department
 from . import importing, selectors, services
 from .forms import ImportForm, IndicatorForm, MeasurementForm, TargetYearForm, out_of_range_message, parse_number
 from .models import FigureImport, Measurement, PeriodLock
-from .periods import Frequency, Period, reporting_month
+from .periods import Frequency, Period, not_begun, not_begun_message, reporting_month
 from .views import department_or_404, indicator_or_404, month_nav, view_kpis
 
 manage = require_perm("kpis.manage")
@@ -39,8 +39,11 @@ def _entry_context(request, code, month_key):
 
 def _row_context(request, row):
     ind = row["indicator"]
-    row["can_edit"] = request.user.has_perm("kpis.enter_indicator", ind) and (
-        not row["locked"] or request.user.has_perm("kpis.enter_locked")
+    row["not_begun"] = not_begun(row["period"], timezone.localdate())
+    row["can_edit"] = (
+        request.user.has_perm("kpis.enter_indicator", ind)
+        and (not row["locked"] or request.user.has_perm("kpis.enter_locked"))
+        and not row["not_begun"]
     )
     return row
 
@@ -49,7 +52,9 @@ def _row_context(request, row):
 def enter(request, code, month):
     dept, month = _entry_context(request, code, month)
     rows = [_row_context(request, r) for r in selectors.entry_rows(user=request.user, department=dept, month=month)]
-    return render(request, "kpis/enter.html", {"dept": dept, "rows": rows, **month_nav(month)})
+    nav = month_nav(month, url=lambda p: reverse("kpis:enter", args=[dept.code, p.key]))
+    future = not_begun_message(month) if not_begun(month, timezone.localdate()) else ""
+    return render(request, "kpis/enter.html", {"dept": dept, "rows": rows, "not_begun_message": future, **nav})
 
 
 @require_POST
@@ -66,11 +71,12 @@ def enter_field(request, code, month, pk):
     typed = request.POST.get(f"v{pk}", request.POST.get("value", ""))
     note = request.POST.get(f"n{pk}", request.POST.get("note", ""))
     if not row["can_edit"]:
-        error = (
-            _("Period %(p)s is locked.") % {"p": row["period"].label}
-            if row["locked"]
-            else _("You may not enter figures for this indicator.")
-        )
+        if row["not_begun"]:
+            error = not_begun_message(row["period"])
+        elif row["locked"]:
+            error = _("Period %(p)s is locked.") % {"p": row["period"].label}
+        else:
+            error = _("You may not enter figures for this indicator.")
     else:
         try:
             value = parse_number(typed)
@@ -242,6 +248,7 @@ def import_preview(request, pk):
             "bad_count": sum(1 for r in rows if r.errors),
             "save_count": sum(1 for r in rows if r.number is not None and not r.errors),
             "warn_count": sum(1 for r in rows if r.warnings),
+            "overwrite_count": sum(1 for r in rows if r.overwrites and not r.errors),
         },
     )
 

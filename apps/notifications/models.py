@@ -6,7 +6,12 @@ from django.utils.translation import gettext_lazy as _
 
 class Notification(models.Model):
     """An in-app message to one person. `kind` is a dotted code owned by the module that
-    sends it ("policies.ack_required"); `url` points at the object it is about."""
+    sends it ("policies.ack_required"); `url` points at the object it is about.
+
+    `subject_type`/`subject_id` name the thing the message asks the recipient to do something
+    about ("policies.policy", 12). Doing it resolves the message (`resolved_at`, and it counts
+    as read); a newer message of the same kind about the same subject replaces an open one,
+    so a person sees one item per thing to do (services.resolve / notify(subject=...))."""
 
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -22,6 +27,10 @@ class Notification(models.Model):
     read_at = models.DateTimeField(_("read at"), null=True, blank=True)
     # Waiting for the recipient's next daily digest mail.
     digest_pending = models.BooleanField(_("in next digest"), default=False)
+    subject_type = models.CharField(_("subject type"), max_length=64, blank=True, default="")
+    subject_id = models.BigIntegerField(_("subject id"), null=True, blank=True)
+    # The task was done (or a newer message about it replaced this one).
+    resolved_at = models.DateTimeField(_("done at"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("notification")
@@ -31,6 +40,11 @@ class Notification(models.Model):
             models.Index(fields=["recipient", "read_at"], name="notif_unread"),
             models.Index(fields=["recipient", "-created_at"], name="notif_recipient_recent"),
             models.Index(fields=["recipient"], name="notif_digest_pending", condition=models.Q(digest_pending=True)),
+            models.Index(
+                fields=["subject_type", "subject_id"],
+                name="notif_open_subject",
+                condition=models.Q(resolved_at__isnull=True, subject_id__isnull=False),
+            ),
         ]
 
     def __str__(self) -> str:

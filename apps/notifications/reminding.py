@@ -142,7 +142,9 @@ def send_due(dues: Iterable[Due], now: datetime | None = None) -> int:
                 if d.params is not None:
                     title = gettext(title) % d.params
                     body = gettext(body) % d.params if body else ""
-                values.append((d.recipient_id, d.kind, title[:200], body, d.url[:500]))
+                # The reminder's object is the notification's subject: a newer reminder about it
+                # replaces the open one, and the module resolves it when the thing is done.
+                values.append((d.recipient_id, d.kind, title[:200], body, d.url[:500], d.object_type, d.object_id))
     insert_notifications(values, emails={u.pk: (u.email if u.is_active else "") for u in users.values()})
     return len(values)
 

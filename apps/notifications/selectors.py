@@ -21,7 +21,9 @@ def kinds_of(user) -> list[tuple[str, str]]:
 
 def latest_for(user, limit: int = 6) -> list[Notification]:
     return list(
-        Notification.objects.filter(recipient=user).only("id", "title", "created_at", "read_at", "kind")[:limit]
+        Notification.objects.filter(recipient=user).only("id", "title", "created_at", "read_at", "resolved_at", "kind")[
+            :limit
+        ]
     )
 
 

@@ -2,13 +2,22 @@
 written with it, so a rolled-back decision notifies nobody. Mail follows each recipient's
 preference for the kind: an outbox row now (sent by Celery after commit), a flag for the
 daily digest, or nothing. Mail never blocks the caller: the broker or mail server being down
-only leaves the outbox row pending for the retry job."""
+only leaves the outbox row pending for the retry job.
+
+Telling the truth: a notification may name its *subject*, the thing it asks the recipient to
+do something about (`subject=obj` or `("policies.version", 7)`). A newer notification of the
+same kind about the same subject replaces the recipient's open one (one item per thing to do),
+and the module that sees the thing done calls `resolve(subject=..., kinds=..., recipients=...)`:
+the notifications leave the unread count and the digest, and planned reminders about it stop.
+The engine knows subjects only as (type, id) pairs; it never imports the module."""
 
 import logging
 from collections.abc import Iterable
 from datetime import timedelta
 
 from django.db import connection, transaction
+from django.db.models import Value
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from .kinds import kind_for
@@ -20,17 +29,69 @@ FIRST_ATTEMPT_GRACE = timedelta(minutes=2)
 DELIVERY_CHUNK = 50
 
 
-def notify(*, recipient, kind: str, title: str, body: str = "", url: str = "") -> Notification:
-    row = Notification(recipient=recipient, kind=kind, title=title[:200], body=body, url=url)
+Subject = tuple[str, int]
+
+
+def subject_key(subject) -> Subject:
+    """("app_label.model", pk) of a model instance; a (type, id) pair is taken as it is."""
+    if isinstance(subject, tuple):
+        return str(subject[0]), int(subject[1])
+    return subject._meta.label_lower, subject.pk
+
+
+def notify(*, recipient, kind: str, title: str, body: str = "", url: str = "", subject=None) -> Notification:
+    row = _row(recipient, kind, title, body, url, subject)
     create_notifications([row], emails=addresses([recipient.pk]))
     return row
 
 
-def notify_many(*, recipients: Iterable, kind: str, title: str, body: str = "", url: str = "") -> int:
+def notify_many(*, recipients: Iterable, kind: str, title: str, body: str = "", url: str = "", subject=None) -> int:
     recipients = list(recipients)
-    rows = [Notification(recipient=r, kind=kind, title=title[:200], body=body, url=url) for r in recipients]
+    rows = [_row(r, kind, title, body, url, subject) for r in recipients]
     create_notifications(rows, emails=addresses([r.pk for r in recipients]))
     return len(rows)
+
+
+def _row(recipient, kind, title, body, url, subject) -> Notification:
+    subject_type, subject_id = subject_key(subject) if subject is not None else ("", None)
+    return Notification(
+        recipient=recipient,
+        kind=kind,
+        title=title[:200],
+        body=body,
+        url=url,
+        subject_type=subject_type,
+        subject_id=subject_id,
+    )
+
+
+def _ids(people: Iterable) -> list[int]:
+    return [p if isinstance(p, int) else p.pk for p in people]
+
+
+def resolve(*, subject, kinds: Iterable[str] | None = None, recipients=None, keep=None) -> int:
+    """The thing was done: the open notifications about `subject` (of these kinds, to these
+    recipients, except those to `keep`) are resolved — read, out of the digest, shown as done —
+    and the planned reminders about it stop. Returns the number of notifications resolved.
+    Two queries, inside the caller's transaction (a rolled-back task resolves nothing)."""
+    from .models import Reminder
+
+    subject_type, subject_id = subject_key(subject)
+    now = timezone.now()
+    open_ = Notification.objects.filter(subject_type=subject_type, subject_id=subject_id, resolved_at__isnull=True)
+    planned = Reminder.objects.filter(object_type=subject_type, object_id=subject_id, done_at__isnull=True)
+    if kinds is not None:
+        kinds = list(kinds)
+        open_, planned = open_.filter(kind__in=kinds), planned.filter(kind__in=kinds)
+    if recipients is not None:
+        ids = _ids(recipients)
+        open_, planned = open_.filter(recipient_id__in=ids), planned.filter(recipient_id__in=ids)
+    if keep:
+        ids = _ids(keep)
+        open_, planned = open_.exclude(recipient_id__in=ids), planned.exclude(recipient_id__in=ids)
+    count = open_.update(resolved_at=now, read_at=Coalesce("read_at", Value(now)), digest_pending=False)
+    planned.update(done_at=now)
+    return count
 
 
 def addresses(user_ids: Iterable[int]) -> dict[int, str]:
@@ -63,7 +124,7 @@ def create_notifications(rows: list[Notification], *, emails: dict[int, str]) ->
     """Insert the notifications and route their mail; a constant number of queries for any
     number of rows. `emails` maps recipient id -> address ("" for none/inactive)."""
     ids, created_at = insert_notifications(
-        [(n.recipient_id, n.kind, n.title, n.body, n.url) for n in rows], emails=emails
+        [(n.recipient_id, n.kind, n.title, n.body, n.url, n.subject_type, n.subject_id) for n in rows], emails=emails
     )
     for n, pk in zip(rows, ids, strict=False):
         n.pk, n.created_at, n._state.adding = pk, created_at, False
@@ -71,10 +132,20 @@ def create_notifications(rows: list[Notification], *, emails: dict[int, str]) ->
 
 
 _INSERT_NOTIFICATIONS = """
-INSERT INTO notifications_notification (recipient_id, kind, title, body, url, created_at, digest_pending)
-SELECT x.r, x.k, x.t, x.b, x.u, %s, x.d
-FROM unnest(%s::bigint[], %s::varchar[], %s::varchar[], %s::text[], %s::varchar[], %s::boolean[]) AS x(r, k, t, b, u, d)
+INSERT INTO notifications_notification (recipient_id, kind, title, body, url, subject_type, subject_id,
+    created_at, digest_pending)
+SELECT x.r, x.k, x.t, x.b, x.u, x.st, x.si, %s, x.d
+FROM unnest(%s::bigint[], %s::varchar[], %s::varchar[], %s::text[], %s::varchar[], %s::varchar[], %s::bigint[],
+    %s::boolean[]) AS x(r, k, t, b, u, st, si, d)
 RETURNING id
+"""
+# A new notification replaces the recipient's open one of the same kind about the same subject.
+_SUPERSEDE = """
+UPDATE notifications_notification n
+SET resolved_at = %s, read_at = COALESCE(n.read_at, %s), digest_pending = false
+FROM unnest(%s::bigint[], %s::varchar[], %s::varchar[], %s::bigint[]) AS x(r, k, st, si)
+WHERE n.recipient_id = x.r AND n.kind = x.k AND n.subject_type = x.st AND n.subject_id = x.si
+  AND n.resolved_at IS NULL
 """
 _INSERT_OUTBOX = """
 INSERT INTO notifications_outboundemail (recipient_id, "to", notification_id, is_digest, subject, body_text,
@@ -85,17 +156,22 @@ RETURNING id
 """
 
 
-def insert_notifications(values: list[tuple[int, str, str, str, str]], *, emails: dict[int, str]):
-    """The bulk path: (recipient id, kind, title, body, url) tuples -> ids, in three queries
-    (preferences, notifications, outbox) whatever their number. Raw multi-row INSERTs: at
-    10,000 rows Django's per-object preparation would cost more than the database."""
+def insert_notifications(values: list[tuple], *, emails: dict[int, str]):
+    """The bulk path: (recipient id, kind, title, body, url[, subject type, subject id]) tuples
+    -> ids, in three queries (preferences, notifications, outbox) whatever their number, one
+    more when they name subjects (replacing the open ones about the same thing). Raw multi-row
+    INSERTs: at 10,000 rows Django's per-object preparation would cost more than the database."""
     if not values:
         return [], None
+    values = [(*v, "", None)[:7] if len(v) == 5 else tuple(v) for v in values]
     channels = channels_for((v[0], v[1]) for v in values)
     digest = [bool(emails.get(v[0])) and channels[(v[0], v[1])] == Channel.DIGEST for v in values]
     now = timezone.now()
     columns = list(zip(*values, strict=False))
     with connection.cursor() as cur:
+        about = [(v[0], v[1], v[5], v[6]) for v in values if v[6] is not None]
+        if about:
+            cur.execute(_SUPERSEDE, [now, now, *[list(c) for c in zip(*about, strict=False)]])
         cur.execute(_INSERT_NOTIFICATIONS, [now, *[list(c) for c in columns], digest])
         ids = [row[0] for row in cur.fetchall()]
         mail = [

@@ -12,7 +12,7 @@ from apps.core.spreadsheets import table_download
 from apps.departments.models import Department
 
 from . import selectors, services
-from .models import Acknowledgement, AckScope, VersionStatus
+from .models import Acknowledgement, AckScope, AckSource, VersionStatus
 from .views import get_policy, get_version
 
 
@@ -85,8 +85,23 @@ def ack_report(request, code, label):
 
 
 def _export_rows(version, rows):
-    done = dict(Acknowledgement.objects.filter(version=version).values_list("user_id", "at"))
-    header = [_("Department"), _("Employee number"), _("Name"), _("Position"), _("Confirmed"), _("Confirmed at")]
+    done = {
+        user_id: (at, source, via)
+        for user_id, at, source, via in Acknowledgement.objects.filter(version=version).values_list(
+            "user_id", "at", "source", "via"
+        )
+    }
+    sources = dict(AckSource.choices)
+    header = [
+        _("Department"),
+        _("Employee number"),
+        _("Name"),
+        _("Position"),
+        _("Confirmed"),
+        _("Confirmed at"),
+        _("How"),
+        _("Training"),
+    ]
     yield header
     users = (
         selectors.ack_required_users(version)
@@ -97,7 +112,7 @@ def _export_rows(version, rows):
     for u in users:
         if u.department_id not in wanted:
             continue
-        at = done.get(u.pk)
+        at, source, via = done.get(u.pk, (None, "", ""))
         yield [
             u.department.name,
             u.employee_no or "",
@@ -105,6 +120,8 @@ def _export_rows(version, rows):
             u.position.name if u.position else "",
             _("Yes") if at else _("No"),
             at.strftime("%Y-%m-%d %H:%M") if at else "",
+            str(sources[source]) if source else "",
+            via,
         ]
 
 

@@ -43,6 +43,8 @@ def seed(ctx: dict) -> None:
                 change_summary=summary,
                 ack_scope=ack_scope,
                 ack_departments=[depts[c] for c in ack_depts],
+                # A revision that everyone it asks is to be trained on (宣贯培训).
+                needs_training=n > 0 and ack_scope != "none",
             )
             if n == 0:
                 version = services.policy_create(

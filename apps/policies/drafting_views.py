@@ -71,6 +71,7 @@ def policy_create(request):
                     label=data["label"],
                     ack_scope=data["ack_scope"],
                     ack_departments=data["ack_departments"],
+                    needs_training=data["needs_training"],
                 )
             except ValidationError as exc:
                 form.add_error(None, exc)
@@ -99,6 +100,7 @@ def policy_create(request):
                     change_summary=data["change_summary"],
                     ack_scope=data["ack_scope"],
                     ack_departments=data["ack_departments"],
+                    needs_training=data["needs_training"],
                     replaces=_abolished(request, result)["replaces"],
                 )
             except ValidationError as exc:
@@ -176,6 +178,7 @@ def draft_new(request, code):
                     change_summary=data["change_summary"],
                     ack_scope=data["ack_scope"],
                     ack_departments=data["ack_departments"],
+                    needs_training=data["needs_training"],
                     result=result,
                     replaces=_abolished(request, result)["replaces"],
                 )
@@ -214,6 +217,7 @@ def draft_edit(request, code, label):
         "change_summary": version.change_summary,
         "ack_scope": version.ack_scope,
         "ack_departments": list(version.ack_departments.all()),
+        "needs_training": version.needs_training,
     }
     form = DraftTextForm(request.POST or None, request.FILES or None, initial=initial)
     result = _preview(initial["text"]) if request.method == "GET" else None
@@ -232,6 +236,7 @@ def draft_edit(request, code, label):
                     change_summary=data["change_summary"],
                     ack_scope=data["ack_scope"],
                     ack_departments=data["ack_departments"],
+                    needs_training=data["needs_training"],
                     replaces=_abolished(request, result)["replaces"],
                 )
             except (ValidationError, services.TransitionError) as exc:

@@ -71,6 +71,11 @@ class DraftTextForm(forms.Form):
         widget=forms.SelectMultiple(attrs={"size": 6}),
         help_text=_("Sub-departments are included."),
     )
+    needs_training = forms.BooleanField(
+        label=_("Needs training (宣贯培训)"),
+        required=False,
+        help_text=_("When it takes effect, everyone who must acknowledge it gets it as a training need."),
+    )
 
     def clean_label(self):
         label = self.cleaned_data["label"].strip()
@@ -97,6 +102,10 @@ class DraftTextForm(forms.Form):
             self.add_error("text", _("Paste the text or upload a file."))
         if data.get("ack_scope") == AckScope.DEPARTMENTS and not data.get("ack_departments"):
             self.add_error("ack_departments", _("Choose at least one department."))
+        if data.get("needs_training") and data.get("ack_scope") == AckScope.NONE:
+            self.add_error(
+                "needs_training", _("Choose who must acknowledge it: they are the people to be trained on it.")
+            )
         return data
 
 
@@ -174,6 +183,7 @@ class PolicyCreateForm(DraftTextForm):
         "change_summary",
         "ack_scope",
         "ack_departments",
+        "needs_training",
     ]
 
     def __init__(self, *args, **kwargs):

@@ -219,6 +219,11 @@ class PolicyVersion(models.Model):
     ack_departments = models.ManyToManyField(
         "departments.Department", verbose_name=_("departments that must acknowledge"), blank=True, related_name="+"
     )
+    needs_training = models.BooleanField(
+        _("needs training"),
+        default=False,
+        help_text=_("When it takes effect, everyone who must acknowledge it is to be trained on it (宣贯培训)."),
+    )
 
     class Meta:
         verbose_name = _("policy version")
@@ -239,6 +244,13 @@ class PolicyVersion(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("policies:version", args=[self.policy.code, self.label])
+
+    @property
+    def warning_texts(self) -> list[str]:
+        """The importer's warnings in the reader's language."""
+        from .parsing.warnings import render_warnings
+
+        return render_warnings(self.parse_warnings)
 
     @property
     def is_open(self) -> bool:
@@ -330,12 +342,20 @@ class ReviewOutcome(models.TextChoices):
     RETIRE = "retire", _("Retire it")
 
 
+class AckSource(models.TextChoices):
+    READ = "read", _("Read and confirmed")
+    TRAINING = "training", _("Through training")
+
+
 class Acknowledgement(models.Model):
-    """Someone confirmed "我已阅读并理解" for one version."""
+    """Someone confirmed "我已阅读并理解" for one version, by reading it or through a training
+    on it (passing its quiz, or attending a course without a quiz)."""
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="policy_acks")
     version = models.ForeignKey(PolicyVersion, on_delete=models.CASCADE, related_name="acknowledgements")
     at = models.DateTimeField(auto_now_add=True)
+    source = models.CharField(_("how"), max_length=12, choices=AckSource.choices, default=AckSource.READ)
+    via = models.CharField(_("training"), max_length=200, blank=True, help_text=_("The course, when through training."))
 
     class Meta:
         verbose_name = _("acknowledgement")

@@ -401,3 +401,25 @@ def related_processes(policy: Policy) -> list[dict]:
             }
         )
     return list(out.values())
+
+
+def step_reach(version: PolicyVersion, actions: list[str], user) -> dict[str, int]:
+    """How many people each approval step on the page notifies, for its confirm dialog: the
+    owning head (submit), operations management (the department's approval), the people asked
+    to read it once published (the operations approval), the author (return). A query or two,
+    only for those who may take a step."""
+    from apps.accounts.permissions import users_with_role
+    from apps.accounts.roles import Role
+
+    reach = {}
+    head_id = version.policy.owning_department.head_id
+    if "submit" in actions:
+        reach["submit"] = int(head_id is not None and head_id != user.pk)
+    if "approve" in actions:
+        if version.awaits_ops:
+            reach["approve"] = ack_required_users(version).count()
+        else:
+            reach["approve"] = users_with_role(Role.OPS).exclude(pk=user.pk).count()
+    if "return" in actions:
+        reach["return"] = int(bool(version.created_by_id) and version.created_by_id != user.pk)
+    return reach

@@ -14,13 +14,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from apps.accounts.permissions import is_admin, is_ops
-from apps.notifications.services import notify, notify_many
+from apps.notifications.services import notify, notify_many, resolve
 from apps.search.services import index_now
 
 from .models import (
     OPEN_VERSION_STATUSES,
     Acknowledgement,
     AckScope,
+    AckSource,
     HistoryAction,
     Policy,
     PolicyHistory,
@@ -32,8 +33,14 @@ from .models import (
 )
 from .parsing import ParseResult, iter_nodes, parse_text
 from .permissions import is_editor, is_owning_head
+from .signals import version_published
 
 S = VersionStatus
+# The kinds of notification that ask someone to do something about a regulation; the
+# notification's subject says about what (the policy, or the version the reminders scan).
+ACK_KINDS = ("policies.ack_required",)
+ACK_REMINDER_KINDS = ("policies.ack_reminder", "policies.ack_overdue_report")
+REVIEW_KINDS = ("policies.review_due", "policies.review_overdue")
 
 
 def add_months(day: date, months: int) -> date:
@@ -155,6 +162,8 @@ def version_transition(
     if action == "retire":
         policy.status = PolicyStatus.RETIRED
         policy.save(update_fields=["status", "updated_at"])
+        _settle_acks(policy=policy, version_ids=[version.pk])
+        resolve(subject=policy, kinds=REVIEW_KINDS)
     elif policy.current_version_id is None and action in ("submit", "return"):
         policy.status = PolicyStatus.IN_REVIEW if action == "submit" else PolicyStatus.DRAFT
         policy.save(update_fields=["status", "updated_at"])
@@ -203,9 +212,16 @@ def _publish(*, policy: Policy, version: PolicyVersion, today: date, actor=None)
         to_status=S.PUBLISHED,
     )
     retired = _retire_replaced(policy=policy, version=version, actor=actor)
+    # Modules that build on regulations react in the same transaction (training: a version
+    # that needs training makes the training need of everyone who must acknowledge it).
+    version_published.send(sender=PolicyVersion, version=version)
     # In the same transaction: the new text is findable, the old one now marked superseded
     # (and the regulations it abolished, now retired).
     index_now(source="policies", owner_ids=[policy.pk, *retired])
+    # The versions no longer in force ask nobody to read them any more.
+    _settle_acks(policy=policy, version_ids=[previous] if previous and previous != version.pk else [])
+    for old_policy_id in retired:
+        _settle_acks(policy=("policies.policy", old_policy_id), version_ids=None)
     if version.ack_scope != AckScope.NONE:
         from .selectors import ack_required_users
 
@@ -215,7 +231,19 @@ def _publish(*, policy: Policy, version: PolicyVersion, today: date, actor=None)
             kind="policies.ack_required",
             title=_("Please read and acknowledge: %(title)s") % {"title": policy.title},
             url=policy.get_absolute_url(),
+            subject=policy,
         )
+
+
+def _settle_acks(*, policy, version_ids) -> None:
+    """Nobody is asked any more to read what is no longer in force: the "please read" about the
+    policy and the reminders about the given versions (None: every version) are resolved."""
+    resolve(subject=policy, kinds=ACK_KINDS)
+    if version_ids is None:
+        policy_id = policy[1] if isinstance(policy, tuple) else policy.pk
+        version_ids = list(PolicyVersion.objects.filter(policy_id=policy_id).values_list("pk", flat=True))
+    for version_id in version_ids:
+        resolve(subject=("policies.version", version_id), kinds=ACK_REMINDER_KINDS)
 
 
 def _retire_replaced(*, policy: Policy, version: PolicyVersion, actor=None) -> list[int]:
@@ -249,12 +277,16 @@ def _retire_replaced(*, policy: Policy, version: PolicyVersion, actor=None) -> l
 def _notify_step(*, version, action, actor, before, comment) -> None:
     policy = version.policy
     url = version.get_absolute_url()
+    # The step was taken: whoever it was waiting for (every approver asked) is no longer asked,
+    # and the author of a returned draft who resubmits has done what was asked.
+    resolve(subject=version, kinds=["policies.approval", "policies.returned"])
     if action == "submit" and policy.owning_department.head_id not in (None, getattr(actor, "pk", None)):
         notify(
             recipient=policy.owning_department.head,
             kind="policies.approval",
             title=_("Draft to approve: %(title)s") % {"title": version.title},
             url=url,
+            subject=version,
         )
     elif action == "approve" and before == S.IN_REVIEW:
         from apps.accounts.permissions import users_with_role
@@ -266,6 +298,7 @@ def _notify_step(*, version, action, actor, before, comment) -> None:
             kind="policies.approval",
             title=_("Draft to approve: %(title)s") % {"title": version.title},
             url=url,
+            subject=version,
         )
     elif action == "return" and version.created_by_id and version.created_by_id != getattr(actor, "pk", None):
         notify(
@@ -274,6 +307,7 @@ def _notify_step(*, version, action, actor, before, comment) -> None:
             title=_("Draft returned: %(title)s") % {"title": version.title},
             body=comment,
             url=url,
+            subject=version,
         )
 
 
@@ -324,7 +358,7 @@ def _apply_parse(version: PolicyVersion, result: ParseResult, text: str) -> None
         version.doc_number = meta.doc_number[:60]
         version.issuer_text = meta.issuer[:200]
         version.is_trial = meta.trial
-    version.parse_warnings = list(result.warnings)
+    version.parse_warnings = [w.as_json() for w in result.warnings]  # rendered when read
     rows = _node_rows(version, result)
     version.article_count = sum(1 for r in rows if r.kind == "article")
     PolicyNode.objects.filter(version=version).delete()
@@ -356,6 +390,7 @@ def policy_create(
     change_summary: str = "",
     ack_scope: str = AckScope.NONE,
     ack_departments=(),
+    needs_training: bool = False,
     replaces=(),
 ) -> PolicyVersion:
     """A new policy with its first draft, parsed from `text`. `replaces`: the policies
@@ -389,6 +424,7 @@ def policy_create(
         change_summary=change_summary,
         ack_scope=ack_scope,
         ack_departments=ack_departments,
+        needs_training=needs_training,
         result=result,
         replaces=replaces,
     )
@@ -406,6 +442,7 @@ def draft_create(
     change_summary: str = "",
     ack_scope: str = AckScope.NONE,
     ack_departments=(),
+    needs_training: bool = False,
     result: ParseResult | None = None,
     replaces=(),
 ) -> PolicyVersion:
@@ -423,6 +460,7 @@ def draft_create(
         effective_date=effective_date or result.effective_date,
         change_summary=change_summary,
         ack_scope=ack_scope,
+        needs_training=needs_training,
         created_by=actor,
     )
     try:
@@ -487,6 +525,7 @@ def draft_update(
     change_summary: str,
     ack_scope: str,
     ack_departments=(),
+    needs_training: bool = False,
     replaces=None,
 ) -> PolicyVersion:
     """Edit a draft: its text is parsed again. Any other status is immutable.
@@ -500,6 +539,7 @@ def draft_update(
     version.title, version.label, version.change_summary = title or result.title or version.title, label, change_summary
     version.effective_date = effective_date or result.effective_date
     version.ack_scope = ack_scope
+    version.needs_training = needs_training
     _apply_parse(version, result, text)
     version.save()
     version.ack_departments.set(ack_departments)
@@ -537,14 +577,49 @@ def policy_update_settings(*, policy: Policy, actor, allowed_departments=(), **f
 # --- Read and acknowledge ------------------------------------------------------------------
 
 
-def acknowledge(*, user, version: PolicyVersion) -> Acknowledgement:
-    """Idempotent: a second click keeps the first confirmation's time."""
-    from .selectors import user_must_ack
+@transaction.atomic
+def acknowledge(*, user, version: PolicyVersion, source: str = AckSource.READ, via: str = "") -> Acknowledgement:
+    """Idempotent: a second click keeps the first confirmation (its time and how it came;
+    `source` TRAINING with `via`, the course, when passing or attending a training counts).
+    The "please read" and its reminders are resolved; so is the manager's report once all
+    their people have read it."""
+    from django.db.models import Exists, OuterRef
+
+    from .selectors import ack_required_users, user_must_ack
 
     if not user_must_ack(user, version):
         raise ValidationError(_("This version does not ask you to acknowledge it."))
-    ack, _created = Acknowledgement.objects.get_or_create(user=user, version=version)
+    ack, _created = Acknowledgement.objects.get_or_create(
+        user=user, version=version, defaults={"source": source, "via": via[:200]}
+    )
+    resolve(subject=("policies.policy", version.policy_id), kinds=ACK_KINDS, recipients=[user])
+    resolve(subject=("policies.version", version.pk), kinds=["policies.ack_reminder"], recipients=[user])
+    if user.manager_id:
+        done = Acknowledgement.objects.filter(version=version, user=OuterRef("pk"))
+        if not ack_required_users(version).filter(manager_id=user.manager_id).exclude(Exists(done)).exists():
+            resolve(
+                subject=("policies.version", version.pk),
+                kinds=["policies.ack_overdue_report"],
+                recipients=[user.manager_id],
+            )
     return ack
+
+
+def acknowledge_many(*, user_ids, version: PolicyVersion, source: str, via: str = "") -> int:
+    """Acknowledge for several people at once (a training attended by a roster): only those
+    the version asks; anyone who confirmed before keeps their confirmation. Returns how many
+    were asked (confirmed now or before)."""
+    from .selectors import ack_required_users
+
+    asked = list(ack_required_users(version).filter(pk__in=list(user_ids)).values_list("pk", flat=True))
+    Acknowledgement.objects.bulk_create(
+        [Acknowledgement(user_id=pk, version=version, source=source, via=via[:200]) for pk in asked],
+        ignore_conflicts=True,
+    )
+    if asked:  # their "please read" and its reminders are done with
+        resolve(subject=("policies.policy", version.policy_id), kinds=ACK_KINDS, recipients=asked)
+        resolve(subject=("policies.version", version.pk), kinds=["policies.ack_reminder"], recipients=asked)
+    return len(asked)
 
 
 # --- Periodic review -----------------------------------------------------------------------
@@ -565,6 +640,7 @@ def policy_record_review(
     policy.last_reviewed_at = timezone.now()
     policy.next_review_date = add_months(today, policy.review_interval_months)
     policy.save(update_fields=["last_reviewed_at", "next_review_date", "updated_at"])
+    resolve(subject=policy, kinds=REVIEW_KINDS)
     _history(
         policy=policy,
         version=policy.current_version,

@@ -92,6 +92,7 @@ def _render_version(request, policy, version):
     is_current = version.pk == policy.current_version_id
     must_ack = is_current and selectors.user_must_ack(request.user, version)
     acked = Acknowledgement.objects.filter(user=request.user, version=version).first() if must_ack else None
+    actions = services.allowed_actions(request.user, version)
     open_draft = None
     if selectors.can_see_drafts(request.user, policy):
         open_draft = policy.versions.filter(status__in=OPEN_VERSION_STATUSES).exclude(pk=version.pk).first()
@@ -106,7 +107,8 @@ def _render_version(request, policy, version):
             "is_current": is_current,
             "must_ack": must_ack,
             "acked": acked,
-            "actions": services.allowed_actions(request.user, version),
+            "actions": actions,
+            "reach": selectors.step_reach(version, actions, request.user) if actions else {},
             "open_draft": open_draft,
             "base_url": policy.get_absolute_url() if is_current else version.get_absolute_url(),
             "today": timezone.localdate(),

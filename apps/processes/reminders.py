@@ -25,6 +25,12 @@ class ProcessReviews(ReminderSource):
             dues = []
             for pk, code, name, review, owner in rows:
                 occasion = latest_occasion(review, REVIEW_DAYS_BEFORE, today) or weekly_occasion(review, today)
+                # A date already passed is said to be overdue, never "due on".
+                title = (
+                    gettext_noop("Process review due on %(date)s: %(name)s")
+                    if review >= today
+                    else gettext_noop("Process review overdue since %(date)s: %(name)s")
+                )
                 dues.append(
                     Due(
                         "processes.process",
@@ -32,7 +38,7 @@ class ProcessReviews(ReminderSource):
                         "processes.review_due",
                         occasion,
                         owner,
-                        gettext_noop("Process review due on %(date)s: %(name)s"),
+                        title,
                         gettext_noop("Please review the process and record the findings."),
                         reverse("processes:detail", args=[code]),
                         {"name": name, "date": review.isoformat()},

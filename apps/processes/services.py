@@ -11,7 +11,7 @@ from apps.accounts.permissions import is_ops
 from apps.approvals import services as approvals
 from apps.approvals.services import ApprovalError
 from apps.core.statemachine import transition
-from apps.notifications.services import notify
+from apps.notifications.services import notify, resolve
 from apps.search.services import index_now
 
 from . import steps as steplib
@@ -317,6 +317,7 @@ def review_record(
     )
     Process.objects.filter(pk=process.pk).update(next_review_date=next_review_date, updated_at=timezone.now())
     process.next_review_date = next_review_date
+    resolve(subject=process, kinds=["processes.review_due"])  # the review it asked for is recorded
     for row in rows:
         notify(
             recipient=row.owner,
@@ -324,6 +325,7 @@ def review_record(
             title=_("Improvement action for %(process)s: %(action)s")
             % {"process": process.name, "action": row.description},
             url=process.get_absolute_url() + "#reviews",
+            subject=row,
         )
     return review
 
@@ -333,3 +335,4 @@ def action_complete(*, action: ImprovementAction, user) -> None:
     if user.pk != action.owner_id and not is_ops(user):
         raise NotAllowed(_("Only the owner of the action or operations management can close it."))
     ImprovementAction.objects.filter(pk=action.pk, done_at__isnull=True).update(done_at=timezone.now())
+    resolve(subject=action, kinds=["processes.improvement_action", "processes.action_overdue"])

@@ -40,6 +40,7 @@ def _save_steps_form(request, *, process, cr=None):
     prefill = {k: request.GET[k][:2000] for k in ("title", "reason") if cr is None and k in request.GET}
     form = ChangeRequestForm(request.POST or None, instance=cr, prefix="cr", initial=prefill or None)
     formset = StepFormSet(request.POST or None, initial=step_initial(base), prefix="steps")
+    answer = request.POST.get("answer", "").strip()[:2000]
     if request.method == "POST" and form.is_valid() and formset.is_valid():
         data = {k: form.cleaned_data[k] for k in ChangeRequestForm.Meta.fields}
         steps = formset.steps()
@@ -62,8 +63,9 @@ def _save_steps_form(request, *, process, cr=None):
                 messages.success(request, _("Draft saved."))
                 return redirect("processes:cr_edit", cr.pk) if "more" in request.POST else redirect(cr)
             # The draft is saved either way; a refused submission leaves it there, not a duplicate.
+            # The proposer's answer to a return goes on the timeline with the resubmission.
             try:
-                cr = services.change_request_submit(cr=cr, user=request.user)
+                cr = services.change_request_submit(cr=cr, user=request.user, comment=answer)
             except ApprovalError as exc:
                 messages.error(request, str(exc))
             else:
@@ -81,7 +83,18 @@ def _save_steps_form(request, *, process, cr=None):
             "form": form,
             "formset": formset,
             "base_svg": diagram.render(base, depts, positions) if base else "",
+            "returned": _returned(cr),
+            "answer": answer,
         },
+    )
+
+
+def _returned(cr):
+    """The approver's return (who, when, their comment) while the request is back with its proposer."""
+    from apps.approvals.selectors import last_return
+
+    return (
+        last_return(services.approval_of(cr)) if cr is not None and cr.status == ChangeRequest.Status.RETURNED else None
     )
 
 
@@ -162,10 +175,11 @@ def request_detail(request, pk):
     context = change_request_context(cr, request.user)
     context["actions"] = ["submit", "withdraw"] if request.user.pk == cr.proposer_id and cr.is_open else []
     if approval is not None:
-        from apps.approvals.selectors import stepper
+        from apps.approvals.selectors import next_asked, stepper
 
         context["steps"] = stepper(approval)
         context["approval"] = approval
+        context["submit_reach"] = next_asked(context["steps"], cr.proposer.name)
     return render(request, "processes/request_detail.html", context)
 
 

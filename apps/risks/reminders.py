@@ -1,6 +1,9 @@
 """Reminders of the risk register (sent once per key by the notifications engine):
 an open measure past its due date reminds its owner, and after ESCALATE_AFTER working days
-the owner's manager; a risk whose review date has come reminds its owner (or the head)."""
+whoever answers for the risk (its owner, else the head of its department: people who may see
+the risk and update the measure, unlike the measure owner's own manager, to whom a risk of
+another department may not even be visible); a risk whose review date has come reminds its
+owner (or the head)."""
 
 from django.urls import reverse
 from django.utils.translation import gettext_noop
@@ -22,10 +25,11 @@ class OverdueMeasures(ReminderSource):
         return Measure.objects.filter(status__in=Measure.OPEN_STATUSES, due_date__lt=today)
 
     def scan(self, today):
-        fields = ("pk", "title", "due_date", "owner_id", "owner__manager_id", "risk__code")
+        fields = ("pk", "title", "due_date", "owner_id", "risk__owner_id", "risk__department__head_id", "risk__code")
         for rows in batches(self.open_overdue(today).values_list(*fields)):
             dues = []
-            for pk, title, due, owner, boss, code in rows:
+            for pk, title, due, owner, risk_owner, head, code in rows:
+                boss = next((p for p in (risk_owner, head) if p and p != owner), None)
                 url = reverse("risks:measure_update", args=[code, pk])
                 params = {"title": title, "code": code, "due": due.isoformat()}
                 dues.append(
@@ -49,7 +53,7 @@ class OverdueMeasures(ReminderSource):
                             kinds.MEASURE_ESCALATED,
                             due,
                             boss,
-                            gettext_noop("Overdue risk measure in your team: %(title)s"),
+                            gettext_noop("Overdue measure on a risk you answer for: %(title)s"),
                             gettext_noop("For the risk %(code)s, due %(due)s."),
                             url,
                             params,

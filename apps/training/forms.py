@@ -2,6 +2,7 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
+from apps.core.spreadsheets import validate_spreadsheet_upload
 from apps.departments.models import Department, Position
 
 from .models import TEXT_LIMIT, Course, Plan, Question
@@ -152,3 +153,11 @@ class ActionForm(forms.Form):
 
 class NoteForm(forms.Form):
     note = forms.CharField(label=_("Note"), max_length=1000, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class AttendanceImportForm(forms.Form):
+    file = forms.FileField(
+        label=_("Attendance file (.csv or .xlsx)"),
+        help_text=_("Columns 登录名 and 出勤情况 (出席, 缺席, 请假); download the roster for a file to fill in."),
+        validators=[validate_spreadsheet_upload],
+    )

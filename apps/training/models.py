@@ -380,3 +380,28 @@ class CareerStep(models.Model):
 
     def __str__(self):
         return f"{self.from_position_id} → {self.to_position_id}"
+
+
+class TrainingNeed(models.Model):
+    """Someone is to be trained on a regulation version that asked for it (宣贯培训): made when
+    the version takes effect for everyone it asks to acknowledge; met when they pass the quiz of
+    a course covering the regulation (or attend one without a quiz)."""
+
+    person = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="training_needs")
+    version = models.ForeignKey(
+        "policies.PolicyVersion", on_delete=models.CASCADE, related_name="training_needs", verbose_name=_("regulation")
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    met_at = models.DateTimeField(_("met at"), null=True, blank=True)
+    met_by = models.ForeignKey(
+        Course, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("met by")
+    )
+
+    class Meta:
+        verbose_name = _("regulation training need")
+        verbose_name_plural = _("regulation training needs")
+        constraints = [models.UniqueConstraint(fields=["person", "version"], name="training_need_once")]
+        indexes = [models.Index(fields=["person", "met_at"], name="training_need_person")]
+
+    def __str__(self):
+        return f"{self.person_id} / {self.version_id}"

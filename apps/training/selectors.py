@@ -6,6 +6,7 @@ from decimal import Decimal
 
 from django.db import connection
 from django.db.models import Avg, Count, Exists, Max, OuterRef, Q, QuerySet, Sum
+from django.urls import reverse
 from django.utils import timezone
 
 from .models import (
@@ -228,20 +229,25 @@ def hours_by_department(year: int) -> list[dict]:
 
 def course_results(year: int) -> list[dict]:
     """Per course held this year: enrolled, present, attendance rate, pass rate, satisfaction."""
-    courses = (
-        Course.objects.filter(sessions__starts_at__year=year)
-        .distinct()
-        .annotate(
-            enrolled=Count("sessions__enrollments", distinct=True),
-            present=Count(
-                "sessions__enrollments", filter=Q(sessions__enrollments__status=Attendance.PRESENT), distinct=True
-            ),
-        )
+    # Counted on the enrolments alone (grouped by course), not through a join of every
+    # course with every enrolment and a DISTINCT count: the same figures, a fraction of the work.
+    start, end = year_bounds(year)
+    in_year = Session.objects.filter(starts_at__gte=start, starts_at__lt=end)
+    courses = list(
+        Course.objects.filter(pk__in=in_year.values("course_id"))
         .select_related("plan")
         .order_by("planned_month", "title")
     )
-    courses = list(courses)
     ids = [c.pk for c in courses]
+    counts = {
+        row["session__course_id"]: row
+        for row in Enrollment.objects.filter(session__in=in_year)
+        .values("session__course_id")
+        .annotate(enrolled=Count("pk"), present=Count("pk", filter=Q(status=Attendance.PRESENT)))
+    }
+    for c in courses:
+        row = counts.get(c.pk, {})
+        c.enrolled, c.present = row.get("enrolled", 0), row.get("present", 0)
     takers = dict(
         QuizAttempt.objects.filter(course_id__in=ids)
         .values("course_id")
@@ -334,3 +340,37 @@ def career_steps(person) -> list[NextStep]:
             )
         )
     return out
+
+
+def open_training_needs(person, limit: int = 20) -> list:
+    """Regulation versions the person is still to be trained on, oldest first; one query."""
+    from .models import TrainingNeed
+
+    return list(
+        TrainingNeed.objects.filter(person=person, met_at__isnull=True)
+        .select_related("version", "version__policy")
+        .order_by("created_at")[:limit]
+    )
+
+
+def regulation_needs(limit: int = 50) -> list[dict]:
+    """Regulation versions that asked for training, newest first, with how many people still
+    need it and how many are trained; one aggregate query."""
+    from .models import TrainingNeed
+
+    rows = (
+        TrainingNeed.objects.values("version_id", "version__label", "version__title", "version__policy__code")
+        .annotate(open=Count("pk", filter=Q(met_at__isnull=True)), met=Count("pk", filter=Q(met_at__isnull=False)))
+        .order_by("-version_id")[:limit]
+    )
+    return [
+        {
+            "code": r["version__policy__code"],
+            "label": r["version__label"],
+            "title": r["version__title"],
+            "open": r["open"],
+            "met": r["met"],
+            "url": reverse("policies:version", args=[r["version__policy__code"], r["version__label"]]),
+        }
+        for r in rows
+    ]

@@ -29,6 +29,7 @@ from .models import (
     QuizAttempt,
     Session,
     SurveyResponse,
+    TrainingNeed,
 )
 from .selectors import in_audience
 
@@ -194,7 +195,7 @@ def withdraw(*, session: Session, person) -> None:
 @transaction.atomic
 def record_attendance(*, session: Session, actor, statuses: dict[int, str]) -> Session:
     """statuses: {person id: present/absent/excused}; the session counts as held."""
-    session = Session.objects.select_for_update().get(pk=session.pk)
+    session = Session.objects.select_for_update().select_related("course").get(pk=session.pk)
     if session.status == Session.Status.CANCELLED:
         raise ValidationError(_("A cancelled session has no attendance."))
     if session.starts_at > timezone.now():
@@ -208,6 +209,11 @@ def record_attendance(*, session: Session, actor, statuses: dict[int, str]) -> S
     Enrollment.objects.bulk_update([rows[pid] for pid in statuses], ["status"])
     session.status = Session.Status.DONE
     session.save(update_fields=["status"])
+    course = session.course
+    present = [pid for pid, status in statuses.items() if status == Attendance.PRESENT]
+    if present and not course.questions.exists():
+        # A regulation course without a quiz: attending it is the training on the regulations.
+        _trained_on_regulations(course=course, people=present)
     return session
 
 
@@ -288,17 +294,43 @@ def submit_quiz(*, course: Course, person, answers: dict[int, set[int]], today: 
 
 def acknowledge_covered_regulations(*, course: Course, person) -> int:
     """Passing the quiz of a regulation course acknowledges the regulations' current versions."""
+    return _trained_on_regulations(course=course, people=[person.pk])
+
+
+def _trained_on_regulations(*, course: Course, people) -> int:
+    """People trained on a course (passed its quiz, or attended one without a quiz): the
+    versions in force of the regulations it covers count as acknowledged through training (for
+    those they ask), and their training needs on those versions are met. Returns the number
+    of acknowledgements (person × version) that now hold."""
     from apps.policies import services as policy_services
-    from apps.policies.models import PolicyVersion, VersionStatus
-    from apps.policies.selectors import user_must_ack
+    from apps.policies.models import AckScope, AckSource, PolicyVersion, VersionStatus
 
     versions = PolicyVersion.objects.filter(policy__in=course.policies.all(), status=VersionStatus.PUBLISHED)
     count = 0
-    for version in versions.select_related("policy"):
-        if user_must_ack(person, version):  # a version that asks nobody (or not them) is not acknowledged
-            policy_services.acknowledge(user=person, version=version)
-            count += 1
+    for version in versions.exclude(ack_scope=AckScope.NONE).select_related("policy"):
+        count += policy_services.acknowledge_many(
+            user_ids=people, version=version, source=AckSource.TRAINING, via=course.title
+        )
+    TrainingNeed.objects.filter(person_id__in=people, version__in=versions, met_at__isnull=True).update(
+        met_at=timezone.now(), met_by=course
+    )
     return count
+
+
+def needs_from_published_version(sender, *, version, **kwargs) -> int:
+    """A regulation version marked as needing training took effect: everyone it asks to
+    acknowledge gets the training need (once; publishing is once per version anyway)."""
+    from apps.policies.selectors import ack_required_users
+
+    if not version.needs_training:
+        return 0
+    people = ack_required_users(version).values_list("pk", flat=True)
+    made = TrainingNeed.objects.bulk_create(
+        [TrainingNeed(person_id=pk, version=version) for pk in people.iterator()],
+        batch_size=2000,
+        ignore_conflicts=True,
+    )
+    return len(made)
 
 
 @transaction.atomic

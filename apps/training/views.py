@@ -14,10 +14,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from apps.approvals import services as approvals
+from apps.core.spreadsheets import table_download
 from apps.departments.models import Department
 
-from . import selectors, services
-from .forms import CourseForm, EnrollForm, PlanForm, QuestionForm, SessionForm, SurveyForm
+from . import importing, selectors, services
+from .forms import AttendanceImportForm, CourseForm, EnrollForm, PlanForm, QuestionForm, SessionForm, SurveyForm
 from .models import Attendance, Course, Enrollment, Plan, QuizAttempt, Session, SurveyResponse
 
 view_training = permission_required("training.view", raise_exception=True)
@@ -47,6 +48,34 @@ def _session_or_404(user, pk) -> Session:
     if session is None:
         raise Http404
     return session
+
+
+def _saved(request, form, action, message):
+    """For a valid POST run ``action()`` and return what it returned (the message shown;
+    ``message`` may be a function of the result); None when the form is not posted, not
+    valid, or the service refused, which becomes a form error so the page shows it with what
+    was typed."""
+    if request.method != "POST" or not form.is_valid():
+        return None
+    try:
+        result = action()
+    except ValidationError as exc:
+        form.add_error(None, exc)
+        return None
+    messages.success(request, message(result) if callable(message) else message)
+    return result
+
+
+def _acted(request, action, message) -> bool:
+    """A button's POST: run ``action()``; its refusal becomes an error message (the page it
+    redirects to shows it), success the given message."""
+    try:
+        action()
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return False
+    messages.success(request, message)
+    return True
 
 
 def _form_page(request, form, title, back, submit, subtitle=""):
@@ -146,11 +175,9 @@ def plan(request, pk):
 def plan_submit(request, pk):
     plan = _plan_or_404(request.user, pk)
     _need(request.user, "training.manage_plan", plan)
-    try:
-        services.submit_plan(plan=plan, actor=request.user)
-        messages.success(request, _("The plan was submitted for approval."))
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
+    _acted(
+        request, lambda: services.submit_plan(plan=plan, actor=request.user), _("The plan was submitted for approval.")
+    )
     return redirect(plan)
 
 
@@ -159,13 +186,14 @@ def course_create(request, pk):
     plan = _plan_or_404(request.user, pk)
     _need(request.user, "training.manage_plan", plan)
     form = CourseForm(request.POST or None, user=request.user, initial={"planned_month": timezone.localdate().month})
-    if request.method == "POST" and form.is_valid():
-        try:
-            course = services.add_course(plan=plan, actor=request.user, **form.cleaned_data)
-            messages.success(request, _("Course added."))
-            return redirect(course)
-        except ValidationError as exc:
-            form.add_error(None, exc)
+    course = _saved(
+        request,
+        form,
+        lambda: services.add_course(plan=plan, actor=request.user, **form.cleaned_data),
+        _("Course added."),
+    )
+    if course is not None:
+        return redirect(course)
     return _form_page(request, form, _("Add a course"), plan.get_absolute_url(), _("Add"), subtitle=plan.title)
 
 
@@ -198,13 +226,14 @@ def session_create(request, pk):
     course = _course_or_404(request.user, pk)
     _need(request.user, "training.manage_plan", course.plan)
     form = SessionForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            session = services.schedule_session(course=course, actor=request.user, **form.cleaned_data)
-            messages.success(request, _("Session scheduled."))
-            return redirect(session)
-        except ValidationError as exc:
-            form.add_error(None, exc)
+    session = _saved(
+        request,
+        form,
+        lambda: services.schedule_session(course=course, actor=request.user, **form.cleaned_data),
+        _("Session scheduled."),
+    )
+    if session is not None:
+        return redirect(session)
     return _form_page(
         request, form, _("Schedule a session"), course.get_absolute_url(), _("Schedule"), subtitle=course.title
     )
@@ -226,14 +255,15 @@ def session(request, pk):
         else []
     )
     enroll_form = EnrollForm(request.POST or None) if may_organise else None
-    posted = request.method == "POST" and may_organise and request.POST.get("action") == "enroll"
-    if posted and enroll_form.is_valid():
-        try:
-            n = services.enroll(session=session, people=enroll_form.cleaned_data["people"], actor=user)
-            messages.success(request, _("%(n)s people enrolled.") % {"n": n})
+    if may_organise and request.POST.get("action") == "enroll":
+        enrolled = _saved(
+            request,
+            enroll_form,
+            lambda: services.enroll(session=session, people=enroll_form.cleaned_data["people"], actor=user),
+            lambda n: _("%(n)s people enrolled.") % {"n": n},
+        )
+        if enrolled is not None:
             return redirect(session)
-        except ValidationError as exc:
-            enroll_form.add_error(None, exc)
     rated = SurveyResponse.objects.filter(session=session, person=user).exists()
     return render(
         request,
@@ -257,11 +287,7 @@ def session(request, pk):
 @view_training
 def session_sign_up(request, pk):
     session = _session_or_404(request.user, pk)
-    try:
-        services.sign_up(session=session, person=request.user)
-        messages.success(request, _("You are enrolled."))
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
+    _acted(request, lambda: services.sign_up(session=session, person=request.user), _("You are enrolled."))
     return redirect(session)
 
 
@@ -283,12 +309,55 @@ def session_attendance(request, pk):
     for key, value in request.POST.items():
         if key.startswith("person-") and key[7:].isdigit():
             statuses[int(key[7:])] = value
-    try:
-        services.record_attendance(session=session, actor=request.user, statuses=statuses)
-        messages.success(request, _("Attendance saved."))
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
+    _acted(
+        request,
+        lambda: services.record_attendance(session=session, actor=request.user, statuses=statuses),
+        _("Attendance saved."),
+    )
     return redirect(session)
+
+
+@view_training
+def session_attendance_import(request, pk):
+    """Attendance from a CSV/XLSX file: every row valid, or nothing saved and each bad row named."""
+    session = _session_or_404(request.user, pk)
+    _need(request.user, "training.take_attendance", session)
+    form = AttendanceImportForm(request.POST or None, request.FILES or None)
+
+    def apply():
+        upload = form.cleaned_data["file"]
+        statuses = importing.read_attendance(session=session, filename=upload.name, data=upload.read())
+        services.record_attendance(session=session, actor=request.user, statuses=statuses)
+        return len(statuses)
+
+    imported = _saved(request, form, apply, lambda n: _("Attendance of %(n)s people saved from the file.") % {"n": n})
+    if imported is not None:
+        return redirect(session)
+    return _form_page(
+        request,
+        form,
+        _("Import attendance"),
+        session.get_absolute_url(),
+        _("Import"),
+        subtitle=_("%(course)s, %(when)s") % {"course": session.course.title, "when": _when(session)},
+    )
+
+
+@view_training
+def session_roster(request, pk):
+    """The roster as a spreadsheet to fill in for the attendance import."""
+    session = _session_or_404(request.user, pk)
+    _need(request.user, "training.take_attendance", session)
+    return table_download(
+        importing.roster_rows(session),
+        filename=f"attendance-{session.pk}.xlsx",
+        title=_("Attendance"),
+        widths=[16, 14, 20, 12],
+    )
+
+
+def _when(session) -> str:
+    return timezone.localtime(session.starts_at).strftime("%Y-%m-%d %H:%M")
 
 
 @require_POST
@@ -296,11 +365,11 @@ def session_attendance(request, pk):
 def session_cancel(request, pk):
     session = _session_or_404(request.user, pk)
     _need(request.user, "training.manage_plan", session.course.plan)
-    try:
-        services.cancel_session(session=session, actor=request.user)
-        messages.success(request, _("Session cancelled; the people enrolled were told."))
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
+    _acted(
+        request,
+        lambda: services.cancel_session(session=session, actor=request.user),
+        _("Session cancelled; the people enrolled were told."),
+    )
     return redirect(session)
 
 
@@ -310,11 +379,11 @@ def session_survey(request, pk):
     session = _session_or_404(request.user, pk)
     form = SurveyForm(request.POST)
     if form.is_valid():
-        try:
-            services.submit_survey(session=session, person=request.user, **form.cleaned_data)
-            messages.success(request, _("Thank you for your rating."))
-        except ValidationError as exc:
-            messages.error(request, " ".join(exc.messages))
+        _acted(
+            request,
+            lambda: services.submit_survey(session=session, person=request.user, **form.cleaned_data),
+            _("Thank you for your rating."),
+        )
     else:
         messages.error(request, _("Choose a rating from 1 to 5."))
     return redirect(session)
@@ -325,15 +394,16 @@ def question_create(request, pk):
     course = _course_or_404(request.user, pk)
     _need(request.user, "training.manage_plan", course.plan)
     form = QuestionForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.add_question(
-                course=course, text=form.cleaned_data["text"], kind=form.cleaned_data["kind"], choices=form.choices()
-            )
-            messages.success(request, _("Question added."))
-            return redirect("training:question_create", course.pk)
-        except ValidationError as exc:
-            form.add_error(None, exc)
+    added = _saved(
+        request,
+        form,
+        lambda: services.add_question(
+            course=course, text=form.cleaned_data["text"], kind=form.cleaned_data["kind"], choices=form.choices()
+        ),
+        _("Question added."),
+    )
+    if added is not None:
+        return redirect("training:question_create", course.pk)
     return _form_page(
         request,
         form,

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from . import exporting, selectors, services
 from .forms import ActionForm, DevelopmentForm, NoteForm
 from .models import DevelopmentAction, DevelopmentPlan
+from .views import _saved
 
 view_training = permission_required("training.view", raise_exception=True)
 manage = permission_required("training.manage", raise_exception=True)
@@ -32,7 +33,18 @@ def record(request, username):
     today = timezone.localdate()
     rec = selectors.person_record(person, year=_year(request), today=today)
     plans = list(DevelopmentPlan.objects.filter(person=person).order_by("-created_at")[:5])
-    return render(request, "training/record.html", {"record": rec, "person": person, "today": today, "plans": plans})
+    return render(
+        request,
+        "training/record.html",
+        {
+            "record": rec,
+            "person": person,
+            "today": today,
+            "plans": plans,
+            "steps": selectors.career_steps(person),
+            "needs": selectors.open_training_needs(person),
+        },
+    )
 
 
 @manage
@@ -40,6 +52,8 @@ def reports(request):
     year = _year(request)
     departments = selectors.hours_by_department(year)
     page = Paginator(departments, 50).get_page(request.GET.get("page"))
+    plans = list(selectors.visible_plans(request.user).filter(year=year))
+    progress = selectors.plan_progress(plans)  # every plan at once
     return render(
         request,
         "training/reports.html",
@@ -47,10 +61,8 @@ def reports(request):
             "year": year,
             "page_obj": page,
             "courses": selectors.course_results(year),
-            "plans": [
-                (p, selectors.plan_progress([p]).get(p.pk))
-                for p in selectors.visible_plans(request.user).filter(year=year)
-            ],
+            "plans": [(p, progress.get(p.pk)) for p in plans],
+            "regulation_needs": selectors.regulation_needs(),
             "chart": {
                 "labels": [r["department"].name for r in departments[:30]],
                 "average": [float(r["average"]) for r in departments[:30]],
@@ -85,19 +97,20 @@ def development_start(request, username):
     if not request.user.has_perm("training.start_development", person):
         raise PermissionDenied
     form = DevelopmentForm(request.POST or None, initial={"mentor": person.manager_id})
-    if request.method == "POST" and form.is_valid():
-        try:
-            plan = services.start_development_plan(
-                person=person,
-                actor=request.user,
-                reason=DevelopmentPlan.Reason.MANAGER,
-                today=timezone.localdate(),
-                **form.cleaned_data,
-            )
-            messages.success(request, _("Development plan started."))
-            return redirect(plan)
-        except ValidationError as exc:
-            form.add_error(None, exc)
+    plan = _saved(
+        request,
+        form,
+        lambda: services.start_development_plan(
+            person=person,
+            actor=request.user,
+            reason=DevelopmentPlan.Reason.MANAGER,
+            today=timezone.localdate(),
+            **form.cleaned_data,
+        ),
+        _("Development plan started."),
+    )
+    if plan is not None:
+        return redirect(plan)
     return render(
         request,
         "training/form.html",

@@ -360,6 +360,11 @@ def test_escalation_after_the_limit(org, use_flow, propose):
         assert overdue_run(now=friday) == 1
         assert overdue_run(now=friday) == 0
     assert statuses(req) == {"manager": T.ESCALATED, "gm": T.PENDING}
+    # The escalated approver is no longer asked; the one it passed to is.
+    still_waiting = Notification.objects.filter(
+        subject_id=req.pk, resolved_at__isnull=True, kind__startswith="approvals."
+    )
+    assert sorted(still_waiting.values_list("recipient__username", flat=True)) == ["gm"]
     esc = req.events.get(operation=Op.ESCALATE)
     assert (esc.on_behalf_of, esc.target) == (org["manager"], org["gm"])
     assert act(req, org["gm"], "approve").status == R.APPROVED

@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass, field
 
 from .numerals import any_numeral_to_int
+from .warnings import ParseWarning
 
 _Y = r"[0-9〇零一二三四五六七八九]{4}"
 _M = r"[0-9一二三四五六七八九十元]{1,3}"
@@ -59,7 +60,7 @@ class Metadata:
     doc_number: str = ""
     issuer: str = ""
     abolishes: list[str] = field(default_factory=list)  # titles as written inside 《》
-    warnings: list[str] = field(default_factory=list)
+    warnings: list[ParseWarning] = field(default_factory=list)
 
 
 def _month(s: str) -> int:
@@ -99,7 +100,7 @@ def _effective(text: str, norm: str, meta: Metadata) -> None:
     hole = PLACEHOLDER_RE.search(norm)
     if hole and (not date_m or hole.start() < date_m.start()) and (not pub_m or hole.start() < pub_m.start()):
         meta.effective_placeholder = text[hole.start() : hole.end()].strip()
-        meta.warnings.append(f"施行日期是未填写的占位符：{meta.effective_placeholder}")
+        meta.warnings.append(ParseWarning("placeholder_date", {"text": meta.effective_placeholder}))
         meta.trial = "试行" in hole.group(0)
         return
     if pub_m and (not date_m or pub_m.start() < date_m.start()):
@@ -114,7 +115,7 @@ def _effective(text: str, norm: str, meta: Metadata) -> None:
             any_numeral_to_int(date_m.group("y")), _month(date_m.group("m")), any_numeral_to_int(date_m.group("d"))
         )
     except ValueError:
-        meta.warnings.append(f"施行日期无效：{text[date_m.start() : date_m.end()]}")
+        meta.warnings.append(ParseWarning("invalid_date", {"text": text[date_m.start() : date_m.end()]}))
 
 
 def _issuer(text: str, norm: str) -> str:

@@ -45,6 +45,7 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from .metadata import Metadata
+    from .warnings import ParseWarning
 
 NODE_KINDS: tuple[str, ...] = (
     "appendix",
@@ -107,7 +108,7 @@ class ParseResult:
     interpreter: str | None
     preamble: str
     nodes: list[Node]
-    warnings: list[str] = field(default_factory=list)
+    warnings: list[ParseWarning] = field(default_factory=list)  # str(w) in the active language
     front_matter: str = ""  # lines before the title: the document number (运营发〔2019〕12号)
     metadata: Metadata | None = None
     # (start, end) of scraping noise removed before parsing, in the input with its line
@@ -152,7 +153,7 @@ def to_json(result: ParseResult) -> dict:
         "preamble": result.preamble,
         "front_matter": result.front_matter,
         "metadata": _metadata_json(result.metadata),
-        "warnings": list(result.warnings),
+        "warnings": [w.as_json() for w in result.warnings],
         "nodes": [node_to_json(n) for n in result.nodes],
     }
 

@@ -12,6 +12,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from .warnings import ParseWarning
+
 MAX_NOISE_LINE = 160  # a longer line is prose, whatever words it contains
 SHOWN_CHARS = 40
 
@@ -46,7 +48,7 @@ _PINYIN = re.compile(rf"(?<=[\u3400-\u9fff])[ \t]*[(（][ \t]*{_SYLLABLE}(?:[ \t
 class NoiseResult:
     text: str
     removed: list[tuple[int, int]] = field(default_factory=list)  # offsets in the input
-    warnings: list[str] = field(default_factory=list)
+    warnings: list[ParseWarning] = field(default_factory=list)
 
 
 def _shown(s: str) -> str:
@@ -55,7 +57,7 @@ def _shown(s: str) -> str:
 
 
 def strip_noise(text: str) -> NoiseResult:
-    spans: list[tuple[int, int, str]] = []  # (start, end, warning)
+    spans: list[tuple[int, int, ParseWarning | None]] = []  # (start, end, warning)
     pos = 0
     for line in text.split("\n"):
         start, end = pos, pos + len(line)
@@ -63,21 +65,25 @@ def strip_noise(text: str) -> NoiseResult:
         if not line.strip() or len(line) > MAX_NOISE_LINE:
             continue
         if _PAGE_LINE.match(line):
-            spans.append((start, end, f"已删除页码行：{_shown(line)}"))
+            spans.append((start, end, ParseWarning("page_line", {"line": _shown(line)})))
         elif _FILE_FACT.match(line):
-            spans.append((start, end, f"已删除网站的文件信息：{_shown(line)}"))
+            spans.append((start, end, ParseWarning("file_facts", {"line": _shown(line)})))
         elif _SITE_WORDS.search(line):
-            spans.append((start, end, f"已删除网站页脚或免责声明：{_shown(line)}"))
+            spans.append((start, end, ParseWarning("site_footer", {"line": _shown(line)})))
         elif m := _PAGE_SUFFIX.search(line):
             spans.append(
-                (start + m.start(), end, f"已删除页眉中的页码：{_shown(m.group())}（{_shown(line[: m.start()])}）")
+                (
+                    start + m.start(),
+                    end,
+                    ParseWarning("page_header", {"counter": _shown(m.group()), "line": _shown(line[: m.start()])}),
+                )
             )
     pinyin = [(m.start(), m.end()) for m in _PINYIN.finditer(text)]
     if pinyin:
-        examples = "、".join(text[max(a - 2, 0) : b].strip() for a, b in pinyin[:5])
-        more = f"等共 {len(pinyin)} 处" if len(pinyin) > 5 else f"共 {len(pinyin)} 处"
-        spans.append((pinyin[0][0], pinyin[0][1], f"已删除拼音注音：{examples}（{more}）"))
-        spans += [(a, b, "") for a, b in pinyin[1:]]
+        examples = [text[max(a - 2, 0) : b].strip() for a, b in pinyin[:5]]
+        code = "pinyin_more" if len(pinyin) > 5 else "pinyin"
+        spans.append((pinyin[0][0], pinyin[0][1], ParseWarning(code, {"examples": examples, "count": len(pinyin)})))
+        spans += [(a, b, None) for a, b in pinyin[1:]]
     if not spans:
         return NoiseResult(text)
     spans.sort()

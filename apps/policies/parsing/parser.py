@@ -46,7 +46,8 @@ Algorithm
    > 一、 > （一） > 1. > （1））: a label's parent is the deepest open node of a
    lower rank, so items restart under every article. Parts, chapters and
    articles are numbered document-wide; everything else per parent. Some
-   tolerance for real documents, reported in ``warnings`` (in Chinese):
+   tolerance for real documents, reported in ``warnings`` (codes with parameters, rendered in the reader's
+   language by ``warnings.render``):
 
    * a gap of at most two numbers at ``LINE``/``PUNCT`` is accepted
      ("第七条 后出现 第九条（缺少第八条）");
@@ -85,6 +86,7 @@ from .noise import NoiseResult, strip_noise
 from .numerals import CN_NUMERAL_CHARS, ROMAN_SIGNS, any_numeral_to_int, int_to_cn
 from .script import fold_char
 from .tables import find_tables
+from .warnings import ParseWarning
 
 MAX_HEADING_CHARS = 30
 MAX_TITLE_CHARS = 40
@@ -282,7 +284,7 @@ class _TreeBuilder:
         self.table_tail: dict[int, tuple[Node, Node]] = {}  # id(table) -> (parent, tail paragraph)
         self.article_of: dict[int, Node] = {}  # id(list entry) -> its article
         self.last_end = 0
-        self.warnings: list[str] = []
+        self.warnings: list[ParseWarning] = []
         self.newlines = [i for i, c in enumerate(text) if c == "\n"]
 
     # -- positional rules -------------------------------------------------
@@ -382,7 +384,7 @@ class _TreeBuilder:
                 self.accept(cand, parent)
             elif where == LINE:
                 self.warnings.append(
-                    f"无法归位的编号 {label}（前一个同级编号为 {prev.label if prev else '无'}），已按正文处理"
+                    ParseWarning("misplaced", {"label": label, "previous": prev.label if prev else None})
                 )
         elif where == INLINE:
             # Mid-sentence only the exact continuation of a running sequence.
@@ -392,25 +394,33 @@ class _TreeBuilder:
             self.accept(cand, parent)
         elif n == 1 and prev is not None and self.restart_allowed(cand.kind, where, cand.start):
             if cand.kind in STRUCTURAL_KINDS:
-                self.warnings.append(f"{label} 重新开始编号（前一个为 {prev.label}），可能是另一份文件的开始")
+                self.warnings.append(ParseWarning("restart", {"label": label, "previous": prev.label}))
                 if not any(n.kind == "appendix" for n in self.stack):
                     self.restarts.append(cand.start)
             self.restart(cand.kind)
             self.accept(cand, self.parent_for(cand.kind))
         elif expected < n <= expected + MAX_GAP and where in (LINE, PUNCT):
-            missing = "、".join(self.label_with_number(cand, k) for k in range(expected, n))
-            after = f"{prev.label} 后出现 {label}" if prev else f"首个编号为 {label}"
-            self.warnings.append(f"{after}（缺少{missing}）")
+            missing = [self.label_with_number(cand, k) for k in range(expected, n)]
+            params = {"label": label, "missing": missing}
+            self.warnings.append(
+                ParseWarning("gap", {**params, "previous": prev.label}) if prev else ParseWarning("first_gap", params)
+            )
             self.accept(cand, parent)
         elif n > expected and cand.kind in STRUCTURAL_KINDS and where in (LINE, PUNCT):
             # An excerpt or an amended text (第二条 -> 第十条): later articles stay articles.
-            missing = f"{self.label_with_number(cand, expected)}至{self.label_with_number(cand, n - 1)}"
-            after = f"{prev.label} 后出现 {label}" if prev else f"首个编号为 {label}"
-            self.warnings.append(f"{after}（缺少{missing}），可能是节选或修订后的文本")
+            params = {
+                "label": label,
+                "first": self.label_with_number(cand, expected),
+                "last": self.label_with_number(cand, n - 1),
+            }
+            self.warnings.append(
+                ParseWarning("gap_range", {**params, "previous": prev.label})
+                if prev
+                else ParseWarning("first_gap_range", params)
+            )
             self.accept(cand, parent)
         elif where == LINE:
-            previous = prev.label if prev else "无"
-            self.warnings.append(f"无法归位的编号 {label}（前一个同级编号为 {previous}），已按正文处理")
+            self.warnings.append(ParseWarning("misplaced", {"label": label, "previous": prev.label if prev else None}))
 
     def offer_appendix(self, cand: _Candidate, where: str) -> None:
         """附件1：… on a line of its own starts the appendix part; numbering inside starts over."""
@@ -421,7 +431,9 @@ class _TreeBuilder:
         if cand.number == 0:
             cand.number = expected
         elif cand.number != expected:
-            self.warnings.append(f"附件编号 {self.label_of(cand)} 不连续（前一个为 {prev.label if prev else '无'}）")
+            self.warnings.append(
+                ParseWarning("appendix_gap", {"label": self.label_of(cand), "previous": prev.label if prev else None})
+            )
         for kind in DOCUMENT_WIDE:
             self.last_of.pop(kind, None)
         self.accept(cand, self.root)

@@ -96,7 +96,11 @@ def table_rows(text: str) -> list[list[str]]:
         if "|" in norm:
             # Split at the offsets the matching copy gives, so cells keep their full-width text.
             cells, start = [], 0
-            bars = [k for k, c in enumerate(norm) if c == "|"]
+            # The readers (.docx, .pdf) write half-width bars around every row and keep a bar
+            # inside a cell as a full-width ｜: there only the half-width ones separate cells.
+            written = original.strip()
+            by_readers = written.startswith("|") and written.endswith("|")
+            bars = [k for k, c in enumerate(original if by_readers else norm) if c == "|"]
             for k in bars:
                 cells.append(original[start:k])
                 start = k + 1

@@ -2,12 +2,12 @@
 
 .docx keeps its tables and Word's automatic numbering (``docx_reader``); .doc and
 .wps are converted to .docx by LibreOffice headless (``soffice``, Debian package
-libreoffice-writer-nogui); a .pdf gives its text layer (PDFium, via pypdfium2), and a scan
-without one is refused with a message saying so.
+libreoffice-writer-nogui); a .pdf gives its text layer (PDFium, via pypdfium2) with its ruled
+tables read as tables (``pdf_reader``), and a scan without one is refused with a message saying so.
 
 Text files come from many Windows machines: UTF-8 with or without BOM, GBK /
 GB18030 (what Notepad on a Chinese Windows writes), UTF-16 with BOM. Errors are
-raised as ``ParseInputError`` with a Chinese message meant for the uploader.
+raised as ``ParseInputError`` with a message for the uploader in the active language.
 """
 
 from __future__ import annotations
@@ -22,6 +22,9 @@ import unicodedata
 import zipfile
 from pathlib import Path, PurePath
 
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
 SUPPORTED_EXTENSIONS = (".txt", ".docx", ".doc", ".wps", ".pdf")
 CONVERT_TIMEOUT_S = 120
 OLE_SIGNATURE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # Word 97-2003 and WPS files are OLE containers
@@ -29,35 +32,47 @@ MIN_PDF_TEXT_CHARS = 20  # fewer non-space characters than this in a whole PDF: 
 # Share of decoded characters that may be control/unassigned before we call
 # the decoding wrong (a few stray control characters do occur in real files).
 MAX_ODD_CHAR_SHARE = 0.02
+# Word and LibreOffice set a little space between Chinese and Latin letters or digits (autospace),
+# which PDFium reads back as a space: "自 2026 年 1 月" where the author typed "自2026年1月".
+_CJK = "\u3000-\u303f\u3400-\u9fff\uff00-\uffef"
+_AUTOSPACE = re.compile(rf"(?<=[{_CJK}]) (?=[0-9A-Za-z])|(?<=[0-9A-Za-z]) (?=[{_CJK}])")
 
 
 class ParseInputError(ValueError):
-    """The upload cannot be read; ``str(error)`` is a Chinese message for the user."""
+    """The upload cannot be read; ``str(error)`` is a message for the user in their language."""
 
 
 def read_upload(filename: str, data: bytes) -> str:
     """Plain text of an uploaded .txt or .docx file (line breaks as ``\\n``)."""
     ext = PurePath(filename or "").suffix.lower()
     if ext not in SUPPORTED_EXTENSIONS:
-        shown = ext or "（无扩展名）"
-        raise ParseInputError(f"不支持的文件类型 {shown}，请上传 .txt、.docx、.doc、.wps 或 .pdf 文件")
+        shown = ext or _("(no extension)")
+        raise ParseInputError(
+            _("Files of type %(ext)s are not supported; upload a .txt, .docx, .doc, .wps or .pdf file") % {"ext": shown}
+        )
     if not data:
-        raise ParseInputError("文件为空")
+        raise ParseInputError(_("The file is empty"))
     if ext == ".docx":
         text = _read_docx(data)
     elif ext in (".doc", ".wps"):
         if not data.startswith(OLE_SIGNATURE):
-            raise ParseInputError(f"这不是有效的 {ext} 文件（可能是改了扩展名的文件），请另存为 .docx 后上传")
+            raise ParseInputError(
+                _("This is not a valid %(ext)s file (perhaps another file renamed); save it as .docx and upload that")
+                % {"ext": ext}
+            )
         text = _read_docx(convert_to_docx(data, ext))
         if not _looks_like_text(text):
-            raise ParseInputError(f"无法读取这个 {ext} 文件（文件可能已损坏），请另存为 .docx 后上传")
+            raise ParseInputError(
+                _("This %(ext)s file cannot be read (it may be damaged); save it as .docx and upload that")
+                % {"ext": ext}
+            )
     elif ext == ".pdf":
         text = _read_pdf(data)
     else:
         text = _decode_text(data)
     text = text.replace("\r\n", "\n").replace("\r", "\n").lstrip("\ufeff")
     if not text.strip():
-        raise ParseInputError("文件为空（没有可读取的文字）")
+        raise ParseInputError(_("The file is empty (it has no readable text)"))
     return text
 
 
@@ -74,9 +89,12 @@ def _decode_text(data: bytes) -> str:
             try:
                 return data.decode(encoding)
             except UnicodeDecodeError:
-                raise ParseInputError(f"文件声明为 {encoding.upper()} 编码，但内容无法解码") from None
+                raise ParseInputError(
+                    _("The file says it is %(encoding)s but its content cannot be decoded")
+                    % {"encoding": encoding.upper()}
+                ) from None
     if b"\x00" in data:
-        raise ParseInputError("这不是文本文件（含有二进制内容），请上传 .txt 或 .docx 文件")
+        raise ParseInputError(_("This is not a text file (it holds binary content); upload a .txt or .docx file"))
     for encoding in ("utf-8", "gb18030"):
         try:
             text = data.decode(encoding)
@@ -84,8 +102,10 @@ def _decode_text(data: bytes) -> str:
             continue
         if _looks_like_text(text):
             return text
-        raise ParseInputError("这不是文本文件（含有大量不可显示的字符），请上传 .txt 或 .docx 文件")
-    raise ParseInputError("无法识别文件编码，请另存为 UTF-8 或 GBK 编码的文本文件后重新上传")
+        raise ParseInputError(
+            _("This is not a text file (it holds many characters that cannot be shown); upload a .txt or .docx file")
+        )
+    raise ParseInputError(_("The file's encoding is not recognised; save it as UTF-8 or GBK text and upload it again"))
 
 
 def _looks_like_text(text: str) -> bool:
@@ -97,13 +117,15 @@ def _looks_like_text(text: str) -> bool:
 
 def _read_docx(data: bytes) -> str:
     if not zipfile.is_zipfile(io.BytesIO(data)):
-        raise ParseInputError("这不是有效的 .docx 文件（可能是旧版 .doc 或改了扩展名的文件），请用 Word 另存为 .docx")
+        raise ParseInputError(
+            _("This is not a valid .docx file (perhaps an old .doc or another file renamed); save it as .docx in Word")
+        )
     from .docx_reader import docx_text
 
     try:
         return docx_text(data)
     except Exception as exc:  # python-docx raises several unrelated types here
-        raise ParseInputError("这不是有效的 .docx 文件，文件可能已损坏") from exc
+        raise ParseInputError(_("This is not a valid .docx file; it may be damaged")) from exc
 
 
 def soffice_path() -> str | None:
@@ -116,7 +138,11 @@ def convert_to_docx(data: bytes, ext: str) -> bytes:
     soffice = soffice_path()
     if soffice is None:
         raise ParseInputError(
-            f"服务器未安装 LibreOffice，暂时无法读取 {ext} 文件，请用 Word 或 WPS 另存为 .docx 后上传"
+            _(
+                "LibreOffice is not installed on the server, so %(ext)s files cannot be read; "
+                "save it as .docx in Word or WPS and upload that"
+            )
+            % {"ext": ext}
         )
     with tempfile.TemporaryDirectory(prefix="opsportal-convert-") as tmp:
         source = Path(tmp) / f"upload{ext}"
@@ -140,13 +166,28 @@ def convert_to_docx(data: bytes, ext: str) -> bytes:
                 env={**os.environ, "HOME": tmp},
             )
         except subprocess.TimeoutExpired:
-            raise ParseInputError(f"{ext} 文件转换超时，请另存为 .docx 后上传") from None
+            raise ParseInputError(
+                _("Converting the %(ext)s file took too long; save it as .docx and upload that") % {"ext": ext}
+            ) from None
         target = Path(tmp) / "upload.docx"
         if not target.exists():
             raise ParseInputError(
-                f"无法读取这个 {ext} 文件（文件可能已损坏或不是 Word/WPS 文档），请另存为 .docx 后上传"
+                _(
+                    "This %(ext)s file cannot be read (it may be damaged or not a Word/WPS document); "
+                    "save it as .docx and upload that"
+                )
+                % {"ext": ext}
             )
         return target.read_bytes()
+
+
+def _stroked(obj) -> bool:
+    import ctypes
+
+    import pypdfium2.raw as pdfium_raw
+
+    fill, stroke = ctypes.c_int(), ctypes.c_int()
+    return bool(pdfium_raw.FPDFPath_GetDrawMode(obj.raw, ctypes.byref(fill), ctypes.byref(stroke)) and stroke.value)
 
 
 def _read_pdf(data: bytes) -> str:
@@ -155,30 +196,47 @@ def _read_pdf(data: bytes) -> str:
     import pypdfium2 as pdfium
     import pypdfium2.raw as pdfium_raw
 
+    from .pdf_reader import page_text
+
     if not data.lstrip()[:5].startswith(b"%PDF"):
-        raise ParseInputError("这不是有效的 PDF 文件")
+        raise ParseInputError(_("This is not a valid PDF file"))
     try:
         document = pdfium.PdfDocument(data)
     except pdfium.PdfiumError as exc:
         if "password" in str(exc).lower():
-            raise ParseInputError("PDF 文件有密码保护，请先取消密码后上传") from None
-        raise ParseInputError("这不是有效的 PDF 文件，文件可能已损坏") from exc
+            raise ParseInputError(
+                _("The PDF is protected by a password; remove the password and upload it again")
+            ) from None
+        raise ParseInputError(_("This is not a valid PDF file; it may be damaged")) from exc
     pages, images = [], 0
+    kinds = [pdfium_raw.FPDF_PAGEOBJ_IMAGE, pdfium_raw.FPDF_PAGEOBJ_PATH]
     try:
         for page in document:
             textpage = page.get_textpage()
-            pages.append(textpage.get_text_bounded())
-            images += sum(1 for _ in page.get_objects(filter=[pdfium_raw.FPDF_PAGEOBJ_IMAGE], max_depth=2))
+            paths = []
+            for obj in page.get_objects(filter=kinds, max_depth=2):
+                if obj.type == pdfium_raw.FPDF_PAGEOBJ_IMAGE:
+                    images += 1
+                else:
+                    paths.append((obj.get_bounds(), _stroked(obj)))
+            width, height = page.get_size()
+            pages.append(page_text(textpage, width, height, paths))
             textpage.close()
             page.close()
     finally:
         document.close()
-    text = "\n".join(pages).replace("\r\n", "\n")
+    text = _AUTOSPACE.sub("", "\n".join(pages).replace("\r\n", "\n"))
     if len(re.sub(r"\s", "", text)) < MIN_PDF_TEXT_CHARS:
         if images:
             raise ParseInputError(
-                f"这个 PDF 是扫描件（{len(pages)} 页图片），没有可提取的文字。"
-                "请上传文字版 PDF 或 Word 文件，或先用文字识别（OCR）转换"
+                ngettext(
+                    "This PDF is a scan (%(pages)s page of images) with no text to extract. Upload a text PDF "
+                    "or a Word file, or convert it with text recognition (OCR) first",
+                    "This PDF is a scan (%(pages)s pages of images) with no text to extract. Upload a text PDF "
+                    "or a Word file, or convert it with text recognition (OCR) first",
+                    len(pages),
+                )
+                % {"pages": len(pages)}
             )
-        raise ParseInputError("PDF 中没有可提取的文字")
+        raise ParseInputError(_("The PDF has no text to extract"))
     return text

@@ -77,8 +77,10 @@ def make_docx(blocks: list, *, numbered: bool = False) -> bytes:
     return buffer.getvalue()
 
 
-def make_pdf(lines: list[str], *, lines_per_page: int = 45) -> bytes:
-    """A text PDF, one input line per PDF line (the caller keeps lines short enough)."""
+def make_pdf(lines: list, *, lines_per_page: int = 45, cell_boxes: bool = False) -> bytes:
+    """A text PDF, one input line per PDF line (the caller keeps lines short enough); a
+    ``("table", rows)`` entry is drawn as a ruled table: one line per border, or with
+    ``cell_boxes`` one stroked rectangle per cell (as some PDF producers draw them)."""
     from reportlab.lib.pagesizes import A4
     from reportlab.pdfbase import pdfmetrics
     from reportlab.pdfbase.cidfonts import UnicodeCIDFont
@@ -89,13 +91,42 @@ def make_pdf(lines: list[str], *, lines_per_page: int = 45) -> bytes:
     buffer = io.BytesIO()
     pdf = canvas.Canvas(buffer, pagesize=A4)
     width, height = A4
-    for start in range(0, max(len(lines), 1), lines_per_page):
-        y = height - 50
-        pdf.setFont("STSong-Light", 10)
-        for line in lines[start : start + lines_per_page]:
-            pdf.drawString(40, y, line)
-            y -= 16
+    top, bottom, row_height = height - 50, 50, 20
+
+    def new_page():
         pdf.showPage()
+        pdf.setFont("STSong-Light", 10)
+        return top
+
+    pdf.setFont("STSong-Light", 10)
+    y, on_page = top, 0
+    for line in lines or [""]:
+        if isinstance(line, tuple) and line[0] == "table":
+            rows = line[1]
+            if y - row_height * len(rows) < bottom:
+                y, on_page = new_page(), 0
+            cols = max(len(r) for r in rows)
+            col_width = (width - 80) / cols
+            y += 10  # the table's top border sits just under the previous line
+            for r, row in enumerate(rows):
+                row_top = y - r * row_height
+                for c, value in enumerate(row):
+                    pdf.drawString(40 + c * col_width + 4, row_top - 14, value)
+                    if cell_boxes:
+                        pdf.rect(40 + c * col_width, row_top - row_height, col_width, row_height, stroke=1, fill=0)
+            if not cell_boxes:
+                for r in range(len(rows) + 1):
+                    pdf.line(40, y - r * row_height, width - 40, y - r * row_height)
+                for c in range(cols + 1):
+                    pdf.line(40 + c * col_width, y, 40 + c * col_width, y - len(rows) * row_height)
+            y -= len(rows) * row_height + 16
+            continue
+        if on_page == lines_per_page or y < bottom:
+            y, on_page = new_page(), 0
+        pdf.drawString(40, y, line)
+        y -= 16
+        on_page += 1
+    pdf.showPage()
     pdf.save()
     return buffer.getvalue()
 

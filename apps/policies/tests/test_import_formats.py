@@ -16,6 +16,7 @@ from apps.policies.parsing import ParseInputError, iter_nodes, parse_text, read_
 
 from .documents import docx_to_doc, make_docx, make_pdf, make_scanned_pdf, soffice
 from .test_import_roundtrip import form_data
+from .test_parsing import DOCS
 
 # LibreOffice is a Debian package .ci/run installs when missing: in CI these tests run.
 needs_soffice = pytest.mark.skipif(
@@ -97,12 +98,98 @@ def test_docx_merged_cells_appear_once():
     assert read_upload("t.docx", buffer.getvalue()).strip().split("\n") == ["| 合并 | 丙 |", "| 1 | 2 | 3 |"]
 
 
-def test_text_pdf_imports_with_its_structure():
-    lines = written_out(BLOCKS)
-    lines = [line for line in lines if isinstance(line, str)] + ["- 1 -"]  # the table is Word-only
-    result = parse_text(read_upload("差旅.pdf", make_pdf(lines)))
-    assert [row for row in shape(result) if row[1] != "table"] == [r for r in EXPECTED if r[1] != "table"]
-    assert "已删除页码行：- 1 -" in result.warnings
+@pytest.mark.parametrize("cell_boxes", [False, True], ids=["border-lines", "stroked-cell-boxes"])
+def test_text_pdf_imports_with_its_structure_and_its_ruled_tables(cell_boxes):
+    result = parse_text(read_upload("差旅.pdf", make_pdf([*written_out(BLOCKS), "- 1 -"], cell_boxes=cell_boxes)))
+    assert shape(result) == EXPECTED  # the table read from its rules, not as text
+    table = next(n for n, _ in iter_nodes(result.nodes) if n.kind == "table")
+    assert table.rows == [["级别", "住宿（元/晚）"], ["经理", "500"], ["员工", "300"]]
+    assert "已删除页码行：- 1 -" in [str(w) for w in result.warnings]
+
+
+def test_pdf_by_libreoffice_from_a_word_file_gives_the_same_tables_as_the_word_file():
+    """parser_docs/tables.pdf is parser_docs/tables.docx exported by LibreOffice 7
+    (`soffice --headless --convert-to pdf tables.docx`): Word's "Table Grid" borders, a cell
+    merged across two columns, a cell with three lines of text and one with a | in it."""
+    from_word = parse_text(read_upload("tables.docx", (DOCS / "tables.docx").read_bytes()))
+    from_pdf = parse_text(read_upload("tables.pdf", (DOCS / "tables.pdf").read_bytes()))
+    tables = [n.rows for n, _ in iter_nodes(from_pdf.nodes) if n.kind == "table"]
+    assert tables == [n.rows for n, _ in iter_nodes(from_word.nodes) if n.kind == "table"]
+    assert tables[1] == [
+        ["岗位与职级", "职责"],
+        ["运营专员", "P3", "负责运营数据的收集、整理与分析，按月编制运营分析报告并提交部门负责人审核"],
+        ["财务 ｜ 出纳", "P2", "现金收付"],
+    ]
+    assert [(n.kind, n.label) for n, _ in iter_nodes(from_pdf.nodes)] == [
+        ("article", "第一条"),
+        ("article", "第二条"),
+        ("table", ""),
+        ("article", "第三条"),
+        ("table", ""),
+        ("article", "第四条"),
+    ]
+    assert from_pdf.interpreter == "财务部"
+
+
+@needs_soffice
+def test_pdf_converted_now_by_libreoffice_keeps_the_tables(tmp_path):
+    import subprocess
+
+    source = tmp_path / "t.docx"
+    source.write_bytes(make_docx(["差旅管理办法", *written_out(BLOCKS)]))
+    _word_borders(source)
+    subprocess.run(
+        [soffice(), f"-env:UserInstallation=file://{tmp_path}/p", "--headless", "--convert-to", "pdf", "--outdir"]
+        + [str(tmp_path), str(source)],
+        check=True,
+        capture_output=True,
+        timeout=180,
+        env={"HOME": str(tmp_path), "PATH": "/usr/bin:/bin"},
+    )
+    result = parse_text(read_upload("t.pdf", (tmp_path / "t.pdf").read_bytes()))
+    assert shape(result) == [(0, "article", "第一条", "为规范差旅管理，制定本办法。"), *EXPECTED[1:]]
+
+
+def _word_borders(path):
+    import docx
+
+    document = docx.Document(str(path))
+    for table in document.tables:
+        table.style = "Table Grid"
+    document.save(str(path))
+
+
+def test_a_lone_rule_is_no_table_and_text_beside_a_table_is_kept():
+    import io
+
+    from reportlab.pdfgen import canvas
+
+    make_pdf(["x"])  # registers the Chinese font
+    buffer = io.BytesIO()
+    pdf = canvas.Canvas(buffer, pagesize=(600, 800))
+    pdf.setFont("STSong-Light", 10)
+    pdf.drawString(40, 760, "费用管理办法")
+    pdf.line(40, 750, 560, 750)  # a rule under the title: not a table
+    pdf.drawString(40, 720, "第一条 标准如下：")
+    for r in range(3):
+        pdf.line(40, 700 - 20 * r, 240, 700 - 20 * r)
+    for x in (40, 140, 240):
+        pdf.line(x, 700, x, 660)
+    for (x, y), value in {(44, 686): "甲", (144, 686): "乙", (44, 666): "1", (144, 666): "2"}.items():
+        pdf.drawString(x, y, value)
+    pdf.drawString(300, 680, "（旁注：单位为元）")  # beside the table
+    pdf.drawString(40, 620, "第二条 本办法自发布之日起施行。")
+    pdf.showPage()
+    pdf.save()
+    text = read_upload("t.pdf", buffer.getvalue())
+    assert text.split("\n") == [
+        "费用管理办法",
+        "第一条 标准如下：",
+        "| 甲 | 乙 |",
+        "| 1 | 2 |",
+        "（旁注：单位为元）",
+        "第二条 本办法自发布之日起施行。",
+    ]
 
 
 def test_scanned_pdf_is_refused_with_a_clear_message():

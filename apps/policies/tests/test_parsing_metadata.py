@@ -56,7 +56,7 @@ def test_placeholder_date_is_flagged(placeholder):
     result = parse_text(f"第一条 本制度自{placeholder}起施行。")
     assert result.effective_date is None
     assert result.metadata.effective_placeholder.startswith("自")
-    assert any(w.startswith("施行日期是未填写的占位符") for w in result.warnings)
+    assert any(w.startswith("施行日期是未填写的占位符") for w in map(str, result.warnings))
 
 
 def test_traditional_document_number_issuer_and_abolition():
