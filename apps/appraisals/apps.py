@@ -8,4 +8,4 @@ class AppraisalsConfig(AppConfig):
     verbose_name = _("Appraisals")
 
     def ready(self) -> None:
-        from . import permissions  # noqa: F401  (registers the rules)
+        from . import machines, permissions  # noqa: F401  (registers the rules and the stage machine)

@@ -9,10 +9,12 @@ from datetime import date, datetime, time, timedelta
 from django.db import transaction
 from django.utils import timezone
 
+from apps.core.statemachine import transition
 from apps.kpis.models import Indicator
 from apps.scheduling.calendar import add_working_days, first_working_day_of_quarter, previous_quarter
 
 from .defaults import ensure_default_template
+from .machines import CYCLE
 from .models import Appraisal, Criterion, Cycle, Stage, Template
 from .opening import appraisal_cycle_open, default_dates, parse_period
 from .simulate import FILLED_FIELDS, cap_excellent, fill
@@ -93,7 +95,10 @@ def _closed_quarter(code: str, rng: random.Random) -> None:
     cap_excellent(rows, 20)
     Appraisal.objects.bulk_update(rows, FILLED_FIELDS, batch_size=500)
     published = add_working_days(cycle.calibration_deadline, 1)
-    Cycle.objects.filter(pk=cycle.pk).update(stage=Stage.CLOSED, published_at=_aware(published))
+    # the past cycle's stages, one step after the other on the stage machine
+    for stage in (Stage.REVIEW, Stage.CALIBRATION, Stage.PUBLISHED, Stage.CLOSED):
+        fields = {"published_at": _aware(published)} if stage == Stage.PUBLISHED else None
+        transition(cycle, machine=CYCLE, to=stage, fields=fields)
 
 
 @transaction.atomic

@@ -41,31 +41,43 @@ def _bytes(writer: XlsxWriter) -> bytes:
 
 
 def cycle_results(cycle: Cycle) -> bytes:
-    """One row per employee, one column per criterion (the manager's score)."""
-    columns = []  # criterion names across the cycle's templates, in template order
-    for snap in TemplateSnapshot.objects.filter(cycle=cycle).order_by("pk"):
-        for c in snap.criteria:
-            if c["name"] not in columns:
-                columns.append(c["name"])
-    header = [
-        _("Employee number"),
-        _("Name"),
-        _("Department"),
-        _("Position"),
-        _("Reviewer"),
-        _("Status"),
-        *columns,
-        _("Self-assessment total"),
-        _("Weighted total"),
-        _("Grade"),
-        _("Final grade"),
-        _("Calibration reason"),
-        _("Objection"),
-        _("Bonus coefficient"),
-        _("Recommended for promotion"),
-        _("Improvement plan"),
-    ]
-    wb, ws = _book(cycle.code, header)
+    """One row per employee, one column per criterion (the manager's score); one sheet per
+    appraisal template where the templates' criteria differ (templates with the same
+    criteria share a sheet)."""
+    used = set(Appraisal.objects.filter(cycle=cycle, is_excluded=False).values_list("form_id", flat=True).distinct())
+    groups: dict[tuple, list] = {}  # criterion names -> the snapshots that have exactly them
+    for snap in TemplateSnapshot.objects.filter(cycle=cycle, pk__in=used).order_by("pk"):
+        groups.setdefault(tuple(c["name"] for c in snap.criteria), []).append(snap)
+
+    def header(columns):
+        return [
+            _("Employee number"),
+            _("Name"),
+            _("Department"),
+            _("Position"),
+            _("Reviewer"),
+            _("Status"),
+            *columns,
+            _("Self-assessment total"),
+            _("Weighted total"),
+            _("Grade"),
+            _("Final grade"),
+            _("Calibration reason"),
+            _("Objection"),
+            _("Bonus coefficient"),
+            _("Recommended for promotion"),
+            _("Improvement plan"),
+        ]
+
+    writer, sheet_of = None, {}
+    for columns, snaps in groups.items() or [((), [])]:
+        title = cycle.code if len(groups) <= 1 else "、".join(s.name for s in snaps)
+        if writer is None:
+            writer = XlsxWriter(title, header(columns))
+        else:
+            writer.add_sheet(title, header(columns))
+        for snap in snaps:
+            sheet_of[snap.pk] = (writer._current, columns)
     statuses, yes = _status_labels(), _("yes")
     rows = (
         Appraisal.objects.filter(cycle=cycle, is_excluded=False)
@@ -73,8 +85,10 @@ def cycle_results(cycle: Cycle) -> bytes:
         .order_by("department__path", "employee__employee_no")
     )
     for a in rows.iterator(chunk_size=1000):
+        sheet, columns = sheet_of[a.form_id]
         by_name = {c["name"]: (a.manager_scores.get(str(c["id"])) or {}).get("score") for c in a.form.criteria}
-        ws.append(
+        writer.append_to(
+            sheet,
             [
                 a.employee.employee_no or "",
                 a.employee.name,
@@ -92,9 +106,9 @@ def cycle_results(cycle: Cycle) -> bytes:
                 _num(a.bonus_coefficient),
                 yes if a.promotion_recommended else "",
                 a.improvement_plan,
-            ]
+            ],
         )
-    return _bytes(wb)
+    return _bytes(writer)
 
 
 def employee_history(employee) -> bytes:

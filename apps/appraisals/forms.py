@@ -145,6 +145,22 @@ class FollowupForm(forms.Form):
     improvement_due = forms.DateField(label=_("Plan due"), required=False, widget=DATE)
 
 
+class BackForm(forms.Form):
+    """Taking the cycle back to its previous stage."""
+
+    reason = forms.CharField(label=_("Reason"), max_length=2000)
+    deadline = forms.DateField(
+        label=_("New deadline of the reopened stage"),
+        required=False,
+        widget=DATE,
+        help_text=_("Needed when that stage's deadline has passed."),
+    )
+
+
+class BulkExcludeForm(forms.Form):
+    reason = forms.CharField(label=_("Reason"), max_length=300)
+
+
 class PersonReasonForm(forms.Form):
     person = PersonField(label=_("Employee"))
     reason = forms.CharField(label=_("Reason"), max_length=300)

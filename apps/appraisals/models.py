@@ -385,6 +385,8 @@ EVENT_LABELS = {
     "opened": _("Cycle opened"),
     "completed": _("Missing people added"),
     "advance": _("Moved to the next stage"),
+    "back": _("Taken back to the previous stage"),
+    "reminded": _("Reminder sent"),
     "publish": _("Results published"),
     "close": _("Cycle closed"),
     "settings": _("Settings changed"),

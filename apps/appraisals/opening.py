@@ -6,14 +6,18 @@ import re
 from calendar import monthrange
 from datetime import date, timedelta
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
-from django.db import transaction
-from django.db.models import Q
+from django.db import models, transaction
+from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
+from apps.accounts.roles import Role
 from apps.departments.models import Department
 from apps.notifications.services import notify_many
 from apps.scheduling.calendar import first_working_day_of_quarter, next_working_day
@@ -112,6 +116,97 @@ def eligible_people(cycle: Cycle):
     return User.objects.filter(active_on_last_day & joined_in_time)
 
 
+class LeftOut(models.TextChoices):
+    """Why an account active in the period is not enrolled automatically (HR decides)."""
+
+    ADMIN = "admin", gettext_lazy("Administrator account")
+    BOARD = "board", gettext_lazy("Board or supervisory board")
+    NO_DEPARTMENT = "no_department", gettext_lazy("No department")
+    NO_REVIEWER = "no_reviewer", gettext_lazy("Nobody to review them")
+
+
+def not_appraised_departments() -> set[int]:
+    """The departments whose members are not employees appraised by HR (the board and the
+    supervisory board by default; APPRAISAL_NOT_APPRAISED_DEPARTMENTS lists codes), with
+    their sub-departments."""
+    codes = getattr(settings, "APPRAISAL_NOT_APPRAISED_DEPARTMENTS", ("board", "supervisors"))
+    rows = list(Department.objects.values_list("id", "code", "path"))
+    roots = [path for _id, code, path in rows if code in codes]
+    return {pk for pk, _code, path in rows if any(path.startswith(root) for root in roots)}
+
+
+def candidate_rows(queryset) -> list[dict]:
+    """The fields opening needs, with whether the account is an administrator."""
+    admins = Group.objects.filter(name=Role.ADMIN, user=OuterRef("pk"))
+    return list(
+        queryset.annotate(admin_role=Exists(admins)).values(
+            "id", "department_id", "position_id", "manager_id", "is_superuser", "admin_role"
+        )
+    )
+
+
+def sort_people(cycle: Cycle, people: list[dict]) -> tuple[list[dict], list[tuple[dict, str]]]:
+    """(people to enrol, [(person, LeftOut reason)]): administrators, the board, accounts
+    without a department and people nobody could review are left for HR to decide."""
+    User = get_user_model()
+    board = not_appraised_departments()
+    heads = dict(Department.objects.exclude(head=None).values_list("id", "head_id"))
+    active_ids = set(
+        User.objects.filter(Q(is_active=True) | Q(leave_date__gt=cycle.period_end)).values_list("id", flat=True)
+    )
+    enrol, left = [], []
+    for p in people:
+        if p.get("is_superuser") or p.get("admin_role"):
+            left.append((p, LeftOut.ADMIN))
+        elif p["department_id"] is None:
+            left.append((p, LeftOut.NO_DEPARTMENT))
+        elif p["department_id"] in board:
+            left.append((p, LeftOut.BOARD))
+        elif reviewer_for(p, heads, active_ids) is None:
+            left.append((p, LeftOut.NO_REVIEWER))
+        else:
+            enrol.append(p)
+    return enrol, left
+
+
+def left_out(cycle: Cycle) -> list[dict]:
+    """Accounts active in the period that are not in the cycle (not even excluded), with why
+    they were not enrolled: the list HR decides on."""
+    User = get_user_model()
+    rows = candidate_rows(eligible_people(cycle).exclude(appraisals__cycle=cycle))
+    _enrol, left = sort_people(cycle, rows)
+    users = User.objects.in_bulk([p["id"] for p, _reason in left])
+    departments = Department.objects.in_bulk({u.department_id for u in users.values() if u.department_id})
+    out = []
+    for p, reason in left:
+        user = users[p["id"]]
+        out.append({"user": user, "department": departments.get(user.department_id), "reason": LeftOut(reason)})
+    out.sort(key=lambda r: (r["reason"], r["user"].employee_no or "", r["user"].username))
+    return out
+
+
+def check_dates(*, period_start: date, period_end: date, dates: dict) -> None:
+    """Deadlines fall in or after the period they assess and follow the stages; the join
+    cut-off falls within the period."""
+    if not (dates["self_deadline"] <= dates["review_deadline"] <= dates["calibration_deadline"] <= dates["close_date"]):
+        raise ValidationError(
+            _("Deadlines must follow the stages: self-assessment, review, calibration, acknowledgement.")
+        )
+    if dates["self_deadline"] < period_start:
+        raise ValidationError(
+            _("The deadlines must fall in or after the period they assess (from %(date)s).") % {"date": period_start}
+        )
+    if not (period_start < dates["cutoff_date"] <= period_end + timedelta(days=1)):
+        raise ValidationError(
+            _("The join cut-off must fall within the period (%(start)s – %(end)s).")
+            % {"start": period_start, "end": period_end}
+        )
+
+
+def open_cycle_of_same_kind(kind: str, code: str) -> Cycle | None:
+    return Cycle.objects.filter(kind=kind).exclude(stage=Stage.CLOSED).exclude(code=code).order_by("period_end").first()
+
+
 def build_appraisals(cycle: Cycle, people: list[dict]) -> list[Appraisal]:
     """Unsaved appraisals for `people` (dicts of id, department_id, position_id, manager_id)."""
     User = get_user_model()
@@ -173,9 +268,12 @@ def appraisal_cycle_open(
         "close_date": close_date,
     }
     dates.update({k: v for k, v in given.items() if v})
-    if not (dates["self_deadline"] <= dates["review_deadline"] <= dates["calibration_deadline"] <= dates["close_date"]):
+    check_dates(period_start=start, period_end=end, dates=dates)
+    other = open_cycle_of_same_kind(kind, code)
+    if other is not None:
         raise ValidationError(
-            _("Deadlines must follow the stages: self-assessment, review, calibration, acknowledgement.")
+            _("Cycle %(other)s is still open (“%(stage)s”): close it before opening %(code)s.")
+            % {"other": other.code, "stage": other.get_stage_display(), "code": code}
         )
     cycle, created = Cycle.objects.get_or_create(
         code=code,
@@ -193,11 +291,7 @@ def appraisal_cycle_open(
     if cycle.stage != Stage.SELF:
         return cycle, 0
     already = set(Appraisal.objects.filter(cycle=cycle).values_list("employee_id", flat=True))
-    people = [
-        p
-        for p in eligible_people(cycle).values("id", "department_id", "position_id", "manager_id")
-        if p["id"] not in already
-    ]
+    people, _left = sort_people(cycle, [p for p in candidate_rows(eligible_people(cycle)) if p["id"] not in already])
     rows = build_appraisals(cycle, people)
     Appraisal.objects.bulk_create(rows, batch_size=BATCH, ignore_conflicts=True)
     CycleEvent.objects.create(
@@ -223,5 +317,7 @@ def appraisal_cycle_open_previous_quarter(*, today: date) -> Cycle | None:
     code = previous_quarter_code(today)
     if Cycle.objects.filter(code=code).exists():
         return None
+    if open_cycle_of_same_kind(CycleKind.QUARTER, code) is not None:
+        return None  # the previous quarter is still running: tried again tomorrow
     cycle, _created = appraisal_cycle_open(code=code, today=today)
     return cycle

@@ -9,7 +9,10 @@ from datetime import date, timedelta
 
 from django.utils import timezone
 
+from apps.core.statemachine import create_in
+
 from .defaults import ensure_default_template
+from .machines import CYCLE
 from .models import DEFAULT_FORCED_DISTRIBUTION, DEFAULT_GRADE_BANDS, Appraisal, Cycle, Stage, TemplateSnapshot
 from .opening import build_appraisals, default_dates, eligible_people, parse_period
 from .simulate import cap_excellent, fill
@@ -41,12 +44,14 @@ def _cycle(code: str, today: date, stage: str) -> Cycle:
         dates["review_deadline"] = max(dates["review_deadline"], today + timedelta(days=7))
         dates["calibration_deadline"] = dates["review_deadline"] + timedelta(days=7)
         dates["close_date"] = dates["calibration_deadline"] + timedelta(days=14)
-    return Cycle.objects.create(
+    return create_in(
+        Cycle,
+        machine=CYCLE,
+        status=stage,
         code=code,
         kind=kind,
         period_start=start,
         period_end=end,
-        stage=stage,
         grade_bands=DEFAULT_GRADE_BANDS,
         forced_distribution=DEFAULT_FORCED_DISTRIBUTION,
         published_at=timezone.now() if stage == Stage.CLOSED else None,

@@ -147,10 +147,11 @@ def cycle_status_counts(cycle, *, department=None) -> dict:
     return dict(qs.values_list("status").annotate(n=Count("id")).values_list("status", "n"))
 
 
-def calibration_overview(cycle) -> dict:
+def calibration_overview(cycle, overrides: dict | None = None) -> dict:
     """Company and per-department distribution against the cycle's forced distribution,
-    and the outliers worth a look. A fixed handful of queries whatever the company size."""
-    company = scoring.distribution(cycle_grade_counts(cycle), cycle.forced_distribution)
+    and the outliers worth a look. A fixed handful of queries whatever the company size.
+    `overrides` ({appraisal id: grade}, not saved yet) shows the distribution as it would be."""
+    company_counts = cycle_grade_counts(cycle)
     per_dept = defaultdict(Counter)
     names = {}
     for dept_id, name, grade, n in (
@@ -161,6 +162,18 @@ def calibration_overview(cycle) -> dict:
     ):
         per_dept[dept_id][grade] += n
         names[dept_id] = name or "—"
+    pending = 0
+    if overrides:
+        for pk, dept_id, old in (
+            _results(cycle).filter(pk__in=list(overrides)).values_list("pk", "department_id", "final_grade")
+        ):
+            new = overrides[pk]
+            if new != old:
+                pending += 1
+                for counts in (company_counts, per_dept[dept_id]):
+                    counts[old] -= 1
+                    counts[new] += 1
+    company = scoring.distribution(company_counts, cycle.forced_distribution)
     departments = []
     for dept_id, counts in per_dept.items():
         rows = scoring.distribution(counts, cycle.forced_distribution)
@@ -199,6 +212,7 @@ def calibration_overview(cycle) -> dict:
             raters.append(row)
     return {
         "company": company,
+        "pending": pending,
         "breaches": scoring.distribution_breaches(company),
         "departments": departments,
         "status_counts": status_counts,
@@ -299,3 +313,64 @@ def stage_laggards(cycle, *, departments):
         _in_subtrees(departments)
     )
     return User.objects.filter(pk__in=rows.values(f"{who}_id"), is_active=True).only("pk", "preferred_language")
+
+
+FORWARD_ACTION = {
+    Stage.SELF: "advance",
+    Stage.REVIEW: "advance",
+    Stage.CALIBRATION: "publish",
+    Stage.PUBLISHED: "close",
+}
+
+
+def stage_panel(cycle, status_counts: dict, *, today) -> dict:
+    """What the stage buttons' confirm dialogs say: who is behind, how many people the
+    step notifies, and whether (and why not) the cycle can go back a stage."""
+    from . import services
+    from .models import CycleEvent
+
+    total = sum(status_counts.values())
+    self_pending = status_counts.get(Status.SELF, 0)
+    action = FORWARD_ACTION.get(cycle.stage)
+    back_to = services.BACK_TO.get(cycle.stage)
+    panel = {
+        "action": action,
+        "total": total,
+        "self_pending": self_pending,
+        "review_pending": self_pending + status_counts.get(Status.SUBMITTED, 0),
+        "unacknowledged": status_counts.get(Status.PUBLISHED, 0),
+        "reach": len(services.step_recipients(cycle, action)) if action else 0,
+        "back_to": back_to,
+        "can_remind": cycle.stage in (Stage.SELF, Stage.REVIEW),
+    }
+    if back_to:
+        panel["back_problems"] = services.back_problems(cycle)
+        panel["back_reach"] = len(services.step_recipients(cycle, "back"))
+        deadline_field = services.STAGE_DEADLINE[back_to]
+        panel["back_deadline"] = getattr(cycle, deadline_field)
+        panel["back_deadline_passed"] = panel["back_deadline"] < today
+        panel["back_label"] = Stage(back_to).label
+    panel["forward_hidden"] = {"action": action, "from": cycle.stage}
+    panel["back_hidden"] = {"action": "back", "from": cycle.stage}
+    pending = {
+        Stage.SELF: (panel["self_pending"], Status.SELF),
+        Stage.REVIEW: (panel["review_pending"], ""),
+        Stage.PUBLISHED: (panel["unacknowledged"], Status.PUBLISHED),
+    }.get(cycle.stage, (0, ""))
+    panel["pending"], panel["pending_status"] = pending
+    if cycle.stage == Stage.REVIEW and panel["review_pending"] == status_counts.get(Status.SUBMITTED, 0):
+        panel["pending_status"] = Status.SUBMITTED
+    elif cycle.stage == Stage.REVIEW and not status_counts.get(Status.SUBMITTED):
+        panel["pending_status"] = Status.SELF
+    if panel["can_remind"]:
+        panel["reminded_today"] = CycleEvent.objects.filter(
+            cycle=cycle, action="reminded", detail__stage=cycle.stage, detail__date=today.isoformat()
+        ).exists()
+    from django.urls import reverse
+
+    panel["remind_action"] = (
+        reverse("appraisals:cycle_remind", args=[cycle.code])
+        if panel["can_remind"] and panel["pending"] and not panel.get("reminded_today")
+        else ""
+    )
+    return panel

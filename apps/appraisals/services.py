@@ -6,15 +6,19 @@ from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from apps.accounts.permissions import is_admin, is_hr
 from apps.approvals import services as approvals
-from apps.notifications.services import notify, notify_many, resolve
+from apps.core.statemachine import TransitionError, transition
+from apps.notifications.models import Notification
+from apps.notifications.services import addresses, create_notifications, notify, notify_many, resolve
 
 from . import kpi_binding, scoring
+from .machines import CYCLE
 from .models import (
     Appraisal,
     AppraisalEvent,
@@ -31,6 +35,7 @@ from .opening import (  # noqa: F401  (re-exported: the cycle-opening services l
     appraisal_cycle_open,
     appraisal_cycle_open_previous_quarter,
     build_appraisals,
+    check_dates,
 )
 
 # (cycle stage, action) -> next stage. "system" = the scheduler may do it too.
@@ -39,6 +44,15 @@ CYCLE_TRANSITIONS = {
     (Stage.REVIEW, "advance"): (Stage.CALIBRATION, {"hr", "system"}),
     (Stage.CALIBRATION, "publish"): (Stage.PUBLISHED, {"hr"}),
     (Stage.PUBLISHED, "close"): (Stage.CLOSED, {"hr", "system"}),
+    (Stage.REVIEW, "back"): (Stage.SELF, {"hr"}),
+    (Stage.CALIBRATION, "back"): (Stage.REVIEW, {"hr"}),
+}
+BACK_TO = {Stage.REVIEW: Stage.SELF, Stage.CALIBRATION: Stage.REVIEW}
+STAGE_DEADLINE = {
+    Stage.SELF: "self_deadline",
+    Stage.REVIEW: "review_deadline",
+    Stage.CALIBRATION: "calibration_deadline",
+    Stage.PUBLISHED: "close_date",
 }
 
 # (appraisal status, action) -> (new status, who may, cycle stages in which it is allowed)
@@ -263,6 +277,73 @@ def appraisal_calibrate(
             url=locked.get_absolute_url(),
         )
     return locked
+
+
+@transaction.atomic
+def appraisals_calibrate_many(*, cycle: Cycle, actor, grades: dict, reason: str) -> int:
+    """HR adjusts several final grades at once, one reason for all; returns how many changed.
+    Only grades that differ from the stored ones change, so the same form sent twice changes
+    nothing the second time; each reviewer gets one message however many were adjusted."""
+    from django.contrib.auth import get_user_model
+
+    _require_hr(actor)
+    reason = (reason or "").strip()
+    wanted = {int(k): v for k, v in grades.items() if str(k).isdigit() and v}
+    if any(v not in Grade.values for v in wanted.values()):
+        raise ValidationError(_("Choose a grade."))
+    locked_cycle = Cycle.objects.select_for_update().get(pk=cycle.pk)
+    if locked_cycle.stage != Stage.CALIBRATION:
+        raise ValidationError(
+            _("The cycle is in the “%(stage)s” stage; this step is not open.")
+            % {"stage": locked_cycle.get_stage_display()}
+        )
+    rows = list(
+        Appraisal.objects.select_for_update()
+        .filter(cycle=locked_cycle, pk__in=list(wanted), is_excluded=False, status=Status.REVIEWED)
+        .select_related("employee")
+        .only("pk", "final_grade", "reviewer_id", "employee__display_name", "employee__username")
+        .order_by("pk")
+    )
+    changed = [a for a in rows if a.final_grade != wanted[a.pk]]
+    if not changed:
+        return 0
+    if not reason:
+        raise ValidationError(_("A reason is required to adjust a grade."))
+    now = timezone.now()
+    events = []
+    for a in changed:
+        events.append(
+            AppraisalEvent(
+                appraisal_id=a.pk,
+                actor=actor,
+                action="calibrated",
+                changes={"final_grade": [a.final_grade, wanted[a.pk]]},
+                reason=reason,
+            )
+        )
+        a.final_grade, a.calibration_reason, a.updated_at = wanted[a.pk], reason, now
+    Appraisal.objects.bulk_update(changed, ["final_grade", "calibration_reason", "updated_at"])
+    AppraisalEvent.objects.bulk_create(events)
+    per_reviewer = {}
+    for a in changed:
+        if a.reviewer_id:
+            per_reviewer.setdefault(a.reviewer_id, []).append(a.employee.name)
+    User = get_user_model()
+    url = reverse("appraisals:cycle_team", args=[locked_cycle.code])
+    create_notifications(
+        [
+            Notification(
+                recipient=User(pk=reviewer_id),
+                kind="appraisals.calibrated",
+                title=(_("HR adjusted the grade of %(name)s") % {"name": "、".join(names)})[:200],
+                body=reason,
+                url=url,
+            )
+            for reviewer_id, names in sorted(per_reviewer.items())
+        ],
+        emails=addresses(list(per_reviewer)),
+    )
+    return len(changed)
 
 
 @transaction.atomic
@@ -578,12 +659,56 @@ def publish_problems(cycle: Cycle) -> list[str]:
     return problems
 
 
+def _entered_stage_at(cycle: Cycle):
+    """When the cycle last entered its current stage (None if history does not say)."""
+    event = (
+        CycleEvent.objects.filter(cycle=cycle, detail__to=cycle.stage)
+        .exclude(action="settings")
+        .order_by("-created_at", "-pk")
+        .first()
+    )
+    return event.created_at if event else None
+
+
+def back_problems(cycle: Cycle) -> list[str]:
+    """Why the cycle cannot go back to its previous stage ([] if it can): something of the
+    current stage was already done."""
+    if cycle.stage not in BACK_TO:
+        return [_("Only manager review and calibration can go back to the previous stage.")]
+    live = Appraisal.objects.filter(cycle=cycle)
+    if cycle.stage == Stage.REVIEW:
+        entered = _entered_stage_at(cycle)
+        # a review of someone who never self-assessed happens only in this stage; with the
+        # history, any review submitted since the stage began counts too
+        done = Q(self_submitted_at=None) & (~Q(manager_scores={}) | Q(reviewed_at__isnull=False))
+        if entered is not None:
+            done |= Q(reviewed_at__gte=entered)
+        n = live.filter(done).count()
+        if n:
+            return [_("%(n)d manager reviews were already written in this stage; the cycle cannot go back.") % {"n": n}]
+    else:
+        n = live.exclude(calibration_reason="").count()
+        if n:
+            return [_("%(n)d grades were already calibrated; the cycle cannot go back.") % {"n": n}]
+    return []
+
+
 @transaction.atomic
 def cycle_transition(
-    *, cycle: Cycle, action: str, actor=None, system: bool = False, from_stage: str | None = None
+    *,
+    cycle: Cycle,
+    action: str,
+    actor=None,
+    system: bool = False,
+    from_stage: str | None = None,
+    reason: str = "",
+    deadline: date | None = None,
+    today: date | None = None,
 ) -> Cycle:
     """from_stage: the stage the person saw; a click on a page showing an older stage (a
-    double click, a second tab) changes nothing instead of moving the cycle on again."""
+    double click, a second tab) changes nothing instead of moving the cycle on again.
+    action "back" (HR) needs a reason, and a new deadline for the stage it reopens when the
+    old one has passed."""
     locked = Cycle.objects.select_for_update().get(pk=cycle.pk)
     if from_stage is not None and locked.stage != from_stage:
         raise ValidationError(
@@ -596,23 +721,75 @@ def cycle_transition(
     new_stage, who = rule
     if not (("system" in who and system) or ("hr" in who and actor_is_hr(actor))):
         raise PermissionDenied
+    fields, detail = {}, {}
     if action == "publish":
         problems = publish_problems(locked)
         if problems:
             raise ValidationError(problems)
-        locked.published_at = timezone.now()
+        fields["published_at"] = timezone.now()
+    if action == "back":
+        today = today or timezone.localdate()
+        reason = (reason or "").strip()
+        if not reason:
+            raise ValidationError(_("Say why the cycle goes back to the previous stage."))
+        problems = back_problems(locked)
+        if problems:
+            raise ValidationError(problems)
+        deadline_field = STAGE_DEADLINE[new_stage]
+        if deadline:
+            if deadline < today:
+                raise ValidationError(_("The new deadline cannot be in the past."))
+            fields[deadline_field] = deadline
+        elif getattr(locked, deadline_field) < today:
+            raise ValidationError(
+                _("The deadline of that stage (%(date)s) has passed: give a new one.")
+                % {"date": getattr(locked, deadline_field)}
+            )
+        dates = [
+            fields.get(f, getattr(locked, f))
+            for f in ("self_deadline", "review_deadline", "calibration_deadline", "close_date")
+        ]
+        if dates != sorted(dates):
+            raise ValidationError(
+                _("Deadlines must follow the stages: self-assessment, review, calibration, acknowledgement.")
+            )
+        detail = {"reason": reason}
+        if deadline:
+            detail["deadline"] = deadline.isoformat()
+    before = locked.stage
+
+    def history(outcome):
+        CycleEvent.objects.create(
+            cycle=locked, actor=actor, action=action, detail={"from": before, "to": new_stage, **detail}
+        )
+
+    try:
+        transition(locked, machine=CYCLE, to=new_stage, expected=before, fields=fields, history=history)
+    except TransitionError as exc:
+        raise ValidationError(str(exc)) from None
+    if action == "publish":
         Appraisal.objects.filter(cycle=locked, is_excluded=False, status=Status.REVIEWED).update(
             status=Status.PUBLISHED, updated_at=timezone.now()
         )
-    before = locked.stage
-    locked.stage = new_stage
-    locked.save(update_fields=["stage", "published_at"])
-    CycleEvent.objects.create(cycle=locked, actor=actor, action=action, detail={"from": before, "to": new_stage})
-    _notify_stage(locked)
+    _notify_stage(locked, back=action == "back")
     return locked
 
 
-def _notify_stage(cycle: Cycle) -> None:
+def step_recipients(cycle: Cycle, action: str) -> set[int]:
+    """The people a stage step notifies (the confirm dialog says how many)."""
+    live = Appraisal.objects.filter(cycle=cycle, is_excluded=False)
+    target = CYCLE_TRANSITIONS.get((cycle.stage, action), (None,))[0]
+    if target == Stage.REVIEW:  # reviews open (forward) or open again (back from calibration)
+        return set(live.exclude(reviewer=None).values_list("reviewer_id", flat=True))
+    if target == Stage.SELF:  # the self-assessment opens again for who has not submitted
+        return set(live.filter(status=Status.SELF).values_list("employee_id", flat=True))
+    if target == Stage.PUBLISHED:
+        return set(live.filter(status=Status.REVIEWED).values_list("employee_id", flat=True))
+    return set()
+
+
+def _notify_stage(cycle: Cycle, *, back: bool = False) -> None:
+    """Called after the move: `cycle.stage` is the new stage."""
     from django.contrib.auth import get_user_model
 
     User = get_user_model()
@@ -621,11 +798,26 @@ def _notify_stage(cycle: Cycle) -> None:
     resolve(subject=cycle, kinds=STAGE_ASKS)
     if cycle.stage == Stage.REVIEW:
         ids = set(live.exclude(reviewer=None).values_list("reviewer_id", flat=True))
+        title = (
+            _("Appraisal %(code)s: manager reviews are open again until %(date)s")
+            if back
+            else _("Appraisal %(code)s: manager reviews are open")
+        )
         notify_many(
             recipients=[User(pk=i) for i in ids],
             kind="appraisals.review_open",
-            title=_("Appraisal %(code)s: manager reviews are open") % {"code": cycle.code},
+            title=title % {"code": cycle.code, "date": cycle.review_deadline},
             url=reverse("appraisals:cycle_team", args=[cycle.code]),
+            subject=cycle,
+        )
+    elif cycle.stage == Stage.SELF and back:
+        ids = live.filter(status=Status.SELF).values_list("employee_id", flat=True)
+        notify_many(
+            recipients=[User(pk=i) for i in ids],
+            kind="appraisals.self_open",
+            title=_("Appraisal %(code)s: the self-assessment is open again until %(date)s")
+            % {"code": cycle.code, "date": cycle.self_deadline},
+            url=reverse("appraisals:home"),
             subject=cycle,
         )
     elif cycle.stage == Stage.PUBLISHED:
@@ -636,6 +828,81 @@ def _notify_stage(cycle: Cycle) -> None:
             title=_("Your %(code)s appraisal result is published") % {"code": cycle.code},
             url=reverse("appraisals:home"),
         )
+
+
+@transaction.atomic
+def cycle_remind_pending(*, cycle: Cycle, actor, today: date | None = None) -> int:
+    """HR reminds whoever has not done their part of the current stage (the employees who
+    have not submitted their self-assessment, the reviewers with reviews missing): at most
+    once a day per stage, so a double click or a second tab sends nothing twice."""
+    from django.contrib.auth import get_user_model
+
+    _require_hr(actor)
+    today = today or timezone.localdate()
+    locked = Cycle.objects.select_for_update().get(pk=cycle.pk)
+    if locked.stage not in (Stage.SELF, Stage.REVIEW):
+        raise ValidationError(_("Reminders are for the self-assessment and the manager review."))
+    if CycleEvent.objects.filter(
+        cycle=locked, action="reminded", detail__stage=locked.stage, detail__date=today.isoformat()
+    ).exists():
+        raise ValidationError(_("They were already reminded today; remind them again tomorrow."))
+    live = Appraisal.objects.filter(cycle=locked, is_excluded=False)
+    if locked.stage == Stage.SELF:
+        ids = set(live.filter(status=Status.SELF).values_list("employee_id", flat=True))
+        title = _("Reminder: your %(code)s self-assessment is due on %(date)s")
+        url = reverse("appraisals:home")
+    else:
+        ids = set(
+            live.filter(status__in=(Status.SELF, Status.SUBMITTED))
+            .exclude(reviewer=None)
+            .values_list("reviewer_id", flat=True)
+        )
+        title = _("Reminder: the %(code)s manager reviews are due on %(date)s")
+        url = reverse("appraisals:cycle_team", args=[locked.code])
+    if not ids:
+        raise ValidationError(_("Nobody is behind: there is nobody to remind."))
+    User = get_user_model()
+    notify_many(
+        recipients=[User(pk=i) for i in sorted(ids)],
+        kind="appraisals.stage_deadline",
+        title=title % {"code": locked.code, "date": locked.current_deadline},
+        url=url,
+        subject=locked,  # resolved when they do their part (one open reminder per person)
+    )
+    CycleEvent.objects.create(
+        cycle=locked,
+        actor=actor,
+        action="reminded",
+        detail={"stage": locked.stage, "date": today.isoformat(), "people": len(ids)},
+    )
+    return len(ids)
+
+
+@transaction.atomic
+def appraisals_exclude_many(*, cycle: Cycle, ids, actor, reason: str) -> int:
+    """Exclude several people at once (one reason for all). People already excluded are left
+    as they are, so submitting the same form twice changes nothing the second time."""
+    _require_hr(actor)
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError(_("A reason is required."))
+    ids = [int(i) for i in ids if str(i).isdigit()]
+    if not ids:
+        raise ValidationError(_("Choose at least one person."))
+    locked = Cycle.objects.select_for_update().get(pk=cycle.pk)
+    if locked.stage in (Stage.PUBLISHED, Stage.CLOSED):
+        raise ValidationError(_("The results are published; the cycle's participants can no longer change."))
+    rows = list(
+        Appraisal.objects.select_for_update()
+        .filter(cycle=locked, pk__in=ids, is_excluded=False)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    Appraisal.objects.filter(pk__in=rows).update(is_excluded=True, excluded_reason=reason, updated_at=timezone.now())
+    AppraisalEvent.objects.bulk_create(
+        [AppraisalEvent(appraisal_id=pk, actor=actor, action="excluded", reason=reason) for pk in rows]
+    )
+    return len(rows)
 
 
 def appraisal_stages_advance_due(*, today: date) -> list[tuple[str, str]]:
@@ -662,10 +929,14 @@ def cycle_update_settings(*, cycle: Cycle, actor, **fields) -> Cycle:
         raise ValidationError(_("Grade bands can change only during self-assessment, before any review is graded."))
     for name, value in fields.items():
         setattr(locked, name, value)
-    if not (locked.self_deadline <= locked.review_deadline <= locked.calibration_deadline <= locked.close_date):
-        raise ValidationError(
-            _("Deadlines must follow the stages: self-assessment, review, calibration, acknowledgement.")
-        )
+    check_dates(
+        period_start=locked.period_start,
+        period_end=locked.period_end,
+        dates={
+            f: getattr(locked, f)
+            for f in ("cutoff_date", "self_deadline", "review_deadline", "calibration_deadline", "close_date")
+        },
+    )
     locked.save()
     CycleEvent.objects.create(
         cycle=locked, actor=actor, action="settings", detail={k: str(v) for k, v in fields.items()}

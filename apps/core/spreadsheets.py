@@ -10,6 +10,11 @@ Writing is safe to open: a text cell that a spreadsheet program would take for a
 typed as a string with Excel's quote prefix, so the value stays exactly what was stored; in
 CSV, which has no types, it gets a leading apostrophe (OWASP's advice), which reading a CSV
 back removes again. Numbers, dates and empty cells stay what they are.
+
+Every XLSX export goes through `XlsxWriter` (or `xlsx_bytes` / `table_download` on top of
+it), so each sheet has a bold, frozen header row with an autofilter and columns as wide as
+their content; an export of several kinds of rows (one appraisal template each) adds a
+sheet per kind with `add_sheet`.
 """
 
 from __future__ import annotations
@@ -17,6 +22,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+import unicodedata
 import zipfile
 from collections.abc import Iterable
 from datetime import date, datetime
@@ -259,15 +265,6 @@ def export_value(value):
     return str(value)
 
 
-def quoted_cell(value):
-    """A value for a cell written outside XlsxWriter (openpyxl in normal mode, for frozen panes
-    and filters): formula-like text gets Excel's leading apostrophe, so it stays text."""
-    value = export_value(value)  # labels and other objects as text (openpyxl takes no lazy strings)
-    if isinstance(value, str) and is_formula_like(value):
-        return "'" + value
-    return value
-
-
 def csv_cell(value) -> str:
     value = export_value(value)
     if value is None:
@@ -291,32 +288,117 @@ def csv_text(rows: Iterable[Iterable]) -> str:
     return buf.getvalue()
 
 
+def display_width(value) -> int:
+    """About how many character cells a value takes in a spreadsheet column (Chinese and other
+    wide characters take two; of a text of several lines, the longest line)."""
+    value = export_value(value)
+    if value is None:
+        return 0
+    if isinstance(value, datetime):
+        return 16
+    if isinstance(value, date):
+        return 10
+    if isinstance(value, bool):
+        return 5
+    if isinstance(value, float):
+        value = f"{value:.2f}".rstrip("0").rstrip(".")
+    text = str(value)
+    return max(sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in line) for line in text.split("\n"))
+
+
+class _Sheet:
+    def __init__(self, ws, header, widths):
+        self.ws, self.header, self.widths = ws, header, list(widths)
+        self.pending: list[tuple[list, bool]] = []
+        self.started = False
+        self.rows = 0
+        self.columns = 0
+
+
 class XlsxWriter:
-    """A write-only workbook (thousands of rows stay light) with one sheet; the first row
-    given to the constructor is the bold header."""
+    """A write-only workbook (thousands of rows stay light). Every sheet gets what a reader
+    of an export expects: the header row (the first row given) bold, frozen and with an
+    autofilter over the table, and columns as wide as their content (measured on the header
+    and the first SAMPLE_ROWS rows, within MIN_WIDTH and MAX_WIDTH; `widths` overrides the
+    first columns). `add_sheet` starts another sheet (e.g. one per appraisal template);
+    `append` writes to the sheet added last, `append_to` to a given one."""
+
+    SAMPLE_ROWS = 200
+    MIN_WIDTH, MAX_WIDTH = 6, 60
 
     def __init__(self, title: str, header: Iterable | None = None, *, widths: Iterable[int] = ()):
         from openpyxl import Workbook
-        from openpyxl.utils import get_column_letter
 
         self.book = Workbook(write_only=True)
-        self.sheet = self.book.create_sheet(_sheet_title(title))
-        for idx, width in enumerate(widths, start=1):
-            self.sheet.column_dimensions[get_column_letter(idx)].width = width
-        if header is not None:
-            self.append(header, bold=True)
+        self._sheets: list[_Sheet] = []
+        self._titles: set[str] = set()
+        self.sheet = None
+        self.add_sheet(title, header, widths=widths)
+
+    def add_sheet(self, title: str, header: Iterable | None = None, *, widths: Iterable[int] = ()):
+        """A new sheet (its title cleaned and made unique), which becomes the current one;
+        returns it for `append_to`."""
+        name = _sheet_title(title)
+        n = 2
+        while name.lower() in self._titles:
+            suffix = f" ({n})"
+            name = _sheet_title(title)[: 31 - len(suffix)] + suffix
+            n += 1
+        self._titles.add(name.lower())
+        sheet = _Sheet(self.book.create_sheet(name), list(header) if header is not None else None, widths)
+        self._sheets.append(sheet)
+        self.sheet = sheet.ws
+        self._current = sheet
+        if sheet.header is not None:
+            sheet.pending.append((sheet.header, True))
+        return sheet
 
     def append(self, row: Iterable, *, bold: bool = False) -> None:
-        self.sheet.append([self._cell(value, bold) for value in row])
+        self.append_to(self._current, row, bold=bold)
 
-    def _cell(self, value, bold: bool):
+    def append_to(self, sheet: _Sheet, row: Iterable, *, bold: bool = False) -> None:
+        row = list(row)
+        if sheet.started:
+            self._write(sheet, row, bold)
+            return
+        sheet.pending.append((row, bold))
+        if len(sheet.pending) > self.SAMPLE_ROWS:
+            self._start(sheet)
+
+    def _start(self, sheet: _Sheet) -> None:
+        """Column widths and the frozen header go before the first row (a streamed sheet
+        writes them first), so they are settled from the rows held back until now."""
+        from openpyxl.utils import get_column_letter
+
+        measured: dict[int, int] = {}
+        for row, _bold in sheet.pending:
+            for idx, value in enumerate(row, start=1):
+                measured[idx] = max(measured.get(idx, 0), display_width(value))
+        for idx, width in measured.items():
+            fixed = sheet.widths[idx - 1] if idx <= len(sheet.widths) else None
+            width = fixed or min(max(width + 2, self.MIN_WIDTH), self.MAX_WIDTH)
+            sheet.ws.column_dimensions[get_column_letter(idx)].width = width
+        if sheet.header is not None:
+            sheet.ws.freeze_panes = "A2"
+        sheet.started = True
+        for row, bold in sheet.pending:
+            self._write(sheet, row, bold)
+        sheet.pending = []
+
+    def _write(self, sheet: _Sheet, row: list, bold: bool) -> None:
+        sheet.ws.append([self._cell(sheet.ws, value, bold) for value in row])
+        sheet.rows += 1
+        sheet.columns = max(sheet.columns, len(row))
+
+    @staticmethod
+    def _cell(ws, value, bold: bool):
         from openpyxl.cell import WriteOnlyCell
         from openpyxl.styles import Font
 
         value = export_value(value)
         if value is None:
             return None
-        cell = WriteOnlyCell(self.sheet, value=value)
+        cell = WriteOnlyCell(ws, value=value)
         if isinstance(value, str):
             cell.data_type = "s"  # openpyxl would make "=…" a live formula
             if is_formula_like(value):
@@ -326,6 +408,13 @@ class XlsxWriter:
         return cell
 
     def to_bytes(self) -> bytes:
+        from openpyxl.utils import get_column_letter
+
+        for sheet in self._sheets:
+            if not sheet.started:
+                self._start(sheet)
+            if sheet.header is not None and sheet.columns:
+                sheet.ws.auto_filter.ref = f"A1:{get_column_letter(sheet.columns)}{sheet.rows}"
         out = io.BytesIO()
         self.book.save(out)
         return out.getvalue()

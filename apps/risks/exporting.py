@@ -1,12 +1,8 @@
 """The register as XLSX, and chart data for a key risk indicator."""
 
-from io import BytesIO
-
 from django.utils.translation import gettext as _
-from openpyxl import Workbook
-from openpyxl.utils import get_column_letter
 
-from apps.core.spreadsheets import quoted_cell
+from apps.core.spreadsheets import XlsxWriter
 
 from .models import KeyRiskIndicator
 from .scoring import Level
@@ -65,18 +61,16 @@ def register_rows(risks) -> list[list]:
 
 
 def register_xlsx(risks) -> bytes:
-    wb = Workbook(write_only=False)
-    ws = wb.active
-    ws.title = str(_("Risk register"))[:31]
-    for row in register_rows(risks.select_related("category", "department", "owner")):
-        ws.append([quoted_cell(v) for v in row])
-    ws.freeze_panes = "A2"
-    ws.auto_filter.ref = ws.dimensions
-    for i, width in enumerate([14, 36, 12, 18, 14, 12, 8, 8, 8, 8, 8, 8, 8, 8, 10, 8, 12, 40, 30, 30], start=1):
-        ws.column_dimensions[get_column_letter(i)].width = width
-    out = BytesIO()
-    wb.save(out)
-    return out.getvalue()
+    """Through the portal's one spreadsheet writer: bold frozen header, autofilter, widths."""
+    rows = iter(register_rows(risks.select_related("category", "department", "owner")))
+    writer = XlsxWriter(
+        str(_("Risk register")),
+        next(rows),
+        widths=[14, 36, 12, 18, 14, 12, 8, 8, 8, 8, 8, 8, 8, 8, 10, 8, 12, 40, 30, 30],
+    )
+    for row in rows:
+        writer.append(row)
+    return writer.to_bytes()
 
 
 def kri_chart(kri: KeyRiskIndicator) -> dict:

@@ -1,23 +1,20 @@
 """Training report as XLSX: hours per person this year, then results per course."""
 
-from io import BytesIO
-
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext as _
-from openpyxl import Workbook
 
-from apps.core.spreadsheets import quoted_cell
+from apps.core.spreadsheets import XlsxWriter
 
 from . import selectors
 from .models import Attendance, Enrollment
 
 
 def report_xlsx(year: int) -> bytes:
-    wb = Workbook()
-    people = wb.active
-    people.title = str(_("Hours per person"))[:31]
-    people.append(
-        [str(_("Login")), str(_("Name")), str(_("Department")), str(_("Hours")), str(_("Minimum")), str(_("Short by"))]
+    """Through the portal's one spreadsheet writer: bold frozen header, autofilter, widths."""
+    writer = XlsxWriter(
+        _("Hours per person"),
+        [_("Login"), _("Name"), _("Department"), _("Hours"), _("Minimum"), _("Short by")],
+        widths=[14, 12, 18, 8, 8, 8],
     )
     hours: dict[int, float] = {}
     rows = (
@@ -36,38 +33,37 @@ def report_xlsx(year: int) -> bytes:
     )
     for u in users.iterator(chunk_size=2000):
         h = hours.get(u.pk, 0)
-        people.append(
+        writer.append(
             [
-                quoted_cell(u.username),
-                quoted_cell(u.name),
-                quoted_cell(u.department.name if u.department_id else ""),
+                u.username,
+                u.name,
+                u.department.name if u.department_id else "",
                 h,
                 minimum,
                 max(minimum - h, 0),
             ]
         )
-    people.freeze_panes = "A2"
-    people.auto_filter.ref = people.dimensions
-    courses = wb.create_sheet(str(_("Courses"))[:31])
-    courses.append(
+    writer.add_sheet(
+        _("Courses"),
         [
-            str(_("Course")),
-            str(_("Plan")),
-            str(_("Enrolled")),
-            str(_("Present")),
-            str(_("Attendance %")),
-            str(_("Pass %")),
-            str(_("Satisfaction")),
-            str(_("Budget")),
-            str(_("Cost")),
-        ]
+            _("Course"),
+            _("Plan"),
+            _("Enrolled"),
+            _("Present"),
+            _("Attendance %"),
+            _("Pass %"),
+            _("Satisfaction"),
+            _("Budget"),
+            _("Cost"),
+        ],
+        widths=[30, 24, 8, 8, 10, 8, 10, 10, 10],
     )
     for r in selectors.course_results(year):
         c = r["course"]
-        courses.append(
+        writer.append(
             [
-                quoted_cell(c.title),
-                quoted_cell(c.plan.title),
+                c.title,
+                c.plan.title,
                 r["enrolled"],
                 r["present"],
                 r["attendance"],
@@ -77,10 +73,4 @@ def report_xlsx(year: int) -> bytes:
                 float(c.cost),
             ]
         )
-    courses.freeze_panes = "A2"
-    for ws, widths in ((people, [14, 12, 18, 8, 8, 8]), (courses, [30, 24, 8, 8, 10, 8, 10, 10, 10])):
-        for i, w in enumerate(widths):
-            ws.column_dimensions[chr(65 + i)].width = w
-    out = BytesIO()
-    wb.save(out)
-    return out.getvalue()
+    return writer.to_bytes()

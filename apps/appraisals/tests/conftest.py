@@ -4,7 +4,8 @@ import pytest
 from django.utils import timezone
 
 from apps.appraisals.defaults import ensure_default_template
-from apps.appraisals.opening import appraisal_cycle_open, previous_quarter_code
+from apps.appraisals.models import Cycle, Stage
+from apps.appraisals.opening import appraisal_cycle_open, parse_period, previous_quarter_code
 
 
 @pytest.fixture
@@ -26,7 +27,11 @@ def open_cycle(db, default_template, today):
         kwargs.setdefault("review_deadline", today + timedelta(days=10))
         kwargs.setdefault("calibration_deadline", today + timedelta(days=15))
         kwargs.setdefault("close_date", today + timedelta(days=30))
-        cycle, _n = appraisal_cycle_open(code=code or previous_quarter_code(today), today=today, notify=False, **kwargs)
+        code = code or previous_quarter_code(today)
+        # one open cycle per kind (opening refuses a second): earlier ones of the kind are closed
+        kind, _start, _end = parse_period(code)
+        Cycle.objects.filter(kind=kind).exclude(code=code.upper()).update(stage=Stage.CLOSED)
+        cycle, _n = appraisal_cycle_open(code=code, today=today, notify=False, **kwargs)
         return cycle
 
     return make

@@ -70,6 +70,14 @@ def shot(page, name):
     shots.append(path)
 
 
+def confirm(page, dialog):
+    """Open a stage step's confirm dialog and confirm it."""
+    page.click(f'[data-bs-target="#{dialog}"]')
+    page.wait_for_timeout(400)
+    page.click(f"#{dialog} .modal-footer button[type=submit]:not([formaction])")
+    page.wait_for_load_state("networkidle")
+
+
 def login(browser, username):
     context = browser.new_context(viewport={"width": 1366, "height": 900}, locale="zh-CN")
     page = context.new_page()
@@ -129,8 +137,7 @@ def main():
         hr.goto(f"{BASE}/appraisals/cycles/")
         shot(hr, "04-hr-cycles")
         hr.goto(f"{BASE}/appraisals/cycles/{CODE}/")
-        hr.click("button[value=advance]")
-        hr.wait_for_load_state("networkidle")
+        confirm(hr, "stage-advance")
         shot(hr, "05-hr-cycle-review-stage")
 
         colleagues_done("review")
@@ -149,13 +156,11 @@ def main():
         shot(manager, "08-manager-reviewed")
 
         hr.goto(f"{BASE}/appraisals/cycles/{CODE}/")
-        hr.click("button[value=advance]")
-        hr.wait_for_load_state("networkidle")
+        confirm(hr, "stage-advance")
         hr.goto(f"{BASE}/appraisals/cycles/{CODE}/calibration/")
         hr.wait_for_timeout(500)
         shot(hr, "09-hr-calibration")
-        hr.click("button[value=publish]")
-        hr.wait_for_load_state("networkidle")
+        confirm(hr, "stage-publish")
         shot(hr, "10-hr-publish-refused")
         # calibrate excellent ones down until the rule holds
         from apps.appraisals import services
@@ -188,17 +193,17 @@ def main():
                     reason="横向比较后调整",
                 )
         hr.goto(f"{BASE}/appraisals/cycles/{CODE}/calibration/")
-        hr.click("button[value=publish]")
-        hr.wait_for_load_state("networkidle")
+        confirm(hr, "stage-publish")
         shot(hr, "12-hr-published")
 
         staff.goto(f"{BASE}/appraisals/")
         staff.click("text=打开")
         staff.wait_for_load_state("networkidle")
         shot(staff, "13-staff-result")
-        staff.click("text=提出申诉")
-        staff.fill("#id_reason", "数据分析项评分偏低，本季度已完成两份分析报告。")
-        staff.click("text=提交申诉")
+        staff.click('[data-bs-target="#objection"]')
+        staff.wait_for_timeout(400)
+        staff.fill("#objection-reason", "数据分析项评分偏低，本季度已完成两份分析报告。")
+        staff.click("#objection .modal-footer button[type=submit]")
         staff.wait_for_load_state("networkidle")
         shot(staff, "14-staff-objected")
         from apps.appraisals.models import PeerReview
@@ -207,8 +212,10 @@ def main():
         assert "品牌活动策划周密" in staff.content() and "许明" not in staff.content()  # anonymous
 
         hr.goto(staff.url)
+        hr.click('[data-bs-target="#resolve-objection"]')
+        hr.wait_for_timeout(400)
         hr.fill("#id_resolution", "经与部门经理复核，维持原等级，建议下季度加强数据分析培训。")
-        hr.click("button:has-text('处理')")
+        hr.click("#resolve-objection .modal-footer button[type=submit]")
         hr.wait_for_load_state("networkidle")
         shot(hr, "15-hr-resolved")
         hr.goto(f"{BASE}/appraisals/templates/")

@@ -87,3 +87,28 @@ def test_every_appraisal_export_writes_formula_like_text_as_text(org, open_cycle
     response = client_for(org["staff"]).get(reverse("appraisals:person_history", args=["staff"]))
     _hostile_cell(response, HOSTILE)  # the reviewer's name
     assert response["Cache-Control"] == "private, no-store"
+
+
+def test_the_cycle_export_has_a_sheet_per_template_each_with_a_frozen_filtered_header(
+    org, default_template, open_cycle, client_for
+):
+    from apps.appraisals.models import Criterion, Template
+
+    sales = Template.objects.create(name="销售岗位考核表")
+    Criterion.objects.create(template=sales, name="销售目标完成率", weight=100)
+    sales.departments.add(org["sales_dept"])
+    cycle = open_cycle()
+    review_all(cycle)
+    response = client_for(org["hr"]).get(reverse("appraisals:cycle_export", args=[cycle.code]))
+    book = load_workbook(BytesIO(response.content))
+    sheets = {ws.title: ws for ws in book.worksheets}
+    assert set(sheets) == {default_template.name, "销售岗位考核表"}
+    rows = {title: [list(r) for r in ws.iter_rows(values_only=True)] for title, ws in sheets.items()}
+    sales_rows = rows["销售岗位考核表"]
+    assert "销售目标完成率" in sales_rows[0] and "销售目标完成率" not in rows[default_template.name][0]
+    assert {r[1] for r in sales_rows[1:]} == {org["staff"].name, org["manager"].name}
+    assert sum(len(r) - 1 for r in rows.values()) == Appraisal.objects.filter(cycle=cycle, is_excluded=False).count()
+    for title, ws in sheets.items():
+        assert ws.freeze_panes == "A2" and ws["A1"].font.b
+        assert ws.auto_filter.ref == f"A1:{ws.cell(1, ws.max_column).column_letter}{len(rows[title])}"
+        assert 6 <= ws.column_dimensions["B"].width <= 60  # as wide as the names, within bounds

@@ -11,7 +11,7 @@ from django.urls import reverse
 from apps.accounts.tests.factories import UserFactory
 from apps.appraisals import services
 from apps.appraisals.models import Appraisal, Criterion, Cycle, CycleKind, Template
-from apps.appraisals.opening import appraisal_cycle_open, parse_period
+from apps.appraisals.opening import LeftOut, appraisal_cycle_open, left_out, parse_period
 from apps.departments.tests.factories import DepartmentFactory, PositionFactory
 
 pytestmark = pytest.mark.django_db
@@ -98,7 +98,9 @@ def test_someone_without_a_manager_goes_to_their_department_head(org, default_te
 def test_a_department_head_is_reviewed_by_their_own_manager(org, default_template):
     cycle, _n = open_q3()
     assert reviewer_of(cycle, org["manager"]) == org["gm"]  # head of sales, reports to the gm
-    assert reviewer_of(cycle, org["gm"]) is None  # the top of the company: HR assigns
+    # the top of the company has nobody to review them: not enrolled, listed for HR to decide
+    assert not Appraisal.objects.filter(cycle=cycle, employee=org["gm"]).exists()
+    assert {r["user"].username: r["reason"] for r in left_out(cycle)}["gm"] == LeftOut.NO_REVIEWER
 
 
 def test_templates_apply_by_position_then_department_up_the_tree_then_default(org, default_template, make_user):
@@ -168,7 +170,8 @@ def test_the_command_opens_quarters_and_years(org, default_template, capsys):
     call_command("open_appraisal_cycle", "2026Q3", "--today", "2026-10-08")
     call_command("open_appraisal_cycle", "2026", "--today", "2027-01-05")
     out = capsys.readouterr().out
-    assert "2026Q3: 8 appraisals created" in out and "2026Q3: 0 appraisals created, 8 in the cycle" in out
+    # everybody but the administrator and the general manager (nobody reviews them): HR decides
+    assert "2026Q3: 6 appraisals created" in out and "2026Q3: 0 appraisals created, 6 in the cycle" in out
     assert Cycle.objects.get(code="2026").kind == CycleKind.ANNUAL
 
 
@@ -220,14 +223,14 @@ def test_two_openers_at_once_create_one_appraisal_per_person(default_template):
     for t in threads:
         t.join()
     assert errors == []
-    assert sorted(results) == [0, 31]
-    assert Appraisal.objects.count() == 31
+    assert sorted(results) == [0, 30]  # the head has no manager: left for HR to decide
+    assert Appraisal.objects.count() == 30
 
 
 def test_hr_opens_a_cycle_with_the_button(org, default_template, client_for):
     response = client_for(org["hr"]).post(reverse("appraisals:cycles"), {"code": "2026q3", "cutoff_date": "2026-09-01"})
     cycle = Cycle.objects.get(code="2026Q3")
     assert response.status_code == 302 and response["Location"] == cycle.get_absolute_url()
-    assert cycle.appraisals.count() == 8
+    assert cycle.appraisals.count() == 6  # not the administrator, not the gm (nobody to review them)
     bad = client_for(org["hr"]).post(reverse("appraisals:cycles"), {"code": "2026Q9"})
     assert bad.status_code == 200 and "2026Q3" in bad.content.decode()

@@ -4,6 +4,7 @@ import csv
 import io
 import re
 import zipfile
+from datetime import date
 from decimal import Decimal
 
 import pytest
@@ -136,3 +137,29 @@ def test_labels_and_other_objects_are_written_as_text():
     assert export_value(label) == "High" and type(export_value(label)) is str
     content = xlsx_bytes([["level"], [label]], title="t")
     assert load_workbook(io.BytesIO(content)).active["A2"].value == "High"
+
+
+def test_every_sheet_has_a_frozen_bold_header_an_autofilter_and_content_widths():
+    from apps.core.spreadsheets import XlsxWriter
+
+    writer = XlsxWriter("第一/表", ["工号", "姓名", "备注"])
+    for i in range(XlsxWriter.SAMPLE_ROWS + 50):  # more rows than the writer holds back to measure
+        writer.append([f"E{i:04d}", "欧阳娜娜", "很长的一段说明文字" * 3 if i == 3 else ""])
+    writer.add_sheet("第一/表", ["a", "b"], widths=[30])  # same title: made unique
+    writer.append([1, date(2026, 1, 2)])
+    book = load_workbook(io.BytesIO(writer.to_bytes()))
+    first, second = book.worksheets
+    assert (first.title, second.title) == ("第一-表", "第一-表 (2)")
+    assert first.freeze_panes == second.freeze_panes == "A2"
+    assert first.auto_filter.ref == f"A1:C{XlsxWriter.SAMPLE_ROWS + 51}" and second.auto_filter.ref == "A1:B2"
+    assert first["A1"].font.b and first["A2"].value == "E0000" and first.max_row == XlsxWriter.SAMPLE_ROWS + 51
+    widths = {k: v.width for k, v in first.column_dimensions.items()}
+    assert widths["A"] == 7 and widths["B"] == 10 and widths["C"] == 2 * 27 + 2  # wide characters count twice
+    assert second.column_dimensions["A"].width == 30 and second.column_dimensions["B"].width == 12
+
+
+def test_a_column_never_grows_beyond_the_maximum_width():
+    from apps.core.spreadsheets import XlsxWriter
+
+    book = load_workbook(io.BytesIO(xlsx_bytes([["x"], ["长" * 500]], title="t")))
+    assert book.active.column_dimensions["A"].width == XlsxWriter.MAX_WIDTH
