@@ -8,4 +8,5 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("floor/", views.floor, name="floor"),
     path("imports/<slug:job>/", views.import_progress, name="import_progress"),
+    path("favicon.ico", views.favicon, name="favicon"),
 ]
