@@ -61,9 +61,14 @@ def _database(env) -> None:
 
 @pytest.fixture(scope="session")
 def portal():
-    """The base URL of a live portal (web + Celery worker) on a fresh demo database."""
+    """The base URL of a live portal (web + Celery worker) on a fresh demo database.
+    E2E_URL=http://127.0.0.1:8000 uses a portal already running on the demo company instead
+    (quicker while working on a page; CI always starts its own)."""
     if not Path(CHROMIUM).exists():
         pytest.fail(f"{CHROMIUM} is missing: apt-get install -y chromium")
+    if os.environ.get("E2E_URL"):
+        yield os.environ["E2E_URL"].rstrip("/")
+        return
     env = _env()
     _database(env)
     _run(["manage.py", "migrate", "--noinput", "-v", "0"], env)

@@ -203,6 +203,9 @@ TIME_ZONE = env("TIME_ZONE", default="Asia/Shanghai")
 USE_I18N = True
 USE_TZ = True
 
+# Filter lists: the empty choice of a filter reads 全部 / All, not "---------".
+FILTERS_EMPTY_CHOICE_LABEL = _("All")
+
 # --- Static files ---------------------------------------------------------------------
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"

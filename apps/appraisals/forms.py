@@ -4,6 +4,7 @@ from django.db.models import Q
 from django.forms import formset_factory
 from django.utils.translation import gettext_lazy as _
 
+from apps.core.forms import StatedLimitsMixin
 from apps.departments.models import Department, Position
 
 from .models import Criterion, CriterionGroup, Cycle, Grade, Template
@@ -117,23 +118,23 @@ class CycleSettingsForm(forms.ModelForm):
         return fields
 
 
-class CalibrateForm(forms.Form):
+class CalibrateForm(StatedLimitsMixin, forms.Form):
     final_grade = forms.ChoiceField(label=_("Final grade"), choices=Grade.choices)
     reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}))
 
 
-class ReasonForm(forms.Form):
+class ReasonForm(StatedLimitsMixin, forms.Form):
     reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 3}), max_length=2000)
 
 
-class ResolveForm(forms.Form):
+class ResolveForm(StatedLimitsMixin, forms.Form):
     resolution = forms.CharField(label=_("Resolution"), widget=forms.Textarea(attrs={"rows": 3}))
     final_grade = forms.ChoiceField(
         label=_("Final grade"), choices=[("", _("unchanged"))] + list(Grade.choices), required=False
     )
 
 
-class FollowupForm(forms.Form):
+class FollowupForm(StatedLimitsMixin, forms.Form):
     bonus_coefficient = forms.DecimalField(
         label=_("Bonus coefficient"), required=False, min_value=0, max_value=5, decimal_places=2
     )
@@ -185,7 +186,7 @@ class PeerInviteForm(forms.Form):
         return people
 
 
-class TemplateForm(forms.ModelForm):
+class TemplateForm(StatedLimitsMixin, forms.ModelForm):
     departments = forms.ModelMultipleChoiceField(
         label=_("Departments"),
         queryset=Department.objects.all(),
@@ -205,7 +206,7 @@ class TemplateForm(forms.ModelForm):
         widgets = {"description": forms.Textarea(attrs={"rows": 2})}
 
 
-class CriterionForm(forms.ModelForm):
+class CriterionForm(StatedLimitsMixin, forms.ModelForm):
     id = forms.IntegerField(required=False, widget=forms.HiddenInput)
 
     class Meta:

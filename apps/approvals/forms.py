@@ -3,6 +3,7 @@ from django.contrib.auth import get_user_model
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from apps.core.forms import StatedLimitsMixin
 from apps.core.widgets import FastSelect
 from apps.departments.models import Department
 
@@ -40,7 +41,7 @@ def find_person(text: str):
     )
 
 
-class OperationForm(forms.Form):
+class OperationForm(StatedLimitsMixin, forms.Form):
     operation = forms.ChoiceField(choices=[(o, o) for o in OPERATIONS])
     opinion = forms.CharField(
         label=_("Opinion"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 3})

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from apps.core.spreadsheets import table_download
+from apps.core.versions import version_label
 
 from . import flows, selectors
 from .forms import kind_choices
@@ -80,8 +81,8 @@ def flow_edit(request, kind):
         else:
             messages.success(
                 request,
-                _("Version %(n)d saved; requests already running keep the version they started with.")
-                % {"n": version.number},
+                _("%(v)s saved; requests already running keep the version they started with.")
+                % {"v": version_label(version)},
             )
             return redirect("approvals:flow_edit", kind)
     preview_form = PreviewForm(request.GET or None)

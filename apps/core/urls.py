@@ -9,4 +9,5 @@ urlpatterns = [
     path("floor/", views.floor, name="floor"),
     path("floor/bare/", views.floor_bare, name="floor_bare"),
     path("imports/<slug:job>/", views.import_progress, name="import_progress"),
+    path("favicon.ico", views.favicon, name="favicon"),
 ]

@@ -3,13 +3,14 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from apps.core.forms import StatedLimitsMixin
 from apps.core.spreadsheets import validate_spreadsheet_upload
 
 from .models import Department, Position
 from .services import validate_parent
 
 
-class DepartmentForm(forms.ModelForm):
+class DepartmentForm(StatedLimitsMixin, forms.ModelForm):
     class Meta:
         model = Department
         fields = ["name", "code", "parent", "head", "sort_order", "description", "responsibilities"]
@@ -38,7 +39,7 @@ class DepartmentForm(forms.ModelForm):
         return parent
 
 
-class PositionForm(forms.ModelForm):
+class PositionForm(StatedLimitsMixin, forms.ModelForm):
     class Meta:
         model = Position
         fields = ["name", "code", "is_head", "sort_order", "duties"]

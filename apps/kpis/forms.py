@@ -4,6 +4,7 @@ from django import forms
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from apps.core.forms import StatedLimitsMixin
 from apps.core.spreadsheets import validate_spreadsheet_upload
 
 from .achievement import Direction
@@ -93,7 +94,7 @@ class MeasurementForm(forms.Form):
         return data
 
 
-class IndicatorForm(forms.ModelForm):
+class IndicatorForm(StatedLimitsMixin, forms.ModelForm):
     class Meta:
         model = Indicator
         fields = [

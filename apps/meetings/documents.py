@@ -6,6 +6,8 @@ import io
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
+from apps.core.versions import version_label
+
 from .models import MinutesVersion
 
 
@@ -69,7 +71,7 @@ def to_docx(doc: dict) -> bytes:
         (_("Department"), doc["department"]),
         (_("Organiser"), doc["organiser"]),
         (_("Minute-taker"), doc["minute_taker"] or "—"),
-        (_("Version"), str(doc["version"])),
+        (_("Version"), version_label(doc["version"])),
     ):
         cells = meta.add_row().cells
         cells[0].text, cells[1].text = label, value

@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from apps.core.forms import StatedLimitsMixin
 from apps.departments.models import Department
 
 from . import links
@@ -92,7 +93,8 @@ def agenda_text(items) -> str:
     )
 
 
-class MeetingForm(forms.ModelForm):
+class MeetingForm(StatedLimitsMixin, forms.ModelForm):
+    text_limits = {"attendee_logins": 5000, "agenda_text": 5000}
     link = forms.URLField(label=gettext_lazy("Online link"), required=False, assume_scheme="https")
     attendee_logins = LoginListField(
         label=gettext_lazy("Attendees (logins)"),
@@ -182,7 +184,8 @@ class MeetingForm(forms.ModelForm):
         return {k: d[k] for k in self.Meta.fields}
 
 
-class SeriesForm(forms.ModelForm):
+class SeriesForm(StatedLimitsMixin, forms.ModelForm):
+    text_limits = {"attendee_logins": 5000, "agenda_template": 5000}
     link = MeetingForm.base_fields["link"]
     attendee_logins = MeetingForm.base_fields["attendee_logins"]
     departments = MeetingForm.base_fields["departments"]
@@ -247,7 +250,7 @@ class SeriesForm(forms.ModelForm):
         return data
 
 
-class DecisionForm(forms.Form):
+class DecisionForm(StatedLimitsMixin, forms.Form):
     text = forms.CharField(label=gettext_lazy("Decision"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
     agenda_item = forms.TypedChoiceField(
         label=gettext_lazy("Agenda item"), required=False, coerce=int, empty_value=None
@@ -265,7 +268,7 @@ class DecisionForm(forms.Form):
         return text
 
 
-class ActionForm(forms.Form):
+class ActionForm(StatedLimitsMixin, forms.Form):
     title = forms.CharField(label=gettext_lazy("Action"), max_length=300)
     owner = forms.CharField(label=gettext_lazy("Owner (login)"), max_length=150)
     due_date = forms.DateField(label=gettext_lazy("Due date"), widget=forms.DateInput(attrs={"type": "date"}))
@@ -326,7 +329,7 @@ def validate_evidence(upload) -> None:
         )
 
 
-class ActionStepForm(forms.Form):
+class ActionStepForm(StatedLimitsMixin, forms.Form):
     step = forms.CharField(widget=forms.HiddenInput)
     from_status = forms.CharField(widget=forms.HiddenInput, required=False)
     note = forms.CharField(label=gettext_lazy("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2}))

@@ -4,6 +4,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from apps.core.forms import StatedLimitsMixin
 from apps.core.spreadsheets import ImportFileError, check_archive, validate_upload_size
 from apps.departments.models import Department
 
@@ -33,8 +34,10 @@ class DateInput(forms.DateInput):
     input_type = "date"
 
 
-class DraftTextForm(forms.Form):
+class DraftTextForm(StatedLimitsMixin, forms.Form):
     """The text of a draft (pasted or uploaded) and its version details."""
+
+    text_limits = {"text": 200_000}
 
     upload = forms.FileField(
         label=_("Upload a file"),
@@ -208,10 +211,10 @@ class PolicyCreateForm(DraftTextForm):
         return data
 
 
-class CommentForm(forms.Form):
+class CommentForm(StatedLimitsMixin, forms.Form):
     comment = forms.CharField(label=_("Comment"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
 
 
-class ReviewForm(forms.Form):
+class ReviewForm(StatedLimitsMixin, forms.Form):
     outcome = forms.ChoiceField(label=_("Outcome"), choices=ReviewOutcome.choices, widget=forms.RadioSelect)
     comment = forms.CharField(label=_("Comment"), required=False, widget=forms.Textarea(attrs={"rows": 3}))

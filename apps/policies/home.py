@@ -41,6 +41,8 @@ def my_work(user) -> list[WorkPanel]:
         )
     )
     return panels
+
+
 # --- how things stand ----------------------------------------------------------------------
 RECENT = 5
 

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from apps.accounts.permissions import is_admin, is_ops
 from apps.approvals import services as approvals
 from apps.core.statemachine import TransitionError, transition
+from apps.core.versions import version_label
 from apps.notifications.services import notify_many, resolve
 from apps.search.services import index_now
 
@@ -326,9 +327,9 @@ def _apply_parse(version: PolicyVersion, result: ParseResult, text: str) -> None
 
 def next_label(policy: Policy) -> str:
     n = policy.versions.count() + 1 if policy.pk else 1
-    while policy.pk and policy.versions.filter(label=f"V{n}").exists():
+    while policy.pk and policy.versions.filter(label=version_label(n)).exists():
         n += 1
-    return f"V{n}"
+    return version_label(n)
 
 
 @transaction.atomic

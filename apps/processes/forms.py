@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from apps.core.forms import StatedLimitsMixin
 from apps.core.widgets import FastSelect
 from apps.departments.models import Department, Position
 
@@ -66,7 +67,7 @@ def models_q(value: str):
     return Q(code__icontains=value) | Q(name__icontains=value)
 
 
-class ProcessForm(forms.ModelForm):
+class ProcessForm(StatedLimitsMixin, forms.ModelForm):
     class Meta:
         model = Process
         fields = [
@@ -96,7 +97,7 @@ class ProcessForm(forms.ModelForm):
         self.fields["owner"].label_from_instance = _person_label
 
 
-class ChangeRequestForm(forms.ModelForm):
+class ChangeRequestForm(StatedLimitsMixin, forms.ModelForm):
     class Meta:
         model = ChangeRequest
         fields = ["title", "reason", "expected_effect", "urgency", "marked_major"]
@@ -135,7 +136,7 @@ def format_next(step: dict, following_key: str | None) -> str:
     return ", ".join(n["to"].upper() + (f"（{n['condition']}）" if n.get("condition") else "") for n in nxt)
 
 
-class StepForm(forms.Form):
+class StepForm(StatedLimitsMixin, forms.Form):
     key = forms.CharField(widget=forms.HiddenInput)
     name = forms.CharField(label=_("Step"), max_length=120)
     department = forms.ModelChoiceField(label=_("Department"), queryset=Department.objects.none())
@@ -278,7 +279,7 @@ class DecisionForm(forms.Form):
     comment = forms.CharField(required=False, max_length=2000)
 
 
-class ReviewForm(forms.Form):
+class ReviewForm(StatedLimitsMixin, forms.Form):
     reviewed_on = forms.DateField(label=_("Review date"), widget=forms.DateInput(attrs={"type": "date"}))
     findings = forms.CharField(label=_("Findings"), widget=forms.Textarea(attrs={"rows": 4}))
     next_review_date = forms.DateField(label=_("Next review date"), widget=forms.DateInput(attrs={"type": "date"}))

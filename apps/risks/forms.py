@@ -4,6 +4,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from apps.core.forms import StatedLimitsMixin
 from apps.core.widgets import FastSelect
 from apps.departments.models import Department
 
@@ -25,7 +26,7 @@ class PersonField(forms.ModelChoiceField):
         return f"{obj.name} ({obj.username})"
 
 
-class RiskReportForm(forms.ModelForm):
+class RiskReportForm(StatedLimitsMixin, forms.ModelForm):
     class Meta:
         model = Risk
         fields = [
@@ -82,11 +83,11 @@ class AcceptForm(forms.Form):
     owner = PersonField(label=_("Owner"))
 
 
-class CloseForm(forms.Form):
+class CloseForm(StatedLimitsMixin, forms.Form):
     reason = forms.CharField(label=_("Reason"), max_length=500, widget=forms.Textarea(attrs={"rows": 2}))
 
 
-class AssessmentForm(forms.Form):
+class AssessmentForm(StatedLimitsMixin, forms.Form):
     likelihood = forms.TypedChoiceField(label=_("Likelihood"), coerce=int)
     impact = forms.TypedChoiceField(label=_("Impact"), coerce=int)
     controls = forms.CharField(
@@ -114,7 +115,7 @@ class AssessmentForm(forms.Form):
             ]
 
 
-class ResponseForm(forms.Form):
+class ResponseForm(StatedLimitsMixin, forms.Form):
     strategy = forms.ChoiceField(label=_("Response"), choices=Strategy.choices)
     plan = forms.CharField(
         label=_("Response plan"), required=False, max_length=TEXT_LIMIT, widget=forms.Textarea(attrs={"rows": 3})
@@ -133,7 +134,7 @@ class MeasureForm(forms.Form):
         return due
 
 
-class MeasureUpdateForm(forms.Form):
+class MeasureUpdateForm(StatedLimitsMixin, forms.Form):
     status = forms.ChoiceField(label=_("Status"), choices=Measure.Status.choices)
     progress_note = forms.CharField(
         label=_("Progress"), required=False, max_length=1000, widget=forms.Textarea(attrs={"rows": 2})
@@ -165,7 +166,7 @@ class KriForm(forms.Form):
         self.fields["indicator"].label_from_instance = lambda i: f"{i.code} {i.name}"
 
 
-class ReviewForm(forms.Form):
+class ReviewForm(StatedLimitsMixin, forms.Form):
     note = forms.CharField(label=_("Review note"), max_length=1000, widget=forms.Textarea(attrs={"rows": 2}))
     next_review = forms.DateField(
         label=_("Next review"), required=False, widget=forms.DateInput(attrs={"type": "date"})

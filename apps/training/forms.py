@@ -2,6 +2,7 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
+from apps.core.forms import StatedLimitsMixin
 from apps.core.spreadsheets import validate_spreadsheet_upload
 from apps.departments.models import Department, Position
 
@@ -10,7 +11,7 @@ from .models import TEXT_LIMIT, Course, Plan, Question
 User = get_user_model()
 
 
-class PlanForm(forms.ModelForm):
+class PlanForm(StatedLimitsMixin, forms.ModelForm):
     class Meta:
         model = Plan
         fields = ["title", "year", "quarter", "department", "notes"]
@@ -23,7 +24,7 @@ class PlanForm(forms.ModelForm):
         self.fields["department"].empty_label = _("Company-wide")
 
 
-class CourseForm(forms.ModelForm):
+class CourseForm(StatedLimitsMixin, forms.ModelForm):
     class Meta:
         model = Course
         fields = [
@@ -71,7 +72,8 @@ class SessionForm(forms.Form):
     capacity = forms.IntegerField(label=_("Capacity"), min_value=1, max_value=10000)
 
 
-class EnrollForm(forms.Form):
+class EnrollForm(StatedLimitsMixin, forms.Form):
+    text_limits = {"logins": 5000}
     logins = forms.CharField(
         label=_("People (logins, one per line or separated by commas)"),
         required=False,
@@ -104,7 +106,7 @@ class EnrollForm(forms.Form):
         return data
 
 
-class QuestionForm(forms.Form):
+class QuestionForm(StatedLimitsMixin, forms.Form):
     text = forms.CharField(label=_("Question"), max_length=500)
     kind = forms.ChoiceField(label=_("Kind"), choices=Question.Kind.choices)
     answers = forms.CharField(
@@ -122,7 +124,7 @@ class QuestionForm(forms.Form):
         return out
 
 
-class SurveyForm(forms.Form):
+class SurveyForm(StatedLimitsMixin, forms.Form):
     rating = forms.TypedChoiceField(
         label=_("How useful was it?"),
         coerce=int,
@@ -134,7 +136,7 @@ class SurveyForm(forms.Form):
     )
 
 
-class DevelopmentForm(forms.Form):
+class DevelopmentForm(StatedLimitsMixin, forms.Form):
     goals = forms.CharField(label=_("Goals"), max_length=TEXT_LIMIT, widget=forms.Textarea(attrs={"rows": 3}))
     due_date = forms.DateField(label=_("Due date"), widget=forms.DateInput(attrs={"type": "date"}))
     mentor = forms.ModelChoiceField(label=_("Mentor"), required=False, queryset=None)
@@ -151,7 +153,7 @@ class ActionForm(forms.Form):
     course = forms.ModelChoiceField(label=_("Course (optional)"), required=False, queryset=Course.objects.none())
 
 
-class NoteForm(forms.Form):
+class NoteForm(StatedLimitsMixin, forms.Form):
     note = forms.CharField(label=_("Note"), max_length=1000, widget=forms.Textarea(attrs={"rows": 2}))
 
 

@@ -28,3 +28,7 @@ document.addEventListener("submit", (event) => {
     form.action = form.dataset.actionYear.replace("9999", form.elements.year.value);
   }
 });
+document.addEventListener("click", (event) => {
+  // error pages: "previous page" (a link home is there too, for a tab opened on the error)
+  if (event.target.closest("[data-history-back]")) window.history.back();
+});

@@ -14,6 +14,14 @@ def query_replace(context, **kwargs):
     return query.urlencode()
 
 
+@register.filter(name="version")
+def version_filter(value):
+    """{{ process_version|version }} -> "V3": one way of writing a version (apps/core/versions.py)."""
+    from apps.core.versions import version_label
+
+    return version_label(value)
+
+
 @register.filter
 def elided_range(paginator, number):
     return paginator.get_elided_page_range(number, on_each_side=2, on_ends=1)
