@@ -1017,4 +1017,5 @@ def stage_nudge(*, cycle: Cycle, actor, stage: str, today: date | None = None) -
         title=gettext_noop("Your department head reminds you: appraisal %(code)s is waiting for your part"),
         params={"code": cycle.code},
         url=reverse("appraisals:home"),
+        subject=cycle,  # submitting or the last review resolves it, as the stage's own reminders
     )

@@ -30,11 +30,13 @@ def nudge_once(
     title: str,
     params: dict | None = None,
     url: str = "",
+    subject=None,
 ) -> int | None:
     """Remind `recipients` (never the actor). `title` is an untranslated message
     (gettext_noop) with %(name)s `params`, written in each recipient's language. Returns how
     many were reminded, or None when this thing was already nudged in this scope on `day`
-    (then nothing is sent)."""
+    (then nothing is sent). `subject` is what the reminder is about, so that doing the task
+    resolves it like the module's own reminders."""
     people = [r for r in {r.pk: r for r in recipients}.values() if r.pk != actor.pk]
     with transaction.atomic():
         try:
@@ -49,7 +51,7 @@ def nudge_once(
         for lang, group in groupby(sorted(people, key=language), key=language):
             with translation.override(lang):
                 text = gettext(title) % (params or {})
-                notify_many(recipients=list(group), kind=kind, title=text, url=url)
+                notify_many(recipients=list(group), kind=kind, title=text, url=url, subject=subject)
     return len(people)
 
 

@@ -649,4 +649,5 @@ def ack_nudge(*, version: PolicyVersion, actor, today: date | None = None) -> in
         title=gettext_noop("Your department head reminds you to acknowledge “%(title)s”"),
         params={"title": version.policy.title},
         url=version.policy.get_absolute_url(),
+        subject=("policies.version", version.pk),  # acknowledging resolves it
     )

@@ -237,6 +237,12 @@ class TestNudge:
         assert people[0].pk not in recipients  # acknowledged already
         assert org["staff"].pk in recipients and org["manager"].pk not in recipients
         assert all(u.department_id == org["sales_dept"].pk for u in {n.recipient for n in acked})
+        # the nudge is about the version: acknowledging it resolves the reminder
+        from apps.policies.services import acknowledge
+
+        acknowledge(user=org["staff"], version=version)
+        assert acked.get(recipient=org["staff"]).resolved_at is not None
+        assert acked.exclude(recipient=org["staff"]).filter(resolved_at__isnull=False).count() == 0
         month = reporting_month(TODAY)
         client.post(reverse("kpis:nudge_missing"), {"month": month.key})
         figures = Notification.objects.filter(kind="kpis.figure_missing")
