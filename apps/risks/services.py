@@ -277,7 +277,7 @@ def update_risk(*, risk: Risk, actor, **fields) -> Risk:
         "company_wide",
         "review_date",
     }
-    links = {name: fields.pop(name) for name in ("policies", "processes") if name in fields}
+    links = {name: fields.pop(name) for name in ("policies", "articles", "processes", "steps") if name in fields}
     for name, value in fields.items():
         if name not in allowed:
             raise TypeError(name)
