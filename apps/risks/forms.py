@@ -111,10 +111,10 @@ class RiskEditForm(RiskReportForm):
                     {
                         "hx-get": links_url,
                         "hx-trigger": "change",
-                        "hx-include": "closest form",
+                        "hx-include": "#id_policies, #id_processes, #id_articles, #id_steps",
                         "hx-target": "#risk-links",
-                        "hx-select": "#risk-links",
-                        "hx-swap": "outerHTML",
+                        "hx-swap": "innerHTML",
+                        "hx-sync": "closest form:replace",  # the newest choice wins
                     }
                 )
         pk = self.instance.pk
