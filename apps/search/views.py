@@ -50,7 +50,7 @@ def search_page(request):
     pages = max(1, -(-results.pool // PAGE_SIZE))
     number = min(number, pages)
     tabs = [("", _("All"), results.total, results.capped)] + [
-        (kind, label, results.counts.get(kind, 0), results.counts.get(kind, 0) > selectors.COUNT_CAP)
+        (kind, label, results.counts.get(kind, 0), results.kind_capped(kind))
         for kind, label in registry.kinds().items()
     ]
     return render(
@@ -62,7 +62,7 @@ def search_page(request):
             "results": results,
             "filters": filters,
             "tabs": tabs,
-            "count_cap": selectors.COUNT_CAP,
+            "count_cap": results.count_cap,
             "page_number": number,
             "pages": pages,
             "page_range": _page_range(number, pages),
