@@ -60,7 +60,13 @@ def _database(env) -> None:
 
 
 @pytest.fixture(scope="session")
-def portal():
+def portal_env():
+    """The environment of the live portal's processes (its database, its Celery queue)."""
+    return _env()
+
+
+@pytest.fixture(scope="session")
+def portal(portal_env):
     """The base URL of a live portal (web + Celery worker) on a fresh demo database.
     E2E_URL=http://127.0.0.1:8000 uses a portal already running on the demo company instead
     (quicker while working on a page; CI always starts its own)."""
@@ -69,7 +75,7 @@ def portal():
     if os.environ.get("E2E_URL"):
         yield os.environ["E2E_URL"].rstrip("/")
         return
-    env = _env()
+    env = portal_env
     _database(env)
     _run(["manage.py", "migrate", "--noinput", "-v", "0"], env)
     _run(["manage.py", "seed_demo"], env)
@@ -124,6 +130,21 @@ def shot(request):
         page.screenshot(path=str(folder / f"{next(counter):02d}-{name}.png"), full_page=True)
 
     return take
+
+
+@pytest.fixture
+def background(portal, portal_env):
+    """background(code): Python run by `manage.py shell` on the live portal's database, for
+    what the rest of the company does meanwhile (never for a step the journey is proving)."""
+
+    def run(code: str) -> str:
+        done = subprocess.run(
+            [sys.executable, "manage.py", "shell", "-c", code],
+            cwd=ROOT, env=portal_env, check=True, timeout=300, capture_output=True, text=True,
+        )  # fmt: skip
+        return done.stdout
+
+    return run
 
 
 @pytest.fixture

@@ -1,12 +1,16 @@
 from django import forms
 from django.contrib.auth import get_user_model
+from django.db.models import F, Q
 from django.utils import timezone
+from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from apps.core.forms import StatedLimitsMixin
 from apps.core.widgets import FastSelect
 from apps.departments.models import Department
+from apps.policies.models import Policy, PolicyNode
+from apps.processes.models import ProcessStep
 
 from .models import TEXT_LIMIT, Category, Comparator, Measure, Risk, Strategy
 from .scoring import Level
@@ -53,8 +57,34 @@ class RiskReportForm(StatedLimitsMixin, forms.ModelForm):
         self.fields["department"].queryset = Department.objects.order_by("path")
 
 
+class LinkChoiceField(forms.TypedMultipleChoiceField):
+    """Ids of articles or steps. The choices shown are those of the regulations and processes
+    chosen in the form; what may be saved is checked by the form against what the editor may see."""
+
+    def __init__(self, **kwargs):
+        super().__init__(coerce=int, required=False, **kwargs)
+
+    def valid_value(self, value):
+        return str(value).isdigit()
+
+
+def _ids(values) -> list[int]:
+    return [int(v) for v in values if str(v).isdigit()]
+
+
 class RiskEditForm(RiskReportForm):
+    has_links = True  # the form page renders the articles and steps in their own refreshable block
     owner = PersonField(label=_("Owner"), required=False)
+    articles = LinkChoiceField(
+        label=_("Regulation articles"),
+        help_text=_("The articles of the current version of the regulations chosen above."),
+        widget=forms.SelectMultiple(attrs={"size": 8}),
+    )
+    steps = LinkChoiceField(
+        label=_("Process steps"),
+        help_text=_("The steps of the current version of the processes chosen above."),
+        widget=forms.SelectMultiple(attrs={"size": 8}),
+    )
 
     class Meta(RiskReportForm.Meta):
         fields = [*RiskReportForm.Meta.fields, "owner", "review_date", "policies", "processes"]
@@ -65,18 +95,112 @@ class RiskEditForm(RiskReportForm):
             "processes": forms.SelectMultiple(attrs={"size": 6}),
         }
 
-    def __init__(self, *args, user=None, **kwargs):
+    def __init__(self, *args, user=None, links_url: str = "", **kwargs):
         from apps.policies.selectors import visible_policies
         from apps.processes.models import Process
 
         super().__init__(*args, **kwargs)
+        self.user = user
         # Only what the editor may see can be linked (a confidential regulation stays unnamed).
-        self.fields["policies"].queryset = (
-            visible_policies(user).order_by("code") if user else self.fields["policies"].queryset.none()
-        )
+        self.visible_policies = visible_policies(user) if user else Policy.objects.none()
+        self.fields["policies"].queryset = self.visible_policies.order_by("code")
         self.fields["processes"].queryset = Process.objects.order_by("code")
         self.fields["policies"].label_from_instance = lambda p: f"{p.code} {p.title}"
         self.fields["processes"].label_from_instance = lambda p: f"{p.code} {p.name}"
+        if links_url:  # choosing a regulation or a process refreshes the articles and steps offered
+            for name in ("policies", "processes"):
+                self.fields[name].widget.attrs.update(
+                    {
+                        "hx-get": links_url,
+                        "hx-trigger": "change",
+                        "hx-include": "#id_policies, #id_processes, #id_articles, #id_steps",
+                        "hx-target": "#risk-links",
+                        "hx-swap": "innerHTML",
+                        "hx-sync": "closest form:replace",  # the newest choice wins
+                    }
+                )
+        pk = self.instance.pk
+        if self.is_bound:
+            policy_ids, process_ids = _ids(self.data.getlist("policies")), _ids(self.data.getlist("processes"))
+        else:
+            policy_ids = list(self.instance.policies.values_list("pk", flat=True)) if pk else []
+            process_ids = list(self.instance.processes.values_list("pk", flat=True)) if pk else []
+            self.initial["articles"] = list(self.instance.articles.values_list("pk", flat=True)) if pk else []
+            self.initial["steps"] = list(self.instance.steps.values_list("pk", flat=True)) if pk else []
+        self.fields["articles"].choices = self._article_choices(policy_ids)
+        self.fields["steps"].choices = self._step_choices(process_ids)
+
+    # --- what may be offered and saved -------------------------------------------------------
+    def _articles(self):
+        """Articles the editor may link: those of a visible regulation's current version, and
+        those already linked of a visible regulation (an older version's article can be removed)."""
+        linked = self.instance.articles.all() if self.instance.pk else PolicyNode.objects.none()
+        return PolicyNode.objects.filter(version__policy__in=self.visible_policies).filter(
+            Q(version__policy__current_version=F("version")) | Q(pk__in=linked.values("pk"))
+        )
+
+    def _steps(self):
+        linked = self.instance.steps.all() if self.instance.pk else ProcessStep.objects.none()
+        return ProcessStep.objects.filter(
+            Q(version__process__current_version=F("version")) | Q(pk__in=linked.values("pk"))
+        )
+
+    def _article_choices(self, policy_ids):
+        rows = (
+            self._articles()
+            .filter(version__policy_id__in=policy_ids)
+            .select_related("version__policy")
+            .order_by("version__policy__code", "version_id", "ordinal")
+        )
+        groups = {}
+        for n in rows:
+            policy = n.version.policy
+            label = f"{n.label} {n.heading or n.text}".strip()
+            groups.setdefault(f"{policy.code} {policy.title}", []).append((n.pk, Truncator(label).chars(60)))
+        return list(groups.items())
+
+    def _step_choices(self, process_ids):
+        rows = (
+            self._steps()
+            .filter(version__process_id__in=process_ids)
+            .select_related("version__process")
+            .order_by("version__process__code", "version_id", "order")
+        )
+        groups = {}
+        for s in rows:
+            process = s.version.process
+            groups.setdefault(f"{process.code} {process.name}", []).append((s.pk, f"{s.order}. {s.name}"))
+        return list(groups.items())
+
+    def clean_articles(self):
+        ids = set(self.cleaned_data["articles"])
+        found = list(self._articles().filter(pk__in=ids).select_related("version__policy"))
+        if len(found) != len(ids):
+            raise forms.ValidationError(_("An article you chose is no longer offered; choose again."))
+        return found
+
+    def clean_steps(self):
+        ids = set(self.cleaned_data["steps"])
+        found = list(self._steps().filter(pk__in=ids).select_related("version__process"))
+        if len(found) != len(ids):
+            raise forms.ValidationError(_("A process step you chose is no longer offered; choose again."))
+        return found
+
+    def clean(self):
+        data = super().clean()
+        # An article links its regulation, a step its process (chosen in one go, shown together).
+        if "articles" in data and "policies" in data:
+            data["policies"] = {*data["policies"], *(n.version.policy for n in data["articles"])}
+        if "steps" in data and "processes" in data:
+            data["processes"] = {*data["processes"], *(s.version.process for s in data["steps"])}
+        # Links the editor may not see are kept as they are: nobody removes what they cannot know.
+        if self.instance.pk and "policies" in data:
+            hidden = self.instance.policies.exclude(pk__in=self.visible_policies.values("pk"))
+            data["policies"] = {*data["policies"], *hidden}
+        if self.instance.pk and "articles" in data:
+            hidden = self.instance.articles.exclude(version__policy__in=self.visible_policies)
+            data["articles"] = [*data["articles"], *hidden]
+        return data
 
 
 class AcceptForm(forms.Form):

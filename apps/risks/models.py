@@ -9,6 +9,7 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
@@ -354,7 +355,7 @@ class Breach(models.Model):
     kri = models.ForeignKey(KeyRiskIndicator, on_delete=models.CASCADE, related_name="breaches")
     period = models.CharField(max_length=20)
     value = models.DecimalField(max_digits=18, decimal_places=4)
-    started_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(default=timezone.now)  # the check's moment (a scan passes its own)
     ended_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:

@@ -8,6 +8,7 @@ from datetime import date
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -15,7 +16,7 @@ from apps.accounts.permissions import users_with_role
 from apps.accounts.roles import Role
 from apps.approvals import services as approvals
 from apps.departments.models import Department
-from apps.kpis.periods import Period
+from apps.kpis.periods import MONTHS_PER_PERIOD, Period
 from apps.notifications.services import notify, notify_many
 
 from . import notification_kinds as kinds
@@ -277,7 +278,7 @@ def update_risk(*, risk: Risk, actor, **fields) -> Risk:
         "company_wide",
         "review_date",
     }
-    links = {name: fields.pop(name) for name in ("policies", "processes") if name in fields}
+    links = {name: fields.pop(name) for name in ("policies", "articles", "processes", "steps") if name in fields}
     for name, value in fields.items():
         if name not in allowed:
             raise TypeError(name)
@@ -355,12 +356,24 @@ def record_review(*, risk: Risk, actor, note: str, next_review: date | None, tod
 # --- key risk indicators --------------------------------------------------------------------
 
 
-def latest_figures(indicator_ids) -> dict[int, tuple]:
-    """{indicator id: (year, index, value)} of the newest figure of each indicator (one query)."""
+def _begun_by(day: date) -> Q:
+    """Figures of periods that have begun by `day` (a figure entered ahead for a later period,
+    or a scan run for an earlier moment, never looks into the future)."""
+    begun = Q()
+    for frequency in MONTHS_PER_PERIOD:
+        index = Period.containing(day, frequency).index
+        begun |= Q(indicator__frequency=frequency) & (Q(year__lt=day.year) | Q(year=day.year, index__lte=index))
+    return begun
+
+
+def latest_figures(indicator_ids, day: date | None = None) -> dict[int, tuple]:
+    """{indicator id: (year, index, value)} of the newest figure of each indicator among the
+    periods begun by `day` (default today; one query)."""
     from apps.kpis.models import Measurement
 
     rows = (
         Measurement.objects.filter(indicator_id__in=list(indicator_ids), value__isnull=False)
+        .filter(_begun_by(day or timezone.localdate()))
         .order_by("indicator_id", "-year", "-index")
         .distinct("indicator_id")
         .values_list("indicator_id", "year", "index", "value")
@@ -380,7 +393,7 @@ def evaluate_kris(kris, now=None) -> int:
     inside closes it, so a later crossing is a new breach. Returns the number of new breaches."""
     now = now or timezone.now()
     kris = list(kris.select_related("risk", "indicator"))
-    figures = latest_figures({k.indicator_id for k in kris})
+    figures = latest_figures({k.indicator_id for k in kris}, timezone.localdate(now))
     opened = 0
     ops = None
     for kri in kris:
@@ -395,7 +408,7 @@ def evaluate_kris(kris, now=None) -> int:
             locked.last_value, locked.last_period, locked.checked_at = value, period, now
             if breached and not locked.in_breach:
                 locked.in_breach = True
-                Breach.objects.create(kri=locked, period=period, value=value)
+                Breach.objects.create(kri=locked, period=period, value=value, started_at=now)
                 opened += 1
                 ops = ops if ops is not None else list(users_with_role(Role.OPS))
                 recipients = {u.pk: u for u in ops}

@@ -14,6 +14,7 @@ urlpatterns = [
     path("import/<int:pk>/", views_import.preview, name="import_preview"),
     path("<str:code>/", views.detail, name="detail"),
     path("<str:code>/edit/", views.edit, name="edit"),
+    path("<str:code>/edit/links/", views.edit_links, name="edit_links"),
     path("<str:code>/accept/", views.accept, name="accept"),
     path("<str:code>/close/", views.close, name="close"),
     path("<str:code>/assess/", views.assess, name="assess"),

@@ -130,6 +130,22 @@ def heat_map(request):
     )
 
 
+def _with_children(parents, children, parent_field) -> list:
+    """Each parent with `.linked`: the linked articles or steps among its children (two queries).
+    A child marked `.current` belongs to the parent's current version (so its anchor exists)."""
+    parents = list(parents)
+    ids = {p.pk for p in parents}
+    by_parent = {}
+    for child in children.filter(**{f"{parent_field}__in": ids}):
+        parent_id = getattr(child.version, parent_field.split("__")[1])
+        by_parent.setdefault(parent_id, []).append(child)
+    for p in parents:
+        p.linked = by_parent.get(p.pk, [])
+        for child in p.linked:
+            child.current = child.version_id == p.current_version_id
+    return parents
+
+
 @view_risks
 def detail(request, code):
     risk = _risk_or_404(request.user, code)
@@ -152,8 +168,16 @@ def detail(request, code):
             "breaches": list(selectors.open_breaches(risk)),
             "reviews": list(risk.reviews.select_related("reviewed_by")[:20]),
             # A linked regulation the reader may not see stays unnamed, as everywhere.
-            "policies": list(visible_policies(user).filter(risks=risk).order_by("code")),
-            "processes": list(risk.processes.all()),
+            "policies": _with_children(
+                visible_policies(user).filter(risks=risk).order_by("code"),
+                risk.articles.select_related("version").order_by("version_id", "ordinal"),
+                "version__policy_id",
+            ),
+            "processes": _with_children(
+                risk.processes.order_by("code"),
+                risk.steps.select_related("version").order_by("version_id", "order"),
+                "version__process_id",
+            ),
             "can_triage": user.has_perm("risks.triage", risk),
             "can_manage": user.has_perm("risks.manage", risk),
             "acceptance_request": approvals.request_for("risks.acceptance", risk.pk) if risk.acceptance else None,
@@ -203,7 +227,10 @@ def report(request):
 def edit(request, code):
     risk = _risk_or_404(request.user, code)
     _allowed(request.user, "risks.manage", risk)
-    form = RiskEditForm(request.POST or None, instance=Risk.objects.get(pk=risk.pk), user=request.user)
+    links_url = reverse("risks:edit_links", args=[code])
+    form = RiskEditForm(
+        request.POST or None, instance=Risk.objects.get(pk=risk.pk), user=request.user, links_url=links_url
+    )
     if request.method == "POST" and form.is_valid():
         services.update_risk(risk=risk, actor=request.user, **form.cleaned_data)
         messages.success(request, _("Risk saved."))
@@ -216,6 +243,15 @@ def edit(request, code):
         action_url=reverse("risks:edit", args=[code]),
         submit=_("Save"),
     )
+
+
+@view_risks
+def edit_links(request, code):
+    """The articles and steps offered for the regulations and processes chosen so far (HTMX)."""
+    risk = _risk_or_404(request.user, code)
+    _allowed(request.user, "risks.manage", risk)
+    form = RiskEditForm(request.GET, instance=Risk.objects.get(pk=risk.pk), user=request.user)
+    return render(request, "risks/_links.html", {"form": form})
 
 
 @require_POST

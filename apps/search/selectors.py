@@ -26,6 +26,15 @@ HEADING_CAP = 100
 BODY_CAP = 200
 COUNT_CAP = 1000
 SNIPPET_CHARS = 110
+# Queries of single characters (制, 考) match most of the index: each match costs a row read
+# and its tsvector, so they rank a smaller pool and count up to a smaller cap ("100+").
+SHORT_CAPS = (50, 50, 100)
+SHORT_COUNT_CAP = 100
+
+
+def is_short(query: Query) -> bool:
+    """Only single characters (制, "制 度"): the query class that matches most documents."""
+    return bool(query.needles) and all(n.kind == "text" and len(n.value) == 1 for n in query.needles)
 
 
 @dataclass
@@ -134,7 +143,8 @@ class Results:
     query: Query
     hits: list[Hit] = field(default_factory=list)
     pool: int = 0  # ranked candidates (what pagination runs over)
-    counts: dict[str, int] = field(default_factory=dict)  # per kind, capped at COUNT_CAP + 1
+    counts: dict[str, int] = field(default_factory=dict)  # per kind, capped at count_cap + 1
+    count_cap: int = COUNT_CAP
 
     @property
     def total(self) -> int:
@@ -142,7 +152,10 @@ class Results:
 
     @property
     def capped(self) -> bool:
-        return any(n > COUNT_CAP for n in self.counts.values())
+        return any(n > self.count_cap for n in self.counts.values())
+
+    def kind_capped(self, kind: str) -> bool:
+        return self.counts.get(kind, 0) > self.count_cap
 
 
 def ranked_page_sql(
@@ -208,7 +221,9 @@ def ranked_page(
     return rows, (rows[0]["pool"] if rows else 0)
 
 
-def kind_counts_sql(user, query: Query, filters: Filters, *, scope: Scope | None = None) -> tuple[str, list]:
+def kind_counts_sql(
+    user, query: Query, filters: Filters, *, scope: Scope | None = None, cap: int = COUNT_CAP
+) -> tuple[str, list]:
     scope = scope or scope_for(user, filters)
     tags = filters.tags(with_kind=False)
     parts, params = [], []
@@ -219,7 +234,7 @@ def kind_counts_sql(user, query: Query, filters: Filters, *, scope: Scope | None
             field="tsv",
             tsquery=_with_tags(query.tsquery, [*tags, f"#{kind}"]),
             kind=kind,
-            cap=COUNT_CAP + 1,
+            cap=cap + 1,
         )
         parts.append(sql)
         params.extend(p)
@@ -227,12 +242,14 @@ def kind_counts_sql(user, query: Query, filters: Filters, *, scope: Scope | None
     return sql, [*scope.cte_params, *params]
 
 
-def kind_counts(user, query: Query, filters: Filters, *, scope: Scope | None = None) -> dict[str, int]:
-    """Matches per kind under the filters (but any kind), each counted up to COUNT_CAP + 1:
-    the kind is a lexeme too, so each count is one GIN lookup that stops at its cap."""
+def kind_counts(
+    user, query: Query, filters: Filters, *, scope: Scope | None = None, cap: int = COUNT_CAP
+) -> dict[str, int]:
+    """Matches per kind under the filters (but any kind), each counted up to cap + 1: the
+    kind is a lexeme too, so each count is one GIN lookup that stops at its cap."""
     if query.empty or not registry.kinds():
         return {}
-    sql, params = kind_counts_sql(user, query, filters, scope=scope)
+    sql, params = kind_counts_sql(user, query, filters, scope=scope, cap=cap)
     with connection.cursor() as cur:
         cur.execute(sql, params)
         found = dict(cur.fetchall())
@@ -260,14 +277,16 @@ def _hit(row: dict, query: Query, kinds: dict[str, str]) -> Hit:
 def search(user, raw: str, filters: Filters | None = None, *, offset: int = 0, limit: int = 20) -> Results:
     filters = filters or Filters()
     query = parse_query(raw)
-    results = Results(query=query)
+    short = is_short(query)
+    results = Results(query=query, count_cap=SHORT_COUNT_CAP if short else COUNT_CAP)
     if query.empty:
         return results
     scope = scope_for(user, filters)
-    rows, results.pool = ranked_page(user, query, filters, offset=offset, limit=limit, scope=scope)
+    caps = SHORT_CAPS if short else (TITLE_CAP, HEADING_CAP, BODY_CAP)
+    rows, results.pool = ranked_page(user, query, filters, offset=offset, limit=limit, scope=scope, caps=caps)
     kinds = registry.kinds()
     results.hits = [_hit(r, query, kinds) for r in rows]
-    results.counts = kind_counts(user, query, filters, scope=scope)
+    results.counts = kind_counts(user, query, filters, scope=scope, cap=results.count_cap)
     return results
 
 

@@ -1,7 +1,9 @@
 """The results page and the top bar's suggestions; all reading is in selectors.py."""
 
 from django.contrib import messages
+from django.http import HttpResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 
 from . import registry, selectors
@@ -48,7 +50,7 @@ def search_page(request):
     pages = max(1, -(-results.pool // PAGE_SIZE))
     number = min(number, pages)
     tabs = [("", _("All"), results.total, results.capped)] + [
-        (kind, label, results.counts.get(kind, 0), results.counts.get(kind, 0) > selectors.COUNT_CAP)
+        (kind, label, results.counts.get(kind, 0), results.kind_capped(kind))
         for kind, label in registry.kinds().items()
     ]
     return render(
@@ -60,7 +62,7 @@ def search_page(request):
             "results": results,
             "filters": filters,
             "tabs": tabs,
-            "count_cap": selectors.COUNT_CAP,
+            "count_cap": results.count_cap,
             "page_number": number,
             "pages": pages,
             "page_range": _page_range(number, pages),
@@ -85,6 +87,9 @@ def _page_range(number: int, pages: int) -> list[int | None]:
 
 
 def suggest(request):
+    """A fragment for the top bar. Rendered without the request's context processors: the
+    page's menus and counters (unread notifications, approvals waiting) are not part of it
+    and would cost their queries on every keystroke."""
     raw = (request.GET.get("q") or "")[:MAX_QUERY].strip()
     query, groups = selectors.suggest(request.user, raw)
-    return render(request, "search/_suggestions.html", {"q": raw, "groups": groups, "query": query})
+    return HttpResponse(render_to_string("search/_suggestions.html", {"q": raw, "groups": groups, "query": query}))

@@ -298,3 +298,104 @@ def test_linked_regulations_and_processes_show_only_to_those_who_may_see_them(or
     assert ops.post(url, data).status_code == 302
     staff_page = client_for(org["staff"]).get(risks["wide"].get_absolute_url()).content.decode()
     assert open_policy.code in staff_page and secret_policy.code not in staff_page
+
+
+def _options(html: str, name: str) -> set[int]:
+    """The option values of the <select name=name> in a page."""
+    import re
+
+    select = re.search(rf'<select name="{name}".*?</select>', html, re.S)
+    return {int(v) for v in re.findall(r'value="(\d+)"', select.group(0))} if select else set()
+
+
+def _edit_data(risk, org, **links):
+    return {
+        "title": risk.title,
+        "category": risk.category_id,
+        "department": risk.department_id,
+        "company_wide": "on" if risk.company_wide else "",
+        **links,
+    }
+
+
+def test_articles_and_steps_are_offered_for_the_chosen_regulations_and_processes_and_linked(org, risks, client_for):
+    from apps.policies.tests.factories import make_published
+    from apps.processes.tests.factories import linear_steps, published_process
+
+    version, secret_version = (
+        make_published(org=org),
+        make_published(org=org, confidentiality="restricted", owning=org["ops_dept"]),
+    )
+    policy, secret = version.policy, secret_version.policy
+    process = published_process(org["sales_dept"], steps=linear_steps(org["sales_dept"], 3, prefix="环节"))
+    process.refresh_from_db()
+    article = version.nodes.order_by("ordinal").last()
+    step = process.current_version.steps.order_by("order")[1]
+    risk = risks["sales"]
+    manager = client_for(org["manager"])  # head of sales: may edit the risk, may not see `secret`
+    edit, links = reverse("risks:edit", args=[risk.code]), reverse("risks:edit_links", args=[risk.code])
+
+    # nothing chosen yet: nothing offered; choosing refreshes the block with their articles and steps
+    form_page = manager.get(edit).content.decode()
+    assert _options(form_page, "articles") == set() and f'hx-get="{links}"' in form_page
+    block = manager.get(links, {"policies": [policy.pk, secret.pk], "processes": [process.pk]}).content.decode()
+    assert _options(block, "articles") == set(version.nodes.values_list("pk", flat=True))
+    assert _options(block, "steps") == set(process.current_version.steps.values_list("pk", flat=True))
+    assert "环节" in block
+    secret_nodes = list(secret_version.nodes.values_list("pk", flat=True))
+
+    # a regulation nobody chose is linked through its article; a step links its process
+    response = manager.post(edit, _edit_data(risk, org, articles=[article.pk], steps=[step.pk]))
+    assert response.status_code == 302
+    assert set(risk.articles.all()) == {article} and set(risk.steps.all()) == {step}
+    assert set(risk.policies.all()) == {policy} and set(risk.processes.all()) == {process}
+    page = client_for(org["staff"]).get(risk.get_absolute_url()).content.decode()
+    assert f"{policy.get_absolute_url()}#{article.slug}" in page
+    assert f"{process.get_absolute_url()}#step-{step.key}" in page
+
+    # an article the editor may not see is refused with a message, the form keeps what was typed
+    refused = manager.post(edit, _edit_data(risk, org, articles=[secret_nodes[0]], title="改过的标题"))
+    assert refused.status_code == 200 and "改过的标题" in refused.content.decode()
+    assert "choose again" in refused.content.decode() or "重新选择" in refused.content.decode()
+    assert set(risk.articles.all()) == {article}
+
+    # ops links the confidential regulation's article; the manager's next save keeps it
+    ops = client_for(org["ops"])
+    data = _edit_data(risk, org, articles=[article.pk, secret_nodes[0]], steps=[step.pk])
+    assert ops.post(edit, data).status_code == 302
+    assert manager.post(edit, _edit_data(risk, org, policies=[policy.pk], processes=[process.pk])).status_code == 302
+    assert set(risk.articles.values_list("pk", flat=True)) == {secret_nodes[0]}  # the manager removed his
+    assert set(risk.policies.all()) == {policy, secret}
+    page = manager.get(risk.get_absolute_url()).content.decode()
+    assert secret.get_absolute_url() not in page and f'href="{secret.get_absolute_url()}#' not in page
+
+
+def test_only_those_who_may_edit_a_risk_get_its_link_choices(org, risks, client_for):
+    links = lambda risk: reverse("risks:edit_links", args=[risk.code])  # noqa: E731
+    assert client_for(org["staff"]).get(links(risks["sales"])).status_code == 403  # sees it, may not edit
+    assert client_for(org["staff"]).get(links(risks["secret"])).status_code == 404
+    assert client_for(org["manager"]).get(links(risks["sales"])).status_code == 200
+
+
+def test_risk_page_queries_do_not_grow_with_linked_articles_and_steps(org, client_for, pinned_today):
+    from apps.policies.tests.factories import make_published
+    from apps.processes.tests.factories import linear_steps, published_process
+
+    client = client_for(org["manager"])
+    risk = RiskFactory(department=org["sales_dept"], owner=org["manager"])
+
+    def link(n):
+        for _i in range(n):
+            version = make_published(org=org)
+            policy = version.policy
+            process = published_process(org["sales_dept"], steps=linear_steps(org["sales_dept"], 3))
+            process.refresh_from_db()
+            risk.articles.add(*version.nodes.all())
+            risk.steps.add(*process.current_version.steps.all())
+            risk.policies.add(policy)
+            risk.processes.add(process)
+
+    link(1)
+    small = _queries(client, risk.get_absolute_url())
+    link(6)
+    assert _queries(client, risk.get_absolute_url()) == small

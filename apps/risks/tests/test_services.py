@@ -221,3 +221,39 @@ def test_a_review_moves_the_next_review_date(org, risks):
     )
     risks["sales"].refresh_from_db()
     assert risks["sales"].review_date == date(2027, 2, 16) and risks["sales"].reviews.count() == 1
+
+
+def test_the_kri_scan_job_at_pinned_times_warns_once_per_breach_and_never_looks_ahead(org, risks):
+    """The job as beat runs it: at its time, twice, and late (a missed hour catches up)."""
+    import time_machine
+    from django.utils import timezone
+
+    from apps.kpis.models import Measurement
+    from apps.scheduling.registry import get
+
+    job = get("risks.kri_scan")
+    assert job.schedule == "17 * * * *" and not job.atomic  # hourly; each KRI commits on its own
+    indicator, kri = _kri(org, risks["sales"])  # monthly, warn below 90
+    warned = Notification.objects.filter(kind="risks.kri_warning")
+    _figure(indicator, 11, "95")  # November, inside
+    _figure(indicator, 12, "70")  # December, entered ahead: not a figure of today yet
+    with time_machine.travel("2026-11-30 23:17 +0800", tick=False):
+        assert job.func(timezone.now()) == 0
+        kri.refresh_from_db()
+        assert not kri.in_breach and kri.last_period == "2026-11" and warned.count() == 0
+    with time_machine.travel("2026-12-01 00:17 +0800", tick=False):  # December has begun
+        now = timezone.now()
+        assert job.func(now) == 1
+        assert job.func(now) == 0  # a second run at the same moment sends nothing
+    breach = Breach.objects.get()
+    assert breach.started_at == now and breach.period == "2026-12" and breach.ended_at is None
+    assert warned.count() == 3  # owner and the two ops, once
+    with time_machine.travel("2026-12-01 05:17 +0800", tick=False):  # after missed runs: nothing new
+        assert job.func(timezone.now()) == 0
+    Measurement.objects.filter(indicator=indicator, index=12).update(value=Decimal("93"))
+    with time_machine.travel("2026-12-02 09:17 +0800", tick=False):
+        ended = timezone.now()
+        assert job.func(ended) == 0
+    breach.refresh_from_db()
+    assert breach.ended_at == ended and not KeyRiskIndicator.objects.get().in_breach
+    assert warned.count() == 3

@@ -130,3 +130,6 @@ def test_suggestions_query_count_does_not_grow(org, reimbursement, client_for):
     with CaptureQueriesContext(connection) as many:
         client.get(SUGGEST, {"q": "报销"})
     assert len(many.captured_queries) == len(few.captured_queries)
+    # a keystroke pays for the search only: not the page's counters (notifications, approvals)
+    tables = " ".join(q["sql"] for q in many.captured_queries)
+    assert "notifications_notification" not in tables and "approvals_task" not in tables

@@ -45,6 +45,17 @@ def test_rare_term_uses_the_gin_indexes(org, big_index):
 
 
 def test_a_term_in_every_document_stops_at_the_caps(org, big_index):
-    found = selectors.search(org["ops"], "制")
+    found = selectors.search(org["ops"], "制度")
     assert found.pool == selectors.BODY_CAP  # ranked candidates: capped, not 60,000
     assert found.counts["indicator"] == selectors.COUNT_CAP + 1 and found.capped
+
+
+def test_a_single_character_ranks_and_counts_a_smaller_sample(org, big_index):
+    """One character matches most documents: every match it ranks or counts is a row and a
+    tsvector read, so it stops at the smaller caps (and says "100+")."""
+    assert selectors.is_short(parse_query("制")) and selectors.is_short(parse_query("制 度"))
+    assert not selectors.is_short(parse_query("制度")) and not selectors.is_short(parse_query("k1"))
+    found = selectors.search(org["ops"], "制")
+    assert found.pool == selectors.SHORT_CAPS[2]
+    assert found.counts["indicator"] == selectors.SHORT_COUNT_CAP + 1 and found.capped
+    assert found.count_cap == selectors.SHORT_COUNT_CAP and len(found.hits) == 20
