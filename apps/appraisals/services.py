@@ -131,6 +131,26 @@ def _event(appraisal, actor, action, changes=None, reason=""):
     AppraisalEvent.objects.create(appraisal=appraisal, actor=actor, action=action, changes=changes or {}, reason=reason)
 
 
+# Free text on an appraisal: what the page states beside the boxes and the service enforces.
+COMMENT_LIMIT = 1000  # a criterion's comment or reason
+SUMMARY_LIMIT = 2000  # the employee's or the manager's summary
+
+
+def _too_long(label: str, text: str, limit: int) -> str | None:
+    if len(text) > limit:
+        problem = _("%(name)s: at most %(limit)d characters (%(n)d typed).")
+        return problem % {"name": label, "limit": limit, "n": len(text)}
+    return None
+
+
+def check_summary(summary: str) -> str:
+    summary = summary.strip()
+    problem = _too_long(_("Summary"), summary, SUMMARY_LIMIT)
+    if problem:
+        raise ValidationError(problem)
+    return summary
+
+
 def clean_scores(criteria: list[dict], raw: dict, *, require_all: bool, proposed: dict | None = None) -> dict:
     """Normalise {criterion id: {"score", "comment", "reason"}}; raise with every problem."""
     errors, clean = [], {}
@@ -151,6 +171,10 @@ def clean_scores(criteria: list[dict], raw: dict, *, require_all: bool, proposed
                 errors.append(
                     _("%(name)s: give a reason for changing the score proposed from the KPI.") % {"name": c["name"]}
                 )
+        for field in ("comment", "reason"):
+            problem = _too_long(c["name"], item.get(field, ""), COMMENT_LIMIT)
+            if problem:
+                errors.append(problem)
         clean[key] = item
     if errors:
         raise ValidationError(errors)
@@ -164,7 +188,7 @@ def appraisal_save_self(
     today = today or timezone.localdate()
     locked = _transition(appraisal, "self_submit" if submit else "self_save", actor, today)
     locked.self_scores = clean_scores(locked.form.criteria, scores, require_all=submit)
-    locked.self_summary = summary.strip()
+    locked.self_summary = check_summary(summary)
     locked.self_total = scoring.weighted_total(locked.form.criteria, locked.self_scores)
     if submit:
         if not locked.self_summary:
@@ -229,7 +253,7 @@ def appraisal_save_review(
     locked.manager_scores = clean_scores(
         locked.form.criteria, scores, require_all=submit or was_reviewed, proposed=proposed
     )
-    locked.manager_summary = summary.strip()
+    locked.manager_summary = check_summary(summary)
     if submit:
         locked.total = scoring.weighted_total(locked.form.criteria, locked.manager_scores)
         locked.grade = scoring.grade_for(locked.total, locked.cycle.grade_bands)

@@ -125,6 +125,8 @@ def appraisal_detail(request, pk, *, posted=None, errors=None, status=200):
         "self_problem": self_problem,
         "review_problem": review_problem,
         "summary_value": summary_value,
+        "summary_limit": services.SUMMARY_LIMIT,
+        "comment_limit": services.COMMENT_LIMIT,
         "errors": errors or [],
         "tones": GRADE_TONES,
         "live": {

@@ -44,6 +44,29 @@ def test_a_draft_keeps_partial_scores_and_a_bad_score_loses_nothing(org, cycle, 
     assert response.status_code == 400 and "刚写的说明" in body and "150" in body and "新的总结" in body
 
 
+def test_long_text_is_refused_with_its_limit_and_the_page_keeps_what_was_typed(org, cycle, client_for):
+    a = appraisal_of(cycle, org["staff"])
+    first = str(a.form.criteria[0]["id"])
+    client = client_for(org["staff"])
+    page = client.get(reverse("appraisals:appraisal", args=[a.pk])).content.decode()
+    assert f'maxlength="{services.SUMMARY_LIMIT}"' in page and f'maxlength="{services.COMMENT_LIMIT}"' in page
+    assert f"最多 {services.SUMMARY_LIMIT} 字" in page
+    long_summary = "总" * (services.SUMMARY_LIMIT + 1)
+    long_comment = "评" * (services.COMMENT_LIMIT + 1)
+    response = client.post(
+        reverse("appraisals:self", args=[a.pk]),
+        {f"score-{first}": "88", f"comment-{first}": long_comment, "summary": "草稿", "save": "1"},
+    )
+    body = response.content.decode()
+    assert response.status_code == 400 and long_comment in body and f"最多 {services.COMMENT_LIMIT} 字" in body
+    response = client.post(
+        reverse("appraisals:self", args=[a.pk]), {f"score-{first}": "88", "summary": long_summary, "save": "1"}
+    )
+    assert response.status_code == 400 and long_summary in response.content.decode()
+    a.refresh_from_db()
+    assert a.self_scores == {} and a.self_summary == ""  # nothing of either attempt was saved
+
+
 def test_submitting_needs_every_score_and_a_summary(org, cycle):
     a = appraisal_of(cycle, org["staff"])
     with pytest.raises(ValidationError):
