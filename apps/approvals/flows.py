@@ -217,8 +217,11 @@ def resolve(stage: dict, *, proposer, department, owner_department, excluded=fro
         elif t == "named":
             found.extend(p for p in named if p.is_active and p.pk not in barred)
         elif t == "role":
-            pool = User.objects.filter(groups__name=a["role"], is_active=True).exclude(pk__in=barred).order_by("pk")
-            found.extend(pool)
+            pool = list(User.objects.filter(groups__name=a["role"], is_active=True).order_by("pk"))
+            allowed = [p for p in pool if p.pk not in barred]
+            # Everyone in the pool is barred (the only ops member wrote the draft): the stage
+            # is not skipped, each goes to the next person up, as a single approver would.
+            found.extend(allowed or pool)
     out = Resolution()
     seen = set()
     for person in found:

@@ -288,6 +288,17 @@ def test_role_pool_leaves_out_the_proposer(org, use_flow, propose):
     assert pending(req) == ["opshead"]
 
 
+def test_a_pool_of_only_barred_people_goes_up_instead_of_being_skipped(org, use_flow, propose):
+    from django.contrib.auth.models import Group
+
+    org["ops_head"].groups.remove(Group.objects.get(name="ops"))  # the proposer is the only ops member
+    use_flow([{"name": "运营", "mode": "any", "approvers": [{"type": "role", "role": "ops"}]}])
+    req = propose(proposer=org["ops"])
+    assert pending(req) == ["opshead"]
+    sub = req.events.get(operation=Op.SUBSTITUTE)
+    assert sub.on_behalf_of == org["ops"] and sub.target == org["ops_head"]
+
+
 def test_transfer_to_the_proposer_is_refused(org, use_flow, propose):
     use_flow([{"name": "负责人", "mode": "seq", "approvers": [{"type": "proposer_head"}]}])
     req = propose()
