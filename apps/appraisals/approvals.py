@@ -7,7 +7,7 @@ rejecting resolves it with the result unchanged; the employee may withdraw it wh
 
 from django.utils.translation import gettext_lazy as _
 
-from apps.approvals.registry import ApprovalKind
+from apps.approvals.registry import ApprovalKind, service_hook
 
 DEFAULT_STAGES = [
     {
@@ -18,15 +18,6 @@ DEFAULT_STAGES = [
         "limit_days": 5,
     }
 ]
-
-
-def _callback(name):
-    def call(obj, request, actor):
-        from . import services
-
-        getattr(services, name)(appraisal=obj, request=request, actor=actor)
-
-    return call
 
 
 KINDS = [
@@ -40,9 +31,9 @@ KINDS = [
         owner_department=lambda a: a.department,
         url=lambda a: a.get_absolute_url(),
         may_view=lambda user, a: user.has_perm("appraisals.view_appraisal", a),
-        on_approved=_callback("objection_accepted"),
-        on_rejected=_callback("objection_rejected"),
-        on_returned=_callback("objection_rejected"),
-        on_withdrawn=_callback("objection_withdrawn"),
+        on_approved=service_hook("apps.appraisals.services.objection_accepted", "appraisal"),
+        on_rejected=service_hook("apps.appraisals.services.objection_rejected", "appraisal"),
+        on_returned=service_hook("apps.appraisals.services.objection_rejected", "appraisal"),
+        on_withdrawn=service_hook("apps.appraisals.services.objection_withdrawn", "appraisal"),
     )
 ]

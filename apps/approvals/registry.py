@@ -18,6 +18,23 @@ def _nothing(*args, **kwargs) -> None:
     return None
 
 
+def service_hook(path: str, obj_arg: str, *, request: bool = True, actor: bool = True) -> Callable:
+    """An on_* callback that calls the service function at dotted `path` with the object as
+    `obj_arg` (and the request and actor when it takes them). Imported when called: a
+    module's approvals.py is loaded with the registry, before its services may be."""
+    from django.utils.module_loading import import_string
+
+    def call(obj, req, who):
+        kwargs = {obj_arg: obj}
+        if request:
+            kwargs["request"] = req
+        if actor:
+            kwargs["actor"] = who
+        import_string(path)(**kwargs)
+
+    return call
+
+
 @dataclass(frozen=True)
 class ApprovalKind:
     code: str

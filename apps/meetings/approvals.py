@@ -8,7 +8,7 @@ working days) is over, the organiser issues them (services.minutes_issue)."""
 
 from django.utils.translation import gettext_lazy as _
 
-from apps.approvals.registry import ApprovalKind
+from apps.approvals.registry import ApprovalKind, service_hook
 
 DEFAULT_STAGES = [{"key": "attendees", "name": "与会人确认", "mode": "all", "approvers": [{"type": "named"}]}]
 
@@ -26,15 +26,6 @@ def _may_view(user, version) -> bool:
     return user.has_perm("meetings.view_meeting", version.meeting)
 
 
-def _callback(name):
-    def call(obj, request, actor):
-        from . import services
-
-        getattr(services, name)(version=obj, request=request, actor=actor)
-
-    return call
-
-
 KINDS = [
     ApprovalKind(
         code="meetings.minutes",
@@ -47,9 +38,9 @@ KINDS = [
         url=lambda version: version.meeting.get_absolute_url() + "#minutes",
         may_view=_may_view,
         participants=_participants,
-        on_approved=_callback("minutes_confirmed"),
-        on_rejected=_callback("minutes_sent_back"),
-        on_returned=_callback("minutes_sent_back"),
-        on_withdrawn=_callback("minutes_sent_back"),
+        on_approved=service_hook("apps.meetings.services.minutes_confirmed", "version"),
+        on_rejected=service_hook("apps.meetings.services.minutes_sent_back", "version"),
+        on_returned=service_hook("apps.meetings.services.minutes_sent_back", "version"),
+        on_withdrawn=service_hook("apps.meetings.services.minutes_sent_back", "version"),
     )
 ]

@@ -10,7 +10,7 @@ draft again."""
 
 from django.utils.translation import gettext_lazy as _
 
-from apps.approvals.registry import ApprovalKind
+from apps.approvals.registry import ApprovalKind, service_hook
 
 DEFAULT_STAGES = [
     {
@@ -59,15 +59,6 @@ def _may_view(user, version) -> bool:
     return visible_policies(user).filter(pk=policy.pk).exists() and can_see_drafts(user, policy)
 
 
-def _callback(name):
-    def call(obj, request, actor):
-        from . import services
-
-        getattr(services, name)(version=obj, request=request, actor=actor)
-
-    return call
-
-
 KINDS = [
     ApprovalKind(
         code="policies.draft",
@@ -82,9 +73,9 @@ KINDS = [
         may_view=_may_view,
         excluded=lambda version: {version.created_by_id},
         distinct_approvers=True,
-        on_approved=_callback("on_approved"),
-        on_rejected=_callback("on_sent_back"),
-        on_returned=_callback("on_sent_back"),
-        on_withdrawn=_callback("on_sent_back"),
+        on_approved=service_hook("apps.policies.services.on_approved", "version"),
+        on_rejected=service_hook("apps.policies.services.on_sent_back", "version"),
+        on_returned=service_hook("apps.policies.services.on_sent_back", "version"),
+        on_withdrawn=service_hook("apps.policies.services.on_sent_back", "version"),
     )
 ]

@@ -6,7 +6,7 @@ major (marked major, or it touches another department's steps)."""
 
 from django.utils.translation import gettext_lazy as _
 
-from apps.approvals.registry import ApprovalKind
+from apps.approvals.registry import ApprovalKind, service_hook
 
 DEFAULT_STAGES = [
     {"key": "head", "name": "部门负责人审批", "mode": "seq", "approvers": [{"type": "owner_head"}], "limit_days": 3},
@@ -42,15 +42,6 @@ def _may_view(user, cr) -> bool:
     return user.has_perm("processes.view_change_request", cr)
 
 
-def _callback(name):
-    def call(obj, request, actor):
-        from . import services
-
-        getattr(services, name)(cr=obj, request=request, actor=actor)
-
-    return call
-
-
 KINDS = [
     ApprovalKind(
         code="processes.change",
@@ -63,9 +54,9 @@ KINDS = [
         facts=_facts,
         url=lambda cr: cr.process.get_absolute_url(),
         may_view=_may_view,
-        on_approved=_callback("on_approved"),
-        on_rejected=_callback("on_rejected"),
-        on_returned=_callback("on_returned"),
-        on_withdrawn=_callback("on_withdrawn"),
+        on_approved=service_hook("apps.processes.services.on_approved", "cr"),
+        on_rejected=service_hook("apps.processes.services.on_rejected", "cr"),
+        on_returned=service_hook("apps.processes.services.on_returned", "cr"),
+        on_withdrawn=service_hook("apps.processes.services.on_withdrawn", "cr"),
     )
 ]

@@ -6,20 +6,11 @@ the acceptance approved; a rejection or return marks it refused; a withdrawal cl
 
 from django.utils.translation import gettext_lazy as _
 
-from apps.approvals.registry import ApprovalKind
+from apps.approvals.registry import ApprovalKind, service_hook
 
 DEFAULT_STAGES = [
     {"key": "gm", "name": "总经理审批", "mode": "seq", "approvers": [{"type": "gm"}], "limit_days": 3},
 ]
-
-
-def _callback(name):
-    def call(obj, request, actor):
-        from . import services
-
-        getattr(services, name)(risk=obj, actor=actor)
-
-    return call
 
 
 def _may_view(user, risk) -> bool:
@@ -39,9 +30,9 @@ KINDS = [
         owner_department=lambda risk: risk.department,
         url=lambda risk: risk.get_absolute_url(),
         may_view=_may_view,
-        on_approved=_callback("acceptance_approved"),
-        on_rejected=_callback("acceptance_refused"),
-        on_returned=_callback("acceptance_refused"),
-        on_withdrawn=_callback("acceptance_withdrawn"),
+        on_approved=service_hook("apps.risks.services.acceptance_approved", "risk", request=False),
+        on_rejected=service_hook("apps.risks.services.acceptance_refused", "risk", request=False),
+        on_returned=service_hook("apps.risks.services.acceptance_refused", "risk", request=False),
+        on_withdrawn=service_hook("apps.risks.services.acceptance_withdrawn", "risk", request=False),
     )
 ]

@@ -6,7 +6,7 @@ a return or rejection puts the plan back into draft for its author to revise."""
 
 from django.utils.translation import gettext_lazy as _
 
-from apps.approvals.registry import ApprovalKind
+from apps.approvals.registry import ApprovalKind, service_hook
 
 DEFAULT_STAGES = [
     {
@@ -34,15 +34,6 @@ def _facts(plan) -> dict:
     return {"budget": float(budget), "crosses": plan.department_id is None}
 
 
-def _callback(name):
-    def call(obj, request, actor):
-        from . import services
-
-        getattr(services, name)(plan=obj)
-
-    return call
-
-
 def _may_view(user, plan) -> bool:
     from .selectors import visible_plans
 
@@ -62,10 +53,10 @@ KINDS = [
         fields={"budget": _("Budget (yuan)")},
         url=lambda plan: plan.get_absolute_url(),
         may_view=_may_view,
-        on_approved=_callback("approve_plan"),
-        on_rejected=_callback("return_plan"),
-        on_returned=_callback("return_plan"),
-        on_withdrawn=_callback("return_plan"),
-        on_resubmitted=_callback("mark_plan_pending"),
+        on_approved=service_hook("apps.training.services.approve_plan", "plan", request=False, actor=False),
+        on_rejected=service_hook("apps.training.services.return_plan", "plan", request=False, actor=False),
+        on_returned=service_hook("apps.training.services.return_plan", "plan", request=False, actor=False),
+        on_withdrawn=service_hook("apps.training.services.return_plan", "plan", request=False, actor=False),
+        on_resubmitted=service_hook("apps.training.services.mark_plan_pending", "plan", request=False, actor=False),
     )
 ]
