@@ -64,6 +64,12 @@ def test_journey_1_staff_finds_reads_and_acknowledges_a_regulation_and_the_manag
 PROCESS = "MKT-CH-01"  # a marketing process: the marketing head (manager) is its first approver
 
 
+def confirm(page, dialog: str) -> None:
+    """Open a step's confirm dialog and take the step (its main button, not "remind first")."""
+    page.locator(f"button[data-bs-target='#{dialog}']").first.click()
+    page.locator(f"#{dialog} .modal-footer button[type=submit]:not([formaction])").click()
+
+
 def _version(page) -> int:
     """The current version number from a process page's subtitle ("version 3" / "第 3 版")."""
     text = page.locator(".page-subtitle").first.inner_text()
@@ -99,7 +105,7 @@ def test_journey_2_a_process_change_is_proposed_returned_resubmitted_and_approve
     expect(page.locator("body")).to_contain_text(title)
     page.goto(approval)
     page.fill("#opinion", f"请补充评估频率的依据 {tag}")
-    page.locator("button[name=operation][value=return]").click()
+    confirm(page, "confirm-return")
     expect(page.locator(".approvals-timeline")).to_contain_text(f"请补充评估频率的依据 {tag}")
     expect(page.locator("button[name=operation][value=approve]")).to_have_count(0)
     shot(page, "returned")
@@ -124,7 +130,7 @@ def test_journey_2_a_process_change_is_proposed_returned_resubmitted_and_approve
         expect(page.locator("body")).to_contain_text(title)  # each is told it waits for them
         page.goto(approval)
         page.fill("#opinion", f"同意（{approver}）")
-        page.locator("button[name=operation][value=approve]").click()
+        confirm(page, "confirm-approve")
         expect(page.locator(".approvals-timeline")).to_contain_text(f"同意（{approver}）")
         shot(page, f"approved-by-{approver}")
     expect(page.locator("#actions button[value=approve]")).to_have_count(0)
@@ -148,6 +154,12 @@ def _next_quarter(codes: list[str]) -> str:
 
 def test_journey_3_hr_runs_a_quarter_from_opening_to_the_published_export(page, portal, sign_in, shot, background):
     from openpyxl import load_workbook
+
+    # the demo's running cycles are closed first: a quarter opens only when the last has closed
+    background(
+        "from apps.appraisals.models import Cycle, Stage;"
+        "Cycle.objects.exclude(stage=Stage.CLOSED).update(stage=Stage.CLOSED)"
+    )
 
     # HR opens the next quarter; everybody is told
     sign_in(page, "hr")
@@ -191,8 +203,8 @@ def test_journey_3_hr_runs_a_quarter_from_opening_to_the_published_export(page, 
     # HR moves the cycle to the manager review; the manager reviews (scores that make 优秀)
     sign_in(page, "hr")
     page.goto(cycle_url)
-    page.locator("button[value=advance]").click()
-    expect(page.locator("button[value=advance]")).to_contain_text("进入校准")
+    confirm(page, "stage-advance")
+    expect(page.locator("button[data-bs-target='#stage-advance']")).to_contain_text("进入校准")
     sign_in(page, "manager")
     page.goto(f"{portal}/appraisals/cycles/{code}/team/")
     shot(page, "manager-team")
@@ -211,10 +223,10 @@ def test_journey_3_hr_runs_a_quarter_from_opening_to_the_published_export(page, 
     # HR starts calibration; publishing is refused (100 % 优秀 > 20 %); HR calibrates, publishes
     sign_in(page, "hr")
     page.goto(cycle_url)
-    page.locator("button[value=advance]").click()
-    expect(page.locator("button[value=publish]").first).to_be_visible()
+    confirm(page, "stage-advance")
+    expect(page.locator("button[data-bs-target='#stage-publish']").first).to_be_visible()
     page.goto(f"{portal}/appraisals/cycles/{code}/calibration/")
-    page.locator("button[value=publish]").click()
+    confirm(page, "stage-publish")
     expect(page.locator(".alert", has_text="20").first).to_be_visible()
     shot(page, "publish-refused")
     page.goto(appraisal)
@@ -224,8 +236,8 @@ def test_journey_3_hr_runs_a_quarter_from_opening_to_the_published_export(page, 
     expect(page.locator("body")).to_contain_text("与同级横向比较后调整为良好")
     shot(page, "calibrated")
     page.goto(f"{portal}/appraisals/cycles/{code}/calibration/")
-    page.locator("button[value=publish]").click()
-    expect(page.locator("button[value=publish]")).to_have_count(0)
+    confirm(page, "stage-publish")
+    expect(page.locator("button[data-bs-target='#stage-publish']")).to_have_count(0)
     shot(page, "published")
 
     # the export opens and holds the published result
@@ -246,7 +258,7 @@ def test_journey_3_hr_runs_a_quarter_from_opening_to_the_published_export(page, 
     expect(page.locator("body")).to_contain_text(code)
     page.goto(appraisal)
     expect(page.locator("body")).to_contain_text("良好")
-    page.locator("form[action$='/acknowledge/'] button").click()
+    confirm(page, "ack-result")
     expect(page.locator("form[action$='/acknowledge/']")).to_have_count(0)
     shot(page, "staff-result")
 
